@@ -1,0 +1,43 @@
+"""The library entry points that the CLI, the web service and the scan wrap."""
+
+from __future__ import annotations
+
+import threading
+from typing import Sequence
+
+from unspin.detect import Detector, score_document
+from unspin.detect.decoder import Detector as _Detector
+from unspin.model import Document, Report
+from unspin.text import TokenKind, tokenize
+
+_LOCK = threading.Lock()
+_DETECTOR: _Detector | None = None
+
+
+def get_detector() -> Detector:
+    """The process-wide detector (resources loaded once, shared read-only)."""
+    global _DETECTOR
+    with _LOCK:
+        if _DETECTOR is None:
+            _DETECTOR = Detector()
+        return _DETECTOR
+
+
+def check(document: Document | str, *, detector: Detector | None = None, warnings: Sequence[str] = ()) -> Report:
+    """Check one document: flag spun phrases and score the whole text."""
+    doc = Document(text=document) if isinstance(document, str) else document
+    det = detector or get_detector()
+    flags, decisions = det.detect(doc)
+    words = [t for t in tokenize(doc.text) if t.kind is TokenKind.WORD]
+    if doc.excluded:
+        words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
+    score = score_document(flags, content_words=len(decisions), total_words=len(words))
+    return Report(
+        document=doc,
+        spin_score=score.spin_score,
+        verdict=score.verdict,  # type: ignore[arg-type]
+        flags=tuple(flags),
+        explanation=score.explanation,
+        words=len(words),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,63 @@
+"""Candidate originals for an observed word: the spinner's thesaurus, inverted.
+
+A context-blind spinner turns an original word ``h`` into one of the entries
+of ``h``'s thesaurus list. For an observed word ``w`` the candidates are
+therefore the headwords whose list holds ``w`` (or ``w``'s lemma), each
+re-inflected like ``w`` and carrying the channel probability
+``P(w | h) = 1 / len(list(h))`` of a uniform pick from ``h``'s list.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from unspin.lexicon import inflection as infl
+from unspin.lexicon.moby import Thesaurus
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    form: str  # the re-inflected original, lower case
+    headword: str
+    rank: int  # position of the observed word in the headword's list
+    log_channel: float  # log10 P(observed | original)
+
+
+class CandidateGenerator:
+    def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400) -> None:
+        self.th = thesaurus
+        self.max_candidates = max_candidates
+        self.candidates = lru_cache(maxsize=200_000)(self._candidates)
+
+    def _candidates(self, word: str) -> tuple[Candidate, ...]:
+        th = self.th
+        out: dict[str, Candidate] = {}
+        for upos, lemma in infl.lemmas(word):
+            tags = infl.penn_tags_for(word, lemma, upos)
+            if not tags:
+                continue
+            for key in dict.fromkeys((lemma, word)):
+                for head, rank in th.inverse(key):
+                    if head == lemma or head == word or " " in head:
+                        continue
+                    if not head.replace("-", "").replace("'", "").isalpha():
+                        continue
+                    if upos in infl.UPOS_TAGS and not infl.can_be(head, upos):
+                        continue
+                    size = th.list_size(head)
+                    log_channel = -math.log10(max(size, 1))
+                    if key == word and key != lemma:
+                        forms = [head]  # listed inflected already ("ceremonies")
+                    else:
+                        forms = [f for f in (infl.inflect(head, t) for t in tags) if f]
+                    for form in forms:
+                        if form == word:
+                            continue
+                        prev = out.get(form)
+                        if prev is None or prev.log_channel < log_channel:
+                            out[form] = Candidate(form, head, rank, log_channel)
+                    if len(out) >= self.max_candidates:
+                        break
+        return tuple(out.values())

@@ -1,0 +1,162 @@
+"""The one data model that flows through unspin.
+
+Every command, the web service and the batch scan produce and consume these
+frozen dataclasses, and they are serialised to JSON in exactly one way
+(`to_dict` / `from_dict`). Character offsets (`start`, `end`) always index
+into `Document.text`, so `doc.text[flag.start:flag.end] == flag.text`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Verdict = Literal["spun", "clean", "uncertain"]
+VERDICTS: tuple[str, ...] = ("spun", "clean", "uncertain")
+
+#: Kinds of flag. ``spin``: statistical detector; ``fingerprint``: a catalogued
+#: tortured phrase; ``source``: restoration read off an aligned source article.
+FLAG_KINDS: tuple[str, ...] = ("spin", "fingerprint", "source")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text to analyse. ``source`` names where it came from (a path, a URL)."""
+
+    text: str
+    id: str | None = None
+    source: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: Character spans of page furniture that detection must ignore.
+    excluded: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError(f"Document.text must be str, not {type(self.text).__name__}")
+        for start, end in self.excluded:
+            if not 0 <= start <= end <= len(self.text):
+                raise ValueError(f"excluded span ({start}, {end}) outside text of length {len(self.text)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "source": self.source, "text": self.text}
+        if self.metadata:
+            d["metadata"] = dict(self.metadata)
+        if self.excluded:
+            d["excluded"] = [list(s) for s in self.excluded]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Document":
+        return cls(
+            text=d["text"],
+            id=d.get("id"),
+            source=d.get("source"),
+            metadata=dict(d.get("metadata") or {}),
+            excluded=tuple((int(a), int(b)) for a, b in d.get("excluded") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One suspicious span of the document, with the wording we believe was there."""
+
+    start: int
+    end: int
+    text: str
+    suggestion: str | None
+    confidence: float
+    kind: str = "spin"
+    #: Free-form, JSON-serialisable numbers and strings explaining the flag.
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad flag span ({self.start}, {self.end})")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} outside 0..1")
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "suggestion": self.suggestion,
+            "confidence": round(self.confidence, 4),
+            "kind": self.kind,
+        }
+        if self.evidence:
+            d["evidence"] = dict(self.evidence)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Flag":
+        return cls(
+            start=int(d["start"]),
+            end=int(d["end"]),
+            text=d["text"],
+            suggestion=d.get("suggestion"),
+            confidence=float(d["confidence"]),
+            kind=d.get("kind", "spin"),
+            evidence=dict(d.get("evidence") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of checking one document."""
+
+    document: Document
+    spin_score: float
+    verdict: Verdict
+    flags: tuple[Flag, ...] = ()
+    #: One line a person can read: why this verdict.
+    explanation: str = ""
+    #: Words considered by the detector (excluded spans and names not counted).
+    words: int = 0
+    #: Non-fatal problems met while reading or checking (e.g. invalid UTF-8 replaced).
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, not {self.verdict!r}")
+        if not 0.0 <= self.spin_score <= 1.0:
+            raise ValueError(f"spin_score {self.spin_score} outside 0..1")
+        n = len(self.document.text)
+        for f in self.flags:
+            if f.end > n or self.document.text[f.start : f.end] != f.text:
+                raise ValueError(f"flag {f.start}:{f.end} {f.text!r} does not index into the document text")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.document.to_dict()
+        d.update(
+            {
+                "spin_score": round(self.spin_score, 4),
+                "verdict": self.verdict,
+                "explanation": self.explanation,
+                "words": self.words,
+                "flags": [f.to_dict() for f in self.flags],
+            }
+        )
+        if self.warnings:
+            d["warnings"] = list(self.warnings)
+        return d
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Report":
+        return cls(
+            document=Document.from_dict(d),
+            spin_score=float(d["spin_score"]),
+            verdict=d["verdict"],
+            flags=tuple(Flag.from_dict(f) for f in d.get("flags") or ()),
+            explanation=d.get("explanation", ""),
+            words=int(d.get("words", 0)),
+            warnings=tuple(d.get("warnings") or ()),
+        )
+
+    @classmethod
+    def from_json(cls, s: str) -> "Report":
+        return cls.from_dict(json.loads(s))
