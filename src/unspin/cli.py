@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from enum import Enum
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
 from unspin import __version__
-from unspin.errors import InputError, UnspinError
-from unspin.ingest import DEFAULT_MAX_BYTES, read_text_file
-from unspin.model import Document, Report
+from unspin.errors import UnspinError
+from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents, reader_names
+from unspin.ingest.progress import with_progress
+from unspin.model import Report
 
 app = typer.Typer(
     name="unspin",
@@ -40,27 +42,8 @@ def _main(
     """unspin finds the words a synonym spinner swapped and restores the originals."""
 
 
-def _iter_jsonl(path: str) -> Iterator[tuple[int, Document | None, str | None]]:
-    """Yield ``(line_no, document, error)`` for each non-blank line of a JSONL file ("-" = stdin)."""
-    fh = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
-    name = "<stdin>" if path == "-" else path
-    try:
-        for no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield no, None, f"{name}:{no}: not JSON ({exc.msg})"
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                yield no, None, f"{name}:{no}: no \"text\" string field"
-                continue
-            doc_id = obj.get("id")
-            yield no, Document(text=obj["text"], id=None if doc_id is None else str(doc_id), source=name), None
-    finally:
-        if fh is not sys.stdin:
-            fh.close()
+#: ``--format`` choices: the short names of the registered readers.
+InputFormat = Enum("InputFormat", {name: name for name in reader_names()}, type=str)  # type: ignore[misc]
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -90,17 +73,22 @@ def render_report(report: Report, console: Console) -> None:
 
 @app.command()
 def check(
-    files: List[Path] = typer.Argument(None, help="Plain-text files to check.", show_default=False),
+    files: List[Path] = typer.Argument(None, help="Files or directories to check: plain text, HTML, JSONL, WARC(.gz), Parquet, any of them gzipped; '-' for stdin.", show_default=False),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object per document (JSON lines) instead of the human report."),
     jsonl: Optional[str] = typer.Option(None, "--jsonl", metavar="IN", help="Read documents from a JSONL file (lines {\"id\": ..., \"text\": ...}; '-' for stdin) and write one JSON result per line."),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this many bytes."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes: plain-text files over it are refused, longer extracted texts are truncated."),
+    input_format: Optional[InputFormat] = typer.Option(None, "--format", help="Read every FILE as this format instead of detecting it from content and extension.", case_sensitive=False),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL key or Parquet column holding the text."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL key or Parquet column holding the document id."),
+    max_records: Optional[int] = typer.Option(None, "--max-records", min=0, help="Stop after this many documents."),
+    language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
 ) -> None:
     """Flag spun phrases and score each document.
 
     Exit code: 0 when every document was checked, 1 when some could not be read
     (each gets a one-line error on stderr and the others are still checked).
 
-    Example: [bold]unspin check article.txt[/] or [bold]unspin check --jsonl crawl.jsonl > results.jsonl[/]
+    Example: [bold]unspin check article.txt[/] or [bold]unspin check --jsonl crawl.jsonl > results.jsonl[/] or [bold]unspin check crawl.warc.gz --json > results.jsonl[/]
     """
     from unspin.api import check as check_document
 
@@ -116,27 +104,23 @@ def check(
         else:
             render_report(report, out)
 
-    for path in files or []:
-        try:
-            doc, warnings = read_text_file(path, max_bytes=max_bytes)
-        except InputError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            failures += 1
-            continue
-        for w in warnings:
-            err.print(f"[yellow]warning:[/] {w}")
-        emit(check_document(doc, warnings=warnings))
+    options = IngestOptions(max_bytes=max_bytes, max_records=max_records, text_field=text_field, id_field=id_field, language_check=language_check)
+    inputs: list[str | tuple[str, str]] = [str(p) for p in files or []]
     if jsonl is not None:
-        try:
-            for _no, doc, problem in _iter_jsonl(jsonl):
-                if doc is None:
-                    err.print(f"[red]error:[/] {problem}")
-                    failures += 1
-                    continue
-                emit(check_document(doc))
-        except OSError as exc:
-            err.print(f"[red]error:[/] {jsonl}: {exc.strerror or exc}")
+        inputs.append((jsonl, "jsonl"))
+    fmt = input_format.value if input_format is not None else None
+    # A live records/s count when results go to a file or pipe and a person watches stderr.
+    show_progress = err.is_terminal and (json_out or jsonl is not None or not out.is_terminal)
+    for result in with_progress(iter_documents(inputs, format=fmt, options=options), err, enabled=show_progress):
+        for w in result.warnings:
+            err.print(f"[yellow]warning:[/] {escape(w)}")
+        if result.error is not None:
+            err.print(f"[red]error:[/] {escape(result.error)}")
             failures += 1
+        elif result.document is not None and result.skipped is not None:
+            err.print(f"[yellow]skipped:[/] {escape(result.document.source or result.document.id or '<document>')}: {escape(result.skipped)}")
+        elif result.document is not None:
+            emit(check_document(result.document, warnings=result.warnings))
     if failures:
         raise typer.Exit(1)
 

@@ -1,40 +1,62 @@
-"""Plain-text files: decoded exactly, so offsets index into the file's text."""
+"""Plain-text files: decoded exactly, so offsets index into the file's text.
+
+The text is never changed: page furniture is reported as excluded spans
+later (`unspin.ingest.furniture`). A file over the size limit is refused, not
+truncated; a gzip-compressed text file is decompressed as it streams and
+refused as soon as it passes the limit (a gzip bomb costs only the limit).
+"""
 
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
+from typing import Iterator
 
-from unspin.errors import BinaryInput, EmptyInput, InputTooLarge, NotAFile
+from unspin.errors import EmptyInput, InputError, InputTooLarge, NotAFile
+from unspin.ingest.encoding import check_not_binary, decode_plain
+from unspin.ingest.options import DEFAULT_MAX_BYTES, IngestOptions, ReadResult
+from unspin.ingest.registry import Reader, register_reader
+from unspin.ingest.source import Source, describe_read_error
 from unspin.model import Document
-
-#: Largest text file read whole (bytes); bigger ones are refused, not truncated,
-#: because offsets must index into the whole file.
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Decode bytes as UTF-8 (BOM stripped); invalid bytes are replaced and a
-    warning says how many. Binary data (NUL bytes, mostly control characters)
-    raises `BinaryInput`."""
-    warnings: list[str] = []
-    head = data[:8192]
-    if b"\x00" in head:
-        raise BinaryInput(f"{name}: looks like a binary file (NUL bytes), not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Decode the bytes of a text file (BOM, UTF-8, else detected charset); binary data raises `BinaryInput`."""
+    check_not_binary(data, name)
+    return decode_plain(data, name)
+
+
+def read_text_bytes(source: Source, max_bytes: int) -> bytes:
+    """All bytes of a text source (decompressed), refusing more than ``max_bytes``."""
+    if not source.gzipped:
+        size = source.size()
+        if size is not None and size > max_bytes:
+            raise InputTooLarge(f"{source.name}: {size:,} bytes is over the {max_bytes:,}-byte limit (--max-bytes)")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        warnings.append(f"{name}: invalid UTF-8, {bad} byte sequence{'s' if bad != 1 else ''} replaced with U+FFFD")
-    sample = text[:8192]
-    if sample:
-        ctrl = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-        if ctrl / len(sample) > 0.05 or sample.count("\ufffd") / len(sample) > 0.3:
-            raise BinaryInput(f"{name}: looks like a binary file, not text")
-    return text, warnings
+        with source.open() as fh:
+            data = fh.read(max_bytes + 1)
+    except (EOFError, zlib.error, OSError) as exc:
+        raise InputError(f"{source.name}: {describe_read_error(exc)}") from exc
+    if len(data) > max_bytes:
+        what = "decompresses to more than" if source.gzipped else "is over"
+        raise InputTooLarge(f"{source.name}: {what} the {max_bytes:,}-byte limit (--max-bytes); skipped")
+    return data
+
+
+def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
+    """The text reader: one document per file, the text exactly as decoded."""
+    data = read_text_bytes(source, options.max_bytes)
+    if not data.strip():
+        raise EmptyInput(f"{source.name}: empty file")
+    text, warnings = decode_text(data, source.name)
+    if not text.strip():
+        raise EmptyInput(f"{source.name}: empty file")
+    doc_id = source.path.name if source.path is not None else None
+    yield ReadResult(
+        document=Document(text=text, id=doc_id, source=source.name, metadata={"format": "txt"}),
+        warnings=tuple(warnings),
+    )
 
 
 def read_text_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, list[str]]:
@@ -47,13 +69,17 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BY
         raise NotAFile(f"{name}: is a directory")
     if not p.is_file():
         raise NotAFile(f"{name}: not a regular file")
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise InputTooLarge(f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit (--max-bytes)")
-    data = p.read_bytes()
-    if not data.strip():
-        raise EmptyInput(f"{name}: empty file")
-    text, warnings = decode_text(data, name)
-    if not text.strip():
-        raise EmptyInput(f"{name}: empty file")
-    return Document(text=text, id=p.name, source=name), warnings
+    result = next(_read(Source(name=name, path=p), IngestOptions(max_bytes=max_bytes, language_check=False)))
+    assert result.document is not None
+    return result.document, list(result.warnings)
+
+
+TEXT_READER = register_reader(
+    Reader(
+        name="unspin.reader.txt.v1",
+        short="txt",
+        extensions=(".txt", ".text"),
+        read=_read,
+        description="plain text, one document per file, kept byte for byte",
+    )
+)

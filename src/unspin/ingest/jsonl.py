@@ -1,0 +1,122 @@
+"""JSON lines: one object per line, the text under a configurable key.
+
+Each non-blank line is one record, numbered by its line. The text is the
+string at ``text_field`` (``"a.b"`` reaches into nested objects), the id the
+value at ``id_field`` if any; string ``url``, ``title`` and ``date`` keys go
+into metadata. A line that is not JSON, not an object, or has no text string
+is an error for that line only. Lines are read with a length cap, so one
+huge line (or a gzip bomb) costs at most the record limit.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any, BinaryIO, Iterator
+
+from unspin.ingest.options import IngestOptions, ReadResult
+from unspin.ingest.registry import Reader, register_reader
+from unspin.ingest.source import Source, describe_read_error
+from unspin.model import Document
+
+_META_KEYS = ("url", "title", "date")
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """True when the first non-blank line of the data is a JSON object."""
+    for line in head.splitlines():
+        if line.strip():
+            if not line.lstrip().startswith(b"{"):
+                return False
+            try:
+                return isinstance(json.loads(line), dict)
+            except ValueError:
+                # A cut-off first line (the head is only the start of the file) still counts.
+                return line.rstrip().endswith((b",", b":")) or len(line) >= len(head) - 1
+    return False
+
+
+def _get(obj: Any, dotted: str) -> Any:
+    """The value at a dotted key path, or None."""
+    for part in dotted.split("."):
+        if not isinstance(obj, dict) or part not in obj:
+            return None
+        obj = obj[part]
+    return obj
+
+
+def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) pairs; a line over ``limit`` bytes comes as None and is skipped unread."""
+    no = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        no += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the line in bounded reads
+                line = fh.readline(1 << 20)
+            yield no, None
+            continue
+        yield no, line
+
+
+def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
+    """The JSONL reader: one document per line."""
+    name = source.name
+    no = 0
+    try:
+        with source.open() as fh:
+            for no, line in _lines(fh, options.max_record_bytes):
+                where = f"{name}: line {no}"
+                if line is None:
+                    yield ReadResult(error=f"{where}: longer than the {options.max_record_bytes:,}-byte record limit; skipped")
+                    continue
+                if not line.strip():
+                    continue
+                warnings: list[str] = []
+                try:
+                    raw = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    raw = line.decode("utf-8", errors="replace")
+                    warnings.append(f"{where}: invalid UTF-8 replaced with U+FFFD")
+                try:
+                    obj = json.loads(raw)
+                except ValueError as exc:
+                    msg = getattr(exc, "msg", str(exc))
+                    yield ReadResult(error=f"{where}: not JSON ({msg})")
+                    continue
+                if not isinstance(obj, dict):
+                    yield ReadResult(error=f"{where}: not a JSON object")
+                    continue
+                text = _get(obj, options.text_field)
+                if not isinstance(text, str):
+                    what = "no" if text is None else f"a {type(text).__name__}, not a"
+                    yield ReadResult(error=f"{where}: {what} {options.text_field!r} string field")
+                    continue
+                doc_id = _get(obj, options.id_field)
+                meta: dict[str, Any] = {"format": "jsonl", "record": no}
+                for key in _META_KEYS:
+                    if isinstance(obj.get(key), str):
+                        meta[key] = obj[key]
+                doc = Document(
+                    text=text,
+                    id=None if doc_id is None or isinstance(doc_id, (dict, list)) else str(doc_id),
+                    source=f"{name}#{no}",
+                    metadata=meta,
+                )
+                yield ReadResult(document=doc, warnings=tuple(warnings))
+    except (EOFError, zlib.error, OSError) as exc:
+        yield ReadResult(error=f"{name}: line {no + 1}: {describe_read_error(exc)}; the rest of the file was not read")
+
+
+JSONL_READER = register_reader(
+    Reader(
+        name="unspin.reader.jsonl.v1",
+        short="jsonl",
+        extensions=(".jsonl", ".ndjson", ".jsonlines"),
+        read=_read,
+        looks_like=looks_like_jsonl,
+        description="JSON lines, the text under --text-field (default \"text\")",
+    )
+)

@@ -1,0 +1,128 @@
+"""`iter_documents`: every input, every reader, one stream of `ReadResult`s.
+
+For each input the reader is chosen (`unspin.ingest.source.detect_reader`),
+its records are streamed, and each document is finished the same way:
+text over ``max_bytes`` truncated with a warning, page furniture found and
+reported as excluded spans, the language identified and non-English
+documents marked skipped. A reader that fails, for any reason, costs only the
+rest of its own file: the failure becomes one error line and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator, Union
+
+from unspin.errors import InputError
+from unspin.ingest.furniture import find_furniture, merge_spans, repeated_title
+from unspin.ingest.language import identify, sample_text
+from unspin.ingest.options import IngestOptions, ReadResult
+from unspin.ingest.source import Source, detect_reader, expand_inputs
+from unspin.model import Document
+
+PathLike = Union[str, "os.PathLike[str]"]
+#: An input: a path, "-" for standard input, a directory, or (path, format).
+InputSpec = Union[PathLike, tuple[PathLike, Union[str, None]]]
+
+
+def truncate_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of ``text`` within ``max_bytes`` UTF-8 bytes, cut at whitespace when one is near."""
+    if len(text) <= max_bytes // 4:
+        return text
+    data = text.encode("utf-8")
+    if len(data) <= max_bytes:
+        return text
+    cut = data[:max_bytes].decode("utf-8", errors="ignore")
+    space = max(cut.rfind("\n"), cut.rfind(" "))
+    return cut[: space + 1] if space > len(cut) * 0.9 else cut
+
+
+def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
+    """Apply the size limit, furniture exclusion and language check to a reader's document."""
+    doc = result.document
+    if doc is None:
+        return result
+    where = doc.source or doc.id or "<document>"
+    warnings = list(result.warnings)
+    text = doc.text
+    short = truncate_utf8(text, options.max_bytes)
+    if len(short) < len(text):
+        warnings.append(f"{where}: text truncated to {options.max_bytes:,} bytes (--max-bytes)")
+        text = short
+    if not text.strip():
+        return ReadResult(error=f"{where}: no text", warnings=tuple(warnings))
+    metadata = dict(doc.metadata)
+    excluded = tuple(s for s in doc.excluded if s[1] <= len(text))
+    if options.furniture:
+        lines = find_furniture(text)
+        if lines:
+            excluded = tuple(sorted(set(excluded) | set(merge_spans(lines, text))))
+            title = repeated_title(text, lines)
+            if title and "title" not in metadata:
+                metadata["title"] = title
+    skipped = None
+    if options.language_check:
+        sample = sample_text(text, excluded)
+        if len(sample.strip()) >= options.min_language_chars:
+            lang, prob = identify(sample)
+            metadata["language"] = lang
+            if lang not in options.languages and prob >= options.language_confidence:
+                skipped = f"language: {lang}"
+    document = Document(text=text, id=doc.id, source=doc.source, metadata=metadata, excluded=excluded)
+    return ReadResult(document=document, error=result.error, warnings=tuple(warnings), skipped=skipped)
+
+
+def _read_source(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
+    """One input's results; any failure of its reader becomes one error line."""
+    try:
+        reader = detect_reader(source)
+        for result in reader.read(source, options):
+            yield finish_document(result, options)
+    except InputError as exc:
+        yield ReadResult(error=str(exc))
+    except (OSError, EOFError) as exc:
+        yield ReadResult(error=f"{source.name}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+    except ValueError as exc:  # unknown --format, or a library's refusal of the data
+        yield ReadResult(error=f"{source.name}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
+        yield ReadResult(error=f"{source.name}: unexpected error while reading ({type(exc).__name__}: {exc})")
+
+
+def iter_documents(
+    inputs: Iterable[InputSpec],
+    *,
+    format: str | None = None,
+    options: IngestOptions | None = None,
+) -> Iterator[ReadResult]:
+    """Stream the documents of files, directories and stdin ("-"), one `ReadResult` per record.
+
+    ``format`` (or ``options.format``) forces a reader for every input; an
+    input given as ``(path, format)`` forces one for that input only. Errors
+    are results too, never exceptions, so a batch always runs to the end.
+
+    Example::
+
+        for r in iter_documents(["crawl.warc.gz", "articles/"]):
+            if r.ok:
+                print(r.document.id, len(r.document.text))
+            elif r.error:
+                print("error:", r.error)
+    """
+    opts = options or IngestOptions()
+    fmt = format or opts.format
+    count = 0
+    for item in expand_inputs(inputs, fmt):
+        if isinstance(item, InputError):
+            yield ReadResult(error=str(item))
+            continue
+        results = _read_source(item, opts)
+        try:
+            for result in results:
+                if result.document is not None and opts.max_records is not None:
+                    if count >= opts.max_records:
+                        yield ReadResult(warnings=(f"stopped after {opts.max_records:,} records (--max-records)",))
+                        return
+                    count += 1
+                yield result
+        finally:
+            results.close()

@@ -1,0 +1,237 @@
+"""Inputs as byte streams: files, directories, stdin, gzip, and format detection.
+
+A `Source` is one input file (or stdin) not yet read. It knows its display
+name, opens its bytes (raw, or decompressed when gzip-compressed, whatever the
+file is called) and shows its first bytes for format detection without
+consuming stdin. Directories expand to the files in them with a known
+extension, recursively, in sorted order, hidden files left out.
+
+Format detection, first match wins: ``--format``; a signature in the content
+(Parquet ``PAR1``, ``WARC/1.x``); the file extension (``.gz`` looked through);
+a look at the content (HTML tags, a JSON object per line); plain text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from unspin.errors import InputError, InputTooLarge, NotAFile
+from unspin.ingest.registry import Reader, get_reader, readers
+
+#: Display name of standard input.
+STDIN_NAME = "<stdin>"
+GZIP_MAGIC = b"\x1f\x8b"
+#: Bytes shown to format detection.
+HEAD_BYTES = 64 * 1024
+
+
+class _PrefixedReader(io.RawIOBase):
+    """A raw stream that replays ``prefix`` and then reads on from ``rest`` (stdin after a peek)."""
+
+    def __init__(self, prefix: bytes, rest: BinaryIO) -> None:
+        self._prefix = memoryview(prefix)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        if not data:
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _stdin_bytes() -> BinaryIO:
+    """The binary standard input (looked up at call time, so tests can replace ``sys.stdin``)."""
+    stdin = sys.stdin
+    buf = getattr(stdin, "buffer", None)
+    if buf is not None:
+        return buf  # type: ignore[no-any-return]
+    return io.BytesIO(stdin.read().encode("utf-8"))  # a text-only stand-in
+
+
+def _gunzip_head(raw_head: bytes, limit: int = HEAD_BYTES) -> bytes:
+    """Decompress at most ``limit`` bytes from the start of gzip data (b"" if it is not valid gzip)."""
+    try:
+        return zlib.decompressobj(wbits=31).decompress(raw_head, limit)
+    except zlib.error:
+        return b""
+
+
+@dataclass
+class Source:
+    """One input not yet read: a file path or standard input."""
+
+    #: Name used in messages and as `Document.source` ("<stdin>" for standard input).
+    name: str
+    #: The file, or None for standard input.
+    path: Path | None = None
+    #: Reader forced for this input (None: detect).
+    format: str | None = None
+    _stdin: BinaryIO | None = field(default=None, repr=False)
+    _raw_head: bytes | None = field(default=None, repr=False)
+    _opened: bool = field(default=False, repr=False)
+
+    @classmethod
+    def stdin(cls, format: str | None = None) -> "Source":
+        """A source reading standard input once."""
+        return cls(name=STDIN_NAME, path=None, format=format)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None
+
+    @property
+    def raw_head(self) -> bytes:
+        """The first bytes as stored (compressed or not)."""
+        if self._raw_head is None:
+            if self.path is None:
+                self._stdin = _stdin_bytes()
+                self._raw_head = self._stdin.read(HEAD_BYTES) or b""
+            else:
+                with open(self.path, "rb") as fh:
+                    self._raw_head = fh.read(HEAD_BYTES)
+        return self._raw_head
+
+    @property
+    def gzipped(self) -> bool:
+        """True when the bytes are gzip-compressed (by content, not by name)."""
+        return self.raw_head.startswith(GZIP_MAGIC)
+
+    @property
+    def head(self) -> bytes:
+        """The first bytes of the content (decompressed when gzipped)."""
+        return _gunzip_head(self.raw_head) if self.gzipped else self.raw_head[:HEAD_BYTES]
+
+    @property
+    def inner_name(self) -> str:
+        """The file name with a ``.gz`` ending taken off (what the content is called)."""
+        name = self.path.name if self.path is not None else ""
+        return name[:-3] if name.lower().endswith(".gz") else name
+
+    @property
+    def seekable(self) -> bool:
+        return self.path is not None
+
+    def size(self) -> int | None:
+        """Size in bytes as stored, when known."""
+        return None if self.path is None else self.path.stat().st_size
+
+    def open_raw(self) -> BinaryIO:
+        """Open the stored bytes (compressed if they are); standard input can be opened once."""
+        if self.path is not None:
+            return open(self.path, "rb")
+        if self._opened:
+            raise InputError(f"{self.name}: standard input can be read only once")
+        head = self.raw_head
+        self._opened = True
+        assert self._stdin is not None
+        return io.BufferedReader(_PrefixedReader(head, self._stdin), buffer_size=1 << 16)
+
+    def open(self) -> BinaryIO:
+        """Open the content, decompressing gzip as it streams."""
+        raw = self.open_raw()
+        if self.gzipped:
+            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        return raw
+
+    def close(self) -> None:
+        """Forget the peeked bytes."""
+        self._raw_head = None
+
+
+def read_limited(stream: BinaryIO, limit: int, name: str, what: str = "input") -> bytes:
+    """Read a whole stream, refusing (InputTooLarge) one that goes past ``limit`` bytes."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(f"{name}: {what} is over the {limit:,}-byte limit; skipped")
+    return data
+
+
+def describe_read_error(exc: BaseException) -> str:
+    """A short phrase for a low-level read failure (gzip, zlib, OS)."""
+    if isinstance(exc, EOFError):
+        return "truncated compressed data (the file ends before the gzip end marker)"
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return f"corrupt gzip data ({exc})"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _extension_reader(name: str, only: Reader | None = None) -> Reader | None:
+    lower = name.lower()
+    for reader in [only] if only is not None else readers():
+        if any(lower.endswith(ext) for ext in reader.extensions):
+            return reader
+    return None
+
+
+def detect_reader(source: Source) -> Reader:
+    """Pick the reader for a source (see the module docstring for the order)."""
+    if source.format:
+        return get_reader(source.format)
+    head = source.head
+    for reader in readers():
+        if reader.magic is not None and reader.magic(head):
+            return reader
+    by_name = _extension_reader(source.inner_name)
+    if by_name is not None:
+        return by_name
+    for reader in readers():
+        if reader.looks_like is not None and reader.looks_like(head):
+            return reader
+    return get_reader("txt")
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """Files under a directory, recursively, sorted, hidden names left out."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def expand_inputs(inputs: Iterable[object], format: str | None = None) -> Iterator[Source | InputError]:
+    """Turn paths, ``"-"`` (stdin), directories and ``(path, format)`` pairs into sources.
+
+    A directory contributes the files whose extension a reader claims (only
+    the forced reader's extensions when a format is forced). A path that
+    cannot be read yields an `InputError` in its place, so the batch goes on.
+    """
+    for item in inputs:
+        fmt = format
+        if isinstance(item, tuple):
+            item, fmt = item[0], (item[1] or format)
+        text = os.fspath(item)  # type: ignore[call-overload]
+        if text == "-":
+            yield Source.stdin(format=fmt)
+            continue
+        path = Path(text)
+        if path.is_dir():
+            only = get_reader(fmt) if fmt else None
+            for f in _walk(path):
+                if _extension_reader(f.name[:-3] if f.name.lower().endswith(".gz") else f.name, only) is not None:
+                    yield Source(name=str(f), path=f, format=fmt)
+            continue
+        if not path.exists():
+            yield NotAFile(f"{text}: no such file")
+        elif not path.is_file():
+            yield NotAFile(f"{text}: not a regular file")
+        else:
+            yield Source(name=text, path=path, format=fmt)

@@ -1,0 +1,249 @@
+"""WARC and WARC.gz files (web crawls), read record by record with warcio.
+
+Every record counts for numbering (``crawl.warc.gz: record 17`` is the 17th
+record in the file), but only successful (2xx) ``response`` and ``resource``
+records holding HTML (or plain text) become documents; requests, metadata,
+redirects and images pass by silently. HTML is decoded with the charset the
+HTTP header declares and extracted like any page (`unspin.ingest.html`).
+
+Streaming and limits: records are read one at a time from the file and each
+payload is read at most up to the record limit, so memory does not grow with
+the file. A payload declared or found larger than the limit is skipped.
+
+Damage: a record whose payload stops early is reported as truncated; data
+left over that warcio could not parse is reported with its byte offset; a
+malformed record (bad header, corrupt gzip member) is reported and, in a
+seekable file, reading resumes at the next record (next gzip member, or next
+``WARC/`` line), so one bad record does not lose the rest of the crawl.
+
+warcio is used through a small subclass that keeps its messages off stderr
+(they become warnings), caps header lines, and raises on corrupt gzip data
+instead of silently stopping.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any, BinaryIO, Iterator
+
+from unspin.errors import InputError
+from unspin.ingest.encoding import decode_bytes
+from unspin.ingest.html import extract_html, looks_like_html
+from unspin.ingest.options import IngestOptions, ReadResult
+from unspin.ingest.registry import Reader, register_reader
+from unspin.ingest.source import GZIP_MAGIC, Source, describe_read_error
+from unspin.model import Document
+
+#: Longest header line read (a longer one is cut: it is malformed anyway, and
+#: warcio would otherwise buffer a whole newline-free gzip bomb).
+MAX_HEADER_LINE = 64 * 1024
+#: Give up on a file after this many malformed records.
+MAX_RESYNCS = 1000
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+xhtml")
+_SCAN_CHUNK = 1 << 20
+
+
+class _WarcStreamError(Exception):
+    """The WARC byte stream itself is damaged (corrupt gzip member)."""
+
+
+def _warcio_classes() -> tuple[type, type]:
+    """warcio's ArchiveIterator and reader, subclassed to be quiet and bounded (imported lazily)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class BoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        def readline(self, length: int | None = None) -> bytes:
+            if length is None or length > MAX_HEADER_LINE:
+                length = MAX_HEADER_LINE
+            return super().readline(length)  # type: ignore[no-any-return]
+
+        def _decompress(self, data: bytes) -> bytes:
+            if self.decompressor and data and self.num_block_read:
+                try:
+                    return self.decompressor.decompress(data)  # type: ignore[no-any-return]
+                except zlib.error as exc:
+                    raise _WarcStreamError(f"corrupt gzip data ({exc})") from exc
+            return super()._decompress(data)  # type: ignore[no-any-return]
+
+    class QuietIterator(ArchiveIterator):  # type: ignore[misc]
+        def __init__(self, fileobj: BinaryIO, block_size: int = 1 << 16) -> None:
+            super().__init__(fileobj, block_size=block_size)
+            self.reader = BoundedReader(self.fh, block_size=block_size)
+            self.notes: list[str] = []
+
+        def _consume_blanklines(self) -> tuple[bytes | None, int]:
+            # warcio's own version writes a warning to stderr; keep it as a note instead.
+            empty_size = 0
+            first_line = True
+            while True:
+                line = self.reader.readline()
+                if len(line) == 0:
+                    return None, empty_size
+                if len(line.rstrip()) == 0 or first_line:
+                    empty_size += len(line)
+                    if len(line.rstrip()) != 0:
+                        self.notes.append("record not followed by a blank line (Content-Length may be wrong)")
+                        self.err_count += 1
+                    first_line = False
+                    continue
+                return line, empty_size
+
+    return QuietIterator, BoundedReader
+
+
+def _next_record_offset(fh: BinaryIO, start: int, gz: bool) -> int | None:
+    """Offset of the next record start at or after ``start`` (gzip member or ``WARC/`` line), or None."""
+    marker = b"\x1f\x8b\x08" if gz else b"\nWARC/"
+    fh.seek(start)
+    pos = start
+    tail = b""
+    while True:
+        chunk = fh.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        buf = tail + chunk
+        i = buf.find(marker)
+        if i >= 0:
+            return pos - len(tail) + i + (0 if gz else 1)
+        tail = buf[-(len(marker) - 1) :]
+        pos += len(chunk)
+
+
+def _content_type(value: str | None) -> tuple[str, str | None]:
+    """(mime type, charset) from a Content-Type header value."""
+    if not value:
+        return "", None
+    parts = [p.strip() for p in value.split(";")]
+    charset = None
+    for p in parts[1:]:
+        if p.lower().startswith("charset="):
+            charset = p.split("=", 1)[1].strip().strip("\"'") or None
+    return parts[0].lower(), charset
+
+
+def _record_document(record: Any, no: int, source: Source, options: IngestOptions) -> ReadResult | None:
+    """The document of one WARC record, None for records that are not pages; raises InputError."""
+    rec_type = record.rec_type
+    if rec_type not in ("response", "resource"):
+        return None
+    where = f"{source.name}: record {no}"
+    if rec_type == "response":
+        http = record.http_headers
+        if http is None:
+            return None
+        status = http.get_statuscode() or ""
+        if not status.startswith("2"):
+            return None
+        mime, charset = _content_type(http.get_header("Content-Type"))
+    else:
+        mime, charset = _content_type(record.rec_headers.get_header("Content-Type"))
+    if mime and mime not in _HTML_TYPES and mime != "text/plain":
+        return None
+    length = record.length or 0
+    if length > options.max_record_bytes:
+        raise InputError(f"{where}: payload of {length:,} bytes is over the {options.max_record_bytes:,}-byte record limit; skipped")
+    try:
+        data = record.content_stream().read(options.max_record_bytes + 1)
+    except _WarcStreamError:
+        raise
+    except Exception as exc:  # payload decoding (chunked, Content-Encoding) failed: this record only
+        raise InputError(f"{where}: payload could not be decoded ({describe_read_error(exc)})") from exc
+    if len(data) > options.max_record_bytes:
+        raise InputError(f"{where}: payload decompresses to more than the {options.max_record_bytes:,}-byte record limit; skipped")
+    while record.raw_stream.read(_SCAN_CHUNK):
+        pass
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        raise InputError(f"{where}: truncated (the file ends inside this record)")
+    url = record.rec_headers.get_header("WARC-Target-URI") or None
+    record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>") or None
+    meta: dict[str, Any] = {"format": "warc", "record": no}
+    for key, header in (("crawl_date", "WARC-Date"), ("record_id", "WARC-Record-ID")):
+        value = record.rec_headers.get_header(header)
+        if value:
+            meta[key] = value.strip("<>")
+    if not data.strip():
+        raise InputError(f"{where}: empty payload")
+    if mime == "text/plain" or (not mime and not looks_like_html(data[:4096])):
+        text, warnings = decode_bytes(data, where, charset, html=False)
+        if url:
+            meta["url"] = url
+        meta["format"] = "warc"
+    else:
+        html, warnings = decode_bytes(data, where, charset)
+        text, extracted = extract_html(html, name=where, url=url)
+        page_url = extracted.pop("url", None)
+        meta.update(extracted)
+        if url:
+            meta["url"] = url  # where the page was crawled; its own canonical link may differ
+        if page_url and page_url != url:
+            meta["canonical_url"] = page_url
+    doc = Document(text=text, id=url or record_id, source=f"{source.name}#{no}", metadata=meta)
+    return ReadResult(document=doc, warnings=tuple(warnings))
+
+
+def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
+    """The WARC reader: one document per HTML response record."""
+    QuietIterator, _ = _warcio_classes()
+    from warcio.exceptions import ArchiveLoadFailed
+
+    gz = source.raw_head.startswith(GZIP_MAGIC)
+    name = source.name
+    no = 0
+    resyncs = 0
+    with source.open_raw() as fh:
+        while True:
+            it = QuietIterator(fh)
+            current: int | None = None  # start offset of the record being handled
+            try:
+                for record in it:
+                    no += 1
+                    current = it.offset
+                    try:
+                        result = _record_document(record, no, source, options)
+                    except InputError as exc:
+                        result = ReadResult(error=str(exc))
+                    notes, it.notes = it.notes, []
+                    if result is not None:
+                        yield result
+                    for note in notes:
+                        yield ReadResult(warnings=(f"{name}: record {no}: {note}",))
+            except Exception as exc:  # anything warcio raises here means the byte stream is damaged
+                bad = it.offset
+                if current is None or bad != current:
+                    no += 1  # the damage is in a record not counted yet
+                if isinstance(exc, (ArchiveLoadFailed, _WarcStreamError)):
+                    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+                else:
+                    detail = describe_read_error(exc)
+                resume = _next_record_offset(fh, bad + 1, gz) if source.seekable and resyncs < MAX_RESYNCS else None
+                if resume is None:
+                    yield ReadResult(error=f"{name}: record {no}: malformed WARC record at byte {bad:,} ({detail}); the rest of the file was not read")
+                    return
+                resyncs += 1
+                yield ReadResult(error=f"{name}: record {no}: malformed WARC record at byte {bad:,} ({detail}); resuming at byte {resume:,}")
+                fh.seek(resume)
+                continue
+            end = it.fh.tell()
+            if it.offset < end:
+                yield ReadResult(
+                    error=f"{name}: record {no + 1}: truncated or malformed data at byte {it.offset:,} of {end:,}; the rest of the file was not read"
+                )
+            return
+
+
+def looks_like_warc(head: bytes) -> bool:
+    """True when the content starts with a WARC version line."""
+    return head.lstrip(b"\r\n").startswith((b"WARC/1.", b"WARC/0."))
+
+
+WARC_READER = register_reader(
+    Reader(
+        name="unspin.reader.warc.v1",
+        short="warc",
+        extensions=(".warc",),
+        read=_read,
+        magic=looks_like_warc,
+        description="WARC / WARC.gz web crawl; HTML responses are extracted",
+    )
+)
