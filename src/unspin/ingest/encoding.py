@@ -105,6 +105,12 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None, *, html: b
     guess = _detect(body)
     if guess is not None and guess != "utf-8":
         text = body.decode(guess, errors="replace")
+        # Single-byte code pages agree on most letters; name the one the web uses most when it reads the same.
+        try:
+            if guess != "cp1252" and body.decode("cp1252") == text:
+                guess = "cp1252"
+        except UnicodeDecodeError:
+            pass
         warnings.append(f"{name}: not valid UTF-8; decoded as {guess} (detected)")
         return text, warnings
     text = body.decode("utf-8", errors="replace")

@@ -90,12 +90,15 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
 )
 _COMPILED = tuple((reason, re.compile(pattern), heading) for reason, pattern, heading in _RULES)
 
-_COOKIE_OPENER = re.compile(r"^(this (web)?site|we|our (web)?site|this page)\b[^.]{0,60}\bcookies?\b")
+_COOKIE_OPENER = re.compile(
+    r"^(this (web ?)?site|we|our (web ?)?site|this page)( and our (\w+ )?partners)?( (also|may|might|do))? "
+    r"(uses?|is using|stores?|places?|sets?|need your consent to use) (\w+ )?cookies\b"
+)
 _COOKIE_BUTTON = re.compile(
     r"\bcookies?\b.*\b(accept|agree|got it|opt[ -]out|ok|consent|manage (your )?preferences|cookie (policy|settings))\b"
     r"|\b(accept|allow|reject|manage) (all )?cookies\b|^cookie (policy|settings|preferences|notice|consent)\b"
 )
-_COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\b)|\ball rights reserved\b")
+_COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\s*(©|\(c\))?\s*\d{4})|\ball rights reserved\b")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator, Union
 
-from unspin.errors import InputError
+from unspin.errors import EmptyInput, InputError
 from unspin.ingest.furniture import find_furniture, merge_spans, repeated_title
 from unspin.ingest.language import identify, sample_text
 from unspin.ingest.options import IngestOptions, ReadResult
@@ -60,6 +60,8 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
             title = repeated_title(text, lines)
             if title and "title" not in metadata:
                 metadata["title"] = title
+    if excluded and not sample_text(text, excluded, limit=len(text)).strip():
+        return ReadResult(error=f"{where}: no text besides page furniture", warnings=tuple(warnings))
     skipped = None
     if options.language_check:
         sample = sample_text(text, excluded)
@@ -75,6 +77,8 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
 def _read_source(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
     """One input's results; any failure of its reader becomes one error line."""
     try:
+        if not source.raw_head:
+            raise EmptyInput(f"{source.name}: empty file")
         reader = detect_reader(source)
         for result in reader.read(source, options):
             yield finish_document(result, options)

@@ -55,6 +55,20 @@ class _PrefixedReader(io.RawIOBase):
         return len(data)
 
 
+class _GzipStream(gzip.GzipFile):
+    """A gzip reader that closes the raw file it reads from when it is closed."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
 def _stdin_bytes() -> BinaryIO:
     """The binary standard input (looked up at call time, so tests can replace ``sys.stdin``)."""
     stdin = sys.stdin
@@ -146,7 +160,7 @@ class Source:
         """Open the content, decompressing gzip as it streams."""
         raw = self.open_raw()
         if self.gzipped:
-            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+            return _GzipStream(raw)  # type: ignore[return-value]
         return raw
 
     def close(self) -> None:

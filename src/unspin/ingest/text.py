@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from unspin.errors import EmptyInput, InputError, InputTooLarge, NotAFile
-from unspin.ingest.encoding import check_not_binary, decode_plain
+from unspin.ingest.encoding import decode_plain
 from unspin.ingest.options import DEFAULT_MAX_BYTES, IngestOptions, ReadResult
 from unspin.ingest.registry import Reader, register_reader
 from unspin.ingest.source import Source, describe_read_error
@@ -23,7 +23,6 @@ from unspin.model import Document
 
 def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     """Decode the bytes of a text file (BOM, UTF-8, else detected charset); binary data raises `BinaryInput`."""
-    check_not_binary(data, name)
     return decode_plain(data, name)
 
 

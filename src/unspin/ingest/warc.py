@@ -34,9 +34,11 @@ from unspin.ingest.registry import Reader, register_reader
 from unspin.ingest.source import GZIP_MAGIC, Source, describe_read_error
 from unspin.model import Document
 
-#: Longest header line read (a longer one is cut: it is malformed anyway, and
-#: warcio would otherwise buffer a whole newline-free gzip bomb).
-MAX_HEADER_LINE = 64 * 1024
+#: Longest header line, and most header bytes between two payload reads: past
+#: either the record is malformed (warcio would otherwise buffer a whole
+#: newline-free gzip bomb, or millions of header lines, in memory).
+MAX_HEADER_LINE = 256 * 1024
+MAX_HEADER_BYTES = 4 * 1024 * 1024
 #: Give up on a file after this many malformed records.
 MAX_RESYNCS = 1000
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+xhtml")
@@ -53,10 +55,21 @@ def _warcio_classes() -> tuple[type, type]:
     from warcio.bufferedreaders import DecompressingBufferedReader
 
     class BoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        _line_bytes = 0
+
         def readline(self, length: int | None = None) -> bytes:
-            if length is None or length > MAX_HEADER_LINE:
-                length = MAX_HEADER_LINE
-            return super().readline(length)  # type: ignore[no-any-return]
+            capped = length is None or length > MAX_HEADER_LINE
+            line: bytes = super().readline(MAX_HEADER_LINE if capped else length)
+            self._line_bytes += len(line)
+            if capped and len(line) >= MAX_HEADER_LINE and not line.endswith(b"\n"):
+                raise _WarcStreamError(f"header line longer than {MAX_HEADER_LINE:,} bytes")
+            if self._line_bytes > MAX_HEADER_BYTES:
+                raise _WarcStreamError(f"headers longer than {MAX_HEADER_BYTES:,} bytes")
+            return line
+
+        def read(self, length: int | None = None) -> bytes:
+            self._line_bytes = 0
+            return super().read(length)  # type: ignore[no-any-return]
 
         def _decompress(self, data: bytes) -> bytes:
             if self.decompressor and data and self.num_block_read:
@@ -67,7 +80,8 @@ def _warcio_classes() -> tuple[type, type]:
             return super()._decompress(data)  # type: ignore[no-any-return]
 
     class QuietIterator(ArchiveIterator):  # type: ignore[misc]
-        def __init__(self, fileobj: BinaryIO, block_size: int = 1 << 16) -> None:
+        # Blocks of 16 KB: zlib inflates at most ~1000:1, so one block of a gzip bomb is at most ~16 MB.
+        def __init__(self, fileobj: BinaryIO, block_size: int = 1 << 14) -> None:
             super().__init__(fileobj, block_size=block_size)
             self.reader = BoundedReader(self.fh, block_size=block_size)
             self.notes: list[str] = []
