@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/unspin check examples/spun_paragraph.txt
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/load.py

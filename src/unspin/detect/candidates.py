@@ -44,14 +44,17 @@ class CandidateGenerator:
                         continue
                     if not head.replace("-", "").replace("'", "").isalpha():
                         continue
-                    if upos in infl.UPOS_TAGS and not infl.can_be(head, upos):
-                        continue
                     size = th.list_size(head)
                     log_channel = -math.log10(max(size, 1))
                     if key == word and key != lemma:
-                        forms = [head]  # listed inflected already ("ceremonies")
+                        # listed inflected already ("devastating" under "crippling")
+                        if th.inflections.get(head) and not th.can_be(head, upos) and head not in th.inflections.get(head, {}).values():
+                            continue
+                        forms = [head]
                     else:
-                        forms = [f for f in (infl.inflect(head, t) for t in tags) if f]
+                        if upos in infl.UPOS_TAGS and not th.can_be(head, upos):
+                            continue
+                        forms = [f for f in (th.inflect(head, t) for t in tags) if f]
                     for form in forms:
                         if form == word:
                             continue

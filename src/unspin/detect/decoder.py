@@ -3,14 +3,19 @@
 The observed sentence was produced from an unknown original by a spinner that
 replaced some content words with thesaurus synonyms. For every content word we
 take the candidate originals from the inverse thesaurus
-(`unspin.detect.candidates`), keep the few that fit the local context best,
-and run a Viterbi search over the whole sentence under the trigram language
-model, so that two adjacent swaps ("devastating approvals") are restored
-together ("crippling sanctions"). Forward and backward max-product passes give
-for every word the best score with and without a change there: their
-difference (the *margin*, in log10) and a handful of lexical features go
-through a logistic model (`unspin.detect.calibration`) to give the flag's
-confidence.
+(`unspin.detect.candidates`), keep the ones that fit the local context best,
+and decode the sentence under the trigram language model plus the channel
+prior with iterated conditional modes: each word in turn takes the choice that
+maximises the trigram scores of the three n-grams it takes part in, given the
+current choices of its neighbours, until nothing changes. Because neighbours
+are re-read on every pass, two adjacent swaps ("devastating approvals") are
+restored together ("crippling sanctions").
+
+For every content word the decoder then measures the evidence: how much more
+probable the best restoration makes its n-grams (the *margin*, log10), how
+surprising the observed word is, word frequencies, the channel probability,
+and how much of the rest of the document looks spun. A logistic model
+(`unspin.detect.calibration`) turns these into the flag's confidence.
 """
 
 from __future__ import annotations
@@ -19,32 +24,35 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
+
 from unspin.detect.calibration import TokenModel, load_token_model
 from unspin.detect.candidates import Candidate, CandidateGenerator
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus, load_thesaurus
+from unspin.lexicon.vectors import Vectors, load_vectors
 from unspin.lm.ngram import BOS, EOS, LanguageModel, load_lm
 from unspin.model import Document, Flag
-from unspin.text import Sentence, Token, TokenKind, split_sentences, tokenize
-
-NEG_INF = -1e9
+from unspin.text import Token, TokenKind, split_sentences, tokenize
 
 
 @dataclass(frozen=True)
 class DetectorOptions:
-    #: candidates kept per word after local pre-scoring (besides the observed word)
-    beam: int = 4
-    #: candidates pre-ranked by frequency before local scoring
-    shortlist: int = 24
-    #: log10 prior that a given content word was substituted
+    #: candidates kept per word after local scoring (besides the observed word)
+    beam: int = 10
+    #: candidates kept after the cheap bigram pre-score
+    shortlist: int = 40
+    #: log10 prior that a given content word was substituted (used while decoding)
     log_spin_prior: float = math.log10(0.15)
     #: cost in log10 of a word the LM does not know
     oov_penalty: float = -6.5
     #: minimum confidence for a flag to be reported
     threshold: float = 0.5
-    #: skip words rarer than this in context-free frequency (Zipf) as candidates
+    #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
+    #: passes of iterated conditional modes over a sentence
+    passes: int = 3
 
 
 @dataclass
@@ -79,12 +87,15 @@ class Detector:
         thesaurus: Thesaurus | None = None,
         options: DetectorOptions | None = None,
         token_model: TokenModel | None = None,
+        vectors: Vectors | None = None,
     ) -> None:
         self.lm = lm or load_lm()
         self.th = thesaurus or load_thesaurus()
         self.options = options or DetectorOptions()
         self.gen = CandidateGenerator(self.th)
         self.token_model = token_model or load_token_model()
+        self._memo: dict[tuple[str, str | None, str | None], float] = {}
+        self.vectors = vectors or load_vectors()
 
     # -- public ----------------------------------------------------------
     def detect(self, doc: Document) -> tuple[list[Flag], list[WordDecision]]:
@@ -92,9 +103,50 @@ class Detector:
         tokens = tokenize(doc.text)
         if doc.excluded:
             tokens = [t for t in tokens if not _inside(t, doc.excluded)]
-        decisions: list[WordDecision] = []
+        raw: list[tuple[Token, str | None, dict[str, float]]] = []
         for sent in split_sentences(doc.text, tokens):
-            decisions.extend(self.decode_sentence(tokens[sent.first_token : sent.last_token]))
+            raw.extend(self.decode_sentence(tokens[sent.first_token : sent.last_token]))
+        # document context: how much of the rest of the text looks spun, and
+        # how well each word fits the topic (centroid of the other content words)
+        n = len(raw)
+        pos_total = sum(1 for _, s, f in raw if s is not None and f["margin"] > 0)
+        vecs = self.vectors
+        zero = np.zeros(vecs.dim, dtype=np.float32)
+        obs_vecs = [vecs.get(tok.norm) for tok, _, _ in raw]
+        centroid_sum = np.sum([v for v in obs_vecs if v is not None] or [zero], axis=0)
+        # a context-blind spinner swaps each occurrence on its own: the original
+        # often survives elsewhere in the text, and a word used many times is kept
+        counts: dict[str, int] = {}
+        for t in tokens:
+            if t.kind is TokenKind.WORD:
+                counts[t.norm] = counts.get(t.norm, 0) + 1
+        decisions: list[WordDecision] = []
+        for k, ((tok, sugg, feats), v_obs) in enumerate(zip(raw, obs_vecs)):
+            if sugg is None:
+                decisions.append(WordDecision(tok, None, 0.0, feats, 0.0))
+                continue
+            own = 1 if feats["margin"] > 0 else 0
+            feats["doc_rate"] = (pos_total - own) / max(n - 1, 1)
+            feats["doc_words"] = math.log10(n + 1)
+            centroid = centroid_sum - v_obs if v_obs is not None else centroid_sum
+            cn = float(np.linalg.norm(centroid)) or 1.0
+            v_alt = vecs.get(sugg)
+            feats["topic_obs"] = float(v_obs @ centroid) / cn if v_obs is not None else 0.0
+            feats["topic_alt"] = float(v_alt @ centroid) / cn if v_alt is not None else 0.0
+            feats["topic_gain"] = feats["topic_alt"] - feats["topic_obs"]
+            feats["sim_obs_alt"] = float(v_obs @ v_alt) if v_obs is not None and v_alt is not None else 0.0
+            window = [w for w in obs_vecs[max(0, k - 4) : k] + obs_vecs[k + 1 : k + 5] if w is not None]
+            if window:
+                wc = np.sum(window, axis=0)
+                wn = float(np.linalg.norm(wc)) or 1.0
+                feats["near_obs"] = float(v_obs @ wc) / wn if v_obs is not None else 0.0
+                feats["near_alt"] = float(v_alt @ wc) / wn if v_alt is not None else 0.0
+            else:
+                feats["near_obs"] = feats["near_alt"] = 0.0
+            feats["obs_repeats"] = math.log2(counts.get(tok.norm, 1))
+            feats["alt_in_doc"] = math.log2(1 + counts.get(sugg, 0))
+            conf = self.token_model.predict(feats)
+            decisions.append(WordDecision(tok, sugg, feats["margin"], feats, conf))
         flags = [
             Flag(
                 start=d.token.start,
@@ -111,57 +163,81 @@ class Detector:
         return flags, decisions
 
     # -- decoding --------------------------------------------------------
-    def decode_sentence(self, tokens: Sequence[Token]) -> list[WordDecision]:
+    def decode_sentence(self, tokens: Sequence[Token]) -> list[tuple[Token, str | None, dict[str, float]]]:
+        """``(token, best alternative or None, features)`` for each content word."""
         slots = self._slots(tokens)
-        if not any(s.candidate_slot for s in slots):
-            return [self._decision(s, None, 0.0, {}) for s in slots if s.token is not None and s.candidate_slot]
-        alpha, beta = self._forward_backward(slots)
-        out: list[WordDecision] = []
-        for i, s in enumerate(slots):
-            if not s.candidate_slot:
+        n = len(slots)
+        cur = [0] * n
+        idx = [i for i, s in enumerate(slots) if s.candidate_slot]
+        for _ in range(self.options.passes):
+            changed = False
+            for i in idx:
+                s = slots[i]
+                best, best_sc = 0, -1e18
+                for c in range(len(s.choices)):
+                    sc = self._local_at(slots, cur, i, c) + s.priors[c]
+                    if sc > best_sc:
+                        best, best_sc = c, sc
+                if best != cur[i]:
+                    cur[i] = best
+                    changed = True
+            if not changed:
+                break
+        out: list[tuple[Token, str | None, dict[str, float]]] = []
+        for i in idx:
+            s = slots[i]
+            assert s.token is not None
+            if len(s.choices) == 1:
+                out.append((s.token, None, {}))
                 continue
-            # max-marginal score of each choice at slot i
-            mm = [NEG_INF] * len(s.choices)
-            for (a, b), v in alpha[i].items():
-                tot = v + beta[i].get((a, b), NEG_INF)
-                if tot > mm[b]:
-                    mm[b] = tot
-            best = max(range(1, len(mm)), key=mm.__getitem__, default=None)
-            if best is None:
-                continue
-            margin = mm[best] - mm[0]
-            feats = self._features(slots, i, best, margin)
-            out.append(self._decision(s, s.choices[best], margin, feats))
+            local = [self._local_at(slots, cur, i, c) for c in range(len(s.choices))]
+            best = max(range(1, len(s.choices)), key=lambda c: local[c] + s.priors[c])
+            out.append((s.token, s.choices[best], self._features(slots, cur, i, best, local)))
         return out
 
-    def _decision(self, s: Slot, suggestion: str | None, margin: float, feats: dict[str, float]) -> WordDecision:
-        assert s.token is not None
-        conf = self.token_model.predict(feats) if suggestion else 0.0
-        return WordDecision(s.token, suggestion, margin, feats, conf)
+    def _word(self, slots: list[Slot], cur: list[int], j: int) -> str | None:
+        if j < 0 or j >= len(slots):
+            return None
+        return slots[j].choices[cur[j]]
 
-    def _features(self, slots: list[Slot], i: int, best: int, margin: float) -> dict[str, float]:
+    def _local_at(self, slots: list[Slot], cur: list[int], i: int, c: int) -> float:
+        """Sum of the trigram log10 scores of the n-grams that contain slot ``i``'s choice ``c``."""
+        w = slots[i].choices[c]
+        p2, p1 = self._word(slots, cur, i - 2), self._word(slots, cur, i - 1)
+        n1, n2 = self._word(slots, cur, i + 1), self._word(slots, cur, i + 2)
+        cond = self._cond
+        total = cond(w, p2, p1)
+        if n1 is not None:
+            total += cond(n1, p1, w)
+            if n2 is not None:
+                total += cond(n2, w, n1)
+        return total
+
+    def _features(self, slots: list[Slot], cur: list[int], i: int, best: int, local: list[float]) -> dict[str, float]:
         s = slots[i]
         cand = s.cands[best]
         assert cand is not None
-        obs_z = zipf(s.word)
-        cand_z = zipf(s.choices[best])
-        prev = slots[i - 1].word if i > 0 else BOS
-        nxt = slots[i + 1].word if i + 1 < len(slots) else EOS
-        lm = self.lm
-        obs_lp = lm.logprob(s.word, [prev])
-        cand_lp = lm.logprob(s.choices[best], [prev])
-        obs_next = lm.logprob(nxt, [s.word]) if obs_lp is not None else None
-        cand_next = lm.logprob(nxt, [s.choices[best]])
+        obs, alt = s.word, s.choices[best]
+        p2, p1 = self._word(slots, cur, i - 2), self._word(slots, cur, i - 1)
+        obs_left = self._cond(obs, p2, p1)
+        alt_left = self._cond(alt, p2, p1)
+        obs_uni = self._cond(obs, None, None)
+        alt_uni = self._cond(alt, None, None)
+        others = sorted(local[1:], reverse=True)
         return {
-            "margin": margin,
-            "obs_zipf": obs_z,
-            "cand_zipf": cand_z,
-            "zipf_gain": cand_z - obs_z,
-            "obs_oov": 1.0 if obs_lp is None else 0.0,
-            "bigram_gain": ((cand_lp or self.options.oov_penalty) - (obs_lp if obs_lp is not None else self.options.oov_penalty))
-            + ((cand_next or self.options.oov_penalty) - (obs_next if obs_next is not None else self.options.oov_penalty)),
+            "margin": local[best] - local[0],
+            "second_gap": (others[0] - others[1]) if len(others) > 1 else 3.0,
+            "obs_left": obs_left,
+            "left_gain": alt_left - obs_left,
+            "obs_local_rel": local[0] - 3 * obs_uni,
+            "obs_uni": obs_uni,
+            "alt_uni": alt_uni,
+            "obs_zipf": zipf(obs),
+            "alt_zipf": zipf(alt),
+            "obs_oov": 1.0 if not self.lm.in_vocab(obs) else 0.0,
             "log_channel": cand.log_channel,
-            "n_choices": float(len(s.choices) - 1),
+            "n_choices": math.log10(len(s.choices)),
+            "neighbour_changed": float((i > 0 and cur[i - 1] > 0) or (i + 1 < len(cur) and cur[i + 1] > 0)),
         }
 
     def _slots(self, tokens: Sequence[Token]) -> list[Slot]:
@@ -175,90 +251,51 @@ class Detector:
                 slot.candidate_slot = True
             slots.append(slot)
         slots.append(Slot(None, EOS, [EOS], [0.0], [None]))
-        # local pre-scoring with the observed neighbours, then keep the best few
+        keep_prior = math.log10(1 - 10**opt.log_spin_prior)
+        cond = self._cond
         for i, s in enumerate(slots):
             if not s.candidate_slot:
                 continue
-            cands = self.gen.candidates(s.word)
-            cands = [c for c in cands if zipf(c.form) >= opt.min_candidate_zipf and self.lm.in_vocab(c.form)]
+            cands = [c for c in self.gen.candidates(s.word) if zipf(c.form) >= opt.min_candidate_zipf and self.lm.in_vocab(c.form)]
             if not cands:
-                s.candidate_slot = False
+                # still a content word the document score counts, but nothing to propose
+                s.priors[0] = 0.0
                 continue
-            cands.sort(key=lambda c: -(zipf(c.form) + c.log_channel))
-            cands = cands[: opt.shortlist]
             p2 = slots[i - 2].word if i >= 2 else None
             p1 = slots[i - 1].word
             n1 = slots[i + 1].word if i + 1 < len(slots) else None
             n2 = slots[i + 2].word if i + 2 < len(slots) else None
+            if len(cands) > opt.shortlist:
+                # cheap bigram pre-score of every candidate, then full trigram scoring
+                cands.sort(key=lambda c: -(cond(c.form, None, p1) + (cond(n1, None, c.form) if n1 else 0.0) + c.log_channel))
+                cands = cands[: opt.shortlist]
             scored = []
             for c in cands:
-                sc = self._local(p2, p1, c.form, n1, n2) + c.log_channel
-                scored.append((sc, c))
+                sc = cond(c.form, p2, p1)
+                if n1 is not None:
+                    sc += cond(n1, p1, c.form)
+                    if n2 is not None:
+                        sc += cond(n2, c.form, n1)
+                scored.append((sc + c.log_channel, c))
             scored.sort(key=lambda x: -x[0])
-            keep_prior = math.log10(1 - 10**opt.log_spin_prior)
             s.priors[0] = keep_prior
-            for sc, c in scored[: opt.beam]:
+            for _sc, c in scored[: opt.beam]:
                 s.choices.append(c.form)
                 s.cands.append(c)
                 s.priors.append(opt.log_spin_prior + c.log_channel)
         return slots
 
-    def _local(self, p2: str | None, p1: str, w: str, n1: str | None, n2: str | None) -> float:
-        lp = self._cond
-        total = lp(w, p2, p1)
-        if n1 is not None:
-            total += lp(n1, p1, w)
-            if n2 is not None:
-                total += lp(n2, w, n1)
-        return total
-
     def _cond(self, w: str, c2: str | None, c1: str | None) -> float:
-        """log10 P(w | c2 c1) with OOV words cutting the history."""
-        ctx = [x for x in (c2, c1) if x is not None]
-        lp = self.lm.logprob(w, ctx)
-        return self.options.oov_penalty if lp is None else lp
-
-    def _forward_backward(self, slots: list[Slot]) -> tuple[list[dict], list[dict]]:
-        n = len(slots)
-        cond = self._cond
-        # alpha[i][(a, b)]: best prefix score with choice a at i-1 and b at i
-        alpha: list[dict[tuple[int, int], float]] = [dict() for _ in range(n)]
-        alpha[0][(0, 0)] = 0.0
-        for i in range(1, n):
-            s = slots[i]
-            p1 = slots[i - 1]
-            p2 = slots[i - 2] if i >= 2 else None
-            cur = alpha[i]
-            for (a, b), v in alpha[i - 1].items():
-                c2 = p2.choices[a] if p2 is not None else None
-                c1 = p1.choices[b]
-                for c, word in enumerate(s.choices):
-                    sc = v + cond(word, c2, c1) + s.priors[c]
-                    key = (b, c)
-                    if sc > cur.get(key, NEG_INF):
-                        cur[key] = sc
-        # beta[i][(a, b)]: best suffix score after slot i given a at i-1, b at i
-        beta: list[dict[tuple[int, int], float]] = [dict() for _ in range(n)]
-        for key in alpha[n - 1]:
-            beta[n - 1][key] = 0.0
-        for i in range(n - 2, -1, -1):
-            s_next = slots[i + 1]
-            p1 = slots[i]
-            p2 = slots[i - 1] if i >= 1 else None
-            cur = beta[i]
-            for (a, b) in alpha[i]:
-                c2 = p2.choices[a] if p2 is not None else None
-                c1 = p1.choices[b]
-                best = NEG_INF
-                for c, word in enumerate(s_next.choices):
-                    nb = beta[i + 1].get((b, c))
-                    if nb is None:
-                        continue
-                    sc = cond(word, c2, c1) + s_next.priors[c] + nb
-                    if sc > best:
-                        best = sc
-                cur[(a, b)] = best
-        return alpha, beta
+        """log10 P(w | c2 c1) with OOV words cutting the history (memoised)."""
+        key = (w, c2, c1)
+        v = self._memo.get(key)
+        if v is None:
+            if len(self._memo) > 2_000_000:
+                self._memo.clear()
+            ctx = [x for x in (c2, c1) if x is not None]
+            lp = self.lm.logprob(w, ctx)
+            v = self._memo[key] = self.options.oov_penalty if lp is None else lp
+        return v
 
     def _is_candidate(self, t: Token, sentence_initial: bool) -> bool:
         w = t.norm
@@ -266,15 +303,13 @@ class Detector:
             return False
         if any(ch.isdigit() for ch in w):
             return False
+        if t.text.isupper() and len(t.text) > 1:
+            return False  # acronym or shouting
         if t.text[:1].isupper():
             if not sentence_initial:
                 return False  # a name (or a word in a title)
-            if t.text.isupper() and len(t.text) > 1:
-                return False  # acronym
             if zipf(w) < 3.0:
                 return False  # sentence-initial name
-        if t.text.isupper() and len(t.text) > 1:
-            return False
         return True
 
 
@@ -292,8 +327,6 @@ def _inside(t: Token, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _match_case(suggestion: str, observed: str) -> str:
-    if observed.isupper() and len(observed) > 1:
-        return suggestion.upper()
     if observed[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion

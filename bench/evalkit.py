@@ -1,0 +1,77 @@
+"""Shared helpers for the detection benchmark and the token-model training."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from spinner import SpunText  # noqa: E402
+from unspin.detect import Detector  # noqa: E402
+from unspin.model import Document  # noqa: E402
+
+
+@dataclass
+class Counts:
+    flags: int = 0
+    true_flags: int = 0
+    gold: int = 0
+    found: int = 0
+    restored: int = 0
+    words: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for k in self.__dict__:
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    @property
+    def precision(self) -> float:
+        return self.true_flags / self.flags if self.flags else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+    @property
+    def restoration(self) -> float:
+        return self.restored / self.found if self.found else 0.0
+
+    @property
+    def false_per_1000(self) -> float:
+        return 1000 * (self.flags - self.true_flags) / self.words if self.words else 0.0
+
+
+def score_flags(flags: list[tuple[int, int, str | None]], spun: SpunText, n_words: int) -> Counts:
+    """Per-substituted-word precision/recall counts for ``(start, end, suggestion)`` flags."""
+    c = Counts(flags=len(flags), gold=len(spun.substitutions), words=n_words)
+    hit_sub: dict[int, str | None] = {}
+    for a, b, sugg in flags:
+        ok = False
+        for k, s in enumerate(spun.substitutions):
+            if a < s.end and s.start < b:
+                ok = True
+                if k not in hit_sub or (sugg or "").lower() == s.original.lower():
+                    hit_sub[k] = sugg
+        c.true_flags += ok
+    c.found = len(hit_sub)
+    c.restored = sum(
+        1 for k, sugg in hit_sub.items() if (sugg or "").lower() == spun.substitutions[k].original.lower()
+    )
+    return c
+
+
+def labelled_decisions(det: Detector, spun: SpunText):
+    """The detector's per-word decisions on a spun text, each with its gold label and original."""
+    _, decisions = det.detect(Document(spun.text))
+    out = []
+    for d in decisions:
+        label, original = 0, None
+        for s in spun.substitutions:
+            if d.token.start < s.end and s.start < d.token.end:
+                label, original = 1, s.original
+                break
+        out.append((d, label, original))
+    return out

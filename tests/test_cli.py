@@ -1,0 +1,100 @@
+import json
+import os
+
+from typer.testing import CliRunner
+
+from unspin import __version__
+from unspin.cli import app
+
+runner = CliRunner()
+
+ARTICLE = (
+    "The government announced new measures on Tuesday to help small businesses cope with rising "
+    "energy prices. Ministers said the scheme would cost about 2bn pounds over two years and would be "
+    "paid for by higher taxes on large companies. Opposition leaders welcomed the plan but said it came "
+    "too late for many firms that had already closed.\n"
+)
+
+
+def invoke(args, **kw):
+    return runner.invoke(app, args, **kw)
+
+
+def test_version():
+    r = invoke(["--version"])
+    assert r.exit_code == 0 and __version__ in r.stdout
+
+
+def test_help_explains_commands():
+    r = invoke(["check", "--help"])
+    assert r.exit_code == 0 and "--jsonl" in r.stdout and "--json" in r.stdout
+
+
+def test_check_json_text_is_exact_file_content(tmp_path):
+    p = tmp_path / "a.txt"
+    raw = "Caf\u00e9 \u201cquotes\u201d\u00a0and CRLF\r\n" + ARTICLE
+    p.write_bytes(raw.encode("utf-8"))
+    r = invoke(["check", str(p), "--json"])
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["text"] == raw
+    assert d["id"] == "a.txt" and d["source"] == str(p)
+    assert d["verdict"] in ("spun", "clean", "uncertain") and 0 <= d["spin_score"] <= 1
+    for f in d["flags"]:
+        assert raw[f["start"] : f["end"]] == f["text"]
+
+
+def test_human_report(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(ARTICLE)
+    r = invoke(["check", str(p)])
+    assert r.exit_code == 0
+    assert "verdict:" in r.stdout and "a.txt" in r.stdout
+
+
+def test_jsonl_stdin_and_bad_lines():
+    lines = "\n".join([
+        json.dumps({"id": "one", "text": ARTICLE}),
+        "{not json",
+        json.dumps({"id": "two"}),
+        json.dumps({"id": 3, "text": ARTICLE}),
+    ]) + "\n"
+    r = invoke(["check", "--jsonl", "-"], input=lines)
+    assert r.exit_code == 1  # some lines failed
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [d["id"] for d in out] == ["one", "3"]
+    assert "line 2" in r.stderr and "line 3" in r.stderr
+
+
+def test_bad_inputs_each_reported_and_batch_goes_on(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(("Caf\u00e9 " + ARTICLE).encode("latin-1"))
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.seek(50 * 1024 * 1024)
+        fh.write(b"x")
+    missing = tmp_path / "missing.txt"
+    emptydir = tmp_path / "emptydir"
+    emptydir.mkdir()
+    args = ["check", "--json", str(empty), str(binary), str(big), str(emptydir), str(missing), str(latin), str(good)]
+    r = invoke(args)
+    assert r.exit_code == 1
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [d["id"] for d in out] == ["latin.txt", "good.txt"]
+    # not UTF-8: decoded with the detected charset and said so
+    assert out[0]["text"].startswith("Caf\u00e9 ") and any("UTF-8" in w for w in out[0]["warnings"])
+    err = r.stderr
+    for name, why in [("empty.txt", "empty"), ("bin.txt", "binary"), ("big.txt", "limit"),
+                      ("emptydir", ""), ("missing.txt", "no such file")]:
+        assert any(name in line and why in line for line in err.splitlines()), (name, err)
+
+
+def test_no_input_is_usage_error():
+    r = invoke(["check"])
+    assert r.exit_code == 2

@@ -1,0 +1,53 @@
+import json
+
+import pytest
+
+from unspin.model import Document, Flag, Report
+
+
+def make_report():
+    text = "The two chiefs met at the opening service."
+    doc = Document(text=text, id="d1", source="x.txt", metadata={"url": "http://example.com"})
+    flags = (
+        Flag(8, 14, "chiefs", "leaders", 0.91, "spin", {"margin_log10": 2.5}),
+        Flag(34, 41, "service", "ceremony", 0.8),
+    )
+    return Report(doc, spin_score=0.93, verdict="spun", flags=flags, explanation="2 phrases", words=8)
+
+
+def test_json_contract_fields_and_types():
+    d = json.loads(make_report().to_json())
+    assert set(d) >= {"id", "source", "text", "spin_score", "verdict", "flags"}
+    assert isinstance(d["id"], str) and isinstance(d["text"], str)
+    assert 0.0 <= d["spin_score"] <= 1.0 and d["verdict"] in ("spun", "clean", "uncertain")
+    for f in d["flags"]:
+        assert {"start", "end", "text", "suggestion", "confidence", "kind"} <= set(f)
+        assert d["text"][f["start"] : f["end"]] == f["text"]
+        assert 0.0 <= f["confidence"] <= 1.0
+
+
+def test_round_trip():
+    r = make_report()
+    assert Report.from_json(r.to_json()) == r
+
+
+def test_offsets_must_index_into_text():
+    doc = Document("abc def")
+    with pytest.raises(ValueError):
+        Report(doc, 0.1, "clean", flags=(Flag(0, 3, "xyz", None, 0.5),))
+
+
+def test_invalid_values_rejected():
+    with pytest.raises(ValueError):
+        Report(Document("a"), 1.5, "clean")
+    with pytest.raises(ValueError):
+        Report(Document("a"), 0.5, "maybe")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Flag(0, 1, "a", None, 2.0)
+    with pytest.raises(ValueError):
+        Document("abc", excluded=((2, 9),))
+
+
+def test_excluded_serialised_only_when_present():
+    assert "excluded" not in Document("abc").to_dict()
+    assert Document("abc def", excluded=((4, 7),)).to_dict()["excluded"] == [[4, 7]]

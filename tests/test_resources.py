@@ -1,0 +1,69 @@
+from pathlib import Path
+
+from unspin.lexicon import load_thesaurus, reinflect
+from unspin.lexicon.moby import cache_file, load_thesaurus as load
+from unspin.lexicon.vectors import load_vectors
+from unspin.lm import load_lm
+
+
+def test_moby_forward_and_inverse():
+    th = load_thesaurus()
+    assert "service" in th.synonyms("ceremony")
+    assert "ceremony" in [h for h, _ in th.inverse("service")]
+    assert "sanction" in [h for h, _ in th.inverse("approval")]
+    assert th.list_size("ceremony") == len(th.synonyms("ceremony")) > 50
+
+
+def test_lemma_aware_round_trip():
+    # "approvals" -> lemma "approval" -> headword "sanction" -> re-inflected "sanctions"
+    assert reinflect("approvals", "sanction") == ["sanctions"]
+    assert "led" in reinflect("drove", "lead")
+    th = load_thesaurus()
+    assert th.inflect("sanction", "NNS") == "sanctions"
+
+
+def test_lm_prefers_the_real_phrase():
+    lm = load_lm()
+    good = lm.score("the opening ceremony of the games".split())
+    bad = lm.score("the opening service of the games".split())
+    assert good > bad + 1.0  # log10 units
+
+
+def test_lm_units_order_and_oov():
+    lm = load_lm()
+    # log10 of a probability: negative, and P(ceremony | the opening) >> P(ceremony)
+    in_ctx = lm.logprob("ceremony", ["the", "opening"])
+    alone = lm.logprob("ceremony")
+    assert -3 < in_ctx < 0 and alone < in_ctx
+    # reading order: "opening ceremony" is likely, "ceremony opening" much less
+    assert lm.logprob("ceremony", ["opening"]) > lm.logprob("opening", ["ceremony"])
+    assert lm.logprob("xqzvbnw") is None and not lm.in_vocab("xqzvbnw")
+    # an unknown context word cuts the history instead of failing
+    assert lm.logprob("met", ["xqzvbnw"]) == lm.logprob("met")
+
+
+def test_cache_is_keyed_by_package_version(monkeypatch, tmp_path):
+    import unspin.lexicon.moby as moby
+
+    monkeypatch.setenv("UNSPIN_CACHE_DIR", str(tmp_path))
+    a = cache_file()
+    monkeypatch.setattr(moby, "package_version", lambda name: "999.0")
+    b = cache_file()
+    assert a != b and "999.0" in b.name and a.parent == b.parent == tmp_path
+
+
+def test_compile_alternative_thesaurus(tmp_path: Path):
+    src = tmp_path / "mini.txt"
+    src.write_bytes(b"ceremony,rite,service,ritual\r\nsanction,approval,ban\r\nbad,\xff\xfeoops,poor\r\n")
+    th = load(source=src)
+    assert th.synonyms("ceremony") == ["rite", "service", "ritual"]
+    assert [h for h, _ in th.inverse("service")] == ["ceremony"]
+    assert th.synonyms("bad") == ["poor"]  # the undecodable entry is dropped
+
+
+def test_vectors():
+    v = load_vectors()
+    a, b, c = v.get("ceremony"), v.get("ritual"), v.get("spreadsheet")
+    assert a is not None and abs(float(a @ a) - 1) < 1e-5
+    assert float(a @ b) > float(a @ c)
+    assert v.get("xqzvbnw") is None
