@@ -68,6 +68,7 @@ def main() -> None:
     ap.add_argument("--baseline-threshold", type=float, default=-4.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated substrings of the settings to run (development)")
     args = ap.parse_args()
 
     _train, test = split_ids(load_bbc())
@@ -79,6 +80,8 @@ def main() -> None:
     rows = []
     det_time = det_words = 0.0
     settings = [("clean (unspun)", None)] + SETTINGS
+    if args.only:
+        settings = [s for s in settings if any(k in s[0] for k in args.only.split(","))]
     for name, setting in settings:
         ours, base = Counts(), Counts()
         spinner = Spinner(seed=args.seed, **setting) if setting else None

@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evalkit import labelled_decisions  # noqa: E402
 from spinner import Spinner, SpunText, load_bbc, split_ids  # noqa: E402
 from unspin.detect import Detector  # noqa: E402
-from unspin.detect.calibration import FALLBACK, TokenModel  # noqa: E402
+import numpy as np  # noqa: E402
+
+from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
 SETTINGS = [
@@ -36,52 +38,100 @@ SETTINGS = [
 ]
 
 
-def collect(det: Detector, records: list[dict], seed: int = 1) -> tuple[list[dict], list[int]]:
+def collect(det: Detector, records: list[dict], seed: int = 1) -> tuple[list[dict], list[int], list[int]]:
+    """Features, labels and a document number for every candidate word."""
     rng = random.Random(seed)
     X: list[dict] = []
     y: list[int] = []
+    groups: list[int] = []
+    doc_no = 0
     for i, r in enumerate(records):
         # every article once clean, once spun under a rotating setting
         clean = SpunText(r["text"], r["text"], (), 0, 0)
         setting = SETTINGS[i % len(SETTINGS)]
         spun = Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"])
         for sample in (clean, spun):
+            doc_no += 1
             for d, label, _orig in labelled_decisions(det, sample):
                 if d.suggestion is None:
                     continue
                 X.append(d.features)
                 y.append(label)
-    return X, y
+                groups.append(doc_no)
+    return X, y, groups
+
+
+def export_trees(gb, names: list[str]) -> TreeEnsemble:
+    """Plain arrays from a fitted HistGradientBoostingClassifier (binary, numeric features)."""
+    trees = []
+    for (pred,) in gb._predictors:
+        nd = pred.nodes
+        trees.append({
+            "feature": nd["feature_idx"].astype(np.int64),
+            "threshold": nd["num_threshold"].astype(np.float64),
+            "left": nd["left"].astype(np.int64),
+            "right": nd["right"].astype(np.int64),
+            "leaf": nd["is_leaf"].astype(bool),
+            "value": nd["value"].astype(np.float64),
+            "missing_left": nd["missing_go_to_left"].astype(bool),
+        })
+    return TreeEnsemble(tuple(names), float(np.ravel(gb._baseline_prediction)[0]), tuple(trees))
+
+
+def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenModel:
+    """Stage 1: logistic regression; stage 2: boosted trees with out-of-fold document features."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import StandardScaler
+
+    names = sorted(X[0])
+    A = np.array([[x[n] for n in names] for x in X])
+    Y = np.array(y)
+    G = np.array(groups)
+    sc = StandardScaler().fit(A)
+    lr = LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A), Y)
+    stage1 = LinearModel(
+        weights={n: float(w) for n, w in zip(names, lr.coef_[0])},
+        bias=float(lr.intercept_[0]),
+        scaling={n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)},
+    )
+    # out-of-fold stage-1 probabilities, so stage 2 sees them as they are at run time
+    p1 = np.zeros(len(Y))
+    for a, b in GroupKFold(5).split(A, Y, G):
+        m = LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A[a]), Y[a])
+        p1[b] = m.predict_proba(sc.transform(A[b]))[:, 1]
+    X2 = [dict(x) for x in X]
+    for d in np.unique(G):
+        idx = np.where(G == d)[0]
+        for k, extra in zip(idx, doc_features(list(p1[idx]), [X[k]["margin"] for k in idx])):
+            X2[k].update(extra)
+    names2 = names + list(DOC_FEATURES)
+    A2 = np.array([[x[n] for n in names2] for x in X2])
+    gb = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=31, random_state=0).fit(A2, Y)
+    stage2 = export_trees(gb, names2)
+    check = stage2.raw_batch(A2[:500])
+    assert np.allclose(check, gb.decision_function(A2[:500]), atol=1e-6), "tree export does not reproduce sklearn"
+    return TokenModel(stage1, stage2, meta)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="training articles to use")
     args = ap.parse_args()
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-    import numpy as np
 
     train, _test = split_ids(load_bbc())
     train = train[: args.docs]
     det = Detector(token_model=FALLBACK)
     t = time.time()
-    X, y = collect(det, train)
-    names = sorted(X[0])
-    M = np.array([[x[n] for n in names] for x in X])
-    sc = StandardScaler().fit(M)
-    clf = LogisticRegression(C=1.0, max_iter=2000).fit(sc.transform(M), y)
-    model = TokenModel(
-        weights={n: float(w) for n, w in zip(names, clf.coef_[0])},
-        bias=float(clf.intercept_[0]),
-        scaling={n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)},
-        meta={"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": len(train),
-              "settings": SETTINGS, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300)"},
-    )
-    OUT.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
+    X, y, groups = collect(det, train)
+    meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": len(train),
+            "settings": SETTINGS, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300)"}
+    model = fit(X, y, groups, meta)
+    OUT.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n")
     print(f"{len(y)} examples ({sum(y)} spun) from {len(train)} articles in {time.time() - t:.0f}s -> {OUT}")
-    for n in names:
-        print(f"  {n:12s} {model.weights[n]:+.3f}")
+    for n, w in sorted(model.stage1.weights.items(), key=lambda x: -abs(x[1])):
+        print(f"  stage1 {n:18s} {w:+.3f}")
 
 
 if __name__ == "__main__":

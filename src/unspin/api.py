@@ -6,6 +6,7 @@ import threading
 from typing import Sequence
 
 from unspin.detect import Detector, score_document
+from unspin.detect.fingerprints import FingerprintList
 from unspin.detect.decoder import Detector as _Detector
 from unspin.model import Document, Report
 from unspin.text import TokenKind, tokenize
@@ -23,11 +24,27 @@ def get_detector() -> Detector:
         return _DETECTOR
 
 
-def check(document: Document | str, *, detector: Detector | None = None, warnings: Sequence[str] = ()) -> Report:
-    """Check one document: flag spun phrases and score the whole text."""
+def check(
+    document: Document | str,
+    *,
+    detector: Detector | None = None,
+    fingerprints: FingerprintList | None = None,
+    warnings: Sequence[str] = (),
+) -> Report:
+    """Check one document: flag spun phrases and score the whole text.
+
+    With ``fingerprints``, catalogued tortured phrases are flagged too (kind
+    ``fingerprint``); they take precedence over statistical flags they overlap.
+    """
     doc = Document(text=document) if isinstance(document, str) else document
     det = detector or get_detector()
     flags, decisions = det.detect(doc)
+    if fingerprints is not None:
+        fp_flags = fingerprints.flags(doc)
+        flags = sorted(
+            fp_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in fp_flags)],
+            key=lambda f: f.start,
+        )
     words = [t for t in tokenize(doc.text) if t.kind is TokenKind.WORD]
     if doc.excluded:
         words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from unspin import __version__
-from unspin.errors import UnspinError
+from unspin.errors import InputError, UnspinError
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents, reader_names
 from unspin.ingest.progress import with_progress
 from unspin.model import Report
@@ -82,6 +82,7 @@ def check(
     id_field: str = typer.Option("id", "--id-field", help="JSONL key or Parquet column holding the document id."),
     max_records: Optional[int] = typer.Option(None, "--max-records", min=0, help="Stop after this many documents."),
     language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
+    fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
 ) -> None:
     """Flag spun phrases and score each document.
 
@@ -96,6 +97,16 @@ def check(
         err.print("error: give FILE arguments or --jsonl IN (see unspin check --help)")
         raise typer.Exit(2)
     failures = 0
+    fp_list = None
+    if fingerprints:
+        from unspin.detect.fingerprints import FingerprintList
+
+        try:
+            lists = [FingerprintList.load(p) for p in fingerprints]
+        except InputError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2)
+        fp_list = FingerprintList([e for fl in lists for e in fl.entries], source=",".join(map(str, fingerprints)))
 
     def emit(report: Report) -> None:
         if json_out or jsonl is not None:
@@ -120,7 +131,7 @@ def check(
         elif result.document is not None and result.skipped is not None:
             err.print(f"[yellow]skipped:[/] {escape(result.document.source or result.document.id or '<document>')}: {escape(result.skipped)}")
         elif result.document is not None:
-            emit(check_document(result.document, warnings=result.warnings))
+            emit(check_document(result.document, fingerprints=fp_list, warnings=result.warnings))
     if failures:
         raise typer.Exit(1)
 

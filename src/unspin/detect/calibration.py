@@ -1,8 +1,16 @@
-"""Per-word confidence: a logistic model over the decoder's features.
+"""Per-word confidence: a two-stage model over the decoder's features.
 
-The weights live in ``unspin/data/token_model.json``; ``bench/train_detect.py``
-rebuilds that file from the BBC development corpus and the spinner simulator
-(see the README). Without the file, a margin-only model is used.
+Stage 1 is a logistic regression over one word's own evidence (LM margin,
+surprise, frequencies, topic fit, ...). Its probabilities, averaged over the
+*other* words of the document, say how spun the document looks as a whole;
+stage 2 (gradient-boosted trees, scikit-learn's HistGradientBoosting exported
+to plain arrays) sees the word's evidence plus those document features, so a
+borderline word in a heavily spun article is flagged and the same word in a
+clean one is not.
+
+The model lives in ``unspin/data/token_model.json``; ``bench/train_detect.py``
+rebuilds it from the BBC development corpus and the spinner simulator (see the
+README). Inference needs only NumPy.
 """
 
 from __future__ import annotations
@@ -11,42 +19,138 @@ import json
 import math
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Mapping
+from typing import Any, Mapping, Sequence
+
+import numpy as np
 
 MODEL_FILE = "token_model.json"
+DOC_FEATURES = ("doc_mean_p1", "doc_share_p1", "doc_log_words", "doc_mean_x_margin")
 
 
 @dataclass(frozen=True)
-class TokenModel:
+class LinearModel:
     weights: Mapping[str, float]
     bias: float
     #: feature -> (mean, scale) used to standardise before the dot product
     scaling: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    meta: Mapping[str, object] = field(default_factory=dict)
 
-    def predict(self, features: Mapping[str, float]) -> float:
+    def raw(self, features: Mapping[str, float]) -> float:
         z = self.bias
         for name, w in self.weights.items():
-            x = features.get(name, 0.0)
             mean, scale = self.scaling.get(name, (0.0, 1.0))
-            z += w * (x - mean) / scale
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+            z += w * (features.get(name, 0.0) - mean) / scale
+        return z
 
-    def to_dict(self) -> dict:
-        return {"weights": dict(self.weights), "bias": self.bias,
-                "scaling": {k: list(v) for k, v in self.scaling.items()}, "meta": dict(self.meta)}
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "linear", "weights": dict(self.weights), "bias": self.bias,
+                "scaling": {k: list(v) for k, v in self.scaling.items()}}
 
     @classmethod
-    def from_dict(cls, d: Mapping) -> "TokenModel":
+    def from_dict(cls, d: Mapping[str, Any]) -> "LinearModel":
         return cls(dict(d["weights"]), float(d["bias"]),
-                   {k: (float(v[0]), float(v[1])) for k, v in d.get("scaling", {}).items()}, dict(d.get("meta", {})))
+                   {k: (float(v[0]), float(v[1])) for k, v in d.get("scaling", {}).items()})
+
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Sum of regression trees (HistGradientBoosting layout) plus a baseline, as log-odds."""
+
+    features: tuple[str, ...]
+    baseline: float
+    #: per tree: feature, threshold, left, right, leaf flag, value, missing-goes-left
+    trees: tuple[dict[str, np.ndarray], ...]
+
+    def raw_batch(self, X: np.ndarray) -> np.ndarray:
+        out = np.full(X.shape[0], self.baseline, dtype=np.float64)
+        rows = np.arange(X.shape[0])
+        for t in self.trees:
+            node = np.zeros(X.shape[0], dtype=np.int64)
+            while True:
+                leaf = t["leaf"][node]
+                if leaf.all():
+                    break
+                x = X[rows, t["feature"][node]]
+                go_left = np.where(np.isnan(x), t["missing_left"][node], x <= t["threshold"][node])
+                nxt = np.where(go_left, t["left"][node], t["right"][node])
+                node = np.where(leaf, node, nxt)
+            out += t["value"][node]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "trees", "features": list(self.features), "baseline": self.baseline,
+                "trees": [{k: v.tolist() for k, v in t.items()} for t in self.trees]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "TreeEnsemble":
+        dtypes = {"feature": np.int64, "threshold": np.float64, "left": np.int64, "right": np.int64,
+                  "leaf": bool, "value": np.float64, "missing_left": bool}
+        trees = tuple({k: np.asarray(t[k], dtype=dt) for k, dt in dtypes.items()} for t in d["trees"])
+        return cls(tuple(d["features"]), float(d["baseline"]), trees)
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def doc_features(p1: Sequence[float], margins: Sequence[float]) -> list[dict[str, float]]:
+    """Document features for each word from the stage-1 probabilities of the *other* words."""
+    n = len(p1)
+    total = float(sum(p1))
+    high = sum(1 for p in p1 if p > 0.5)
+    out = []
+    for p, m in zip(p1, margins):
+        mean = (total - p) / max(n - 1, 1)
+        out.append({
+            "doc_mean_p1": mean,
+            "doc_share_p1": (high - (p > 0.5)) / max(n - 1, 1),
+            "doc_log_words": math.log10(n + 1),
+            "doc_mean_x_margin": mean * m,
+        })
+    return out
+
+
+@dataclass(frozen=True)
+class TokenModel:
+    stage1: LinearModel
+    stage2: TreeEnsemble | LinearModel | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def predict_document(self, features: Sequence[dict[str, float]]) -> list[float]:
+        """Confidence for every candidate word of one document (adds the doc features in place)."""
+        if not features:
+            return []
+        p1 = [_sigmoid(self.stage1.raw(f)) for f in features]
+        if self.stage2 is None:
+            return p1
+        for f, extra in zip(features, doc_features(p1, [f.get("margin", 0.0) for f in features])):
+            f.update(extra)
+        if isinstance(self.stage2, LinearModel):
+            return [_sigmoid(self.stage2.raw(f)) for f in features]
+        X = np.array([[f.get(n, 0.0) for n in self.stage2.features] for f in features], dtype=np.float64)
+        return [_sigmoid(float(z)) for z in self.stage2.raw_batch(X)]
+
+    def predict(self, features: dict[str, float]) -> float:
+        """Confidence for a single word judged on its own (a one-word document)."""
+        return self.predict_document([dict(features)])[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage1": self.stage1.to_dict(), "stage2": self.stage2.to_dict() if self.stage2 else None,
+                "meta": dict(self.meta)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "TokenModel":
+        s2 = d.get("stage2")
+        stage2: TreeEnsemble | LinearModel | None = None
+        if s2 is not None:
+            stage2 = TreeEnsemble.from_dict(s2) if s2.get("type") == "trees" else LinearModel.from_dict(s2)
+        return cls(LinearModel.from_dict(d["stage1"]), stage2, dict(d.get("meta", {})))
 
 
 #: used only when no trained model ships: confidence 0.5 at a margin of 2 log10 units
-FALLBACK = TokenModel(weights={"margin": 2.0}, bias=-4.0, meta={"trained": False})
+FALLBACK = TokenModel(LinearModel(weights={"margin": 2.0}, bias=-4.0), None, {"trained": False})
 
 
 def load_token_model() -> TokenModel:

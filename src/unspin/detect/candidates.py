@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon import inflection as infl
 from unspin.lexicon.moby import Thesaurus
 
@@ -40,7 +41,7 @@ class CandidateGenerator:
                 continue
             for key in dict.fromkeys((lemma, word)):
                 for head, rank in th.inverse(key):
-                    if head == lemma or head == word or " " in head:
+                    if head == lemma or head == word or " " in head or head in FUNCTION_WORDS:
                         continue
                     if not head.replace("-", "").replace("'", "").isalpha():
                         continue
@@ -56,7 +57,7 @@ class CandidateGenerator:
                             continue
                         forms = [f for f in (th.inflect(head, t) for t in tags) if f]
                     for form in forms:
-                        if form == word:
+                        if form == word or form in FUNCTION_WORDS:
                             continue
                         prev = out.get(form)
                         if prev is None or prev.log_channel < log_channel:

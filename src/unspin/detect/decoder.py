@@ -53,6 +53,8 @@ class DetectorOptions:
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence
     passes: int = 3
+    #: log10 units per unit of cosine between a choice and the document's topic
+    topic_weight: float = 2.0
 
 
 @dataclass
@@ -103,13 +105,12 @@ class Detector:
         tokens = tokenize(doc.text)
         if doc.excluded:
             tokens = [t for t in tokens if not _inside(t, doc.excluded)]
+        topic = self._topic(tokens)
         raw: list[tuple[Token, str | None, dict[str, float]]] = []
         for sent in split_sentences(doc.text, tokens):
-            raw.extend(self.decode_sentence(tokens[sent.first_token : sent.last_token]))
-        # document context: how much of the rest of the text looks spun, and
-        # how well each word fits the topic (centroid of the other content words)
-        n = len(raw)
-        pos_total = sum(1 for _, s, f in raw if s is not None and f["margin"] > 0)
+            raw.extend(self.decode_sentence(tokens[sent.first_token : sent.last_token], topic))
+        # document context: how well each word fits the topic (centroid of the
+        # other content words) and whether it repeats elsewhere in the text
         vecs = self.vectors
         zero = np.zeros(vecs.dim, dtype=np.float32)
         obs_vecs = [vecs.get(tok.norm) for tok, _, _ in raw]
@@ -120,14 +121,11 @@ class Detector:
         for t in tokens:
             if t.kind is TokenKind.WORD:
                 counts[t.norm] = counts.get(t.norm, 0) + 1
-        decisions: list[WordDecision] = []
+        scored: list[int] = []
         for k, ((tok, sugg, feats), v_obs) in enumerate(zip(raw, obs_vecs)):
             if sugg is None:
-                decisions.append(WordDecision(tok, None, 0.0, feats, 0.0))
                 continue
-            own = 1 if feats["margin"] > 0 else 0
-            feats["doc_rate"] = (pos_total - own) / max(n - 1, 1)
-            feats["doc_words"] = math.log10(n + 1)
+            scored.append(k)
             centroid = centroid_sum - v_obs if v_obs is not None else centroid_sum
             cn = float(np.linalg.norm(centroid)) or 1.0
             v_alt = vecs.get(sugg)
@@ -145,8 +143,12 @@ class Detector:
                 feats["near_obs"] = feats["near_alt"] = 0.0
             feats["obs_repeats"] = math.log2(counts.get(tok.norm, 1))
             feats["alt_in_doc"] = math.log2(1 + counts.get(sugg, 0))
-            conf = self.token_model.predict(feats)
-            decisions.append(WordDecision(tok, sugg, feats["margin"], feats, conf))
+        confs = self.token_model.predict_document([raw[k][2] for k in scored])
+        conf_at = dict(zip(scored, confs))
+        decisions = [
+            WordDecision(tok, sugg, feats.get("margin", 0.0), feats, conf_at.get(k, 0.0))
+            for k, (tok, sugg, feats) in enumerate(raw)
+        ]
         flags = [
             Flag(
                 start=d.token.start,
@@ -163,9 +165,26 @@ class Detector:
         return flags, decisions
 
     # -- decoding --------------------------------------------------------
-    def decode_sentence(self, tokens: Sequence[Token]) -> list[tuple[Token, str | None, dict[str, float]]]:
+    def _topic(self, tokens: Sequence[Token]) -> np.ndarray | None:
+        """Unit centroid of the document's content-word vectors (None if too few)."""
+        vs = [self.vectors.get(t.norm) for t in tokens if t.kind is TokenKind.WORD and t.norm not in FUNCTION_WORDS and len(t.norm) > 2]
+        vs = [v for v in vs if v is not None]
+        if len(vs) < 5:
+            return None
+        c = np.sum(vs, axis=0)
+        return c / (float(np.linalg.norm(c)) or 1.0)
+
+    def decode_sentence(self, tokens: Sequence[Token], topic: np.ndarray | None = None) -> list[tuple[Token, str | None, dict[str, float]]]:
         """``(token, best alternative or None, features)`` for each content word."""
         slots = self._slots(tokens)
+        if topic is not None and self.options.topic_weight:
+            lam = self.options.topic_weight
+            for s in slots:
+                if s.candidate_slot and len(s.choices) > 1:
+                    for c, w in enumerate(s.choices):
+                        v = self.vectors.get(w)
+                        if v is not None:
+                            s.priors[c] += lam * float(v @ topic)
         n = len(slots)
         cur = [0] * n
         idx = [i for i, s in enumerate(slots) if s.candidate_slot]
