@@ -218,8 +218,8 @@ def test_whitespace_only_text_file(tmp_path: Path) -> None:
 # --- gzip bombs ----------------------------------------------------------------------
 
 
-def _bomb(size: int = 200 << 20, fill: bytes = b"\0") -> bytes:
-    """gzip of ``size`` bytes of ``fill``, made in pieces (about 200 KB for 200 MB)."""
+def _bomb(size: int = 64 << 20, fill: bytes = b"\0") -> bytes:
+    """gzip of ``size`` bytes of ``fill``, made in pieces (about 64 KB for 64 MB)."""
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = fill * (1 << 20)
     return b"".join([comp.compress(block) for _ in range(size >> 20)] + [comp.flush()])

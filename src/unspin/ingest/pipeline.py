@@ -11,6 +11,7 @@ rest of its own file: the failure becomes one error line and the batch goes on.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Iterable, Iterator, Union
 
 from unspin.errors import EmptyInput, InputError
@@ -74,8 +75,29 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
     return ReadResult(document=document, error=result.error, warnings=tuple(warnings), skipped=skipped)
 
 
+def _one_line(message: str) -> str:
+    """A message on one line (libraries' exception texts may span several)."""
+    return " ".join(message.split()) if "\n" in message or "\r" in message else message
+
+
+def _clean(result: ReadResult) -> ReadResult:
+    """The result with its error and warnings on one line each."""
+    if (result.error is None or "\n" not in result.error) and not any("\n" in w for w in result.warnings):
+        return result
+    return replace(
+        result,
+        error=None if result.error is None else _one_line(result.error),
+        warnings=tuple(_one_line(w) for w in result.warnings),
+    )
+
+
 def _read_source(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
     """One input's results; any failure of its reader becomes one error line."""
+    for result in _read_source_raw(source, options):
+        yield _clean(result)
+
+
+def _read_source_raw(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
     try:
         if not source.raw_head:
             raise EmptyInput(f"{source.name}: empty file")

@@ -23,6 +23,7 @@ instead of silently stopping.
 
 from __future__ import annotations
 
+import logging
 import zlib
 from typing import Any, BinaryIO, Iterator
 
@@ -41,6 +42,10 @@ MAX_HEADER_LINE = 256 * 1024
 MAX_HEADER_BYTES = 4 * 1024 * 1024
 #: Give up on a file after this many malformed records.
 MAX_RESYNCS = 1000
+# warcio logs oddities (e.g. "Replacing spaces in invalid WARC-Target-URI") with no handler of its
+# own, so Python's last-resort handler would print them raw on stderr; an application that
+# configures logging still receives them.
+logging.getLogger("warcio").addHandler(logging.NullHandler())
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+xhtml")
 _SCAN_CHUNK = 1 << 20
 
