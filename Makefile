@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/unspin check examples/spun_paragraph.txt
+	$(BIN)/unspin check examples/spun_article.txt
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

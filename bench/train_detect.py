@@ -30,11 +30,13 @@ from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, Token
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
 SETTINGS = [
+    dict(rate=0.05, pick="uniform"),
+    dict(rate=0.1, pick="common"),
     dict(rate=0.15, pick="uniform"),
     dict(rate=0.3, pick="uniform"),
     dict(rate=0.5, pick="uniform"),
     dict(rate=0.3, pick="common", phrases=True),
-    dict(rate=0.3, pick="front"),
+    dict(rate=0.2, pick="front"),
 ]
 
 

@@ -43,6 +43,8 @@ class DetectorOptions:
     beam: int = 10
     #: candidates kept after the cheap bigram pre-score
     shortlist: int = 40
+    #: most frequent candidates that get the bigram pre-score
+    prescore: int = 120
     #: log10 prior that a given content word was substituted (used while decoding)
     log_spin_prior: float = math.log10(0.15)
     #: cost in log10 of a word the LM does not know
@@ -97,6 +99,7 @@ class Detector:
         self.gen = CandidateGenerator(self.th)
         self.token_model = token_model or load_token_model()
         self._memo: dict[tuple[str, str | None, str | None], float] = {}
+        self._usable: dict[str, tuple[Candidate, ...]] = {}
         self.vectors = vectors or load_vectors()
 
     # -- public ----------------------------------------------------------
@@ -275,7 +278,7 @@ class Detector:
         for i, s in enumerate(slots):
             if not s.candidate_slot:
                 continue
-            cands = [c for c in self.gen.candidates(s.word) if zipf(c.form) >= opt.min_candidate_zipf and self.lm.in_vocab(c.form)]
+            cands = list(self._usable_candidates(s.word))
             if not cands:
                 # still a content word the document score counts, but nothing to propose
                 s.priors[0] = 0.0
@@ -285,7 +288,8 @@ class Detector:
             n1 = slots[i + 1].word if i + 1 < len(slots) else None
             n2 = slots[i + 2].word if i + 2 < len(slots) else None
             if len(cands) > opt.shortlist:
-                # cheap bigram pre-score of every candidate, then full trigram scoring
+                # cheap bigram pre-score of the (frequency-ranked) candidates, then full trigram scoring
+                cands = cands[: opt.prescore]
                 cands.sort(key=lambda c: -(cond(c.form, None, p1) + (cond(n1, None, c.form) if n1 else 0.0) + c.log_channel))
                 cands = cands[: opt.shortlist]
             scored = []
@@ -303,6 +307,18 @@ class Detector:
                 s.cands.append(c)
                 s.priors.append(opt.log_spin_prior + c.log_channel)
         return slots
+
+    def _usable_candidates(self, word: str) -> tuple[Candidate, ...]:
+        """Candidates the LM knows and that are common enough, most frequent first (memoised)."""
+        got = self._usable.get(word)
+        if got is None:
+            opt = self.options
+            cands = [c for c in self.gen.candidates(word) if zipf(c.form) >= opt.min_candidate_zipf and self.lm.in_vocab(c.form)]
+            cands.sort(key=lambda c: -(zipf(c.form) + c.log_channel))
+            if len(self._usable) > 200_000:
+                self._usable.clear()
+            got = self._usable[word] = tuple(cands)
+        return got
 
     def _cond(self, w: str, c2: str | None, c1: str | None) -> float:
         """log10 P(w | c2 c1) with OOV words cutting the history (memoised)."""

@@ -53,12 +53,19 @@ class LanguageModel:
         self._model = NGramModel.readfile(str(self.path))
         self._prob = self._model.prob
         self._cached = lru_cache(maxsize=1_000_000)(self._raw)
+        self._vocab: dict[str, bool] = {}
 
     def _raw(self, rev: tuple[str, ...]) -> int:
         return self._prob(list(rev))
 
     def in_vocab(self, word: str) -> bool:
-        return word in (BOS, EOS) or self._cached((word,)) != _PS_OOV
+        known = self._vocab.get(word)
+        if known is None:
+            known = word in (BOS, EOS) or self._prob([word]) != _PS_OOV
+            if len(self._vocab) > 1_000_000:
+                self._vocab.clear()
+            self._vocab[word] = known
+        return known
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float | None:
         """log10 P(word | context), context in reading order (last two words used).

@@ -1,0 +1,136 @@
+"""Load-time benchmark: how long `unspin check` takes on a 1,000-word article.
+
+Three situations, each run as a separate ``unspin check --json`` process
+(wall time and peak RSS of the child), plus the in-process warm call:
+
+* first run: an empty cache directory, so Moby and the GloVe index are compiled;
+* cold: a new process with the cache in place (the normal CLI case);
+* warm: a second `unspin.check` in the same process (library / web service).
+
+Baselines side by side: a bare ``python -c pass`` and ``python -c "import numpy"``
+start, so the ratio says what unspin adds on top of an interpreter.
+
+    python bench/load.py [--repeat 3]        # writes bench/results/load.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from spinner import Spinner, load_bbc, split_ids  # noqa: E402
+
+RESULTS = HERE / "results" / "load.md"
+UNSPIN = [sys.executable, "-m", "unspin.cli"]
+
+
+def article(words: int = 1000) -> str:
+    """About ``words`` words of held-out BBC text, spun at 30 %."""
+    _train, test = split_ids(load_bbc())
+    parts, n = [], 0
+    for r in test:
+        parts.append(r["text"])
+        n += len(r["text"].split())
+        if n >= words:
+            break
+    text = "\n\n".join(parts)
+    return Spinner(rate=0.3, seed=11).spin(" ".join(text.split(" ")[:words])).text
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    t = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # child
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.execvpe(cmd[0], cmd, env)
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited with {status}")
+    return wall, ru.ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="unspin-load-"))
+    path = work / "article.txt"
+    path.write_text(article())
+    n_words = len(path.read_text().split())
+    env = dict(os.environ)
+    rows: list[tuple[str, float, float]] = []
+
+    def measure(label: str, cmd: list[str], fresh_cache: bool = False) -> None:
+        walls, rss = [], []
+        for i in range(args.repeat):
+            e = dict(env)
+            e["UNSPIN_CACHE_DIR"] = str(work / (f"cache-fresh-{i}" if fresh_cache else "cache"))
+            w, r = run_measured(cmd, e)
+            walls.append(w)
+            rss.append(r)
+        rows.append((label, statistics.median(walls), max(rss)))
+        print(f"{label:45s} {statistics.median(walls):6.2f} s  {max(rss):7.0f} MiB", flush=True)
+
+    measure("baseline: python -c pass", [sys.executable, "-c", "pass"])
+    measure("baseline: python -c 'import numpy'", [sys.executable, "-c", "import numpy"])
+    measure("first run (empty cache: compile resources)", UNSPIN + ["check", "--json", str(path)], fresh_cache=True)
+    measure("cold: new process, cache present", UNSPIN + ["check", "--json", str(path)])
+
+    # warm: in-process, second call
+    os.environ["UNSPIN_CACHE_DIR"] = str(work / "cache")
+    from unspin.api import check
+
+    text = path.read_text()
+    t = time.perf_counter()
+    check(text)
+    first = time.perf_counter() - t
+    warm = []
+    for i in range(args.repeat):
+        t = time.perf_counter()
+        check(text + f"\n\nRun {i}.")
+        warm.append(time.perf_counter() - t)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("in-process: first check (loads resources)", first, peak))
+    rows.append(("warm: in-process, resources loaded", statistics.median(warm), peak))
+    print(f"{'warm: in-process, resources loaded':45s} {statistics.median(warm):6.2f} s  {peak:7.0f} MiB")
+
+    base = rows[1][1]
+    cold = rows[3][1]
+    lines = [
+        "# Load-time benchmark",
+        "",
+        f"`python bench/load.py --repeat {args.repeat}`: `unspin check --json` on a {n_words}-word spun article "
+        f"(held-out BBC text); median wall time of {args.repeat} runs, peak RSS of the process. "
+        f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores.",
+        "",
+        "| situation | wall s | peak RSS MiB | target |",
+        "|---|---|---|---|",
+    ]
+    targets = {2: "", 3: "< 2 s", 5: "< 1 s"}
+    for i, (label, w, r) in enumerate(rows):
+        lines.append(f"| {label} | {w:.2f} | {r:.0f} | {targets.get(i, '')} |")
+    lines += ["", f"Cold `unspin check` costs {cold / base:.1f}x a bare `python -c 'import numpy'` start "
+              f"({cold:.2f} s vs {base:.2f} s). Peak memory target: < 1024 MiB.", ""]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Detector tests on texts this project wrote itself: a news-like article and its hand-spun twin."""
+
+import pytest
+
+from unspin.api import check
+from unspin.detect.candidates import CandidateGenerator
+from unspin.lexicon import load_thesaurus
+from unspin.model import Document
+
+CLEAN = """The government announced on Tuesday that it would raise taxes on large companies to pay for a new scheme to help families with rising energy bills. Ministers said the plan would cost about 5bn pounds over the next two years and would protect millions of households from the worst of the winter price increases.
+
+The opposition welcomed the support but said it came too late for many families who had already fallen behind on their payments. Business groups warned that higher taxes could slow investment and cost jobs at a time when the economy was already weak.
+
+The prime minister defended the decision in parliament, saying the country faced a serious crisis and that those with the broadest shoulders should carry the heaviest burden. She said the government would review the scheme in the spring and promised further help if prices continued to rise.
+
+Economists said the measures would reduce inflation by about one percentage point next year, but warned that the central bank was still likely to raise interest rates again in the coming months. Shares in energy firms fell sharply after the announcement, while the pound rose against the dollar."""
+
+# (spun word, original) pairs, each a Moby synonym swap, applied to CLEAN
+SWAPS = [
+    ("announced", "proclaimed"), ("raise", "hoist"), ("large", "bulky"), ("scheme", "contrivance"),
+    ("families", "clans"), ("rising", "ascending"), ("bills", "invoices"), ("protect", "safeguard"),
+    ("worst", "direst"), ("increases", "increments"), ("support", "backing"), ("payments", "remuneration"),
+    ("warned", "cautioned"), ("jobs", "occupations"), ("weak", "feeble"), ("decision", "determination"),
+    ("crisis", "emergency"), ("burden", "weight"), ("review", "reexamine"), ("promised", "vowed"),
+    ("reduce", "diminish"), ("likely", "apt"), ("coming", "approaching"), ("fell", "plummeted"),
+]
+
+
+def spin(text):
+    import re
+
+    for orig, spun in SWAPS:
+        text = re.sub(rf"\b{orig}\b", spun, text, count=1)
+    return text
+
+
+SPUN = spin(CLEAN)
+
+
+def test_swaps_are_real_moby_synonyms():
+    from unspin.lexicon import lemmas
+
+    th = load_thesaurus()
+    for orig, spun in SWAPS:
+        forms = {spun} | {lem for _, lem in lemmas(spun)}
+        assert any(f in th.synonyms(lem) for _, lem in lemmas(orig) for f in forms), (orig, spun)
+
+
+def test_inverse_candidates_contain_the_original():
+    gen = CandidateGenerator(load_thesaurus())
+    for spun, orig in [("approvals", "sanctions"), ("service", "ceremony"), ("chiefs", "leaders"),
+                       ("cautioned", "warned"), ("occupations", "jobs")]:
+        assert orig in [c.form for c in gen.candidates(spun)], spun
+
+
+def test_clean_article_is_not_flagged():
+    r = check(CLEAN)
+    assert [f.text for f in r.flags] == []
+    assert r.verdict == "clean"
+
+
+def test_spun_twin_is_flagged_and_restored():
+    r = check(SPUN)
+    found = {f.text.lower(): (f.suggestion or "").lower() for f in r.flags}
+    spun_words = {s for _, s in SWAPS}
+    hits = spun_words & set(found)
+    # most swaps are found, and nothing else is flagged
+    assert len(hits) >= len(SWAPS) // 2, found
+    assert set(found) <= spun_words, set(found) - spun_words
+    # specific restorations
+    originals = {s: o for o, s in SWAPS}
+    restored = [w for w in hits if found[w] == originals[w]]
+    assert len(restored) >= len(hits) // 2, {w: found[w] for w in hits}
+    assert r.verdict == "spun"
+    assert r.spin_score > check(CLEAN).spin_score
+
+
+def test_offsets_index_into_text_and_excluded_spans_are_ignored():
+    r = check(SPUN)
+    for f in r.flags:
+        assert SPUN[f.start : f.end] == f.text and 0 <= f.confidence <= 1 and f.kind == "spin"
+    # exclude the whole first paragraph: no flag may fall inside it
+    cut = SPUN.index("\n\n")
+    r2 = check(Document(SPUN, excluded=((0, cut),)))
+    assert all(f.start >= cut for f in r2.flags)
+
+
+def test_short_text_is_uncertain():
+    r = check("The two chiefs met.")
+    assert r.verdict == "uncertain" and "too short" in r.explanation
