@@ -184,7 +184,7 @@ def measure(path: Path, expected: int | None) -> dict[str, object]:
             rate = docs / (time.perf_counter() - start)
             print(f"  {docs:,} records, {rate:,.1f} records/s, RSS {samples[-1][1]:,.0f} MB", file=sys.stderr)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # ru_maxrss is in KiB on Linux
     return {
         "records": docs,
         "errors": errors,
@@ -276,7 +276,7 @@ def render(size_mb: int, path: Path, gen: dict[str, float] | None, m: dict[str, 
         f"(plus as many request records) cycling through 60 hand-made news pages of ~{gen['page_kb'] if gen else 90:,.0f} KB each.",
         "Default options: trafilatura extraction, furniture spans, language check; one process, one thread.",
         "",
-        "| records | MB (gz) | seconds | records/s | MB/s | peak RSS (MB) | errors |",
+        "| records | MB (gz) | seconds | records/s | MB/s | peak RSS (MB) | errors |",  # MB = 10^6 bytes throughout
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {recs:,} | {mb:,.0f} | {secs:,.1f} | {recs / secs:,.1f} | {mb / secs:,.2f} | {float(m['peak_rss_mb']):,.0f} | {m['errors']} |",  # type: ignore[arg-type]
         "",

@@ -337,6 +337,25 @@ def test_directory_is_walked_recursively_by_extension(tmp_path: Path) -> None:
     assert [d.id for d in only_docs(docs([tmp_path], format="txt"))] == ["one.txt"]
 
 
+def test_directory_without_readable_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (error,) = [r.error for r in docs([tmp_path])]
+    assert error is not None and error.startswith(f"{tmp_path}: no files to read in this directory (looked for .txt, .text, .html")
+
+
+def test_progress_passes_every_result_through(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from unspin.ingest.progress import with_progress
+
+    path = write_jsonl(tmp_path / "rows.jsonl", [{"id": i, "text": ENGLISH} for i in range(5)] + ["bad"])
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    results = list(with_progress(iter_documents([path]), console))
+    assert len(results) == 6 and results[-1].error
+    assert list(with_progress(iter(results), console, enabled=False)) == results
+
+
 def _fake_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
 

@@ -25,10 +25,12 @@ _META_COLUMNS = ("url", "title", "date")
 
 def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
     """The Parquet reader: one document per row."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     name = source.name
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency, but a slim install may lack it
+        raise InputError(f"{name}: reading Parquet needs pyarrow (pip install pyarrow)") from exc
     if source.path is None:
         raise InputError(f"{name}: Parquet cannot be read from standard input (it needs a seekable file)")
     if source.gzipped:

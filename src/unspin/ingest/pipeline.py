@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import Iterable, Iterator, Union
+from typing import Generator, Iterable, Iterator, Union
 
 from unspin.errors import EmptyInput, InputError
 from unspin.ingest.furniture import find_furniture, merge_spans, repeated_title
@@ -91,7 +91,7 @@ def _clean(result: ReadResult) -> ReadResult:
     )
 
 
-def _read_source(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
+def _read_source(source: Source, options: IngestOptions) -> Generator[ReadResult, None, None]:
     """One input's results; any failure of its reader becomes one error line."""
     for result in _read_source_raw(source, options):
         yield _clean(result)

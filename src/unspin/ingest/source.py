@@ -163,10 +163,6 @@ class Source:
             return _GzipStream(raw)  # type: ignore[return-value]
         return raw
 
-    def close(self) -> None:
-        """Forget the peeked bytes."""
-        self._raw_head = None
-
 
 def read_limited(stream: BinaryIO, limit: int, name: str, what: str = "input") -> bytes:
     """Read a whole stream, refusing (InputTooLarge) one that goes past ``limit`` bytes."""
@@ -239,9 +235,14 @@ def expand_inputs(inputs: Iterable[object], format: str | None = None) -> Iterat
         path = Path(text)
         if path.is_dir():
             only = get_reader(fmt) if fmt else None
+            found = 0
             for f in _walk(path):
                 if _extension_reader(f.name[:-3] if f.name.lower().endswith(".gz") else f.name, only) is not None:
+                    found += 1
                     yield Source(name=str(f), path=f, format=fmt)
+            if not found:
+                known = ", ".join(ext for r in ([only] if only else readers()) for ext in r.extensions)
+                yield NotAFile(f"{text}: no files to read in this directory (looked for {known}, also gzipped)")
             continue
         if not path.exists():
             yield NotAFile(f"{text}: no such file")
