@@ -351,7 +351,11 @@ def test_progress_passes_every_result_through(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "rows.jsonl", [{"id": i, "text": ENGLISH} for i in range(5)] + ["bad"])
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=100)
-    results = list(with_progress(iter_documents([path]), console))
+    stdout = sys.stdout
+    results = []
+    for r in with_progress(iter_documents([path]), console):
+        assert sys.stdout is stdout  # results written to stdout must not be routed to the progress console
+        results.append(r)
     assert len(results) == 6 and results[-1].error
     assert list(with_progress(iter(results), console, enabled=False)) == results
 

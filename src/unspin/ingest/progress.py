@@ -26,7 +26,8 @@ def with_progress(results: Iterator[ReadResult], console: Console, *, enabled: b
         yield from results
         return
     columns = (SpinnerColumn(), TextColumn("{task.completed:,} records"), TextColumn("{task.fields[errors]:,} errors"), _RateColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    # No redirection: rich would otherwise route sys.stdout (the JSON results) through the stderr console.
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False, redirect_stderr=False) as progress:
         task = progress.add_task("reading", total=None, errors=0)
         errors = 0
         for result in results:
