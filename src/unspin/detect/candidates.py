@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from unspin.detect.stopwords import FUNCTION_WORDS
-from unspin.lexicon import inflection as infl
+from unspin.lexicon.inflection import UPOS_TAGS
 from unspin.lexicon.moby import Thesaurus
 
 
@@ -35,10 +35,7 @@ class CandidateGenerator:
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
         th = self.th
         out: dict[str, Candidate] = {}
-        for upos, lemma in infl.lemmas(word):
-            tags = infl.penn_tags_for(word, lemma, upos)
-            if not tags:
-                continue
+        for upos, lemma, tags in th.analyse(word):
             for key in dict.fromkeys((lemma, word)):
                 for head, rank in th.inverse(key):
                     if head == lemma or head == word or " " in head or head in FUNCTION_WORDS:
@@ -47,13 +44,16 @@ class CandidateGenerator:
                         continue
                     size = th.list_size(head)
                     log_channel = -math.log10(max(size, 1))
-                    if key == word and key != lemma:
+                    if upos is None:
+                        # a word we cannot analyse: propose the headwords as they are
+                        forms = [head]
+                    elif key == word and key != lemma:
                         # listed inflected already ("devastating" under "crippling")
                         if th.inflections.get(head) and not th.can_be(head, upos) and head not in th.inflections.get(head, {}).values():
                             continue
                         forms = [head]
                     else:
-                        if upos in infl.UPOS_TAGS and not th.can_be(head, upos):
+                        if upos in UPOS_TAGS and not th.can_be(head, upos):
                             continue
                         forms = [f for f in (th.inflect(head, t) for t in tags) if f]
                     for form in forms:

@@ -269,7 +269,11 @@ class Detector:
         for k, t in enumerate(words):
             w = t.norm if t.kind is TokenKind.WORD else "<num>"
             slot = Slot(t, w, [w], [0.0], [None])
-            if t.kind is TokenKind.WORD and self._is_candidate(t, k == 0 or _sentence_initial(tokens, t)):
+            initial = k == 0 or _sentence_initial(tokens, t)
+            # "Hazel Blears said": a capitalised first word followed by a name is a name too
+            if initial and k + 1 < len(words) and words[k + 1].text[:1].isupper():
+                initial = False
+            if t.kind is TokenKind.WORD and self._is_candidate(t, initial):
                 slot.candidate_slot = True
             slots.append(slot)
         slots.append(Slot(None, EOS, [EOS], [0.0], [None]))
@@ -313,8 +317,11 @@ class Detector:
         got = self._usable.get(word)
         if got is None:
             opt = self.options
-            cands = [c for c in self.gen.candidates(word) if zipf(c.form) >= opt.min_candidate_zipf and self.lm.in_vocab(c.form)]
-            cands.sort(key=lambda c: -(zipf(c.form) + c.log_channel))
+            # unigram LM log10 P as the frequency filter (log10 P = Zipf - 9): cheaper than wordfreq
+            uni = {c.form: self._cond(c.form, None, None) for c in self.gen.candidates(word)}
+            floor = opt.min_candidate_zipf - 9.0
+            cands = [c for c in self.gen.candidates(word) if uni[c.form] >= floor and self.lm.in_vocab(c.form)]
+            cands.sort(key=lambda c: -(uni[c.form] + c.log_channel))
             if len(self._usable) > 200_000:
                 self._usable.clear()
             got = self._usable[word] = tuple(cands)

@@ -26,7 +26,7 @@ import numpy as np
 from unspin.cache import atomic_write_bytes, cache_dir, package_version
 from unspin.errors import ResourceError
 
-FORMAT = 2
+FORMAT = 3
 
 
 def moby_path() -> Path:
@@ -53,7 +53,7 @@ class Thesaurus:
     inv_rank: np.ndarray
     #: Longest entry in words, for phrase matching.
     max_words: int
-    #: Penn tag -> inflected form for every single-word headword (lemminflect, precompiled).
+    #: Penn tag -> inflected form for every single-word term (lemminflect, precompiled).
     inflections: dict[str, dict[str, str]]
 
     # -- queries ---------------------------------------------------------
@@ -88,23 +88,44 @@ class Thesaurus:
         a, b = self.inv_indptr[i], self.inv_indptr[i + 1]
         return [(self.terms[h], int(r)) for h, r in zip(self.inv_ids[a:b], self.inv_rank[a:b])]
 
-    def inflect(self, headword: str, tag: str) -> str | None:
-        """``headword`` inflected for Penn ``tag`` (None if it has no such form)."""
-        table = self.inflections.get(headword)
-        if table is None:
+    def inflect(self, term: str, tag: str) -> str | None:
+        """``term`` inflected for Penn ``tag`` (None if it has no such form).
+
+        Single-word terms use the compiled table (no lemminflect at run time);
+        a term without inflections (most adjectives and adverbs) is its own
+        JJ/RB form; multi-word terms go through lemminflect.
+        """
+        if " " in term:
             from unspin.lexicon.inflection import inflect
 
-            return inflect(headword, tag)
+            return inflect(term, tag)
+        table = self.inflections.get(term)
+        if table is None:
+            return term if tag in ("JJ", "RB") else None
         return table.get(tag)
 
-    def can_be(self, headword: str, upos: str) -> bool:
-        """Can ``headword`` be used as ``upos`` (NOUN, VERB, ADJ, ADV)?"""
-        from unspin.lexicon.inflection import UPOS_TAGS, can_be
+    def can_be(self, term: str, upos: str) -> bool:
+        """Can single-word ``term`` be used as ``upos`` (NOUN, VERB, ADJ, ADV)?"""
+        from unspin.lexicon.inflection import UPOS_TAGS
 
-        table = self.inflections.get(headword)
+        table = self.inflections.get(term)
         if table is None:
-            return can_be(headword, upos)
+            return upos in ("ADJ", "ADV")
         return any(t in table for t in UPOS_TAGS.get(upos, ()))
+
+    def analyse(self, word: str) -> list[tuple[str | None, str, tuple[str, ...]]]:
+        """``(upos, lemma, penn_tags)`` readings of a lower-case word from the compiled
+        inflection table; ``[(None, word, ())]`` when the table does not know it."""
+        idx = self._form_index()
+        found: dict[tuple[str, str], list[str]] = {}
+        for lemma, tag in idx.get(word, ()):
+            found.setdefault((_UPOS_OF[tag[:2]], lemma), []).append(tag)
+        if not found:
+            return [(None, word, ())]
+        return [(upos, lemma, tuple(tags)) for (upos, lemma), tags in found.items()]
+
+    def _form_index(self) -> dict[str, list[tuple[str, str]]]:
+        return _form_index_cached(self)
 
     def related(self, a: str, b: str) -> bool:
         """Is either term listed under the other?"""
@@ -118,6 +139,20 @@ class Thesaurus:
 
     def __eq__(self, other: object) -> bool:
         return self is other
+
+
+_UPOS_OF = {"NN": "NOUN", "VB": "VERB", "JJ": "ADJ", "RB": "ADV"}
+
+
+@lru_cache(maxsize=4)
+def _form_index_cached(th: Thesaurus) -> dict[str, list[tuple[str, str]]]:
+    """Inflected form -> [(lemma, Penn tag)] over every single-word term."""
+    idx: dict[str, list[tuple[str, str]]] = {}
+    for lemma, table in th.inflections.items():
+        for tag, form in table.items():
+            if tag[:2] in _UPOS_OF:
+                idx.setdefault(form, []).append((lemma, tag))
+    return idx
 
 
 @lru_cache(maxsize=50_000)
@@ -151,16 +186,17 @@ def parse_moby(data: bytes) -> tuple[list[str], dict[str, list[str]]]:
     return terms, entries
 
 
-def _inflection_table(entries: dict[str, list[str]]) -> dict[str, dict[str, str]]:
-    """Penn tag -> first inflected form, for every single-word headword."""
+def _inflection_table(terms: list[str]) -> dict[str, dict[str, str]]:
+    """Penn tag -> first inflected form, for every single-word term lemminflect knows."""
     from lemminflect import getAllInflections
 
     table: dict[str, dict[str, str]] = {}
-    for head in entries:
-        if " " in head:
+    for term in terms:
+        if " " in term or not term.replace("-", "").isalpha():
             continue
-        forms = {tag: f[0] for tag, f in getAllInflections(head).items() if f}
-        table[head] = forms
+        forms = {tag: f[0] for tag, f in getAllInflections(term).items() if f}
+        if forms:
+            table[term] = forms
     return table
 
 
@@ -189,7 +225,7 @@ def compile_moby(data: bytes) -> bytes:
     inv_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(inv_counts, out=inv_indptr[1:])
     blob = np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
-    infl_blob = np.frombuffer(json.dumps(_inflection_table(entries)).encode("utf-8"), dtype=np.uint8)
+    infl_blob = np.frombuffer(json.dumps(_inflection_table(terms)).encode("utf-8"), dtype=np.uint8)
     max_words = max((t.count(" ") + 1 for t in terms), default=1)
     buf = io.BytesIO()
     np.savez(
