@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from spinner import Spinner, load_bbc, split_ids  # noqa: E402
 
 RESULTS = HERE / "results" / "load.md"
-UNSPIN = [sys.executable, "-m", "unspin.cli"]
+UNSPIN = ["unspin.cli"]
 
 
 def article(words: int = 1000) -> str:
@@ -48,19 +48,33 @@ def article(words: int = 1000) -> str:
     return Spinner(rate=0.3, seed=11).spin(" ".join(text.split(" ")[:words])).text
 
 
+# Peak RSS is read from the child's own VmHWM at exit: rusage of a forked child
+# also counts the parent's pages from before the exec.
+_WRAP = (
+    "import atexit, runpy, sys\n"
+    "def _hwm():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM'):\n"
+    "            print('VmHWM_KB', line.split()[1], file=sys.stderr)\n"
+    "atexit.register(_hwm)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "if sys.argv[0] == '-c':\n"
+    "    exec(sys.argv[1])\n"
+    "else:\n"
+    "    runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+)
+
+
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+    """Wall seconds and peak RSS (MiB) of one Python child: ``cmd`` is ``[module, args...]`` or ``['-c', code]``."""
     t = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # child
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.execvpe(cmd[0], cmd, env)
-    _, status, ru = os.wait4(pid, 0)
+    proc = subprocess.run([sys.executable, "-c", _WRAP, *cmd], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
-    if status != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited with {status}")
-    return wall, ru.ru_maxrss / 1024
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}: {proc.stderr[-500:]}")
+    kb = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("VmHWM_KB")]
+    return wall, (kb[-1] / 1024 if kb else float("nan"))
 
 
 def main() -> None:
@@ -86,28 +100,30 @@ def main() -> None:
         rows.append((label, statistics.median(walls), max(rss)))
         print(f"{label:45s} {statistics.median(walls):6.2f} s  {max(rss):7.0f} MiB", flush=True)
 
-    measure("baseline: python -c pass", [sys.executable, "-c", "pass"])
-    measure("baseline: python -c 'import numpy'", [sys.executable, "-c", "import numpy"])
+    measure("baseline: python -c pass", ["-c", "pass"])
+    measure("baseline: python -c 'import numpy'", ["-c", "import numpy"])
     measure("first run (empty cache: compile resources)", UNSPIN + ["check", "--json", str(path)], fresh_cache=True)
+    run_measured(UNSPIN + ["check", "--json", str(path)], dict(env, UNSPIN_CACHE_DIR=str(work / "cache")))  # fill the cache
     measure("cold: new process, cache present", UNSPIN + ["check", "--json", str(path)])
 
-    # warm: in-process, second call
-    os.environ["UNSPIN_CACHE_DIR"] = str(work / "cache")
-    from unspin.api import check
-
-    text = path.read_text()
-    t = time.perf_counter()
-    check(text)
-    first = time.perf_counter() - t
-    warm = []
-    for i in range(args.repeat):
-        t = time.perf_counter()
-        check(text + f"\n\nRun {i}.")
-        warm.append(time.perf_counter() - t)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # in-process: first call (loads resources) and warm calls, in a child of their own
+    code = (
+        "import statistics, sys, time\n"
+        "from unspin.api import check\n"
+        f"text = open({str(path)!r}).read()\n"
+        "t = time.perf_counter(); check(text); first = time.perf_counter() - t\n"
+        "warm = []\n"
+        f"for i in range({args.repeat}):\n"
+        "    t = time.perf_counter(); check(text + f'\\n\\nRun {i}.'); warm.append(time.perf_counter() - t)\n"
+        "print('TIMES', first, statistics.median(warm), file=sys.stderr)\n"
+    )
+    e = dict(env, UNSPIN_CACHE_DIR=str(work / "cache"))
+    proc = subprocess.run([sys.executable, "-c", _WRAP, "-c", code], env=e, stderr=subprocess.PIPE, text=True, check=True)
+    first, warm = (float(x) for x in next(l for l in proc.stderr.splitlines() if l.startswith("TIMES")).split()[1:])
+    peak = int(next(l for l in proc.stderr.splitlines() if l.startswith("VmHWM_KB")).split()[1]) / 1024
     rows.append(("in-process: first check (loads resources)", first, peak))
-    rows.append(("warm: in-process, resources loaded", statistics.median(warm), peak))
-    print(f"{'warm: in-process, resources loaded':45s} {statistics.median(warm):6.2f} s  {peak:7.0f} MiB")
+    rows.append(("warm: in-process, resources loaded", warm, peak))
+    print(f"{'warm: in-process, resources loaded':45s} {warm:6.2f} s  {peak:7.0f} MiB")
 
     base = rows[1][1]
     cold = rows[3][1]
