@@ -47,27 +47,36 @@ InputFormat = Enum("InputFormat", {name: name for name in reader_names()}, type=
 
 
 def render_report(report: Report, console: Console) -> None:
-    """Human report: the text with flagged phrases highlighted and the suggestion beside them."""
+    """Human report: the text with flagged phrases highlighted, the suggestion beside each,
+    page furniture (excluded spans) dimmed, and the verdict."""
     doc = report.document
+
+    def plain(a: int, b: int) -> Text:
+        piece = Text(doc.text[a:b])
+        for x, y in doc.excluded:
+            if x < b and a < y:
+                piece.stylize("dim", max(x, a) - a, min(y, b) - a)
+        return piece
+
     title = doc.source or doc.id or "<text>"
     colour = {"spun": "bold red", "clean": "bold green", "uncertain": "bold yellow"}[report.verdict]
-    console.rule(f"[bold]{title}")
+    console.rule(f"[bold]{escape(title)}")
     text = Text()
     pos = 0
     for f in sorted(report.flags, key=lambda f: f.start):
         if f.start < pos:
             continue
-        text.append(doc.text[pos : f.start])
+        text.append_text(plain(pos, f.start))
         style = "bold red" if f.confidence >= 0.8 else "red" if f.confidence >= 0.6 else "yellow"
         text.append(f.text, style=f"{style} underline")
         if f.suggestion:
             text.append(f" [{f.suggestion}]", style="cyan")
         pos = f.end
-    text.append(doc.text[pos:])
+    text.append_text(plain(pos, len(doc.text)))
     console.print(text)
     console.print()
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(w)}")
     console.print(Text.assemble(("verdict: ", "bold"), (report.verdict.upper(), colour), f"  spin score {report.spin_score:.2f}  —  {report.explanation}"))
 
 
