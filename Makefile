@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench clean browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,7 +21,17 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/unspin check examples/spun_article.txt
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium through Playwright (never Playwright's own
+# downloads). Installed here when missing and we can (root + apt-get); if that fails the
+# browser tests skip with a message saying so.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/tmp/unspin-chromium-install.log 2>&1 \
+			|| echo "warning: could not install chromium (see /tmp/unspin-chromium-install.log); browser tests will skip"; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

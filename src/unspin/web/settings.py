@@ -1,0 +1,89 @@
+"""Settings of the web service: one frozen object, from the command line or ``UNSPIN_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+#: Largest request body (bytes): a long article in HTML is well under a megabyte.
+DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Seconds one check may take before the client gets 504.
+DEFAULT_TIMEOUT_S = 30.0
+#: Checks waiting for a worker before new ones are answered 503.
+DEFAULT_QUEUE_SIZE = 32
+#: Shortest bearer token accepted for the index write endpoints.
+MIN_TOKEN_CHARS = 16
+
+
+def default_workers() -> int:
+    """Detector threads: one per CPU, at most 8 (the detector is mostly Python, so more only queue)."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How `unspin serve` runs: index, write token, limits, pool size, CORS."""
+
+    #: Path of the source index searched by /v1/search and the side-by-side view; None: no index.
+    index_path: str | None = None
+    #: Bearer token for POST/DELETE /v1/index/documents; None: write endpoints disabled (403).
+    token: str | None = field(default=None, repr=False)
+    #: Largest request body in bytes (413 beyond it).
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: Seconds one request's detector work may take (504 beyond it).
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    #: Threads running the detector.
+    workers: int = field(default_factory=default_workers)
+    #: Checks that may wait for a worker; one more is answered 503 with Retry-After.
+    queue_size: int = DEFAULT_QUEUE_SIZE
+    #: Origins allowed by CORS; empty (the default): no CORS headers at all.
+    cors_origins: tuple[str, ...] = ()
+    #: Seconds a client is told to wait (Retry-After) when the queue is full.
+    retry_after_s: int = 1
+
+    def __post_init__(self) -> None:
+        if self.max_body_bytes < 1024:
+            raise ValueError(f"max_body_bytes must be at least 1024, not {self.max_body_bytes}")
+        if not self.timeout_s > 0:
+            raise ValueError(f"timeout_s must be positive, not {self.timeout_s}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
+        if self.queue_size < 0:
+            raise ValueError(f"queue_size must be >= 0, not {self.queue_size}")
+        if self.token is not None and len(self.token) < MIN_TOKEN_CHARS:
+            raise ValueError(f"the index write token must be at least {MIN_TOKEN_CHARS} characters")
+        if "*" in self.cors_origins and len(self.cors_origins) > 1:
+            raise ValueError("CORS origin '*' cannot be combined with other origins")
+
+    @property
+    def writes_enabled(self) -> bool:
+        """True when a token is configured, so the index write endpoints accept requests."""
+        return self.token is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """Settings from ``UNSPIN_INDEX``, ``UNSPIN_TOKEN``, ``UNSPIN_MAX_BODY_BYTES``, ``UNSPIN_TIMEOUT``,
+        ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
+        keyword overrides that are not None win."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if env.get("UNSPIN_INDEX"):
+            values["index_path"] = env["UNSPIN_INDEX"]
+        if env.get("UNSPIN_TOKEN"):
+            values["token"] = env["UNSPIN_TOKEN"]
+        for key, name, conv in (
+            ("UNSPIN_MAX_BODY_BYTES", "max_body_bytes", int),
+            ("UNSPIN_TIMEOUT", "timeout_s", float),
+            ("UNSPIN_WORKERS", "workers", int),
+            ("UNSPIN_QUEUE_SIZE", "queue_size", int),
+        ):
+            if env.get(key):
+                try:
+                    values[name] = conv(env[key])
+                except ValueError:
+                    raise ValueError(f"{key}={env[key]!r} is not a number") from None
+        if env.get("UNSPIN_CORS_ORIGINS"):
+            values["cors_origins"] = tuple(o.strip() for o in env["UNSPIN_CORS_ORIGINS"].split(",") if o.strip())
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
