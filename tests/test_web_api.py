@@ -1,0 +1,245 @@
+"""The web service in process (FastAPI TestClient): inputs, errors, limits, queue, tokens, escaping."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'unspin[web]'")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from unspin.model import Document, Report  # noqa: E402
+from unspin.web import app as web_app  # noqa: E402
+from unspin.web.app import create_app, safe_name  # noqa: E402
+from unspin.web.backend import MemoryBackend  # noqa: E402
+from unspin.web.settings import Settings  # noqa: E402
+from unspin.web.views import restored_text  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SPUN = (ROOT / "examples" / "spun_article.txt").read_text(encoding="utf-8")
+#: The wording examples/spun_article.txt was spun from (first two paragraphs), written for these tests.
+SOURCE = (
+    "The government announced on Tuesday that it would raise taxes on large companies to pay for a new scheme "
+    "to help families with rising energy bills. Ministers said the plan would cost about 5bn pounds over the next "
+    "two years and would protect millions of households from the worst of the winter price increases.\n\n"
+    "The opposition welcomed the support but said it came too late for many families who had already fallen behind "
+    "on their payments. Business groups warned that higher taxes could slow investment and cost jobs at a time when "
+    "the economy was already weak.\n"
+)
+TOKEN = "t" * 24
+XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+
+
+@pytest.fixture(scope="module")
+def client(detector):
+    app = create_app(Settings(token=TOKEN, workers=2, queue_size=4), backend=MemoryBackend([Document(text=SOURCE, id="src-1", source="https://example.org/original")]))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def bare(detector):
+    """No index, no token: the defaults of `unspin serve`."""
+    with TestClient(create_app(Settings(max_body_bytes=4096, workers=1, queue_size=0))) as c:
+        yield c
+
+
+def test_healthz(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["writes_enabled"] is True
+    assert body["pool"]["capacity"] == 6 and body["pool"]["in_flight"] == 0
+
+
+def test_check_text_matches_library(client, detector):
+    from unspin.api import check
+
+    r = client.post("/v1/check", json={"text": SPUN, "id": "a1"})
+    assert r.status_code == 200
+    got = Report.from_dict(r.json())
+    want = check(Document(text=SPUN, id="a1"), detector=detector)
+    assert got.verdict == want.verdict == "spun"
+    assert [(f.start, f.end, f.suggestion) for f in got.flags] == [(f.start, f.end, f.suggestion) for f in want.flags]
+    assert got.document.id == "a1"
+
+
+def test_check_raw_text_and_upload(client):
+    r1 = client.post("/v1/check", content=SPUN.encode(), headers={"content-type": "text/plain; charset=utf-8"})
+    r2 = client.post("/v1/check", files={"file": ("article.txt", SPUN.encode("utf-8"), "text/plain")})
+    assert r1.status_code == r2.status_code == 200
+    assert r1.json()["flags"] == r2.json()["flags"]
+    assert r2.json()["source"] == "article.txt"
+
+
+def test_check_html(client):
+    paras = "".join(f"<p>{p}</p>" for p in SPUN.split("\n\n"))
+    page = f"<!doctype html><html><head><title>Energy plan</title></head><body><nav><a href='/'>Home</a></nav><article>{paras}</article><footer>Copyright</footer></body></html>"
+    for r in (client.post("/v1/check", json={"html": page}), client.post("/v1/check", files={"file": ("page.html", page.encode(), "text/html")})):
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["verdict"] == "spun" and body["flags"]
+        assert "Copyright" not in body["text"] and "hoist taxes" in body["text"]
+
+
+def test_upload_name_is_only_a_label(client):
+    r = client.post("/v1/check", files={"file": ("../../../etc/passwd", SPUN.encode(), "text/plain")})
+    assert r.status_code == 200
+    assert r.json()["source"] == "passwd"
+    assert safe_name("..\\..\\windows\\win.ini") == "win.ini"
+    assert safe_name("..") == "upload" and safe_name("a\x00b\nc") == "abc"
+
+
+@pytest.mark.parametrize(
+    "kwargs,status,fragment",
+    [
+        ({"json": {"path": "/etc/passwd"}}, 422, "unknown field"),
+        ({"json": {"text": "a", "html": "b"}}, 422, "exactly one"),
+        ({"json": {"text": 5}}, 422, "must be a string"),
+        ({"json": ["text"]}, 422, "object"),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "not valid JSON"),
+        ({"json": {"text": "   "}}, 422, "no text"),
+        ({"content": b"\x00\x01\x02binary" * 50, "headers": {"content-type": "application/octet-stream"}}, 422, "binary"),
+        ({"content": b"x", "headers": {"content-type": "image/png"}}, 415, "unsupported"),
+        ({"files": {"file": ("empty.txt", b"", "text/plain")}}, 422, ""),
+        ({"json": {"html": "<html><body></body></html>"}}, 422, "no main text"),
+    ],
+)
+def test_check_bad_input(client, kwargs, status, fragment):
+    r = client.post("/v1/check", **kwargs)
+    assert r.status_code == status, r.text
+    assert fragment in r.json()["error"]
+
+
+def test_non_english_is_refused(client):
+    french = "Le gouvernement a annoncé mardi qu'il augmenterait les impôts des grandes entreprises pour financer un nouveau dispositif d'aide aux familles. " * 3
+    r = client.post("/v1/check", json={"text": french})
+    assert r.status_code == 422 and "language: fr" in r.json()["error"]
+
+
+def test_body_limit(bare):
+    r = bare.post("/v1/check", json={"text": "word " * 2000})
+    assert r.status_code == 413 and "4,096-byte limit" in r.json()["error"]
+
+    def chunks():  # no Content-Length: the limit applies while streaming
+        for _ in range(10):
+            yield b"word " * 200
+
+    r = bare.post("/v1/check", content=chunks(), headers={"content-type": "text/plain"})
+    assert r.status_code == 413
+
+
+def test_queue_full_answers_503(bare):
+    pool = bare.app.state.pool
+    release = threading.Event()
+    busy = pool.submit(release.wait)  # the only worker; queue_size=0, so nothing may wait
+    try:
+        r = bare.post("/v1/check", json={"text": SPUN})
+        assert r.status_code == 503
+        assert r.headers["retry-after"] == "1"
+        assert bare.get("/healthz").json()["pool"]["rejected"] >= 1
+    finally:
+        release.set()
+        busy.result(timeout=5)
+    assert bare.post("/v1/check", json={"text": SPUN}).status_code == 200
+
+
+def test_timeout_answers_504(detector, monkeypatch):
+    gate = threading.Event()
+
+    def slow(raw, settings):
+        gate.wait(5)
+        raise AssertionError("not reached in time")
+
+    monkeypatch.setattr(web_app, "build_document", slow)
+    with TestClient(create_app(Settings(timeout_s=0.2, workers=1, queue_size=0))) as c:
+        r = c.post("/v1/check", json={"text": SPUN})
+        assert r.status_code == 504 and "longer than 0.2 s" in r.json()["error"]
+        # the slow job still holds its slot until it ends: no unbounded backlog
+        assert c.post("/v1/check", json={"text": SPUN}).status_code == 503
+        gate.set()
+
+
+def test_index_write_protection(client, bare):
+    doc = {"documents": [{"id": "src-2", "text": "A second source article about the weather in spring."}]}
+    assert bare.post("/v1/index/documents", json=doc).status_code == 403
+    assert "disabled" in bare.delete("/v1/index/documents/x").json()["error"]
+    r = client.post("/v1/index/documents", json=doc)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert client.post("/v1/index/documents", json=doc, headers={"authorization": "Bearer wrong-token-wrong-token"}).status_code == 401
+    auth = {"authorization": f"Bearer {TOKEN}"}
+    r = client.post("/v1/index/documents", json=doc, headers=auth)
+    assert r.status_code == 201 and r.json() == {"added": 1, "ids": ["src-2"]}
+    assert client.post("/v1/index/documents", json={"documents": [{"id": "x"}]}, headers=auth).status_code == 422
+    assert client.delete("/v1/index/documents/src-2", headers=auth).status_code == 204
+    assert client.delete("/v1/index/documents/src-2", headers=auth).status_code == 404
+
+
+def test_short_token_refused():
+    with pytest.raises(ValueError, match="at least 16"):
+        Settings(token="short")
+
+
+def test_search(client, bare):
+    r = client.post("/v1/search", json={"text": SPUN})
+    assert r.status_code == 200
+    (m,) = r.json()["matches"]
+    assert m["source_id"] == "src-1" and m["substitutions"]
+    r = bare.post("/v1/search", json={"text": SPUN})
+    assert r.status_code == 501 and "not available" in r.json()["error"]
+    assert client.post("/v1/search?k=0", json={"text": SPUN}).status_code == 422
+
+
+def test_settings_from_env():
+    s = Settings.from_env({"UNSPIN_TIMEOUT": "5", "UNSPIN_WORKERS": "3", "UNSPIN_CORS_ORIGINS": "https://a.example, https://b.example"}, queue_size=7)
+    assert (s.timeout_s, s.workers, s.queue_size, s.cors_origins) == (5.0, 3, 7, ("https://a.example", "https://b.example"))
+    with pytest.raises(ValueError, match="UNSPIN_WORKERS"):
+        Settings.from_env({"UNSPIN_WORKERS": "many"})
+
+
+def test_cors_off_by_default(bare, detector):
+    r = bare.options("/v1/check", headers={"origin": "https://evil.example", "access-control-request-method": "POST"})
+    assert "access-control-allow-origin" not in r.headers
+    with TestClient(create_app(Settings(cors_origins=("https://ok.example",)))) as c:
+        r = c.options("/v1/check", headers={"origin": "https://ok.example", "access-control-request-method": "POST"})
+        assert r.headers["access-control-allow-origin"] == "https://ok.example"
+
+
+def test_report_page_and_json_twin(client):
+    page = client.post("/report", data={"text": SPUN})
+    twin = client.post("/report.json", data={"text": SPUN})
+    assert page.status_code == twin.status_code == 200
+    body = twin.json()
+    report = Report.from_dict(body["report"])
+    assert body["restored_text"] == restored_text(report)
+    assert "announced" in body["restored_text"].split(".")[0]
+    assert page.text.count('<mark class="flag') == len(report.flags)
+    assert report.explanation in page.text
+    assert 'id="sbs-copy"' in page.text and body["matches"][0]["source_id"] == "src-1"
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
+def test_report_page_escapes_article(client):
+    r = client.post("/report", data={"text": SPUN + "\n" + XSS})
+    assert r.status_code == 200
+    assert "<script>window.__xss" not in r.text and "<img src=x" not in r.text
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in r.text
+
+
+def test_report_page_error_is_a_page(client):
+    r = client.post("/report", data={"text": ""})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert 'id="error"' in r.text
+
+
+def test_docs_are_offline(client):
+    html = client.get("/docs").text
+    assert "/docs/assets/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/check", "/v1/search", "/v1/index/documents", "/v1/index/documents/{doc_id}", "/healthz", "/report.json"} <= set(spec["paths"])
+    home = client.get("/").text
+    assert "http://" not in home.replace("http://www.w3.org", "") and "https://" not in home
