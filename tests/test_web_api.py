@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -18,19 +17,9 @@ from unspin.web.backend import MemoryBackend  # noqa: E402
 from unspin.web.settings import Settings  # noqa: E402
 from unspin.web.views import restored_text  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SPUN = (ROOT / "examples" / "spun_article.txt").read_text(encoding="utf-8")
-#: The wording examples/spun_article.txt was spun from (first two paragraphs), written for these tests.
-SOURCE = (
-    "The government announced on Tuesday that it would raise taxes on large companies to pay for a new scheme "
-    "to help families with rising energy bills. Ministers said the plan would cost about 5bn pounds over the next "
-    "two years and would protect millions of households from the worst of the winter price increases.\n\n"
-    "The opposition welcomed the support but said it came too late for many families who had already fallen behind "
-    "on their payments. Business groups warned that higher taxes could slow investment and cost jobs at a time when "
-    "the economy was already weak.\n"
-)
+from web_samples import SOURCE, SPUN, XSS  # noqa: E402
+
 TOKEN = "t" * 24
-XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,167 @@
+"""The report page in headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+A real uvicorn server on 127.0.0.1 (a free port), a real browser: paste the
+example article, see the highlights, hover a flag, switch to the restored
+text and the side-by-side view, and check that markup in an article never runs.
+`make test` installs chromium with apt-get when it can; where no browser can
+be installed these tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+import pytest
+
+CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'unspin[web]'")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+if not os.access(CHROMIUM, os.X_OK):
+    pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium (make test does, as root with apt-get) to run the browser tests", allow_module_level=True)
+
+import uvicorn  # noqa: E402
+
+from unspin.model import Document  # noqa: E402
+from unspin.web.app import create_app  # noqa: E402
+from unspin.web.backend import MemoryBackend  # noqa: E402
+from unspin.web.settings import Settings  # noqa: E402
+
+from web_samples import SOURCE, SPUN, XSS  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(detector):
+    app = create_app(Settings(workers=2, queue_size=8), backend=MemoryBackend([Document(text=SOURCE, id="src-1", source="https://example.org/original")]))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        except playwright_api.Error as exc:
+            pytest.skip(f"chromium at {CHROMIUM} could not be started: {str(exc).splitlines()[0]}")
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    pg.problems = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))  # type: ignore[attr-defined]
+    pg.on("dialog", lambda d: (pg.problems.append(f"dialog: {d.message}"), d.dismiss()))  # type: ignore[attr-defined]
+    pg.on("request", lambda r: None if r.url.startswith(base_url) else pg.problems.append(f"off-site request: {r.url}"))  # type: ignore[attr-defined]
+    yield pg
+    problems = pg.problems  # type: ignore[attr-defined]
+    context.close()
+    assert problems == [], problems
+
+
+def _check(page, base_url, text):
+    page.goto(base_url + "/")
+    page.fill("#text", text)
+    page.click("#check")
+    page.wait_for_selector("#verdict")
+
+
+def test_paste_shows_highlights_and_verdict(page, base_url):
+    _check(page, base_url, SPUN)
+    assert page.inner_text(".verdict-word") == "SPUN"
+    assert page.inner_text("#explanation").strip()
+    marks = page.locator("#article mark.flag")
+    n = marks.count()
+    assert n >= 5
+    assert page.locator("#flag-list li[data-flag]").count() == n
+    # colour by confidence: every mark is in one of the three bands
+    classes = marks.evaluate_all("ms => ms.map(m => m.className)")
+    assert all(any(c in cls for c in ("c-high", "c-mid", "c-low")) for cls in classes)
+    # the article text is shown whole, word for word
+    assert page.inner_text("#article").split() == SPUN.split()
+
+
+def test_hover_shows_the_original(page, base_url):
+    _check(page, base_url, SPUN)
+    first = page.locator("#article mark.flag").first
+    suggestion = first.get_attribute("data-suggestion")
+    assert suggestion
+    first.hover()
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    assert suggestion in tip.inner_text()
+    assert page.locator("#flag-list li.hot").count() == 1
+    page.mouse.move(0, 0)
+    tip.wait_for(state="hidden")
+
+
+def test_restored_view(page, base_url):
+    _check(page, base_url, SPUN)
+    assert not page.is_visible("#view-restored")
+    page.click("#tab-restored")
+    assert page.is_visible("#view-restored") and not page.is_visible("#view-highlighted")
+    restored = page.inner_text("#restored")
+    assert "hoist taxes" not in restored and "raise taxes" in restored
+    assert page.locator("#restored ins.restored").count() >= 5
+
+
+def test_side_by_side_view(page, base_url):
+    _check(page, base_url, SPUN)
+    page.click("#tab-sidebyside")
+    assert page.is_visible("#sbs-copy") and page.is_visible("#sbs-source")
+    assert "The government announced" in page.inner_text("#sbs-source")
+    pairs = page.locator("#sbs-copy mark.pair")
+    assert pairs.count() >= 5
+    pairs.first.hover()
+    k = pairs.first.get_attribute("data-pair")
+    assert page.locator(f'mark.pair.hot[data-pair="{k}"]').count() == 2  # the copy's phrase and the source's
+
+
+def test_upload_a_file(page, base_url):
+    page.goto(base_url + "/")
+    page.set_input_files("#file", files=[{"name": "article.txt", "mimeType": "text/plain", "buffer": SPUN.encode("utf-8")}])
+    page.click("#check")
+    page.wait_for_selector("#verdict")
+    assert page.locator("#article mark.flag").count() >= 5
+
+
+def test_markup_in_the_article_does_not_run(page, base_url):
+    _check(page, base_url, SPUN + "\n" + XSS)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert "<script>window.__xss = 1</script>" in page.inner_text("#article")
+    assert page.locator("#article script, #article img").count() == 0
+    page.click("#tab-restored")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_empty_paste_shows_an_error(page, base_url):
+    page.goto(base_url + "/")
+    page.click("#check")
+    page.wait_for_selector("#error")
+    assert "paste an article" in page.inner_text("#error")
+    page.problems.clear()  # type: ignore[attr-defined]  # the 422 status itself is logged by the console
