@@ -17,14 +17,14 @@ from unspin.web.backend import MemoryBackend  # noqa: E402
 from unspin.web.settings import Settings  # noqa: E402
 from unspin.web.views import restored_text  # noqa: E402
 
-from web_samples import SOURCE, SPUN, XSS  # noqa: E402
+from web_samples import SPUN, XSS, source_backend  # noqa: E402
 
 TOKEN = "t" * 24
 
 
 @pytest.fixture(scope="module")
 def client(detector):
-    app = create_app(Settings(token=TOKEN, workers=2, queue_size=4), backend=MemoryBackend([Document(text=SOURCE, id="src-1", source="https://example.org/original")]))
+    app = create_app(Settings(token=TOKEN, workers=2, queue_size=4), backend=source_backend())
     with TestClient(app) as c:
         yield c
 
@@ -176,7 +176,7 @@ def test_search(client, bare):
     r = client.post("/v1/search", json={"text": SPUN})
     assert r.status_code == 200
     (m,) = r.json()["matches"]
-    assert m["source_id"] == "src-1" and m["substitutions"]
+    assert m["id"] == "src-1" and m["substitutions"]
     r = bare.post("/v1/search", json={"text": SPUN})
     assert r.status_code == 501 and "not available" in r.json()["error"]
     assert client.post("/v1/search?k=0", json={"text": SPUN}).status_code == 422
@@ -207,7 +207,7 @@ def test_report_page_and_json_twin(client):
     assert "announced" in body["restored_text"].split(".")[0]
     assert page.text.count('<mark class="flag') == len(report.flags)
     assert report.explanation in page.text
-    assert 'id="sbs-copy"' in page.text and body["matches"][0]["source_id"] == "src-1"
+    assert 'id="sbs-copy"' in page.text and body["matches"][0]["id"] == "src-1"
     assert "default-src 'none'" in page.headers["content-security-policy"]
 
 
@@ -232,3 +232,28 @@ def test_docs_are_offline(client):
     assert {"/v1/check", "/v1/search", "/v1/index/documents", "/v1/index/documents/{doc_id}", "/healthz", "/report.json"} <= set(spec["paths"])
     home = client.get("/").text
     assert "http://" not in home.replace("http://www.w3.org", "") and "https://" not in home
+
+
+def test_index_path_opens_the_index_library(detector):
+    pytest.importorskip("unspin.index", reason="the source index library is not installed")
+    with TestClient(create_app(Settings(index_path=":memory:", token=TOKEN))) as c:
+        assert c.get("/healthz").json()["index"] == "memory"
+        auth = {"authorization": f"Bearer {TOKEN}"}
+        from web_samples import SOURCE
+
+        assert c.post("/v1/index/documents", json={"documents": [{"id": "s", "text": SOURCE}]}, headers=auth).status_code == 201
+        (m,) = c.post("/v1/search", json={"text": SPUN}).json()["matches"]
+        assert m["id"] == "s" and any(sub["source_text"] == "announced" for sub in m["substitutions"])
+        assert c.delete("/v1/index/documents/s", headers=auth).status_code == 204
+        assert c.post("/v1/search", json={"text": SPUN}).json()["matches"] == []
+
+
+def test_missing_index_library_answers_501(detector, monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "unspin.web.index_adapter", None)  # import fails as if not installed
+    with TestClient(create_app(Settings(index_path=str(tmp_path / "sources.db")))) as c:
+        assert "not available" in c.get("/healthz").json()["index_error"]
+        r = c.post("/v1/search", json={"text": SPUN})
+        assert r.status_code == 501 and "index library is not available" in r.json()["error"]
+        assert c.post("/v1/check", json={"text": SPUN}).status_code == 200

@@ -26,12 +26,10 @@ if not os.access(CHROMIUM, os.X_OK):
 
 import uvicorn  # noqa: E402
 
-from unspin.model import Document  # noqa: E402
 from unspin.web.app import create_app  # noqa: E402
-from unspin.web.backend import MemoryBackend  # noqa: E402
 from unspin.web.settings import Settings  # noqa: E402
 
-from web_samples import SOURCE, SPUN, XSS  # noqa: E402
+from web_samples import SPUN, XSS, source_backend  # noqa: E402
 
 
 def _free_port() -> int:
@@ -42,7 +40,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base_url(detector):
-    app = create_app(Settings(workers=2, queue_size=8), backend=MemoryBackend([Document(text=SOURCE, id="src-1", source="https://example.org/original")]))
+    app = create_app(Settings(workers=2, queue_size=8), backend=source_backend())
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)

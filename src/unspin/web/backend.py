@@ -39,12 +39,14 @@ class SourceMatch:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = dict(self.raw) if self.raw else {}
-        d.setdefault("source_id", self.source_id)
+        if self.raw:  # the index library's own Match JSON
+            return dict(self.raw)
+        d: dict[str, Any] = {}
+        d.setdefault("id", self.source_id)
         d.setdefault("score", round(self.score, 4))
         if self.source is not None:
             d.setdefault("source", self.source)
-        d.setdefault("substitutions", [[p.copy_start, p.copy_end, p.source_start, p.source_end] for p in self.pairs])
+        d["substitutions"] = [{"copy_start": p.copy_start, "copy_end": p.copy_end, "source_start": p.source_start, "source_end": p.source_end} for p in self.pairs]
         return d
 
 
@@ -132,7 +134,11 @@ def open_backend(index_path: str | None) -> IndexBackend | None:
     if not index_path:
         return None
     try:
-        from unspin.web import index_adapter  # noqa: F401 - written against unspin.index once it exists
+        import importlib
+
+        adapter = importlib.import_module("unspin.web.index_adapter")
+        return adapter.open_index(index_path)  # type: ignore[no-any-return]
     except ImportError as exc:
         raise BackendUnavailable(f"the source index library is not available ({exc}); /v1/search and the index endpoints answer 501") from exc
-    return index_adapter.open_index(index_path)  # type: ignore[no-any-return]
+    except Exception as exc:  # noqa: BLE001 - a bad index must not stop the checker from serving
+        raise BackendUnavailable(f"the index {index_path!r} could not be opened ({type(exc).__name__}: {exc}); /v1/search and the index endpoints answer 501") from exc
