@@ -26,9 +26,11 @@ from spinner import Spinner, SpunText, load_bbc, split_ids  # noqa: E402
 from unspin.detect import Detector  # noqa: E402
 import numpy as np  # noqa: E402
 
+from unspin.model import Document  # noqa: E402
 from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
+RESTORE_OUT = OUT.with_name("restore_model.json")
 SETTINGS = [
     dict(rate=0.05, pick="uniform"),
     dict(rate=0.1, pick="common"),
@@ -117,13 +119,58 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenMode
     return TokenModel(stage1, stage2, meta)
 
 
+def collect_restore(det: Detector, records: list[dict], seed: int = 2) -> tuple[list[dict], list[int]]:
+    """Rank features of every alternative at substituted words whose original is among them."""
+    rng = random.Random(seed)
+    X: list[dict] = []
+    y: list[int] = []
+    for i, r in enumerate(records):
+        setting = SETTINGS[i % len(SETTINGS)]
+        spun = Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"])
+        _tokens, raw = det.decode_document(Document(spun.text))
+        for d in raw:
+            if not d.alternatives:
+                continue
+            sub = next((s for s in spun.substitutions if d.token.start < s.end and s.start < d.token.end), None)
+            if sub is None or sub.original.lower() not in {w for w, _ in d.alternatives}:
+                continue
+            for w, feats in d.alternatives:
+                X.append(feats)
+                y.append(int(w == sub.original.lower()))
+    return X, y
+
+
+def fit_restore(X: list[dict], y: list[int]) -> LinearModel:
+    """Pointwise logistic regression: is this alternative the original? (ranked by its log-odds)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    names = sorted(X[0])
+    A = np.array([[x[n] for n in names] for x in X])
+    sc = StandardScaler().fit(A)
+    clf = LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A), y)
+    return LinearModel(
+        weights={n: float(w) for n, w in zip(names, clf.coef_[0])},
+        bias=float(clf.intercept_[0]),
+        scaling={n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)},
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="training articles to use")
+    ap.add_argument("--restore-only", action="store_true", help="only rebuild the restoration model")
     args = ap.parse_args()
 
     train, _test = split_ids(load_bbc())
     train = train[: args.docs]
+    t = time.time()
+    Xr, yr = collect_restore(Detector(), train)
+    restore = fit_restore(Xr, yr)
+    RESTORE_OUT.write_text(json.dumps(restore.to_dict(), indent=1) + "\n")
+    print(f"restoration: {len(yr)} alternatives ({sum(yr)} originals) in {time.time() - t:.0f}s -> {RESTORE_OUT}")
+    if args.restore_only:
+        return
     det = Detector(token_model=FALLBACK)
     t = time.time()
     X, y, groups = collect(det, train)

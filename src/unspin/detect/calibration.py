@@ -159,3 +159,15 @@ def load_token_model() -> TokenModel:
     except (FileNotFoundError, ModuleNotFoundError):
         return FALLBACK
     return TokenModel.from_dict(json.loads(text))
+
+
+RESTORE_FILE = "restore_model.json"
+
+
+def load_restore_model() -> LinearModel | None:
+    """The linear model that ranks candidate originals (None: keep the decoder's order)."""
+    try:
+        text = resources.files("unspin.data").joinpath(RESTORE_FILE).read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return LinearModel.from_dict(json.loads(text))

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
-from unspin.detect.calibration import TokenModel, load_token_model
+from unspin.detect.calibration import TokenModel, load_restore_model, load_token_model
 from unspin.detect.candidates import Candidate, CandidateGenerator
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
@@ -72,6 +72,16 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class RawDecision:
+    """Decoder output for one content word, before the confidence model."""
+
+    token: Token
+    suggestion: str | None  # the decoder's best alternative
+    features: dict[str, float]
+    alternatives: tuple[tuple[str, dict[str, float]], ...]
+
+
+@dataclass(frozen=True)
 class WordDecision:
     """The decoder's view of one content word (flagged or not)."""
 
@@ -80,6 +90,8 @@ class WordDecision:
     margin: float
     features: dict[str, float]
     confidence: float
+    #: candidate originals, most likely first (``alternatives[0] == suggestion``)
+    alternatives: tuple[str, ...] = ()
 
 
 class Detector:
@@ -98,6 +110,7 @@ class Detector:
         self.options = options or DetectorOptions()
         self.gen = CandidateGenerator(self.th)
         self.token_model = token_model or load_token_model()
+        self.restore_model = load_restore_model()
         self._memo: dict[tuple[str, str | None, str | None], float] = {}
         self._usable: dict[str, tuple[Candidate, ...]] = {}
         self.vectors = vectors or load_vectors()
@@ -105,27 +118,17 @@ class Detector:
     # -- public ----------------------------------------------------------
     def detect(self, doc: Document) -> tuple[list[Flag], list[WordDecision]]:
         """Flags for ``doc`` and the per-word decisions behind them."""
-        tokens = tokenize(doc.text)
-        if doc.excluded:
-            tokens = [t for t in tokens if not _inside(t, doc.excluded)]
-        topic = self._topic(tokens)
-        raw: list[tuple[Token, str | None, dict[str, float]]] = []
-        for sent in split_sentences(doc.text, tokens):
-            raw.extend(self.decode_sentence(tokens[sent.first_token : sent.last_token], topic))
+        tokens, raw = self.decode_document(doc)
+        counts = _word_counts(tokens)
         # document context: how well each word fits the topic (centroid of the
         # other content words) and whether it repeats elsewhere in the text
         vecs = self.vectors
         zero = np.zeros(vecs.dim, dtype=np.float32)
-        obs_vecs = [vecs.get(tok.norm) for tok, _, _ in raw]
+        obs_vecs = [vecs.get(r.token.norm) for r in raw]
         centroid_sum = np.sum([v for v in obs_vecs if v is not None] or [zero], axis=0)
-        # a context-blind spinner swaps each occurrence on its own: the original
-        # often survives elsewhere in the text, and a word used many times is kept
-        counts: dict[str, int] = {}
-        for t in tokens:
-            if t.kind is TokenKind.WORD:
-                counts[t.norm] = counts.get(t.norm, 0) + 1
         scored: list[int] = []
-        for k, ((tok, sugg, feats), v_obs) in enumerate(zip(raw, obs_vecs)):
+        for k, (r, v_obs) in enumerate(zip(raw, obs_vecs)):
+            tok, sugg, feats = r.token, r.suggestion, r.features
             if sugg is None:
                 continue
             scored.append(k)
@@ -146,12 +149,14 @@ class Detector:
                 feats["near_obs"] = feats["near_alt"] = 0.0
             feats["obs_repeats"] = math.log2(counts.get(tok.norm, 1))
             feats["alt_in_doc"] = math.log2(1 + counts.get(sugg, 0))
-        confs = self.token_model.predict_document([raw[k][2] for k in scored])
+        confs = self.token_model.predict_document([raw[k].features for k in scored])
         conf_at = dict(zip(scored, confs))
-        decisions = [
-            WordDecision(tok, sugg, feats.get("margin", 0.0), feats, conf_at.get(k, 0.0))
-            for k, (tok, sugg, feats) in enumerate(raw)
-        ]
+        decisions = []
+        for k, r in enumerate(raw):
+            ranked = self._rank_alternatives(r.alternatives)
+            suggestion = ranked[0] if ranked else r.suggestion
+            decisions.append(WordDecision(r.token, suggestion, r.features.get("margin", 0.0), r.features,
+                                          conf_at.get(k, 0.0), tuple(ranked[:5])))
         flags = [
             Flag(
                 start=d.token.start,
@@ -160,7 +165,7 @@ class Detector:
                 suggestion=_match_case(d.suggestion, d.token.text) if d.suggestion else None,
                 confidence=d.confidence,
                 kind="spin",
-                evidence={"margin_log10": round(d.margin, 3)},
+                evidence={"margin_log10": round(d.margin, 3), "alternatives": [_match_case(a, d.token.text) for a in d.alternatives[1:4]]},
             )
             for d in decisions
             if d.suggestion is not None and d.confidence >= self.options.threshold
@@ -177,8 +182,22 @@ class Detector:
         c = np.sum(vs, axis=0)
         return c / (float(np.linalg.norm(c)) or 1.0)
 
-    def decode_sentence(self, tokens: Sequence[Token], topic: np.ndarray | None = None) -> list[tuple[Token, str | None, dict[str, float]]]:
-        """``(token, best alternative or None, features)`` for each content word."""
+    def decode_document(self, doc: Document) -> tuple[list[Token], list[RawDecision]]:
+        """The document's tokens (furniture removed) and the decoder's output for each content word."""
+        tokens = tokenize(doc.text)
+        if doc.excluded:
+            tokens = [t for t in tokens if not _inside(t, doc.excluded)]
+        topic = self._topic(tokens)
+        counts = _word_counts(tokens)
+        raw: list[RawDecision] = []
+        for sent in split_sentences(doc.text, tokens):
+            raw.extend(self.decode_sentence(tokens[sent.first_token : sent.last_token], topic, counts))
+        return tokens, raw
+
+    def decode_sentence(
+        self, tokens: Sequence[Token], topic: np.ndarray | None = None, counts: Mapping[str, int] | None = None
+    ) -> list[RawDecision]:
+        """The decoder's best alternative, its evidence and every alternative for each content word."""
         slots = self._slots(tokens)
         if topic is not None and self.options.topic_weight:
             lam = self.options.topic_weight
@@ -205,17 +224,51 @@ class Detector:
                     changed = True
             if not changed:
                 break
-        out: list[tuple[Token, str | None, dict[str, float]]] = []
+        out: list[RawDecision] = []
         for i in idx:
             s = slots[i]
             assert s.token is not None
             if len(s.choices) == 1:
-                out.append((s.token, None, {}))
+                out.append(RawDecision(s.token, None, {}, ()))
                 continue
             local = [self._local_at(slots, cur, i, c) for c in range(len(s.choices))]
             best = max(range(1, len(s.choices)), key=lambda c: local[c] + s.priors[c])
-            out.append((s.token, s.choices[best], self._features(slots, cur, i, best, local)))
+            alts = self._alternatives(s, local, topic, counts or {})
+            out.append(RawDecision(s.token, s.choices[best], self._features(slots, cur, i, best, local), alts))
         return out
+
+    def _alternatives(self, s: Slot, local: list[float], topic: np.ndarray | None, counts: Mapping[str, int]) -> tuple[tuple[str, dict[str, float]], ...]:
+        """Every alternative of a slot with the features the restoration model ranks them by."""
+        top_local = max(local[1:])
+        top_total = max(local[c] + s.priors[c] for c in range(1, len(s.choices)))
+        v_obs = self.vectors.get(s.word)
+        out = []
+        for c in range(1, len(s.choices)):
+            w = s.choices[c]
+            v = self.vectors.get(w)
+            cand = s.cands[c]
+            assert cand is not None
+            out.append((w, {
+                "local_rel": local[c] - top_local,
+                "total_rel": local[c] + s.priors[c] - top_total,
+                "log_channel": cand.log_channel,
+                "topic": float(v @ topic) if v is not None and topic is not None else 0.0,
+                "unigram": self._cond(w, None, None),
+                "sim_obs": float(v @ v_obs) if v is not None and v_obs is not None else 0.0,
+                "in_doc": math.log2(1 + counts.get(w, 0)),
+            }))
+        return tuple(out)
+
+    def _rank_alternatives(self, alternatives: Sequence[tuple[str, dict[str, float]]]) -> list[str]:
+        """Alternatives best first by the restoration model (decoder order without one)."""
+        if not alternatives:
+            return []
+        model = self.restore_model
+        if model is None:
+            ranked = sorted(alternatives, key=lambda a: -a[1]["total_rel"])
+        else:
+            ranked = sorted(alternatives, key=lambda a: -model.raw(a[1]))
+        return [w for w, _ in ranked]
 
     def _word(self, slots: list[Slot], cur: list[int], j: int) -> str | None:
         if j < 0 or j >= len(slots):
@@ -353,6 +406,17 @@ class Detector:
             if zipf(w) < 3.0:
                 return False  # sentence-initial name
         return True
+
+
+def _word_counts(tokens: Sequence[Token]) -> dict[str, int]:
+    """Occurrences of each word. A context-blind spinner swaps each occurrence on its
+    own: the original often survives elsewhere in the text, and a word used many
+    times is usually kept."""
+    counts: dict[str, int] = {}
+    for t in tokens:
+        if t.kind is TokenKind.WORD:
+            counts[t.norm] = counts.get(t.norm, 0) + 1
+    return counts
 
 
 def _sentence_initial(tokens: Sequence[Token], t: Token) -> bool:
