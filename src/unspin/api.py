@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Sequence
+from typing import Any, Sequence
 
 from unspin.detect import Detector, score_document
 from unspin.detect.fingerprints import FingerprintList
@@ -30,11 +30,16 @@ def check(
     detector: Detector | None = None,
     fingerprints: FingerprintList | None = None,
     warnings: Sequence[str] = (),
+    index: Any = None,
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
     With ``fingerprints``, catalogued tortured phrases are flagged too (kind
     ``fingerprint``); they take precedence over statistical flags they overlap.
+    With ``index`` (a `unspin.index.SourceIndex` or an index path), the best
+    source found there is aligned with the document and every substituted word
+    gets a ``source`` flag with the exact original, taking precedence over
+    flags it overlaps.
     """
     doc = Document(text=document) if isinstance(document, str) else document
     det = detector or get_detector()
@@ -45,6 +50,16 @@ def check(
             fp_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in fp_flags)],
             key=lambda f: f.start,
         )
+    if index is not None:
+        from unspin.search import search, source_flags
+
+        found = search(doc, index, top=1).matches
+        src_flags = source_flags(doc, found[0]) if found else []
+        if src_flags:
+            flags = sorted(
+                src_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in src_flags)],
+                key=lambda f: f.start,
+            )
     words = [t for t in tokenize(doc.text) if t.kind is TokenKind.WORD]
     if doc.excluded:
         words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]

@@ -92,6 +92,7 @@ def check(
     max_records: Optional[int] = typer.Option(None, "--max-records", min=0, help="Stop after this many documents."),
     language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
     fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
+    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
 ) -> None:
     """Flag spun phrases and score each document.
 
@@ -117,6 +118,15 @@ def check(
             raise typer.Exit(2)
         fp_list = FingerprintList([e for fl in lists for e in fl.entries], source=",".join(map(str, fingerprints)))
 
+    source_index = None
+    if index is not None:
+        from unspin.index import SourceIndex
+
+        if not index.exists():
+            err.print(f"[red]error:[/] no index at {escape(str(index))} (build one with unspin index add)")
+            raise typer.Exit(2)
+        source_index = SourceIndex.open(index)
+
     def emit(report: Report) -> None:
         if json_out or jsonl is not None:
             sys.stdout.write(report.to_json() + "\n")
@@ -140,7 +150,7 @@ def check(
         elif result.document is not None and result.skipped is not None:
             err.print(f"[yellow]skipped:[/] {escape(result.document.source or result.document.id or '<document>')}: {escape(result.skipped)}")
         elif result.document is not None:
-            emit(check_document(result.document, fingerprints=fp_list, warnings=result.warnings))
+            emit(check_document(result.document, fingerprints=fp_list, warnings=result.warnings, index=source_index))
     if failures:
         raise typer.Exit(1)
 
@@ -177,6 +187,9 @@ def serve(
     if not settings.writes_enabled:
         err.print("[yellow]note:[/] no token configured (UNSPIN_TOKEN or --token-file): the index write endpoints are disabled")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
+
+
+from unspin import cli_search  # noqa: E402,F401  (registers `unspin index` and `unspin search`)
 
 
 def main() -> None:

@@ -160,3 +160,122 @@ class Report:
     @classmethod
     def from_json(cls, s: str) -> "Report":
         return cls.from_dict(json.loads(s))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An aligned passage: ``copy[copy_start:copy_end]`` was taken from ``source[source_start:source_end]``."""
+
+    copy_start: int
+    copy_end: int
+    source_start: int
+    source_end: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"copy_start": self.copy_start, "copy_end": self.copy_end, "source_start": self.source_start, "source_end": self.source_end}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Pair":
+        return cls(int(d["copy_start"]), int(d["copy_end"]), int(d["source_start"]), int(d["source_end"]))
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """A word of the copy that replaced ``source_text`` of the source (offsets in the copy)."""
+
+    copy_start: int
+    copy_end: int
+    copy_text: str
+    source_text: str
+    #: Where ``source_text`` sits in the source.
+    source_start: int = 0
+    source_end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"copy_start": self.copy_start, "copy_end": self.copy_end, "copy_text": self.copy_text, "source_text": self.source_text}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Substitution":
+        return cls(int(d["copy_start"]), int(d["copy_end"]), d["copy_text"], d["source_text"], int(d.get("source_start", 0)), int(d.get("source_end", 0)))
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Copy-to-source alignment: passages, substitutions and how much they explain."""
+
+    pairs: tuple[Pair, ...] = ()
+    substitutions: tuple[Substitution, ...] = ()
+    #: Share of the copy's words inside aligned passages.
+    coverage: float = 0.0
+    #: Identical words in passages over the words of the shorter text, capped at ``full_score_words`` (0..1).
+    score: float = 0.0
+    #: Identical words inside passages.
+    matched: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 4), "coverage": round(self.coverage, 4), "matched": self.matched,
+            "pairs": [p.to_dict() for p in self.pairs], "substitutions": [s.to_dict() for s in self.substitutions],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Alignment":
+        return cls(
+            pairs=tuple(Pair.from_dict(p) for p in d.get("pairs") or ()),
+            substitutions=tuple(Substitution.from_dict(s) for s in d.get("substitutions") or ()),
+            coverage=float(d.get("coverage", 0.0)), score=float(d.get("score", 0.0)), matched=int(d.get("matched", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    """A candidate source of a copy, verified by alignment."""
+
+    id: str
+    score: float
+    coverage: float
+    pairs: tuple[Pair, ...] = ()
+    substitutions: tuple[Substitution, ...] = ()
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    #: The source text (kept out of JSON; the side-by-side view uses it).
+    source_text: str | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id, "score": round(self.score, 4), "coverage": round(self.coverage, 4),
+            "pairs": [p.to_dict() for p in self.pairs], "substitutions": [s.to_dict() for s in self.substitutions],
+        }
+        for k in ("title", "url", "date"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Match":
+        return cls(
+            id=d["id"], score=float(d["score"]), coverage=float(d["coverage"]),
+            pairs=tuple(Pair.from_dict(p) for p in d.get("pairs") or ()),
+            substitutions=tuple(Substitution.from_dict(s) for s in d.get("substitutions") or ()),
+            title=d.get("title"), url=d.get("url"), date=d.get("date"),
+        )
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The candidate sources found for one document, best first."""
+
+    id: str | None
+    matches: tuple[Match, ...] = ()
+    document: Document | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "matches": [m.to_dict() for m in self.matches]}
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "SearchResult":
+        return cls(id=d.get("id"), matches=tuple(Match.from_dict(m) for m in d.get("matches") or ()))

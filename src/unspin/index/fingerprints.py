@@ -1,0 +1,121 @@
+"""Spin-invariant fingerprints: shingles of the words a spinner leaves alone.
+
+A synonym spinner swaps content words and keeps function words, names and
+numbers, so the *skeleton* of a text — its sequence of function words, names,
+numbers and short words, content words dropped — survives spinning almost
+intact, whatever the substitution rate. Shingles of ``k`` consecutive skeleton
+tokens are hashed to 64 bits; a fixed hash-based sample (one in ``sample``)
+keeps the index small while copy and source keep the same sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text import TokenKind, tokenize
+
+#: Function words a spinner often *writes* when it swaps a content word
+#: ("doing", "go", "once"): left out of the skeleton so a swap does not insert one.
+UNSTABLE = frozenset(
+    """up out off down over go do doing done did does being been be having first second
+    last next most more much just even still very too now then once again so all one ones
+    say said says like quite rather ever never near around along above under within beyond
+    behind across through upon into about against before after need yes ok""".split()
+)
+SKELETON_WORDS = FUNCTION_WORDS - UNSTABLE
+_SENTENCE_END = frozenset(".!?\"'\u201d\u2019:;")
+_TOKEN_IDS: dict[str, int] = {}
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class FingerprintOptions:
+    """How skeleton shingles are made. Changing any of these needs a re-index."""
+
+    #: Skeleton tokens per shingle.
+    k: int = 5
+    #: Keep one shingle in ``sample`` (by hash), the same ones for every text.
+    sample: int = 4
+
+    def to_dict(self) -> dict[str, int]:
+        return {"k": self.k, "sample": self.sample}
+
+
+def _token_id(s: str) -> int:
+    v = _TOKEN_IDS.get(s)
+    if v is None:
+        v = int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+        if len(_TOKEN_IDS) < 2_000_000:
+            _TOKEN_IDS[s] = v
+    return v
+
+
+def skeleton(text: str) -> list[str]:
+    """The tokens a spinner keeps: function words, short words, names, numbers.
+
+    Example: ``skeleton("The crippling sanctions hit Iran in 2012.")`` ->
+    ``["the", "Iran", "in", "2012"]``.
+    """
+    out: list[str] = []
+    prev_end = True  # at a sentence start
+    for t in tokenize(text):
+        kind = t.kind
+        if kind is TokenKind.PUNCT:
+            if t.text in ".!?":
+                prev_end = True
+            elif t.text not in _SENTENCE_END:
+                prev_end = False
+            continue
+        if kind is TokenKind.NUMBER:
+            out.append(t.text)
+        else:
+            w = t.norm
+            if w in SKELETON_WORDS or len(w) < 3:
+                if w in SKELETON_WORDS:
+                    out.append(w)
+            elif t.text[:1].isupper() and (not prev_end or (t.text.isupper() and len(t.text) > 1)):
+                out.append(t.text)  # a name or an acronym: spinners leave them alone
+            elif not w.replace("-", "").replace("'", "").isalpha():
+                out.append(w)  # "covid-19", "g7": the spinner only swaps plain words
+        prev_end = False
+    return out
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the bits so ``h % sample`` is a fair sample."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(30))
+        h = h * np.uint64(0xBF58476D1CE4E5B9)
+        h = h ^ (h >> np.uint64(27))
+        h = h * np.uint64(0x94D049BB133111EB)
+        h = h ^ (h >> np.uint64(31))
+    return h
+
+
+def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
+    """64-bit hashes of every run of ``k`` consecutive tokens (all of them when fewer)."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    ids = np.fromiter((_token_id(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+    n = max(1, len(ids) - k + 1)
+    k = min(k, len(ids))
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = _mix(h ^ ids[j : j + n] + np.uint64(j))
+    return h
+
+
+def fingerprint(text: str, options: FingerprintOptions = FingerprintOptions()) -> np.ndarray:
+    """The sampled, de-duplicated skeleton shingle hashes of ``text`` as sorted ``int64``.
+
+    Signed so that SQLite stores them as plain INTEGER keys.
+    """
+    h = shingle_hashes(skeleton(text), options.k)
+    if options.sample > 1:
+        h = h[h % np.uint64(options.sample) == 0]
+    return np.unique(h.view(np.int64))
