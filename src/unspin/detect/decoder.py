@@ -42,9 +42,9 @@ class DetectorOptions:
     #: candidates kept per word after local scoring (besides the observed word)
     beam: int = 10
     #: candidates kept after the cheap bigram pre-score
-    shortlist: int = 40
+    shortlist: int = 30
     #: most frequent candidates that get the bigram pre-score
-    prescore: int = 120
+    prescore: int = 60
     #: log10 prior that a given content word was substituted (used while decoding)
     log_spin_prior: float = math.log10(0.15)
     #: cost in log10 of a word the LM does not know
