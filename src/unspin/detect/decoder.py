@@ -43,7 +43,7 @@ class DetectorOptions:
     beam: int = 10
     #: candidates kept after the cheap bigram pre-score
     shortlist: int = 30
-    #: most frequent candidates that get the bigram pre-score
+    #: candidates (best by left bigram) that get the two-sided bigram pre-score
     prescore: int = 60
     #: log10 prior that a given content word was substituted (used while decoding)
     log_spin_prior: float = math.log10(0.15)
@@ -345,8 +345,11 @@ class Detector:
             n1 = slots[i + 1].word if i + 1 < len(slots) else None
             n2 = slots[i + 2].word if i + 2 < len(slots) else None
             if len(cands) > opt.shortlist:
-                # cheap bigram pre-score of the (frequency-ranked) candidates, then full trigram scoring
-                cands = cands[: opt.prescore]
+                # cheap pre-scores before the full trigram scoring: the bigram with the left
+                # neighbour for every candidate, then both bigrams for the best `prescore`
+                if len(cands) > opt.prescore:
+                    cands.sort(key=lambda c: -(cond(c.form, None, p1) + c.log_channel))
+                    cands = cands[: opt.prescore]
                 cands.sort(key=lambda c: -(cond(c.form, None, p1) + (cond(n1, None, c.form) if n1 else 0.0) + c.log_channel))
                 cands = cands[: opt.shortlist]
             scored = []
