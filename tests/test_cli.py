@@ -80,7 +80,9 @@ def test_bad_inputs_each_reported_and_batch_goes_on(tmp_path):
         fh.seek(50 * 1024 * 1024)
         fh.write(b"x")
     missing = tmp_path / "missing.txt"
-    args = ["check", "--json", str(empty), str(binary), str(big), str(missing), str(latin), str(good)]
+    emptydir = tmp_path / "emptydir"
+    emptydir.mkdir()
+    args = ["check", "--json", str(empty), str(binary), str(big), str(emptydir), str(missing), str(latin), str(good)]
     r = invoke(args)
     assert r.exit_code == 1
     out = [json.loads(x) for x in r.stdout.splitlines()]
@@ -89,7 +91,7 @@ def test_bad_inputs_each_reported_and_batch_goes_on(tmp_path):
     assert out[0]["text"].startswith("Caf\u00e9 ") and any("UTF-8" in w for w in out[0]["warnings"])
     err = r.stderr
     for name, why in [("empty.txt", "empty"), ("bin.txt", "binary"), ("big.txt", "limit"),
-                      ("missing.txt", "no such file")]:
+                      ("emptydir", "no files to read"), ("missing.txt", "no such file")]:
         assert any(name in line and why in line for line in err.splitlines()), (name, err)
 
 
