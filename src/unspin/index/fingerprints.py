@@ -11,12 +11,12 @@ keeps the index small while copy and source keep the same sample.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from unspin.detect.stopwords import FUNCTION_WORDS
-from unspin.text import TokenKind, tokenize
 
 #: Function words a spinner often *writes* when it swaps a content word
 #: ("doing", "go", "once"): left out of the skeleton so a swap does not insert one.
@@ -27,7 +27,7 @@ UNSTABLE = frozenset(
     behind across through upon into about against before after need yes ok""".split()
 )
 SKELETON_WORDS = FUNCTION_WORDS - UNSTABLE
-_SENTENCE_END = frozenset(".!?\"'\u201d\u2019:;")
+_SKELETON_RE = re.compile(r"\d+(?:[.,:/]\d+)*\w*|\w[\w'\u2019\-]*|[.!?]")
 _TOKEN_IDS: dict[str, int] = {}
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -61,26 +61,30 @@ def skeleton(text: str) -> list[str]:
     ``["the", "Iran", "in", "2012"]``.
     """
     out: list[str] = []
+    append = out.append
+    words = SKELETON_WORDS
     prev_end = True  # at a sentence start
-    for t in tokenize(text):
-        kind = t.kind
-        if kind is TokenKind.PUNCT:
-            if t.text in ".!?":
-                prev_end = True
-            elif t.text not in _SENTENCE_END:
-                prev_end = False
+    # A lean tokeniser (strings, not Token objects: this is the ingest hot path). It
+    # need not agree with unspin.text.tokenize, only with itself on copy and source.
+    for tok in _SKELETON_RE.findall(text):
+        c = tok[0]
+        if c in ".!?":
+            prev_end = True
             continue
-        if kind is TokenKind.NUMBER:
-            out.append(t.text)
+        if c.isdigit():
+            append(tok)
         else:
-            w = t.norm
-            if w in SKELETON_WORDS or len(w) < 3:
-                if w in SKELETON_WORDS:
-                    out.append(w)
-            elif t.text[:1].isupper() and (not prev_end or (t.text.isupper() and len(t.text) > 1)):
-                out.append(t.text)  # a name or an acronym: spinners leave them alone
+            w = tok.lower()
+            if "\u2019" in w:
+                w = w.replace("\u2019", "'")
+            if w in words:
+                append(w)
+            elif len(w) < 3:
+                pass
+            elif c.isupper() and (not prev_end or (len(tok) > 1 and tok.isupper())):
+                append(tok)  # a name or an acronym: spinners leave them alone
             elif not w.replace("-", "").replace("'", "").isalpha():
-                out.append(w)  # "covid-19", "g7": the spinner only swaps plain words
+                append(w)  # "covid-19", "g7": the spinner only swaps plain words
         prev_end = False
     return out
 

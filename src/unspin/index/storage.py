@@ -224,7 +224,7 @@ class SQLiteStorage(Storage):
             self._remove(doc.id)
             cur = self.db.execute(
                 "INSERT INTO docs (id, content_hash, title, url, date, text, sketch) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc.id, doc.content_hash, doc.title, doc.url, doc.date, zlib.compress(doc.text.encode("utf-8"), 6), doc.sketch.astype(np.int64).tobytes()),
+                (doc.id, doc.content_hash, doc.title, doc.url, doc.date, zlib.compress(doc.text.encode("utf-8"), 1), doc.sketch.astype(np.int64).tobytes()),
             )
             rowid = cur.lastrowid
             self.db.executemany("INSERT OR IGNORE INTO postings (key, doc) VALUES (?, ?)", ((k, rowid) for k in doc.sketch.tolist()))
