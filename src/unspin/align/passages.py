@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from unspin.model import Alignment, Pair, Substitution
-from unspin.text import Token, TokenKind, tokenize
+from unspin.text import Token, TokenKind, normalize_token, tokenize
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,14 @@ def _words(tokens: list[Token], a: int, b: int) -> int:
     return sum(1 for t in tokens[a:b] if t.kind is not TokenKind.PUNCT)
 
 
+def _norms(text: str, tokens: list[Token]) -> list[str]:
+    """``[t.norm for t in tokens]``, by slicing the text normalised once (much faster)."""
+    low = normalize_token(text)
+    if len(low) != len(text):  # a character whose lower case is longer: per token
+        return [t.norm for t in tokens]
+    return [low[t.start : t.end] for t in tokens]
+
+
 def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, copy_tokens: list[Token] | None = None) -> Alignment:
     """Align ``copy`` with ``source``: passages (`Pair`) and substitutions, with character offsets.
 
@@ -48,8 +56,8 @@ def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, cop
     st = tokenize(source)
     if not ct or not st:
         return Alignment()
-    a = [t.norm for t in ct]
-    b = [t.norm for t in st]
+    a = _norms(copy, ct)
+    b = _norms(source, st)
     sm = SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
     # Join matching blocks into passages across short gaps.

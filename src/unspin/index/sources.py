@@ -28,7 +28,10 @@ class SearchOptions:
     #: Candidates verified by alignment (at most), most shared shingles first.
     verify: int = 6
     #: Fewest shared shingles for a candidate to be aligned.
-    min_shared: int = 2
+    min_shared: int = 3
+    #: Stop verifying once ``top`` matches are found and the next candidate shares
+    #: fewer than this share of the weakest match's shingles.
+    stop_ratio: float = 0.5
     #: Lowest alignment score for a match to be reported.
     min_score: float = 0.25
 
@@ -148,8 +151,9 @@ class SourceIndex:
         floor = max(options.min_shared, cands[0][1] // 4)
         ctoks = tokenize(text)
         matches: list[Match] = []
+        weakest = 0
         for doc_id, shared in cands[: max(options.verify, top)]:
-            if shared < floor:
+            if shared < floor or (len(matches) >= top and shared < options.stop_ratio * weakest):
                 break
             src = self.storage.get(doc_id)
             if src is None:
@@ -157,6 +161,7 @@ class SourceIndex:
             al = align(text, src.text, AlignOptions(), copy_tokens=ctoks)
             if al.score < options.min_score or not al.pairs:
                 continue
+            weakest = shared if not matches else min(weakest, shared)
             matches.append(
                 Match(id=src.id, score=al.score, coverage=al.coverage, pairs=al.pairs, substitutions=al.substitutions,
                       title=src.title, url=src.url, date=src.date, source_text=src.text)
