@@ -257,3 +257,21 @@ def test_missing_index_library_answers_501(detector, monkeypatch, tmp_path):
         r = c.post("/v1/search", json={"text": SPUN})
         assert r.status_code == 501 and "index library is not available" in r.json()["error"]
         assert c.post("/v1/check", json={"text": SPUN}).status_code == 200
+
+
+def test_pasted_page_is_extracted(client):
+    paras = "".join(f"<p>{p}</p>" for p in SPUN.split("\n\n"))
+    page = f"<!doctype html><html><head><title>Energy plan</title></head><body><nav>Home | World | Sport</nav><article>{paras}</article></body></html>"
+    body = client.post("/report.json", data={"text": page}).json()["report"]
+    assert body["text"].startswith("The government proclaimed") and "<p>" not in body["text"]
+
+
+def test_busy_page_says_retry_after(bare):
+    release = threading.Event()
+    busy = bare.app.state.pool.submit(release.wait)
+    try:
+        r = bare.post("/report", data={"text": SPUN[:500]})
+        assert r.status_code == 503 and r.headers["retry-after"] == "1" and "server busy" in r.text
+    finally:
+        release.set()
+        busy.result(timeout=5)

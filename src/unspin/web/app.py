@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
 from unspin.errors import InputError
+from unspin.ingest.html import looks_like_html
 from unspin.model import Document, Report
 from unspin.web import views
 from unspin.web.backend import BackendUnavailable, IndexBackend, SourceMatch, open_backend
@@ -204,6 +205,8 @@ async def read_input(request: Request, settings: Settings) -> RawInput:
             for key in ("text", "html"):
                 value = form.get(key)
                 if isinstance(value, str) and value.strip():
+                    if key == "text" and looks_like_html(value[:4096].encode("utf-8", "replace")):
+                        key = "html"  # a whole page pasted into the box: extract its article
                     return RawInput(key, value, "<text>", doc_id)
         finally:
             await form.close()
@@ -225,7 +228,7 @@ async def read_input(request: Request, settings: Settings) -> RawInput:
 def build_document(raw: RawInput, settings: Settings) -> tuple[Document, tuple[str, ...]]:
     """Decode and extract the article (runs on a worker: trafilatura and charset detection cost CPU)."""
     from unspin.ingest import IngestOptions, decode_text
-    from unspin.ingest.html import html_record, looks_like_html
+    from unspin.ingest.html import html_record
     from unspin.ingest.options import ReadResult
     from unspin.ingest.pipeline import finish_document
 
@@ -422,9 +425,9 @@ def create_app(settings: Settings | None = None, *, backend: IndexBackend | None
 
     # ------------------------------------------------------------ pages
 
-    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
         html = env.get_template(name).render(version=__version__, settings=settings, **context)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status, headers=headers)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home(request: Request) -> HTMLResponse:
@@ -439,7 +442,7 @@ def create_app(settings: Settings | None = None, *, backend: IndexBackend | None
         try:
             report, matches = await report_for_form(request)
         except HTTPProblem as exc:
-            return page("index.html", status=exc.status, error=exc.message, has_index=request.app.state.backend is not None)
+            return page("index.html", status=exc.status, headers=exc.headers, error=exc.message, has_index=request.app.state.backend is not None)
         best = matches[0] if matches else None
         return page(
             "report.html",
