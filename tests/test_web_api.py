@@ -275,3 +275,27 @@ def test_busy_page_says_retry_after(bare):
     finally:
         release.set()
         busy.result(timeout=5)
+
+
+def test_serve_command(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from unspin.cli import app as cli_app
+
+    runner = CliRunner()
+    assert "/v1/check" in runner.invoke(cli_app, ["serve", "--help"]).output
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.delenv("UNSPIN_TOKEN", raising=False)
+    r = runner.invoke(cli_app, ["serve", "--port", "9999", "--workers", "3", "--queue-size", "5", "--cors-origin", "https://a.example"])
+    assert r.exit_code == 0, r.output
+    s = seen["app"].state.settings
+    assert (seen["host"], seen["port"], s.workers, s.queue_size, s.cors_origins, s.writes_enabled) == ("127.0.0.1", 9999, 3, 5, ("https://a.example",), False)
+    token = tmp_path / "token"
+    token.write_text("x" * 20 + "\n")
+    assert runner.invoke(cli_app, ["serve", "--token-file", str(token)]).exit_code == 0
+    assert seen["app"].state.settings.token == "x" * 20
+    monkeypatch.setenv("UNSPIN_TOKEN", "short")
+    r = runner.invoke(cli_app, ["serve"])
+    assert r.exit_code == 2 and "at least 16" in r.output
