@@ -143,3 +143,13 @@ def test_killed_add_leaves_index_consistent_and_resumable(tmp_path):
     stats = index_add(path, [(str(src), "jsonl")], batch_size=500)
     assert stats.unchanged == done and stats.added == 6000 - done
     assert _consistent(path) == 6000
+
+
+def test_short_texts_are_found(index):
+    src = ("The city council of Portmere approved a plan on Tuesday to repair the old harbour bridge, "
+           "which has been closed to lorries since March.")
+    index.add(Document(src, id="short"))
+    copy = src.replace("approved", "endorsed").replace("repair", "fix").replace("closed", "shut")
+    m = index.search(copy)
+    assert m and m[0].id == "short"
+    assert [(s.copy_text, s.source_text) for s in m[0].substitutions] == [("endorsed", "approved"), ("fix", "repair"), ("shut", "closed")]

@@ -40,9 +40,12 @@ class FingerprintOptions:
     k: int = 5
     #: Keep one shingle in ``sample`` (by hash), the same ones for every text.
     sample: int = 4
+    #: A text whose sample has fewer shingles than this keeps all of them, so short
+    #: texts can be found. Copy and source still share the sampled ones, whichever is short.
+    full_below: int = 12
 
     def to_dict(self) -> dict[str, int]:
-        return {"k": self.k, "sample": self.sample}
+        return {"k": self.k, "sample": self.sample, "full_below": self.full_below}
 
 
 def _token_id(s: str) -> int:
@@ -121,5 +124,7 @@ def fingerprint(text: str, options: FingerprintOptions = FingerprintOptions()) -
     """
     h = shingle_hashes(skeleton(text), options.k)
     if options.sample > 1:
-        h = h[h % np.uint64(options.sample) == 0]
+        sampled = h[h % np.uint64(options.sample) == 0]
+        if len(np.unique(sampled)) >= options.full_below:
+            h = sampled
     return np.unique(h.view(np.int64))

@@ -148,7 +148,7 @@ class SourceIndex:
         cands = self.storage.candidates(keys, options.candidates)
         if not cands:
             return []
-        floor = max(options.min_shared, cands[0][1] // 4)
+        floor = max(min(options.min_shared, len(keys)), cands[0][1] // 4)
         ctoks = tokenize(text)
         matches: list[Match] = []
         weakest = 0
