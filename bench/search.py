@@ -27,6 +27,7 @@ Needs ``pip install -e '.[bench]'`` and /work/shared/data/bbc_news_dev.jsonl.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -54,6 +55,26 @@ def rss_mb() -> float:
 def grams8(text: str) -> set[str]:
     w = text.lower().split()
     return {" ".join(w[i : i + 8]) for i in range(len(w) - 7)}
+
+
+def duplicates(sources: list[dict]) -> dict[str, set[str]]:
+    """Sources that share at least half their word 8-grams with another source (BBC has repeats)."""
+    grams = {r["id"]: grams8(r["text"]) for r in sources}
+    inv: dict[str, list[str]] = {}
+    for i, g in grams.items():
+        for x in g:
+            inv.setdefault(x, []).append(i)
+    out: dict[str, set[str]] = {}
+    for i, g in grams.items():
+        shared: dict[str, int] = {}
+        for x in g:
+            for j in inv[x]:
+                if j != i:
+                    shared[j] = shared.get(j, 0) + 1
+        for j, n in shared.items():
+            if n >= 0.5 * min(len(g), len(grams[j])):
+                out.setdefault(i, set()).add(j)
+    return out
 
 
 def make_corpus(records: list[dict], n_docs: int, seed: int) -> list[tuple[str, str]]:
@@ -87,7 +108,7 @@ def make_queries(sources: list[dict], heldout: list[dict], n: int, seed: int) ->
     return q
 
 
-def evaluate(name: str, answer, queries, warm: int = 20) -> dict[str, dict[str, float]]:
+def evaluate(name: str, answer, queries, same: dict[str, set[str]] | None = None, warm: int = 20) -> dict[str, dict[str, float]]:
     """``answer(text) -> id | None``; recall@1 per query set, false-match rate, latency."""
     allq = [t for qs in queries.values() for _, t in qs]
     for t in allq[:warm]:
@@ -95,6 +116,7 @@ def evaluate(name: str, answer, queries, warm: int = 20) -> dict[str, dict[str, 
     out: dict[str, dict[str, float]] = {}
     lat: list[float] = []
     cpu: list[float] = []
+    misses: list[str] = []
     for qname, qs in queries.items():
         hits = 0
         for gold, text in qs:
@@ -102,11 +124,15 @@ def evaluate(name: str, answer, queries, warm: int = 20) -> dict[str, dict[str, 
             got = answer(text)
             lat.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
-            hits += (got is not None) if gold is None else (got == gold)
+            ok = (got is not None) if gold is None else (got == gold or got in (same or {}).get(gold, ()))
+            hits += ok
+            if not ok if gold is not None else ok:
+                misses.append(f"{qname}: {gold} -> {got}")
         out[qname] = {"rate": hits / len(qs)}
     out["latency"] = {"p50": float(np.percentile(lat, 50)) * 1000, "p95": float(np.percentile(lat, 95)) * 1000,
                       "cpu_p50": float(np.percentile(cpu, 50)) * 1000, "cpu_p95": float(np.percentile(cpu, 95)) * 1000}
     print(name, {k: v for k, v in out.items()}, flush=True)
+    print(f"{name} errors: {misses}", flush=True)
     return out
 
 
@@ -133,7 +159,15 @@ def main() -> None:
     heldout = [r for r in heldout if r not in reused]
     print(f"{len(reused)} held-out articles dropped for text reuse with a source; {len(heldout)} unrelated", flush=True)
     t0 = time.perf_counter()
-    queries = make_queries(sources, heldout, args.queries, args.seed)
+    cache = ROOT / "work" / "search" / f"queries-{args.seed}-{args.queries}-{args.heldout}.json"
+    if cache.exists():
+        queries = {k: [tuple(x) for x in v] for k, v in json.loads(cache.read_text()).items()}
+    else:
+        queries = make_queries(sources, heldout, args.queries, args.seed)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(queries))
+    same = duplicates(sources)
+    print(f"{sum(len(v) for v in same.values()) // 2} pairs of near-duplicate sources in the BBC set (>= half their word 8-grams shared): either one counts as the source", flush=True)
     corpus = make_corpus(sources, args.docs, args.seed)
     print(f"{len(corpus)} documents, queries made in {time.perf_counter() - t0:.0f}s", flush=True)
 
@@ -156,7 +190,7 @@ def main() -> None:
         m = ix.search(text, top=1)
         return m[0].id if m else None
 
-    results = {"unspin": evaluate("unspin", unspin_answer, queries)}
+    results = {"unspin": evaluate("unspin", unspin_answer, queries, same)}
     unspin_rss = rss_mb()
     build = {"unspin": (len(corpus) / ingest_s, len(corpus) / ingest_cpu)}
     base_n = args.baseline_docs or args.docs
@@ -190,7 +224,7 @@ def main() -> None:
             c = lsh.query(q)
             return max(c, key=lambda k: q.jaccard(sigs[k])) if c else None
 
-        results["MinHashLSH"] = evaluate("MinHashLSH", lsh_answer, queries)
+        results["MinHashLSH"] = evaluate("MinHashLSH", lsh_answer, queries, same)
         del lsh, sigs
 
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -206,7 +240,7 @@ def main() -> None:
             best = int(s.argmax())
             return ids[best] if s[best] >= args.tfidf_threshold else None
 
-        results["TF-IDF"] = evaluate("TF-IDF", tfidf_answer, queries)
+        results["TF-IDF"] = evaluate("TF-IDF", tfidf_answer, queries, same)
     write(args, cmd, results, build, stats, unspin_rss, rss0, len(corpus), base_n)
 
 
