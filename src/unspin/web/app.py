@@ -471,7 +471,7 @@ def create_app(settings: Settings | None = None, *, backend: IndexBackend | None
 
 
 def _mount_docs(app: FastAPI) -> None:
-    """/docs with Swagger UI served from the package (swagger-ui-bundle), never from a CDN."""
+    """/docs with Swagger UI 5 served from the package (swagger-ui-bundle-v2), never from a CDN."""
     from fastapi.openapi.docs import get_swagger_ui_html
 
     try:
