@@ -184,6 +184,8 @@ def serve(
     except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)
+    if settings.index_path and settings.index_path != ":memory:" and not Path(settings.index_path).exists():
+        err.print(f"[yellow]note:[/] {escape(settings.index_path)} does not exist: a new, empty index is created there")
     if not settings.writes_enabled:
         err.print("[yellow]note:[/] no token configured (UNSPIN_TOKEN or --token-file): the index write endpoints are disabled")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
