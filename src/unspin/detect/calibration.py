@@ -153,12 +153,18 @@ class TokenModel:
 FALLBACK = TokenModel(LinearModel(weights={"margin": 2.0}, bias=-4.0), None, {"trained": False})
 
 
-def load_token_model() -> TokenModel:
+def read_model_file(name: str) -> dict[str, Any] | None:
+    """A model file shipped in ``unspin/data`` as a dict (None if it is not there)."""
     try:
-        text = resources.files("unspin.data").joinpath(MODEL_FILE).read_text("utf-8")
+        text = resources.files("unspin.data").joinpath(name).read_text("utf-8")
     except (FileNotFoundError, ModuleNotFoundError):
-        return FALLBACK
-    return TokenModel.from_dict(json.loads(text))
+        return None
+    return json.loads(text)
+
+
+def load_token_model() -> TokenModel:
+    d = read_model_file(MODEL_FILE)
+    return FALLBACK if d is None else TokenModel.from_dict(d)
 
 
 RESTORE_FILE = "restore_model.json"
@@ -166,8 +172,5 @@ RESTORE_FILE = "restore_model.json"
 
 def load_restore_model() -> LinearModel | None:
     """The linear model that ranks candidate originals (None: keep the decoder's order)."""
-    try:
-        text = resources.files("unspin.data").joinpath(RESTORE_FILE).read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return None
-    return LinearModel.from_dict(json.loads(text))
+    d = read_model_file(RESTORE_FILE)
+    return None if d is None else LinearModel.from_dict(d)

@@ -17,13 +17,11 @@ fingerprint or an aligned source raises the score to at least 0.9.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from unspin.detect.calibration import LinearModel
+from unspin.detect.calibration import LinearModel, read_model_file
 from unspin.model import Flag
 
 if TYPE_CHECKING:
@@ -62,11 +60,8 @@ def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag]
 
 
 def _load_model() -> LinearModel | None:
-    try:
-        text = resources.files("unspin.data").joinpath(MODEL_FILE).read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return None
-    return LinearModel.from_dict(json.loads(text))
+    d = read_model_file(MODEL_FILE)
+    return None if d is None else LinearModel.from_dict(d)
 
 
 _MODEL: LinearModel | None = None
