@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import json
 import platform
 import random
 import subprocess
@@ -96,6 +97,7 @@ def main() -> None:
     scored: dict[str, list[float]] = {}
     verdicts: dict[str, list[str]] = {}
     t_check = t_score = 0.0
+    features: list[dict] = []  # per document, saved for refitting the model offline
 
     def run(name: str, text: str) -> None:
         nonlocal t_check, t_score
@@ -106,8 +108,9 @@ def main() -> None:
         det = get_detector()
         flags, decisions = det.detect(Document(text))
         t = time.perf_counter()
-        score_document(decisions, flags, words_in(text))
+        ds = score_document(decisions, flags, words_in(text))
         t_score += time.perf_counter() - t
+        features.append({"row": name, **ds.features})
         scored.setdefault(name, []).append(r.spin_score)
         verdicts.setdefault(name, []).append(r.verdict)
 
@@ -123,6 +126,8 @@ def main() -> None:
     for text in sotu:
         run("State of the Union", text)
 
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "docscore_test_features.json").write_text(json.dumps(features))
     neg = scored["clean news"]
     lines = [
         "# Document score benchmark",
