@@ -1,6 +1,5 @@
 """Detector tests on texts this project wrote itself: a news-like article and its hand-spun twin."""
 
-import pytest
 
 from unspin.api import check
 from unspin.detect.candidates import CandidateGenerator
