@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 from unspin.model import Document, Report  # noqa: E402
 from unspin.web import app as web_app  # noqa: E402
 from unspin.web.app import create_app, safe_name  # noqa: E402
-from unspin.web.backend import MemoryBackend  # noqa: E402
 from unspin.web.settings import Settings  # noqa: E402
 from unspin.web.views import restored_text  # noqa: E402
 
