@@ -20,6 +20,7 @@ and how much of the rest of the document looks spun. A logistic model
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
@@ -347,11 +348,13 @@ class Detector:
             if len(cands) > opt.shortlist:
                 # cheap pre-scores before the full trigram scoring: the bigram with the left
                 # neighbour for every candidate, then both bigrams for the best `prescore`
+                left = {c.form: cond(c.form, None, p1) + c.log_channel for c in cands}
                 if len(cands) > opt.prescore:
-                    cands.sort(key=lambda c: -(cond(c.form, None, p1) + c.log_channel))
-                    cands = cands[: opt.prescore]
-                cands.sort(key=lambda c: -(cond(c.form, None, p1) + (cond(n1, None, c.form) if n1 else 0.0) + c.log_channel))
-                cands = cands[: opt.shortlist]
+                    cands = heapq.nlargest(opt.prescore, cands, key=lambda c: left[c.form])
+                if n1 is not None:
+                    cands = heapq.nlargest(opt.shortlist, cands, key=lambda c: left[c.form] + cond(n1, None, c.form))
+                else:
+                    cands = heapq.nlargest(opt.shortlist, cands, key=lambda c: left[c.form])
             scored = []
             for c in cands:
                 sc = cond(c.form, p2, p1)
