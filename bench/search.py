@@ -58,7 +58,7 @@ def grams8(text: str) -> set[str]:
 
 
 def duplicates(sources: list[dict]) -> dict[str, set[str]]:
-    """Sources that share at least half their word 8-grams with another source (BBC has repeats)."""
+    """Sources sharing at least half their word 8-grams with another source (BBC has repeats)."""
     grams = {r["id"]: grams8(r["text"]) for r in sources}
     inv: dict[str, list[str]] = {}
     for i, g in grams.items():
@@ -132,7 +132,7 @@ def evaluate(name: str, answer, queries, same: dict[str, set[str]] | None = None
     out["latency"] = {"p50": float(np.percentile(lat, 50)) * 1000, "p95": float(np.percentile(lat, 95)) * 1000,
                       "cpu_p50": float(np.percentile(cpu, 50)) * 1000, "cpu_p95": float(np.percentile(cpu, 95)) * 1000}
     print(name, {k: v for k, v in out.items()}, flush=True)
-    print(f"{name} errors: {misses}", flush=True)
+    print(f"{name} errors ({len(misses)}): {misses[:15]}", flush=True)
     return out
 
 
