@@ -13,17 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, Sequence
 
-from unspin.model import Document
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One aligned substitution: a span of the copy and the span of the source it replaced."""
-
-    copy_start: int
-    copy_end: int
-    source_start: int
-    source_end: int
+# A span of the copy aligned to the span of the source it replaced: the data model's Pair.
+from unspin.model import Document, Pair  # noqa: F401  (re-exported for the index adapter)
 
 
 @dataclass(frozen=True)
