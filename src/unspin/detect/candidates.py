@@ -31,6 +31,27 @@ class CandidateGenerator:
         self.th = thesaurus
         self.max_candidates = max_candidates
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
+        self._heads: dict[str, tuple[bool, float, dict[str, str] | None, bool]] = {}
+        self._can: dict[tuple[str, str], bool] = {}
+
+    def _head(self, head: str) -> tuple[bool, float, dict[str, str] | None, bool]:
+        """What the candidate filter needs of a headword, computed once per headword:
+        usable as a single content word, log channel, inflection table, lists its own forms."""
+        info = self._heads.get(head)
+        if info is None:
+            th = self.th
+            ok = not (" " in head or head in FUNCTION_WORDS or not head.replace("-", "").replace("'", "").isalpha())
+            table = th.inflections.get(head)
+            info = (ok, -math.log10(max(th.list_size(head), 1)), table, bool(table) and head in table.values())
+            self._heads[head] = info
+        return info
+
+    def _can_be(self, head: str, table: dict[str, str] | None, upos: str) -> bool:
+        key = (head, upos)
+        got = self._can.get(key)
+        if got is None:
+            got = self._can[key] = self.th.can_be(head, upos)
+        return got
 
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
         th = self.th
@@ -38,24 +59,26 @@ class CandidateGenerator:
         for upos, lemma, tags in th.analyse(word):
             for key in dict.fromkeys((lemma, word)):
                 for head, rank in th.inverse(key):
-                    if head == lemma or head == word or " " in head or head in FUNCTION_WORDS:
+                    if head == lemma or head == word:
                         continue
-                    if not head.replace("-", "").replace("'", "").isalpha():
+                    ok, log_channel, table, lists_own_form = self._head(head)
+                    if not ok:
                         continue
-                    size = th.list_size(head)
-                    log_channel = -math.log10(max(size, 1))
                     if upos is None:
                         # a word we cannot analyse: propose the headwords as they are
                         forms = [head]
                     elif key == word and key != lemma:
                         # listed inflected already ("devastating" under "crippling")
-                        if th.inflections.get(head) and not th.can_be(head, upos) and head not in th.inflections.get(head, {}).values():
+                        if table and not self._can_be(head, table, upos) and not lists_own_form:
                             continue
                         forms = [head]
                     else:
-                        if upos in UPOS_TAGS and not th.can_be(head, upos):
+                        if upos in UPOS_TAGS and not self._can_be(head, table, upos):
                             continue
-                        forms = [f for f in (th.inflect(head, t) for t in tags) if f]
+                        if table is None:
+                            forms = [head for t in tags if t in ("JJ", "RB")]
+                        else:
+                            forms = [f for f in (table.get(t) for t in tags) if f]
                     for form in forms:
                         if form == word or form in FUNCTION_WORDS:
                             continue

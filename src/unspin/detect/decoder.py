@@ -20,7 +20,6 @@ and how much of the rest of the document looks spun. A logistic model
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
@@ -113,6 +112,8 @@ class Detector:
         self.token_model = token_model or load_token_model()
         self.restore_model = load_restore_model()
         self._memo: dict[tuple[str, str | None, str | None], float] = {}
+        # vocabulary membership, memoised: the LM's own check behind a plain dict lookup
+        self._vocab: dict[str, bool] = {}
         self._usable: dict[str, tuple[Candidate, ...]] = {}
         self.vectors = vectors or load_vectors()
 
@@ -350,11 +351,11 @@ class Detector:
                 # neighbour for every candidate, then both bigrams for the best `prescore`
                 left = {c.form: cond(c.form, None, p1) + c.log_channel for c in cands}
                 if len(cands) > opt.prescore:
-                    cands = heapq.nlargest(opt.prescore, cands, key=lambda c: left[c.form])
+                    cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.prescore]
                 if n1 is not None:
-                    cands = heapq.nlargest(opt.shortlist, cands, key=lambda c: left[c.form] + cond(n1, None, c.form))
+                    cands = sorted(cands, key=lambda c: left[c.form] + cond(n1, None, c.form), reverse=True)[: opt.shortlist]
                 else:
-                    cands = heapq.nlargest(opt.shortlist, cands, key=lambda c: left[c.form])
+                    cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.shortlist]
             scored = []
             for c in cands:
                 sc = cond(c.form, p2, p1)
@@ -387,16 +388,39 @@ class Detector:
         return got
 
     def _cond(self, w: str, c2: str | None, c1: str | None) -> float:
-        """log10 P(w | c2 c1) with OOV words cutting the history (memoised)."""
+        """log10 P(w | c2 c1) with OOV words cutting the history (memoised).
+
+        The hot path of the decoder: the same as ``self.lm.logprob(w, [c2, c1])``
+        (OOV → ``oov_penalty``), with the vocabulary checks and the reversed
+        context built inline."""
         key = (w, c2, c1)
         v = self._memo.get(key)
         if v is None:
             if len(self._memo) > 2_000_000:
                 self._memo.clear()
-            ctx = [x for x in (c2, c1) if x is not None]
-            lp = self.lm.logprob(w, ctx)
-            v = self._memo[key] = self.options.oov_penalty if lp is None else lp
+            known = self._known
+            if known(w) is False:
+                v = self.options.oov_penalty
+            else:
+                rev = [w]
+                if c1 is not None:
+                    if known(c1):
+                        rev.append(c1)
+                        if c2 is not None and known(c2):
+                            rev.append(c2)
+                elif c2 is not None and known(c2):
+                    rev.append(c2)
+                v = self.lm.raw_logprob(rev)
+            self._memo[key] = v
         return v
+
+    def _known(self, w: str) -> bool:
+        known = self._vocab.get(w)
+        if known is None:
+            if len(self._vocab) > 1_000_000:
+                self._vocab.clear()
+            known = self._vocab[w] = self.lm.in_vocab(w)
+        return known
 
     def _is_candidate(self, t: Token, sentence_initial: bool) -> bool:
         w = t.norm

@@ -58,6 +58,11 @@ class LanguageModel:
     def _raw(self, rev: tuple[str, ...]) -> int:
         return self._prob(list(rev))
 
+    def raw_logprob(self, reversed_words: list[str]) -> float:
+        """log10 P of ``reversed_words`` = ``[w, w-1, w-2]`` as pocketsphinx takes them,
+        every word known to be in the vocabulary (no checks: the caller's hot path)."""
+        return self._prob(reversed_words) / LOG10_DIVISOR
+
     def in_vocab(self, word: str) -> bool:
         known = self._vocab.get(word)
         if known is None:
