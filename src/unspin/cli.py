@@ -192,6 +192,7 @@ def serve(
 
 
 from unspin import cli_search  # noqa: E402,F401  (registers `unspin index` and `unspin search`)
+from unspin import cli_scan  # noqa: E402,F401  (registers `unspin scan`)
 
 
 def main() -> None:

@@ -33,8 +33,8 @@ from unspin.ingest.jsonl import JSONL_READER  # noqa: E402
 from unspin.ingest.warc import WARC_READER  # noqa: E402
 from unspin.ingest.parquet import PARQUET_READER  # noqa: E402
 from unspin.ingest.furniture import FurnitureLine, find_furniture, furniture_spans  # noqa: E402
-from unspin.ingest.pipeline import iter_documents  # noqa: E402
-from unspin.ingest.source import Source, detect_reader  # noqa: E402
+from unspin.ingest.pipeline import iter_documents, read_source  # noqa: E402
+from unspin.ingest.source import Source, detect_reader, expand_inputs  # noqa: E402
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -51,11 +51,13 @@ __all__ = [
     "WARC_READER",
     "decode_text",
     "detect_reader",
+    "expand_inputs",
     "extract_html",
     "find_furniture",
     "furniture_spans",
     "get_reader",
     "iter_documents",
+    "read_source",
     "read_text_file",
     "reader_names",
     "readers",

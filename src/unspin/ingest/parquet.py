@@ -4,7 +4,9 @@ The text is the column named by ``text_field``, the id the ``id_field``
 column if the file has one; ``url``, ``title`` and ``date`` columns go into
 metadata. Rows are numbered from 1. Only these columns are read, a batch of
 rows at a time, so memory follows the batch (and the file's row groups), not
-the file. A file without the text column is one error naming the columns it
+the file. A `Source` with ``row_groups`` set reads only those row groups
+(one partition of ``unspin scan``), rows still numbered in the whole file.
+A file without the text column is one error naming the columns it
 does have. Parquet needs random access, so standard input is not accepted.
 """
 
@@ -51,8 +53,15 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
         wanted.append(options.id_field)
     wanted += [c for c in _META_COLUMNS if c in columns and c not in wanted]
     row = 0
+    groups = None
+    if source.row_groups is not None:
+        first, stop = source.row_groups
+        groups = list(range(first, min(stop, pf.num_row_groups)))
+        row = sum(pf.metadata.row_group(g).num_rows for g in range(min(first, pf.num_row_groups)))
+        if not groups:
+            return
     try:
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
+        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=wanted, row_groups=groups):
             values: dict[str, list[Any]] = {col: batch.column(i).to_pylist() for i, col in enumerate(batch.schema.names)}
             for i in range(batch.num_rows):
                 row += 1

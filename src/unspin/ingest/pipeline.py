@@ -114,6 +114,16 @@ def _read_source_raw(source: Source, options: IngestOptions) -> Iterator[ReadRes
         yield ReadResult(error=f"{source.name}: unexpected error while reading ({type(exc).__name__}: {exc})")
 
 
+def read_source(source: Source, options: IngestOptions | None = None) -> Iterator[ReadResult]:
+    """The results of one `Source` (or one slice of it, e.g. Parquet row groups), finished like
+    `iter_documents` does; failures become error results. ``unspin scan`` reads its partitions with it."""
+    results = _read_source(source, options or IngestOptions())
+    try:
+        yield from results
+    finally:
+        results.close()
+
+
 def iter_documents(
     inputs: Iterable[InputSpec],
     *,

@@ -96,6 +96,9 @@ class Source:
     path: Path | None = None
     #: Reader forced for this input (None: detect).
     format: str | None = None
+    #: Parquet only: read just the row groups ``[first, stop)`` (a slice of the file for one
+    #: partition of a distributed scan); rows keep their numbers in the whole file.
+    row_groups: tuple[int, int] | None = None
     _stdin: BinaryIO | None = field(default=None, repr=False)
     _raw_head: bytes | None = field(default=None, repr=False)
     _opened: bool = field(default=False, repr=False)

@@ -1,0 +1,201 @@
+"""unspin scan: partitions, output rows, planted clusters, resume, a killed worker, agreement with check."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from scan_samples import article, make_crawl, spin
+from unspin.scan import ScanError, plan_partitions, scan
+
+
+def rows(out: Path) -> list[dict]:
+    return pq.read_table(sorted((out / "documents").glob("part-*.parquet"))).to_pylist()
+
+
+def found_clusters(out: Path) -> list[set[str]]:
+    groups: dict[int, set[str]] = {}
+    for r in pq.read_table(out / "clusters.parquet").to_pylist():
+        groups.setdefault(r["cluster"], set()).add(r["id"])
+    return sorted(groups.values(), key=sorted)
+
+
+def output_tables(out: Path) -> dict[str, pa.Table]:
+    tables = {p.name: pq.read_table(p) for p in sorted((out / "documents").glob("part-*.parquet"))}
+    for name in ("clusters.parquet", "pairs.parquet"):
+        tables[name] = pq.read_table(out / name)
+    return tables
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc, Client(lc) as client:
+        yield lc, client
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory):
+    root = tmp_path_factory.mktemp("crawl")
+    paths, planted = make_crawl(root / "in", sources=6, unrelated=10)
+    return root, paths, planted
+
+
+@pytest.fixture(scope="module")
+def reference(crawl):
+    """An uninterrupted in-process scan: what every other run must reproduce."""
+    root, paths, _ = crawl
+    s = scan(paths, root / "reference", workers=0, detect=False, partition_bytes=2000)
+    return root / "reference", s
+
+
+def test_plan_cuts_parquet_along_row_groups(tmp_path):
+    p = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": [f"d{i}" for i in range(10)], "text": [article(__import__("random").Random(i), 2) for i in range(10)]}), p, row_group_size=2)
+    plan = plan_partitions([str(p)], partition_rows=4)
+    assert [part.pieces[0].row_groups for part in plan.partitions] == [(0, 2), (2, 4), (4, 5)]
+    s = scan([str(p)], tmp_path / "out", workers=0, detect=False, partition_rows=4, options=None)
+    got = rows(tmp_path / "out")
+    assert [r["id"] for r in got] == [f"d{i}" for i in range(10)]
+    # rows keep their number in the whole file, as unspin check reports them
+    assert [r["source"] for r in got] == [f"{p}#{i + 1}" for i in range(10)]
+    assert s.documents == 10 and s.partitions == 3
+
+
+def test_scan_on_local_cluster_rows_clusters_and_resume(cluster, crawl, reference, tmp_path):
+    lc, client = cluster
+    root, paths, planted = crawl
+    ref_out, ref = reference
+    # Interrupt after 3 partitions (as a crash or ^C would), then start again with the same arguments.
+    seen = []
+
+    def interrupt(stats):
+        seen.append(stats["pid"])
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000, on_partition=interrupt)
+    assert not (tmp_path / "out" / "clusters.parquet").exists()
+    s = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
+    assert s.complete and s.workers == 2
+    assert s.partitions_reused >= 3 and s.partitions == ref.partitions > 3
+    # output rows: every document once, errors of the bad file as error rows
+    got = rows(tmp_path / "out")
+    ids = [r["id"] for r in got if r["status"] == "ok"]
+    assert len(ids) == len(set(ids)) == 26
+    errors = [r for r in got if r["status"] == "error"]
+    assert len(errors) == 3 and all("crawl-bad.jsonl: line" in r["error"] for r in errors)
+    assert s.documents == 26 and s.errors == 3
+    assert len((tmp_path / "out" / "errors.jsonl").read_text().splitlines()) == 3
+    # planted clusters found exactly, unrelated articles in none
+    assert found_clusters(tmp_path / "out") == sorted(planted, key=sorted)
+    assert s.clusters == len(planted)
+    # the same output as the uninterrupted in-process run
+    assert output_tables(tmp_path / "out") == output_tables(ref_out)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["documents"] == 26 and summary["complete"]
+    # once complete, a rerun reuses everything and changes nothing
+    again = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
+    assert again.partitions_reused == again.partitions and again.documents == 26
+    assert output_tables(tmp_path / "out") == output_tables(ref_out)
+
+
+def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, tmp_path):
+    import random
+
+    lc, client = cluster
+    rng = random.Random(3)
+    bases = [article(rng) for _ in range(5)]
+    inputs = []
+    expected = set()
+    for f in range(6):  # 6 partitions of ~1 s of work each
+        docs = [{"id": f"f{f}-d{i}", "text": article(rng, 8)} for i in range(400)]
+        docs.append({"id": f"f{f}-copy", "text": spin(bases[f % 5], 0.3, rng)})
+        expected |= {d["id"] for d in docs}
+        p = tmp_path / f"in-{f}.jsonl"
+        p.write_text("".join(json.dumps(d) + "\n" for d in docs))
+        inputs.append(str(p))
+    pids = client.run(os.getpid)
+    killed: list[int] = []
+
+    def killer() -> None:
+        deadline = time.time() + 60
+        while time.time() < deadline and not killed:
+            busy = [w for w, keys in client.processing().items() if any("unspin-scan" in str(k) for k in keys)]
+            if busy and busy[0] in pids:
+                time.sleep(0.3)  # well inside a partition task
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                killed.append(pids[busy[0]])
+                return
+            time.sleep(0.02)
+
+    th = threading.Thread(target=killer, daemon=True)
+    th.start()
+    s = scan(inputs, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=1000, options=None)
+    th.join(5)
+    assert killed, "no worker was killed"
+    assert s.complete and s.partitions == 6
+    got = [r["id"] for r in rows(tmp_path / "out")]
+    assert len(got) == len(set(got)) and set(got) == expected
+    # the f0 and f5 copies share a source: one verified cluster
+    assert {"f0-copy", "f5-copy"} in found_clusters(tmp_path / "out")
+    client.wait_for_workers(2, timeout=60)  # the nanny restarted the killed worker
+    assert killed[0] not in client.run(os.getpid).values()
+
+
+def test_scan_and_check_agree_on_every_document(tmp_path, detector):
+    import random
+
+    from unspin.api import check
+    from unspin.ingest import iter_documents
+
+    rng = random.Random(11)
+    base = article(rng, 5)
+    docs = [{"id": "a", "text": base}, {"id": "b", "text": spin(base, 0.3, rng)}, {"id": "c", "text": article(rng, 4)},
+            {"id": "fr", "text": "Le gouvernement a annoncé mardi qu'il augmenterait les impôts des grandes entreprises pour financer un nouveau plan destiné à aider les familles face à la hausse des factures d'énergie. Les ministres ont déclaré que le plan coûterait environ cinq milliards au cours des deux prochaines années."}]
+    p = tmp_path / "docs.jsonl"
+    p.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    s = scan([str(p)], tmp_path / "out", workers=0, jsonl=True)
+    assert s.scheduler == "synchronous" and s.checked == 3 and s.skipped == {"language: fr": 1}
+    got = {r["id"]: r for r in rows(tmp_path / "out")}
+    for r in iter_documents([str(p)]):
+        report = check(r.document, warnings=r.warnings).to_dict() if r.ok else None
+        row = got[r.document.id]
+        if report is None:
+            assert row["status"] == "skipped"
+            continue
+        assert (row["spin_score"], row["verdict"], json.loads(row["flags"]), row["explanation"], row["text"]) == \
+            (report["spin_score"], report["verdict"], report["flags"], report["explanation"], report["text"])
+    lines = [json.loads(x) for x in (tmp_path / "out" / "documents" / "part-000000.jsonl").read_text().splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b", "c", "fr"]
+    assert lines[0]["flags"] == json.loads(got["a"]["flags"])
+
+
+def test_scan_refuses_an_output_of_other_arguments(crawl, reference):
+    root, paths, _ = crawl
+    ref_out, _ = reference
+    with pytest.raises(ScanError, match="other arguments"):
+        scan(paths[:2], ref_out, workers=0, detect=False, partition_bytes=2000)
+
+
+def test_scan_command(crawl, tmp_path):
+    from unspin.cli import app
+
+    root, paths, planted = crawl
+    res = CliRunner().invoke(app, ["scan", str(root / "in"), "--out", str(tmp_path / "out"), "--workers", "0", "--no-detect", "--json"])
+    assert res.exit_code == 1, res.output  # the broken file
+    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    assert summary["documents"] == 26 and summary["errors"] == 3 and summary["clusters"] == len(planted)
+    missing = CliRunner().invoke(app, ["scan", str(root / "in"), "--out", str(tmp_path / "o2"), "--index", str(tmp_path / "nope.db")])
+    assert missing.exit_code == 2
