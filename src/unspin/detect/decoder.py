@@ -113,7 +113,7 @@ class Detector:
         self.restore_model = load_restore_model()
         self._memo: dict[tuple[str, str | None, str | None], float] = {}
         # vocabulary membership, memoised: the LM's own check behind a plain dict lookup
-        self._vocab: dict[str, bool] = {}
+        self._known = _Vocabulary(self.lm).__getitem__
         self._usable: dict[str, tuple[Candidate, ...]] = {}
         self.vectors = vectors or load_vectors()
 
@@ -212,9 +212,15 @@ class Detector:
         n = len(slots)
         cur = [0] * n
         idx = [i for i, s in enumerate(slots) if s.candidate_slot]
+        # a slot whose neighbours (two each side) kept their choices since it was last
+        # evaluated would choose the same again: only "dirty" slots are re-evaluated
+        dirty = set(idx)
         for _ in range(self.options.passes):
             changed = False
             for i in idx:
+                if i not in dirty:
+                    continue
+                dirty.discard(i)
                 s = slots[i]
                 best, best_sc = 0, -1e18
                 for c in range(len(s.choices)):
@@ -224,6 +230,7 @@ class Detector:
                 if best != cur[i]:
                     cur[i] = best
                     changed = True
+                    dirty.update(j for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n and slots[j].candidate_slot)
             if not changed:
                 break
         out: list[RawDecision] = []
@@ -349,11 +356,12 @@ class Detector:
             if len(cands) > opt.shortlist:
                 # cheap pre-scores before the full trigram scoring: the bigram with the left
                 # neighbour for every candidate, then both bigrams for the best `prescore`
-                left = {c.form: cond(c.form, None, p1) + c.log_channel for c in cands}
+                left = {c.form: lp + c.log_channel for c, lp in zip(cands, self._bigrams_after(p1, [c.form for c in cands]))}
                 if len(cands) > opt.prescore:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.prescore]
                 if n1 is not None:
-                    cands = sorted(cands, key=lambda c: left[c.form] + cond(n1, None, c.form), reverse=True)[: opt.shortlist]
+                    right = dict(zip((c.form for c in cands), self._bigrams_before(n1, [c.form for c in cands])))
+                    cands = sorted(cands, key=lambda c: left[c.form] + right[c.form], reverse=True)[: opt.shortlist]
                 else:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.shortlist]
             scored = []
@@ -414,13 +422,38 @@ class Detector:
             self._memo[key] = v
         return v
 
-    def _known(self, w: str) -> bool:
-        known = self._vocab.get(w)
-        if known is None:
-            if len(self._vocab) > 1_000_000:
-                self._vocab.clear()
-            known = self._vocab[w] = self.lm.in_vocab(w)
-        return known
+    def _bigrams_after(self, c1: str | None, words: Sequence[str]) -> list[float]:
+        """``[self._cond(w, None, c1) for w in words]``, batched (the pre-score's hot loop);
+        ``words`` must all be in the LM's vocabulary (usable candidates are)."""
+        memo, known, raw = self._memo, self._known, self.lm.raw_logprob
+        if len(memo) > 2_000_000:
+            memo.clear()
+        ctx = [c1] if c1 is not None and known(c1) else []
+        out = []
+        for w in words:
+            key = (w, None, c1)
+            v = memo.get(key)
+            if v is None:
+                v = memo[key] = raw([w, *ctx])
+            out.append(v)
+        return out
+
+    def _bigrams_before(self, w: str, contexts: Sequence[str]) -> list[float]:
+        """``[self._cond(w, None, c) for c in contexts]``, batched; ``contexts`` must all be
+        in the LM's vocabulary."""
+        memo, known, raw = self._memo, self._known, self.lm.raw_logprob
+        if len(memo) > 2_000_000:
+            memo.clear()
+        w_known = known(w)
+        oov = self.options.oov_penalty
+        out = []
+        for c in contexts:
+            key = (w, None, c)
+            v = memo.get(key)
+            if v is None:
+                v = memo[key] = raw([w, c]) if w_known else oov
+            out.append(v)
+        return out
 
     def _is_candidate(self, t: Token, sentence_initial: bool) -> bool:
         w = t.norm
@@ -436,6 +469,20 @@ class Detector:
             if zipf(w) < 3.0:
                 return False  # sentence-initial name
         return True
+
+
+class _Vocabulary(dict):  # type: ignore[type-arg]
+    """word -> is it in the LM's vocabulary; filled on first lookup, bounded."""
+
+    def __init__(self, lm: LanguageModel) -> None:
+        super().__init__()
+        self.lm = lm
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) > 1_000_000:
+            self.clear()
+        known = self[word] = self.lm.in_vocab(word)
+        return known
 
 
 def _word_counts(tokens: Sequence[Token]) -> dict[str, int]:
