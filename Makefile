@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/docscore.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/scan.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
