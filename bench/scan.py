@@ -178,7 +178,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=200_000, help="Documents in the crawl.")
     ap.add_argument("--planted", type=int, default=600, help="BBC sources given spun copies.")
-    ap.add_argument("--detect-docs", type=int, default=240, help="Documents in the full-check sample.")
+    ap.add_argument("--detect-docs", type=int, default=400, help="Documents in the full-check sample.")
     ap.add_argument("--workers", default="1,2", help="Worker counts to run.")
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "scan.md")

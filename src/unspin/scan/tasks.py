@@ -189,7 +189,7 @@ def process_partition(part: Partition, cfg: TaskConfig) -> dict[str, Any]:
         atomic_write_bytes(part_path(cfg.out, part.pid, "jsonl"), "".join(json_line(r) + "\n" for r in rows).encode("utf-8"))
     stats["wall_s"] = round(time.perf_counter() - t0, 4)
     stats["cpu_s"] = round(time.process_time() - c0, 4)
-    stats["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    stats["maxrss_mb"] = round(worker_peak_rss_mb(), 1)
     return stats
 
 
@@ -363,5 +363,16 @@ def components_of(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
 
 
 def worker_peak_rss_mb() -> float:
-    """Peak resident memory of this (worker) process in MiB."""
+    """Peak resident memory of this (worker) process in MiB.
+
+    Read from /proc (VmHWM) where there is one: on Linux ``ru_maxrss`` survives ``exec``, so a worker
+    process started by a big client would report the client's peak as its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
