@@ -28,6 +28,7 @@ import numpy as np
 
 from unspin.detect.calibration import TokenModel, load_restore_model, load_token_model
 from unspin.detect.candidates import Candidate, CandidateGenerator
+from unspin.detect.phrases import PhraseDetector, PhraseMatch
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus, load_thesaurus
@@ -51,6 +52,9 @@ class DetectorOptions:
     oov_penalty: float = -6.5
     #: minimum confidence for a flag to be reported
     threshold: float = 0.5
+    #: minimum confidence for a multi-word substitution (`unspin.detect.phrases`): higher than
+    #: ``threshold`` because genuine idioms outnumber spun phrases in clean text
+    phrase_threshold: float = 0.7
     #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence
@@ -116,6 +120,7 @@ class Detector:
         self._known = _Vocabulary(self.lm).__getitem__
         self._usable: dict[str, tuple[Candidate, ...]] = {}
         self.vectors = vectors or load_vectors()
+        self.phrases = PhraseDetector(self.th, self._cond, self._known, min_candidate_zipf=self.options.min_candidate_zipf)
 
     # -- public ----------------------------------------------------------
     def detect(self, doc: Document) -> tuple[list[Flag], list[WordDecision]]:
@@ -159,6 +164,20 @@ class Detector:
             suggestion = ranked[0] if ranked else r.suggestion
             decisions.append(WordDecision(r.token, suggestion, r.features.get("margin", 0.0), r.features,
                                           conf_at.get(k, 0.0), tuple(ranked[:5])))
+        phrase_flags = [
+            Flag(
+                start=m.start,
+                end=m.end,
+                text=doc.text[m.start : m.end],
+                suggestion=_match_case(m.suggestion, doc.text[m.start : m.end]) if m.suggestion else None,
+                confidence=m.confidence,
+                kind="spin",
+                evidence={"margin_log10": round(m.features["margin"], 3), "phrase": m.phrase,
+                          "alternatives": [_match_case(a, doc.text[m.start : m.end]) for a in m.alternatives[1:4]]},
+            )
+            for m in self.phrase_matches(doc, tokens)
+            if m.confidence >= self.options.phrase_threshold
+        ]
         flags = [
             Flag(
                 start=d.token.start,
@@ -172,7 +191,22 @@ class Detector:
             for d in decisions
             if d.suggestion is not None and d.confidence >= self.options.threshold
         ]
+        if phrase_flags:
+            # a phrase flag explains the word flags inside it
+            flags = sorted(phrase_flags + [f for f in flags if not any(f.start < p.end and p.start < f.end for p in phrase_flags)],
+                           key=lambda f: f.start)
         return flags, decisions
+
+    def phrase_matches(self, doc: Document, tokens: Sequence[Token] | None = None) -> list[PhraseMatch]:
+        """Thesaurus phrases in ``doc`` scored as multi-word substitutions (`unspin.detect.phrases`)."""
+        if tokens is None:
+            tokens = tokenize(doc.text)
+            if doc.excluded:
+                tokens = [t for t in tokens if not _inside(t, doc.excluded)]
+        out: list[PhraseMatch] = []
+        for sent in split_sentences(doc.text, tokens):
+            out.extend(self.phrases.find(tokens[sent.first_token : sent.last_token], _protected))
+        return out
 
     # -- decoding --------------------------------------------------------
     def _topic(self, tokens: Sequence[Token]) -> np.ndarray | None:
@@ -483,6 +517,14 @@ class _Vocabulary(dict):  # type: ignore[type-arg]
             self.clear()
         known = self[word] = self.lm.in_vocab(word)
         return known
+
+
+def _protected(t: Token, k: int) -> bool:
+    """A word that cannot be part of a spun phrase: an acronym, or a capitalised word
+    that does not open the sentence (a name)."""
+    if t.text.isupper() and len(t.text) > 1:
+        return True
+    return t.text[:1].isupper() and k > 0
 
 
 def _word_counts(tokens: Sequence[Token]) -> dict[str, int]:

@@ -1,0 +1,116 @@
+"""Rebuild ``src/unspin/data/phrase_model.json``: confidence of multi-word substitutions.
+
+Every thesaurus phrase that `unspin.detect.phrases` matches in a document is an
+example: positive when it overlaps a multi-word substitution the spinner
+simulator made, negative when it overlaps no substitution (matches touching a
+single-word substitution are left out). Documents: the training split of the
+BBC development corpus (``spinner.split_ids``; the benchmarks use the other
+split), each read as written and spun with multi-word picks under rotating
+settings, plus State of the Union passages from the training half
+(``bench/docscore.py``) as genuine prose of another age. A logistic regression
+over the match's evidence becomes the model.
+
+    python bench/train_phrases.py [--docs 300] [--sotu 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from spinner import Spinner, load_bbc, split_ids  # noqa: E402
+from unspin.api import get_detector  # noqa: E402
+from unspin.detect.calibration import LinearModel  # noqa: E402
+from unspin.model import Document  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "phrase_model.json"
+SETTINGS = [
+    dict(rate=0.15, pick="common", phrases=True),
+    dict(rate=0.3, pick="uniform", phrases=True),
+    dict(rate=0.1, pick="common", phrases=True),
+    dict(rate=0.3, pick="common", phrases=True),
+    dict(rate=0.15, pick="uniform", phrases=True),
+]
+#: weight of a negative example relative to a positive one (precision on clean text matters most)
+NEG_WEIGHT = 2.0
+
+
+def examples(text: str, subs=()) -> list[tuple[dict[str, float], int]]:
+    out = []
+    for m in get_detector().phrase_matches(Document(text)):
+        over = [s for s in subs if s.start < m.end and m.start < s.end]
+        if not over:
+            out.append((dict(m.features), 0))
+        elif any(" " in s.spun for s in over):
+            out.append((dict(m.features), 1))
+    return out
+
+
+def fit(X: list[dict[str, float]], y: list[int], l2: float = 1e-3) -> LinearModel:
+    from scipy.optimize import minimize
+
+    names = sorted(X[0])
+    A = np.array([[x[n] for n in names] for x in X], dtype=float)
+    Y = np.array(y, dtype=float)
+    mean, scale = A.mean(axis=0), A.std(axis=0) + 1e-9
+    Z = (A - mean) / scale
+    w8 = np.where(Y == 0, NEG_WEIGHT, 1.0)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        p = 1 / (1 + np.exp(-np.clip(Z @ w + b, -40, 40)))
+        ll = -(w8 * (Y * np.log(p + 1e-12) + (1 - Y) * np.log(1 - p + 1e-12))).sum() / w8.sum() + 0.5 * l2 * (w @ w)
+        g = w8 * (p - Y) / w8.sum()
+        return ll, np.concatenate([Z.T @ g + l2 * w, [g.sum()]])
+
+    res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B")
+    w, b = res.x[:-1], res.x[-1]
+    return LinearModel({n: float(v) for n, v in zip(names, w)}, float(b),
+                       {n: (float(m), float(s)) for n, m, s in zip(names, mean, scale)})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--sotu", type=int, default=100)
+    args = ap.parse_args()
+    train, _ = split_ids(load_bbc())
+    rng = random.Random(5)
+    data: list[tuple[dict[str, float], int]] = []
+    t = time.time()
+    for i, r in enumerate(train[: args.docs]):
+        data += examples(r["text"])
+        spun = Spinner(seed=rng.randrange(1 << 30), **SETTINGS[i % len(SETTINGS)]).spin(r["text"])
+        data += examples(spun.text, spun.substitutions)
+    from docscore import sotu_passages
+
+    for text in sotu_passages(args.sotu, part="train"):
+        data += examples(text)
+    X, y = [d for d, _ in data], [lab for _, lab in data]
+    model = fit(X, y)
+    p = np.array([1 / (1 + np.exp(-model.raw(x))) for x in X])
+    Y = np.array(y)
+    for th in (0.5, 0.7):
+        tp, fp = int(((p >= th) & (Y == 1)).sum()), int(((p >= th) & (Y == 0)).sum())
+        print(f"threshold {th}: training precision {tp / max(tp + fp, 1):.3f}, recall {tp / max(Y.sum(), 1):.3f}")
+    d = model.to_dict()
+    d["meta"] = {"examples": len(y), "positives": int(Y.sum()), "docs": args.docs, "sotu": args.sotu,
+                 "settings": SETTINGS, "neg_weight": NEG_WEIGHT,
+                 "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300), each clean and spun; "
+                           f"{args.sotu} State of the Union passages (training half)"}
+    OUT.write_text(json.dumps(d, indent=1) + "\n")
+    print(f"{len(y)} phrase matches ({int(Y.sum())} spun) in {time.time() - t:.0f}s -> {OUT}")
+    for n, w in sorted(model.weights.items(), key=lambda kv: -abs(kv[1])):
+        print(f"  {n:18s} {w:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

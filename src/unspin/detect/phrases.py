@@ -1,0 +1,246 @@
+"""Multi-word substitutions: a spinner's thesaurus phrase in place of one word.
+
+Spinners that draw from Moby also pick its multi-word entries: "said" becomes
+"put into words", "teenagers" become "young men", "then" becomes "at that
+point". The word-level decoder cannot see these (each word of the phrase may be
+an ordinary word in an ordinary place), so phrases get their own pass:
+
+1. *Match.* Every run of 2-4 adjacent words (no punctuation between them) is
+   looked up among Moby's multi-word entries, as written and with its first word
+   (verb phrases: "came to" -> "come to") or last word (noun phrases: "young
+   men" -> "young man") lemmatised.
+2. *Candidates.* The single-word headwords that list the phrase, re-inflected
+   with the tag the lemmatisation removed ("teenager" + NNS -> "teenagers"),
+   known to the language model and common enough.
+3. *Score.* The trigram LM scores the phrase and the two words after it, and
+   each candidate in its place; the *margin* is how much more probable (log10)
+   the best candidate makes that stretch, plus the channel probability that the
+   spinner picked this phrase from the headword's list.
+4. *Confidence.* A logistic model (``unspin/data/phrase_model.json``, trained by
+   ``bench/train_phrases.py`` on the spinner simulator) turns the evidence into
+   a probability; phrases at or above the detector's threshold become flags.
+
+Genuine multi-word expressions ("in excess of", "take note of") are matched
+too; what keeps them unflagged is the evidence: their words are likely
+together (the *cohesion* feature) and the single word rarely wins by much.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from unspin.detect.calibration import LinearModel, read_model_file
+from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.lexicon.freq import zipf
+from unspin.lexicon.moby import Thesaurus
+from unspin.lm.ngram import BOS
+from unspin.text import Token, TokenKind
+
+MODEL_FILE = "phrase_model.json"
+MAX_WORDS = 4
+#: used only when no trained model ships: confidence 0.5 at a margin of 3 log10 units
+FALLBACK = LinearModel(weights={"margin": 2.0}, bias=-6.0)
+
+CondFn = Callable[[str, "str | None", "str | None"], float]
+
+
+@dataclass(frozen=True)
+class PhraseCandidate:
+    form: str
+    headword: str
+    log_channel: float
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    """One run of words that is a thesaurus phrase, with its best single-word original."""
+
+    first: int  # index into the sentence's word tokens
+    last: int  # exclusive
+    start: int  # character offsets in the document
+    end: int
+    phrase: str  # the Moby entry matched (base form)
+    suggestion: str | None
+    alternatives: tuple[str, ...]
+    features: Mapping[str, float]
+    confidence: float = 0.0
+
+
+def load_phrase_model() -> LinearModel:
+    d = read_model_file(MODEL_FILE)
+    return FALLBACK if d is None else LinearModel.from_dict(d)
+
+
+class PhraseDetector:
+    """Finds thesaurus phrases in sentences and scores their single-word originals."""
+
+    def __init__(
+        self,
+        thesaurus: Thesaurus,
+        cond: CondFn,
+        known: Callable[[str], bool],
+        model: LinearModel | None = None,
+        min_candidate_zipf: float = 2.0,
+        max_candidates: int = 40,
+    ) -> None:
+        self.th = thesaurus
+        self.cond = cond
+        self.known = known
+        self.model = model or load_phrase_model()
+        self.min_candidate_zipf = min_candidate_zipf
+        self.max_candidates = max_candidates
+        self._index: dict[tuple[str, ...], str] | None = None
+        self._cands: dict[tuple[str, tuple[str, ...]], tuple[PhraseCandidate, ...]] = {}
+
+    # -- lexicon ---------------------------------------------------------
+    def index(self) -> dict[tuple[str, ...], str]:
+        """Moby's multi-word entries of 2-4 plain words, keyed by their words (built on first use)."""
+        if self._index is None:
+            idx: dict[tuple[str, ...], str] = {}
+            for term in self.th.terms:
+                if " " not in term:
+                    continue
+                parts = tuple(term.split(" "))
+                if len(parts) > MAX_WORDS or not all(p.replace("-", "").replace("'", "").isalpha() for p in parts):
+                    continue
+                if all(p in FUNCTION_WORDS for p in parts):
+                    continue  # "at all", "so as to": too grammatical to be a spinner's pick
+                idx[parts] = term
+            self._index = idx
+        return self._index
+
+    def _readings(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """``(key, tags)``: the phrase as written (no tags), first word or last word lemmatised."""
+        out: list[tuple[tuple[str, ...], tuple[str, ...]]] = [(tuple(words), ())]
+        for upos, lemma, tags in self.th.analyse(words[0]):
+            if upos == "VERB" and lemma != words[0]:
+                out.append(((lemma, *words[1:]), tags))
+        for upos, lemma, tags in self.th.analyse(words[-1]):
+            if upos == "NOUN" and lemma != words[-1]:
+                out.append(((*words[:-1], lemma), tags))
+        return out
+
+    def candidates(self, term: str, tags: tuple[str, ...]) -> tuple[PhraseCandidate, ...]:
+        """Single-word headwords listing ``term``, inflected with ``tags`` (memoised)."""
+        key = (term, tags)
+        got = self._cands.get(key)
+        if got is not None:
+            return got
+        th = self.th
+        out: dict[str, PhraseCandidate] = {}
+        for head, _rank in th.inverse(term):
+            if " " in head or head in FUNCTION_WORDS or not head.replace("-", "").replace("'", "").isalpha():
+                continue
+            forms = [f for f in (th.inflect(head, t) for t in tags) if f] if tags else [head]
+            log_channel = -math.log10(max(th.list_size(head), 1))
+            for form in forms:
+                if form in FUNCTION_WORDS or not self.known(form) or zipf(form) < self.min_candidate_zipf:
+                    continue
+                prev = out.get(form)
+                if prev is None or prev.log_channel < log_channel:
+                    out[form] = PhraseCandidate(form, head, log_channel)
+        ranked = sorted(out.values(), key=lambda c: -(self.cond(c.form, None, None) + c.log_channel))
+        got = self._cands[key] = tuple(ranked[: self.max_candidates])
+        if len(self._cands) > 100_000:
+            self._cands.clear()
+        return got
+
+    # -- detection -------------------------------------------------------
+    def find(self, tokens: Sequence[Token], protected: Callable[[Token, int], bool]) -> list[PhraseMatch]:
+        """Scored phrase matches in one sentence's tokens (best-scoring non-overlapping spans).
+
+        ``protected(token, k)`` says whether the ``k``-th word may not be part of
+        a phrase (names, numbers, acronyms).
+        """
+        words = [t for t in tokens if t.kind is not TokenKind.PUNCT]
+        if len(words) < 2:
+            return []
+        norms = [t.norm if t.kind is TokenKind.WORD else "<num>" for t in words]
+        # word k and k+1 are adjacent when only whitespace separates them
+        joined = [
+            k + 1 < len(words) and words[k + 1].start - words[k].end <= 1 and not any(
+                t.kind is TokenKind.PUNCT and words[k].end <= t.start < words[k + 1].start for t in tokens)
+            for k in range(len(words))
+        ]
+        blocked = [w.kind is not TokenKind.WORD or protected(w, k) for k, w in enumerate(words)]
+        idx = self.index()
+        found: list[PhraseMatch] = []
+        for i in range(len(words)):
+            for n in range(min(MAX_WORDS, len(words) - i), 1, -1):
+                if any(blocked[i : i + n]) or not all(joined[i : i + n - 1]):
+                    continue
+                for key, tags in self._readings(norms[i : i + n]):
+                    term = idx.get(key)
+                    if term is None:
+                        continue
+                    m = self._score(words, norms, i, n, term, tags)
+                    if m is not None:
+                        found.append(m)
+        return _best_disjoint(found)
+
+    def _score(self, words: Sequence[Token], norms: Sequence[str], i: int, n: int, term: str,
+               tags: tuple[str, ...]) -> PhraseMatch | None:
+        phrase = list(norms[i : i + n])
+        # a headword that is one of the phrase's own words is not what a spinner turned into it
+        cands = [c for c in self.candidates(term, tags) if c.form not in phrase and c.headword not in phrase]
+        if not cands:
+            return None
+        cond = self.cond
+        p2 = norms[i - 2] if i >= 2 else (BOS if i == 1 else None)
+        p1 = norms[i - 1] if i >= 1 else BOS
+        after = list(norms[i + n : i + n + 2])
+        n1 = after[0] if after else None
+        n2 = after[1] if len(after) > 1 else None
+
+        # the observed stretch: the phrase's words, then the two words after it
+        obs = 0.0
+        ctx = [x for x in (p2, p1) if x is not None]
+        for w in phrase + after:
+            obs += cond(w, ctx[-2] if len(ctx) > 1 else None, ctx[-1] if ctx else None)
+            ctx.append(w)
+        # cohesion: how likely the phrase's later words are after its first (collocations score high)
+        cohesion = sum(cond(phrase[k], phrase[k - 2] if k >= 2 else None, phrase[k - 1]) for k in range(1, n)) / (n - 1)
+
+        def cand_score(c: PhraseCandidate) -> float:
+            s = cond(c.form, p2, p1)
+            if n1 is not None:
+                s += cond(n1, p1, c.form)
+                if n2 is not None:
+                    s += cond(n2, c.form, n1)
+            return s
+
+        scored = sorted(((cand_score(c), c) for c in cands), key=lambda x: -(x[0] + x[1].log_channel))
+        best_lp, best = scored[0]
+        margin = best_lp - obs
+        content = [w for w in phrase if w not in FUNCTION_WORDS]
+        feats = {
+            "margin": margin,
+            "margin_channel": margin + best.log_channel,
+            "per_word_obs": obs / (n + len(after)),
+            "cohesion": cohesion,
+            "n_words": float(n),
+            "log_channel": best.log_channel,
+            "alt_uni": cond(best.form, None, None),
+            "alt_zipf": zipf(best.form),
+            "content_share": len(content) / n,
+            "min_content_zipf": min((zipf(w) for w in content), default=7.0),
+            "inflected": 1.0 if tags else 0.0,
+            "second_gap": (scored[0][0] + scored[0][1].log_channel - scored[1][0] - scored[1][1].log_channel) if len(scored) > 1 else 3.0,
+        }
+        z = max(-40.0, min(40.0, self.model.raw(feats)))
+        return PhraseMatch(
+            first=i, last=i + n, start=words[i].start, end=words[i + n - 1].end, phrase=term,
+            suggestion=best.form, alternatives=tuple(c.form for _, c in scored[:4]), features=feats,
+            confidence=1.0 / (1.0 + math.exp(-z)),
+        )
+
+
+def _best_disjoint(matches: list[PhraseMatch]) -> list[PhraseMatch]:
+    """Greedy: most confident first, no two overlapping."""
+    out: list[PhraseMatch] = []
+    for m in sorted(matches, key=lambda m: (-m.confidence, m.start)):
+        if all(m.end <= o.start or o.end <= m.start for o in out):
+            out.append(m)
+    return sorted(out, key=lambda m: m.start)
