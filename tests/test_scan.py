@@ -40,7 +40,7 @@ def output_tables(out: Path) -> dict[str, pa.Table]:
 def cluster():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc, Client(lc) as client:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as lc, Client(lc) as client:
         yield lc, client
 
 
@@ -199,3 +199,34 @@ def test_scan_command(crawl, tmp_path):
     assert summary["documents"] == 26 and summary["errors"] == 3 and summary["clusters"] == len(planted)
     missing = CliRunner().invoke(app, ["scan", str(root / "in"), "--out", str(tmp_path / "o2"), "--index", str(tmp_path / "nope.db")])
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_large_warc_is_cut_into_byte_ranges_each_record_read_once(tmp_path, gz):
+    import gzip
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from ingest_samples import NEWS_PAGES, warc_bytes, write_warc
+    from unspin.ingest import iter_documents, read_source
+
+    pages = [(f"https://example.com/{i}", NEWS_PAGES[i % 3][0].encode()) for i in range(12)]
+    p = write_warc(tmp_path / ("c.warc.gz" if gz else "c.warc"), pages, gz=gz)
+    whole = [r.document.id for r in iter_documents([str(p)]) if r.document]
+    with open(p, "rb") as fh:
+        starts = {rec.rec_headers.get_header("WARC-Target-URI"): it.get_record_offset()
+                  for it in [ArchiveIterator(fh)] for rec in it if rec.rec_type == "response"}
+    for size in (700, 3000, 7000):
+        plan = plan_partitions([str(p)], partition_bytes=size)
+        assert len(plan.partitions) > 2 and all(part.pieces[0].byte_range for part in plan.partitions)
+        results = [r for part in plan.partitions for r in read_source(part.pieces[0].source())]
+        assert not [r.error for r in results if r.error]
+        docs = [r.document for r in results if r.document]
+        assert [d.id for d in docs] == whole  # every record once, in file order
+        assert all(d.source == f"{p}@{starts[d.id]}" for d in docs)  # named by byte offset
+    s = scan([str(p)], tmp_path / "out", workers=0, detect=False, partition_bytes=3000)
+    assert [r["id"] for r in rows(tmp_path / "out")] == whole and s.documents == 12
+    # one gzip stream over the whole file cannot be cut: one partition
+    one = tmp_path / "one.warc.gz"
+    one.write_bytes(gzip.compress(warc_bytes(pages, gz=False)))
+    assert len(plan_partitions([str(one)], partition_bytes=3000).partitions) == 1

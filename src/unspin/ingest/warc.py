@@ -16,6 +16,12 @@ malformed record (bad header, corrupt gzip member) is reported and, in a
 seekable file, reading resumes at the next record (next gzip member, or next
 ``WARC/`` line), so one bad record does not lose the rest of the crawl.
 
+Slices: a `Source` with ``byte_range = (start, end)`` reads only the records
+that *start* in that range (the first one found by a checked resync), so
+consecutive ranges read every record exactly once; ``unspin scan`` spreads a
+large WARC file over workers this way. Their record numbers in the file are
+unknown, so such records are named by byte offset (``crawl.warc.gz@81234``).
+
 warcio is used through a small subclass that keeps its messages off stderr
 (they become warnings), caps header lines, and raises on corrupt gzip data
 instead of silently stopping.
@@ -24,6 +30,8 @@ instead of silently stopping.
 from __future__ import annotations
 
 import logging
+import os
+import re
 import zlib
 from typing import Any, BinaryIO, Iterator
 
@@ -129,6 +137,62 @@ def _next_record_offset(fh: BinaryIO, start: int, gz: bool) -> int | None:
         pos += len(chunk)
 
 
+def _is_record_start(fh: BinaryIO, offset: int, gz: bool) -> bool:
+    """True when a WARC record starts at ``offset`` (a gzip member holding ``WARC/x.y``, or that line)."""
+    fh.seek(offset)
+    data = fh.read(1 << 16)
+    if gz:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(data, 16)
+        except zlib.error:
+            return False
+    else:
+        head = data[:16]
+    return re.match(rb"WARC/\d\.\d+\r?\n", head) is not None
+
+
+def record_start_at_or_after(fh: BinaryIO, start: int, end: int, gz: bool) -> int | None:
+    """Offset of the first record starting in ``[start, end)``, checked (a gzip magic inside
+    compressed data, or ``WARC/`` quoted in a payload, is not taken for one), or None."""
+    if start <= 0:
+        return 0
+    pos = start if gz else start - 1  # the plain-text marker includes the newline before it
+    while True:
+        cand = _next_record_offset(fh, pos, gz)
+        if cand is None or cand >= end:
+            return None
+        if cand >= start and _is_record_start(fh, cand, gz):
+            return cand
+        pos = cand + 1
+
+
+def splittable(path: str | os.PathLike[str], limit: int = 64 << 20) -> bool:
+    """True when the WARC file can be read in byte slices: uncompressed, or gzipped record by record
+    (the WARC convention) rather than as one gzip stream — i.e. its first gzip member ends early."""
+    with open(path, "rb") as fh:
+        head = fh.read(2)
+        if head != GZIP_MAGIC:
+            return True
+        fh.seek(0)
+        size = os.fstat(fh.fileno()).st_size
+        d = zlib.decompressobj(wbits=31)
+        fed = 0
+        while fed < limit:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return False
+            fed += len(chunk)
+            try:
+                while chunk and not d.eof:
+                    d.decompress(chunk, 1 << 20)
+                    chunk = d.unconsumed_tail
+            except zlib.error:
+                return False
+            if d.eof:
+                return fed - len(d.unused_data) < size
+        return False
+
+
 def _content_type(value: str | None) -> tuple[str, str | None]:
     """(mime type, charset) from a Content-Type header value."""
     if not value:
@@ -141,12 +205,16 @@ def _content_type(value: str | None) -> tuple[str, str | None]:
     return parts[0].lower(), charset
 
 
-def _record_document(record: Any, no: int, source: Source, options: IngestOptions) -> ReadResult | None:
-    """The document of one WARC record, None for records that are not pages; raises InputError."""
+def _record_document(record: Any, no: int, source: Source, options: IngestOptions, at: int | None = None) -> ReadResult | None:
+    """The document of one WARC record, None for records that are not pages; raises InputError.
+
+    ``at``: the record's byte offset, when only a slice of the file is read (its number in
+    the file is then unknown, so the record is named by its offset: ``crawl.warc.gz@81234``).
+    """
     rec_type = record.rec_type
     if rec_type not in ("response", "resource"):
         return None
-    where = f"{source.name}: record {no}"
+    where = f"{source.name}: record {no}" if at is None else f"{source.name}: record at byte {at:,}"
     if rec_type == "response":
         http = record.http_headers
         if http is None:
@@ -176,7 +244,7 @@ def _record_document(record: Any, no: int, source: Source, options: IngestOption
         raise InputError(f"{where}: truncated (the file ends inside this record)")
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>") or None
-    meta: dict[str, Any] = {"format": "warc", "record": no}
+    meta: dict[str, Any] = {"format": "warc", "record": no} if at is None else {"format": "warc", "offset": at}
     for key, header in (("crawl_date", "WARC-Date"), ("record_id", "WARC-Record-ID")):
         value = record.rec_headers.get_header(header)
         if value:
@@ -197,7 +265,7 @@ def _record_document(record: Any, no: int, source: Source, options: IngestOption
             meta["url"] = url  # where the page was crawled; its own canonical link may differ
         if page_url and page_url != url:
             meta["canonical_url"] = page_url
-    doc = Document(text=text, id=url or record_id, source=f"{source.name}#{no}", metadata=meta)
+    doc = Document(text=text, id=url or record_id, source=f"{source.name}#{no}" if at is None else f"{source.name}@{at}", metadata=meta)
     return ReadResult(document=doc, warnings=tuple(warnings))
 
 
@@ -210,25 +278,37 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
     name = source.name
     no = 0
     resyncs = 0
+    span = source.byte_range
+    end = span[1] if span is not None else None
     with source.open_raw() as fh:
+        if span is not None:
+            first = record_start_at_or_after(fh, span[0], span[1], gz)
+            if first is None:
+                return
+            fh.seek(first)
         while True:
             it = QuietIterator(fh)
             current: int | None = None  # start offset of the record being handled
             try:
                 for record in it:
-                    no += 1
                     current = it.offset
+                    if end is not None and current >= end:
+                        return  # the next slice's record
+                    no += 1
                     try:
-                        result = _record_document(record, no, source, options)
+                        result = _record_document(record, no, source, options, at=current if span is not None else None)
                     except InputError as exc:
                         result = ReadResult(error=str(exc))
                     notes, it.notes = it.notes, []
                     if result is not None:
                         yield result
+                    label = f"record {no}" if span is None else f"record at byte {current:,}"
                     for note in notes:
-                        yield ReadResult(warnings=(f"{name}: record {no}: {note}",))
+                        yield ReadResult(warnings=(f"{name}: {label}: {note}",))
             except Exception as exc:  # anything warcio raises here means the byte stream is damaged
                 bad = it.offset
+                if end is not None and bad >= end:
+                    return
                 if current is None or bad != current:
                     no += 1  # the damage is in a record not counted yet
                 if isinstance(exc, (ArchiveLoadFailed, _WarcStreamError)):
@@ -236,6 +316,9 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
                 else:
                     detail = describe_read_error(exc)
                 resume = _next_record_offset(fh, bad + 1, gz) if source.seekable and resyncs < MAX_RESYNCS else None
+                if resume is not None and end is not None and resume >= end:
+                    yield ReadResult(error=f"{name}: record at byte {bad:,}: malformed WARC record ({detail})")
+                    return
                 if resume is None:
                     yield ReadResult(error=f"{name}: record {no}: malformed WARC record at byte {bad:,} ({detail}); the rest of the file was not read")
                     return

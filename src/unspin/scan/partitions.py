@@ -7,8 +7,11 @@ order given, directories walked in sorted order), so a resumed scan gets the
 same partitions with the same numbers.
 
 * a Parquet file is cut along its row groups, about ``partition_rows`` rows a partition;
+* a WARC file larger than ``partition_bytes`` is cut into byte ranges of that size,
+  each partition reading the records that start in its range (a WARC.gz must be
+  gzipped record by record, as crawlers write them; one gzip stream is not cut);
 * any other file large enough (``partition_bytes``) is a partition of its own
-  (a WARC file and its records, a JSONL file and its lines);
+  (a JSONL file and its lines);
 * smaller files are grouped, in order, up to ``partition_bytes`` and ``partition_files``.
 """
 
@@ -22,6 +25,7 @@ from typing import Any, Iterable
 from unspin.errors import InputError
 from unspin.ingest import Source, detect_reader, expand_inputs
 from unspin.ingest.source import STDIN_NAME
+from unspin.ingest.warc import splittable
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,14 @@ class Piece:
     path: str
     format: str | None = None
     row_groups: tuple[int, int] | None = None
+    byte_range: tuple[int, int] | None = None
 
     def source(self) -> Source:
-        return Source(name=self.path, path=Path(self.path), format=self.format, row_groups=self.row_groups)
+        return Source(name=self.path, path=Path(self.path), format=self.format, row_groups=self.row_groups, byte_range=self.byte_range)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "format": self.format, "row_groups": list(self.row_groups) if self.row_groups else None}
+        return {"path": self.path, "format": self.format, "row_groups": list(self.row_groups) if self.row_groups else None,
+                "byte_range": list(self.byte_range) if self.byte_range else None}
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,12 @@ def plan_partitions(
                 for (a, b), nbytes in slices:
                     parts.append(Partition(len(parts), (Piece(item.name, item.format, (a, b)),), nbytes))
                 continue
+        if reader.short == "warc" and st.st_size > partition_bytes and splittable(item.path):
+            flush()
+            for a in range(0, st.st_size, partition_bytes):
+                b = min(a + partition_bytes, st.st_size)
+                parts.append(Partition(len(parts), (Piece(item.name, item.format, byte_range=(a, b)),), b - a))
+            continue
         if st.st_size >= partition_bytes:
             flush()
             parts.append(Partition(len(parts), (Piece(item.name, item.format),), st.st_size))

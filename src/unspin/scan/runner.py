@@ -148,7 +148,7 @@ class _Executor:
             self.client = Client(scheduler)
             self.name = str(scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                                         silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
             self.name = f"LocalCluster({workers} workers)"
