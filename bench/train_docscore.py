@@ -41,7 +41,7 @@ FREE: tuple[str, ...] = ()
 #: learnt that the 500-word State of the Union passages are long, hence genuine)
 DROP = ("log_words",)
 #: weight of a genuine document relative to a spun one in training
-NEG_WEIGHT = 1.0
+NEG_WEIGHT = 3.0
 SETTINGS = [
     dict(rate=0.1, pick="uniform"),
     dict(rate=0.15, pick="common", phrases=True),
