@@ -230,3 +230,24 @@ def test_large_warc_is_cut_into_byte_ranges_each_record_read_once(tmp_path, gz):
     one = tmp_path / "one.warc.gz"
     one.write_bytes(gzip.compress(warc_bytes(pages, gz=False)))
     assert len(plan_partitions([str(one)], partition_bytes=3000).partitions) == 1
+
+
+def test_scan_with_an_index_finds_the_sources(tmp_path):
+    import random
+
+    from unspin.index import SourceIndex
+    from unspin.model import Document
+
+    rng = random.Random(5)
+    sources = [article(rng) for _ in range(4)]
+    with SourceIndex.open(tmp_path / "sources.db") as ix, ix.insertion_session():
+        for i, text in enumerate(sources):
+            ix.add(Document(text, id=f"src-{i}"))
+    docs = [{"id": f"copy-{i}", "text": spin(t, 0.3, rng)} for i, t in enumerate(sources)] + [{"id": "other", "text": article(rng)}]
+    p = tmp_path / "copies.jsonl"
+    p.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    s = scan([str(p)], tmp_path / "out", index=tmp_path / "sources.db", workers=0, detect=False)
+    got = {r["id"]: r for r in rows(tmp_path / "out")}
+    assert {i: got[i]["source_id"] for i in got} == {"copy-0": "src-0", "copy-1": "src-1", "copy-2": "src-2", "copy-3": "src-3", "other": None}
+    assert json.loads(got["copy-0"]["matches"])[0]["substitutions"]
+    assert s.matched == 4 and s.clusters is None and not (tmp_path / "out" / "clusters.parquet").exists()
