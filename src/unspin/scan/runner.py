@@ -311,6 +311,9 @@ def scan(
     _totals(summary, plan, done, manifest.get("clusters") if do_cluster else None)
     summary.wall_s = round(time.perf_counter() - t0, 3)
     if summary.complete:
+        # temporary files of writes cut short (a worker killed mid-write); every partition is in place now
+        for stale in (out / "documents").glob(".*.tmp") if (out / "documents").exists() else []:
+            stale.unlink(missing_ok=True)
         _write_errors(out, plan, done)
         manifest["complete"] = True
         _write_json(manifest_path, manifest)
