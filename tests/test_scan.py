@@ -109,6 +109,15 @@ def test_scan_on_local_cluster_rows_clusters_and_resume(cluster, crawl, referenc
     again = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
     assert again.partitions_reused == again.partitions and again.documents == 26
     assert output_tables(tmp_path / "out") == output_tables(ref_out)
+    # interrupted during clustering (after every partition): the clusters are made again, the same
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    manifest.update(clusters_done=False, complete=False)
+    (tmp_path / "out" / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "out" / "clusters.parquet").unlink()
+    (tmp_path / "out" / "summary.json").unlink()
+    third = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
+    assert third.partitions_reused == third.partitions and third.clusters == len(planted)
+    assert output_tables(tmp_path / "out") == output_tables(ref_out)
 
 
 def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, tmp_path):
