@@ -128,8 +128,8 @@ def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, tmp_path):
     bases = [article(rng) for _ in range(5)]
     inputs = []
     expected = set()
-    for f in range(6):  # 6 partitions of ~1 s of work each
-        docs = [{"id": f"f{f}-d{i}", "text": article(rng, 8)} for i in range(400)]
+    for f in range(6):  # 6 files of ~900 KB: 6 partitions of ~0.5 s of work each
+        docs = [{"id": f"f{f}-d{i}", "text": article(rng, 8)} for i in range(1200)]
         docs.append({"id": f"f{f}-copy", "text": spin(bases[f % 5], 0.3, rng)})
         expected |= {d["id"] for d in docs}
         p = tmp_path / f"in-{f}.jsonl"
@@ -143,7 +143,7 @@ def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, tmp_path):
         while time.time() < deadline and not killed:
             busy = [w for w, keys in client.processing().items() if any("unspin-scan" in str(k) for k in keys)]
             if busy and busy[0] in pids:
-                time.sleep(0.3)  # well inside a partition task
+                time.sleep(0.05)  # inside a partition task
                 os.kill(pids[busy[0]], signal.SIGKILL)
                 killed.append(pids[busy[0]])
                 return
@@ -151,7 +151,7 @@ def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, tmp_path):
 
     th = threading.Thread(target=killer, daemon=True)
     th.start()
-    s = scan(inputs, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=1000, options=None)
+    s = scan(inputs, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=1 << 20, options=None)
     th.join(5)
     assert killed, "no worker was killed"
     assert s.complete and s.partitions == 6
@@ -260,3 +260,23 @@ def test_scan_with_an_index_finds_the_sources(tmp_path):
     assert {i: got[i]["source_id"] for i in got} == {"copy-0": "src-0", "copy-1": "src-1", "copy-2": "src-2", "copy-3": "src-3", "other": None}
     assert json.loads(got["copy-0"]["matches"])[0]["substitutions"]
     assert s.matched == 4 and s.clusters is None and not (tmp_path / "out" / "clusters.parquet").exists()
+
+
+def test_large_jsonl_is_cut_into_byte_ranges_each_line_read_once(tmp_path):
+    from unspin.ingest import iter_documents, read_source
+
+    lines = [json.dumps({"id": f"d{i}", "text": "word " * (i % 17 + 1)}) for i in range(50)]
+    lines[7:7] = ["not json", ""]
+    p = tmp_path / "a.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    raw = p.read_bytes()
+    whole = [r.document.id if r.document else "error" for r in iter_documents([str(p)])]
+    for size in (1, 30, 333):
+        plan = plan_partitions([str(p)], partition_bytes=size)
+        assert len(plan.partitions) > 1
+        results = [r for part in plan.partitions for r in read_source(part.pieces[0].source())]
+        assert [r.document.id if r.document else "error" for r in results] == whole
+        for r in results:
+            if r.document:  # named by the byte offset of its line
+                offset = int(r.document.source.rsplit("@", 1)[1])
+                assert raw[offset:].startswith(b'{"id": "%s"' % r.document.id.encode())

@@ -5,7 +5,10 @@ string at ``text_field`` (``"a.b"`` reaches into nested objects), the id the
 value at ``id_field`` if any; string ``url``, ``title`` and ``date`` keys go
 into metadata. A line that is not JSON, not an object, or has no text string
 is an error for that line only. Lines are read with a length cap, so one
-huge line (or a gzip bomb) costs at most the record limit.
+huge line (or a gzip bomb) costs at most the record limit. A `Source` with
+``byte_range = (start, end)`` (uncompressed files only) reads the lines that
+start in that range, named by byte offset (``dump.jsonl@81234``): how
+``unspin scan`` spreads one large JSONL file over workers.
 """
 
 from __future__ import annotations
@@ -45,10 +48,18 @@ def _get(obj: Any, dotted: str) -> Any:
     return obj
 
 
-def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line) pairs; a line over ``limit`` bytes comes as None and is skipped unread."""
+def _lines(fh: BinaryIO, limit: int, end: int | None = None) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) pairs; a line over ``limit`` bytes comes as None and is skipped unread.
+
+    With ``end`` (a byte slice of an uncompressed file): only lines that start before ``end``,
+    numbered by their byte offset instead.
+    """
     no = 0
     while True:
+        if end is not None:
+            no = fh.tell() - 1  # +1 below: the line's byte offset
+            if no + 1 >= end:
+                return
         line = fh.readline(limit + 1)
         if not line:
             return
@@ -65,10 +76,17 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
     """The JSONL reader: one document per line."""
     name = source.name
     no = 0
+    span = source.byte_range if not source.gzipped else None
     try:
         with source.open() as fh:
-            for no, line in _lines(fh, options.max_record_bytes):
-                where = f"{name}: line {no}"
+            if span is not None and span[0] > 0:
+                fh.seek(span[0] - 1)
+                while True:  # the line in progress at the slice's start belongs to the slice before
+                    part = fh.readline(1 << 20)
+                    if not part or part.endswith(b"\n"):
+                        break
+            for no, line in _lines(fh, options.max_record_bytes, span[1] if span is not None else None):
+                where = f"{name}: line {no}" if span is None else f"{name}: line at byte {no:,}"
                 if line is None:
                     yield ReadResult(error=f"{where}: longer than the {options.max_record_bytes:,}-byte record limit; skipped")
                     continue
@@ -95,14 +113,14 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
                     yield ReadResult(error=f"{where}: {what} {options.text_field!r} string field")
                     continue
                 doc_id = _get(obj, options.id_field)
-                meta: dict[str, Any] = {"format": "jsonl", "record": no}
+                meta: dict[str, Any] = {"format": "jsonl", "record": no} if span is None else {"format": "jsonl", "offset": no}
                 for key in _META_KEYS:
                     if isinstance(obj.get(key), str):
                         meta[key] = obj[key]
                 doc = Document(
                     text=text,
                     id=None if doc_id is None or isinstance(doc_id, (dict, list)) else str(doc_id),
-                    source=f"{name}#{no}",
+                    source=f"{name}#{no}" if span is None else f"{name}@{no}",
                     metadata=meta,
                 )
                 yield ReadResult(document=doc, warnings=tuple(warnings))

@@ -99,7 +99,7 @@ class Source:
     #: Parquet only: read just the row groups ``[first, stop)`` (a slice of the file for one
     #: partition of a distributed scan); rows keep their numbers in the whole file.
     row_groups: tuple[int, int] | None = None
-    #: WARC only: read just the records that start at a byte offset in ``[start, end)``.
+    #: WARC and (uncompressed) JSONL: read just the records that start at a byte offset in ``[start, end)``.
     byte_range: tuple[int, int] | None = None
     _stdin: BinaryIO | None = field(default=None, repr=False)
     _raw_head: bytes | None = field(default=None, repr=False)

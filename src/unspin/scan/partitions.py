@@ -10,8 +10,9 @@ same partitions with the same numbers.
 * a WARC file larger than ``partition_bytes`` is cut into byte ranges of that size,
   each partition reading the records that start in its range (a WARC.gz must be
   gzipped record by record, as crawlers write them; one gzip stream is not cut);
+* so is an uncompressed JSONL file (each partition reads the lines that start in its range);
 * any other file large enough (``partition_bytes``) is a partition of its own
-  (a JSONL file and its lines);
+  (a gzipped JSONL file and its lines);
 * smaller files are grouped, in order, up to ``partition_bytes`` and ``partition_files``.
 """
 
@@ -109,7 +110,7 @@ def plan_partitions(
                 for (a, b), nbytes in slices:
                     parts.append(Partition(len(parts), (Piece(item.name, item.format, (a, b)),), nbytes))
                 continue
-        if reader.short == "warc" and st.st_size > partition_bytes and splittable(item.path):
+        if st.st_size > partition_bytes and ((reader.short == "warc" and splittable(item.path)) or (reader.short == "jsonl" and not item.gzipped)):
             flush()
             for a in range(0, st.st_size, partition_bytes):
                 b = min(a + partition_bytes, st.st_size)

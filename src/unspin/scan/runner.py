@@ -383,8 +383,9 @@ def _cluster(ex: _Executor, plan: Plan, cfg: TaskConfig, verify: VerifyOptions, 
     parts = plan.partitions
     nb = max(1, min(64, len(parts)))
     t = time.perf_counter()
-    _say(console, f"band join: {len(parts)} partitions → {nb} buckets")
-    maps = [delayed(band_buckets, nout=nb, pure=True)(str(part_path(out, p.pid)), p.pid, cfg.lsh, nb) for p in parts]
+    groups = _groups([(str(part_path(out, p.pid)), p.pid) for p in parts])
+    _say(console, f"band join: {len(parts)} partitions in {len(groups)} map tasks → {nb} buckets")
+    maps = [delayed(band_buckets, nout=nb, pure=True)(g, cfg.lsh, nb) for g in groups]
     joins = [delayed(join_bucket, pure=True)(*[m[b] for m in maps]) for b in range(nb)]
     pair_arrays = ex.compute(joins)
     cand = np.concatenate([a for a in pair_arrays if len(a)]) if any(len(a) for a in pair_arrays) else np.zeros((0, 2), dtype=np.int64)
@@ -410,8 +411,9 @@ def _cluster(ex: _Executor, plan: Plan, cfg: TaskConfig, verify: VerifyOptions, 
     edges: list[tuple[int, int, float, float]] = []
     names: dict[int, tuple[str | None, str | None]] = {}
     if comps:
-        gathers = {pid: delayed(gather_texts, nout=nv, pure=True)(str(part_path(out, pid)), pid, w, nv) for pid, w in sorted(wanted.items())}
-        verifies = [delayed(verify_bucket, pure=True)(buckets[v], verify, *[g[v] for g in gathers.values()]) for v in range(nv)]
+        gathers = [delayed(gather_texts, nout=nv, pure=True)(g, nv)
+                   for g in _groups([(str(part_path(out, pid)), pid, w) for pid, w in sorted(wanted.items())])]
+        verifies = [delayed(verify_bucket, pure=True)(buckets[v], verify, *[g[v] for g in gathers]) for v in range(nv)]
         for res in ex.compute(verifies):
             edges.extend(res["edges"])
             names.update(res["docs"])
@@ -438,6 +440,18 @@ def _cluster(ex: _Executor, plan: Plan, cfg: TaskConfig, verify: VerifyOptions, 
     atomic_write_table(out / "pairs.parquet", pa.Table.from_pydict(pcols, schema=pschema))
     return {"clusters": len(clusters), "documents": sum(len(c) for c in clusters), "candidate_pairs": int(len(cand)),
             "candidate_clusters": len(comps), "verified_pairs": len(edges)}
+
+
+#: Most map tasks in a shuffle: partitions are grouped so the graph has at most this many x buckets edges.
+MAX_MAP_TASKS = 256
+
+
+def _groups(items: list[Any], most: int = MAX_MAP_TASKS) -> list[list[Any]]:
+    """``items`` in at most ``most`` consecutive groups of (nearly) equal size."""
+    if not items:
+        return []
+    size = -(-len(items) // most)
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _say(console: Any, msg: str) -> None:

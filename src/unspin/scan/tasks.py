@@ -228,25 +228,32 @@ def json_line(row: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- clustering
 
-def band_buckets(path: str, pid: int, lsh: LSHOptions, nbuckets: int) -> tuple[np.ndarray, ...]:
-    """Map side of the band join: this partition's (band key, document key) pairs, hash-partitioned
-    into ``nbuckets`` arrays of shape (m, 2) int64."""
+def band_buckets(parts: list[tuple[str, int]], lsh: LSHOptions, nbuckets: int) -> tuple[np.ndarray, ...]:
+    """Map side of the band join: the (band key, document key) pairs of a group of partitions
+    (``(path, pid)`` each), hash-partitioned into ``nbuckets`` arrays of shape (m, 2) int64.
+
+    Grouping partitions keeps the shuffle's graph at (map groups x buckets) edges however
+    many partitions there are."""
     import pyarrow.parquet as pq
 
-    t = pq.read_table(path, columns=["record", "minhash"])
-    recs = t.column("record").to_numpy()
-    mh = t.column("minhash").to_pylist()
-    keep = [i for i, m in enumerate(mh) if m is not None]
-    if not keep:
-        return tuple(np.zeros((0, 2), dtype=np.int64) for _ in range(nbuckets))
-    sigs = np.array([mh[i] for i in keep], dtype=np.uint64)
-    keys = band_keys(sigs, lsh.bands)  # (n, bands)
-    gids = (np.int64(pid) << np.int64(RECORD_BITS)) | recs[keep].astype(np.int64)
-    flat_keys = keys.reshape(-1)
-    flat_gids = np.repeat(gids, lsh.bands)
-    bucket = (flat_keys % np.uint64(nbuckets)).astype(np.int64)
-    pairs = np.stack([flat_keys.view(np.int64), flat_gids], axis=1)
-    return tuple(pairs[bucket == b] for b in range(nbuckets))
+    out: list[list[np.ndarray]] = [[] for _ in range(nbuckets)]
+    for path, pid in parts:
+        t = pq.read_table(path, columns=["record", "minhash"])
+        recs = t.column("record").to_numpy()
+        mh = t.column("minhash").to_pylist()
+        keep = [i for i, m in enumerate(mh) if m is not None]
+        if not keep:
+            continue
+        sigs = np.array([mh[i] for i in keep], dtype=np.uint64)
+        keys = band_keys(sigs, lsh.bands)  # (n, bands)
+        gids = (np.int64(pid) << np.int64(RECORD_BITS)) | recs[keep].astype(np.int64)
+        flat_keys = keys.reshape(-1)
+        flat_gids = np.repeat(gids, lsh.bands)
+        bucket = (flat_keys % np.uint64(nbuckets)).astype(np.int64)
+        pairs = np.stack([flat_keys.view(np.int64), flat_gids], axis=1)
+        for b in range(nbuckets):
+            out[b].append(pairs[bucket == b])
+    return tuple(np.concatenate(x) if x else np.zeros((0, 2), dtype=np.int64) for x in out)
 
 
 def join_bucket(*arrays: np.ndarray) -> np.ndarray:
@@ -268,20 +275,19 @@ def join_bucket(*arrays: np.ndarray) -> np.ndarray:
     return np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
 
 
-def gather_texts(path: str, pid: int, wanted: dict[int, int], nbuckets: int) -> tuple[list[tuple[int, str | None, str | None, str]], ...]:
-    """The texts of this partition's records in candidate clusters, routed to their verification bucket
-    (``wanted``: record -> bucket)."""
+def gather_texts(parts: list[tuple[str, int, dict[int, int]]], nbuckets: int) -> tuple[list[tuple[int, str | None, str | None, str]], ...]:
+    """The texts of the records in candidate clusters of a group of partitions (``(path, pid, wanted)``
+    each, ``wanted``: record -> bucket), routed to their verification bucket."""
     import pyarrow.parquet as pq
 
     out: tuple[list[tuple[int, str | None, str | None, str]], ...] = tuple([] for _ in range(nbuckets))
-    if not wanted:
-        return out
-    t = pq.read_table(path, columns=["record", "id", "source", "text"])
-    recs = t.column("record").to_pylist()
-    idx = [i for i, r in enumerate(recs) if r in wanted]
-    ids, sources, texts = (t.column(c).take(idx).to_pylist() for c in ("id", "source", "text"))
-    for j, i in enumerate(idx):
-        out[wanted[recs[i]]].append((doc_key(pid, recs[i]), ids[j], sources[j], texts[j]))
+    for path, pid, wanted in parts:
+        t = pq.read_table(path, columns=["record", "id", "source", "text"])
+        recs = t.column("record").to_pylist()
+        idx = [i for i, r in enumerate(recs) if r in wanted]
+        ids, sources, texts = (t.column(c).take(idx).to_pylist() for c in ("id", "source", "text"))
+        for j, i in enumerate(idx):
+            out[wanted[recs[i]]].append((doc_key(pid, recs[i]), ids[j], sources[j], texts[j]))
     return out
 
 
