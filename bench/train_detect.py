@@ -160,7 +160,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="training articles to use")
     ap.add_argument("--restore-only", action="store_true", help="only rebuild the restoration model")
-    ap.add_argument("--sotu", type=int, default=100, help="State of the Union passages (training half) as clean text")
+    # 30, not more: with 100 passages of old prose as negatives the model learnt that odd-sounding
+    # documents are genuine and stopped flagging a real spinner's output (the seed article: 1 flag
+    # instead of 52) while gaining nothing on the simulator's spun news
+    ap.add_argument("--sotu", type=int, default=30, help="State of the Union passages (training half) as clean text")
     args = ap.parse_args()
 
     train, _test = split_ids(load_bbc())

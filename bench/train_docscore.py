@@ -41,7 +41,7 @@ FREE: tuple[str, ...] = ()
 #: learnt that the 500-word State of the Union passages are long, hence genuine)
 DROP = ("log_words",)
 #: weight of a genuine document relative to a spun one in training
-NEG_WEIGHT = 3.0
+NEG_WEIGHT = 2.0
 SETTINGS = [
     dict(rate=0.1, pick="uniform"),
     dict(rate=0.15, pick="common", phrases=True),
@@ -51,6 +51,9 @@ SETTINGS = [
     dict(rate=0.3, pick="common", phrases=True),
     dict(rate=0.15, pick="uniform"),
     dict(rate=0.2, pick="front"),
+    # frequency-weighted single-word picks: closest to the real spinner of ../shared/seed
+    dict(rate=0.15, pick="common"),
+    dict(rate=0.3, pick="common"),
 ]
 
 

@@ -87,3 +87,29 @@ def test_offsets_index_into_text_and_excluded_spans_are_ignored():
 def test_short_text_is_uncertain():
     r = check("The two chiefs met.")
     assert r.verdict == "uncertain" and "too short" in r.explanation
+
+
+# A WordAI-like twin: everyday synonyms in the wrong sense ("chiefs", "opening service", "devastating
+# approvals"), the habit of the real spinner behind ../shared/seed/spun_article.txt (text written for
+# this test). The shipped models once learnt to call such text clean; this guards against it.
+WORDAI_ORIGINAL = (
+    "The two leaders will attend the opening ceremony of the summit in Geneva on Monday. Officials said the talks "
+    "would focus on trade and on the crippling sanctions imposed on the country last year. Both governments have "
+    "strengthened their ties since the war ended, and analysts expect a joint statement on security and other issues. "
+    "The president is ready for his first face-to-face meeting with a foreign leader in nearly two years.")
+WORDAI_SPUN = (
+    "The two chiefs will go to the opening service of the highest point in Geneva on Monday. Authorities said the "
+    "discussions would concentrate on exchange and on the devastating approvals forced on the nation a year ago. The two "
+    "legislatures have reinforced their ties since the conflict finished, and experts anticipate a joint explanation on "
+    "security and different issues. The president is prepared for his first eye to eye gathering with a foreign chief "
+    "in almost two years.")
+
+
+def test_everyday_wrong_sense_synonyms_are_caught():
+    clean, spun = check(WORDAI_ORIGINAL), check(WORDAI_SPUN)
+    assert clean.flags == () and clean.verdict == "clean"
+    found = {(f.text, f.suggestion) for f in spun.flags}
+    assert ("service", "ceremony") in found
+    assert ("chief", "leader") in found
+    assert spun.verdict != "clean"
+    assert spun.spin_score > clean.spin_score + 0.4

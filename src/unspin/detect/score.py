@@ -56,6 +56,9 @@ def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag]
         "gain_per_word": gain / n,
         "surprise_share": sum(1 for d in judged if d.features.get("obs_left", 0.0) < -5.0) / n,
         "rare_share": sum(1 for d in judged if d.features.get("obs_zipf", 7.0) < 3.5) / n,
+        # flags on everyday words ("service" for "ceremony", "chiefs" for "leaders"): a spinner's
+        # wrong-sense picks, where genuine old prose is flagged mostly on rare words ("approbation")
+        "common_flag_density": sum(1 for d in judged if d.confidence >= 0.5 and d.features.get("obs_zipf", 0.0) >= 4.0) / n,
         # multi-word substitutions (`unspin.detect.phrases`): rare in genuine text
         "phrase_density": sum(1 for f in spin_flags if f.evidence.get("phrase")) / n,
     }
