@@ -51,10 +51,10 @@ class DetectorOptions:
     #: cost in log10 of a word the LM does not know
     oov_penalty: float = -6.5
     #: minimum confidence for a flag to be reported
-    threshold: float = 0.5
+    threshold: float = 0.6
     #: minimum confidence for a multi-word substitution (`unspin.detect.phrases`): higher than
     #: ``threshold`` because genuine idioms outnumber spun phrases in clean text
-    phrase_threshold: float = 0.7
+    phrase_threshold: float = 0.8
     #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence
