@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,3 +76,36 @@ def labelled_decisions(det: Detector, spun: SpunText):
                 break
         out.append((d, label, original))
     return out
+
+
+def fit_logistic(X: list[dict], y: list[int], *, neg_weight: float = 1.0, nonneg: Callable[[str], bool] = lambda name: False,
+                 drop: tuple[str, ...] = (), l2: float = 1e-3):
+    """Weighted, L2-regularised logistic regression over standardised features (scipy L-BFGS-B).
+
+    Negatives weigh ``neg_weight`` times a positive; features for which ``nonneg(name)`` holds
+    get weights >= 0 (monotone evidence); ``drop`` leaves features out. Returns a `LinearModel`.
+    """
+    import numpy as np
+    from scipy.optimize import minimize
+
+    from unspin.detect.calibration import LinearModel
+
+    names = sorted(n for n in X[0] if n not in drop)
+    A = np.array([[x[n] for n in names] for x in X], dtype=float)
+    Y = np.array(y, dtype=float)
+    mean, scale = A.mean(axis=0), A.std(axis=0) + 1e-9
+    Z = (A - mean) / scale
+    w8 = np.where(Y == 0, neg_weight, 1.0)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        p = 1 / (1 + np.exp(-np.clip(Z @ w + b, -40, 40)))
+        ll = -(w8 * (Y * np.log(p + 1e-12) + (1 - Y) * np.log(1 - p + 1e-12))).sum() / w8.sum() + 0.5 * l2 * (w @ w)
+        g = w8 * (p - Y) / w8.sum()
+        return ll, np.concatenate([Z.T @ g + l2 * w, [g.sum()]])
+
+    bounds = [(0.0, None) if nonneg(n) else (None, None) for n in names] + [(None, None)]
+    res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    w, b = res.x[:-1], res.x[-1]
+    return LinearModel({n: float(v) for n, v in zip(names, w)}, float(b),
+                       {n: (float(m), float(s)) for n, m, s in zip(names, mean, scale)})

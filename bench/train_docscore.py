@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from evalkit import fit_logistic  # noqa: E402
 from spinner import Spinner, load_bbc, split_ids  # noqa: E402
 from unspin.api import get_detector  # noqa: E402
 from unspin.detect.calibration import LinearModel  # noqa: E402
@@ -67,40 +68,13 @@ def doc_features_of(text: str) -> dict[str, float]:
 
 
 def fit(X: list[dict[str, float]], y: list[int]) -> LinearModel:
-    """Logistic regression with non-negative weights on every evidence feature.
+    """Logistic regression with non-negative weights on every evidence feature (but `FREE`).
 
     More flags, stronger flags or more surprising words can only raise the
     score (monotone in the amount of spinning).
     Genuine documents weigh `NEG_WEIGHT` times a spun one.
     """
-    import numpy as np
-    from scipy.optimize import minimize
-
-    names = sorted(n for n in X[0] if n not in DROP)
-    A = np.array([[x[n] for n in names] for x in X], dtype=float)
-    Y = np.array(y, dtype=float)
-    mean, scale = A.mean(axis=0), A.std(axis=0) + 1e-9
-    Z = (A - mean) / scale
-    w8 = np.where(Y == 0, NEG_WEIGHT, 1.0)
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:-1], theta[-1]
-        z = Z @ w + b
-        p = 1 / (1 + np.exp(-z))
-        eps = 1e-12
-        ll = -(w8 * (Y * np.log(p + eps) + (1 - Y) * np.log(1 - p + eps))).sum() / w8.sum()
-        ll += 0.5 * 1e-3 * (w @ w)
-        g = (w8 * (p - Y)) / w8.sum()
-        return ll, np.concatenate([Z.T @ g + 1e-3 * w, [g.sum()]])
-
-    bounds = [(None, None) if n in FREE else (0.0, None) for n in names] + [(None, None)]
-    res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
-    w, b = res.x[:-1], res.x[-1]
-    return LinearModel(
-        weights={n: float(v) for n, v in zip(names, w)},
-        bias=float(b),
-        scaling={n: (float(m), float(s)) for n, m, s in zip(names, mean, scale)},
-    )
+    return fit_logistic(X, y, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE, drop=DROP)
 
 
 def main() -> None:

@@ -26,9 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from evalkit import fit_logistic  # noqa: E402
 from spinner import Spinner, load_bbc, split_ids  # noqa: E402
 from unspin.api import get_detector  # noqa: E402
-from unspin.detect.calibration import LinearModel  # noqa: E402
 from unspin.model import Document  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "phrase_model.json"
@@ -54,29 +54,6 @@ def examples(text: str, subs=()) -> list[tuple[dict[str, float], int]]:
     return out
 
 
-def fit(X: list[dict[str, float]], y: list[int], l2: float = 1e-3) -> LinearModel:
-    from scipy.optimize import minimize
-
-    names = sorted(X[0])
-    A = np.array([[x[n] for n in names] for x in X], dtype=float)
-    Y = np.array(y, dtype=float)
-    mean, scale = A.mean(axis=0), A.std(axis=0) + 1e-9
-    Z = (A - mean) / scale
-    w8 = np.where(Y == 0, NEG_WEIGHT, 1.0)
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:-1], theta[-1]
-        p = 1 / (1 + np.exp(-np.clip(Z @ w + b, -40, 40)))
-        ll = -(w8 * (Y * np.log(p + 1e-12) + (1 - Y) * np.log(1 - p + 1e-12))).sum() / w8.sum() + 0.5 * l2 * (w @ w)
-        g = w8 * (p - Y) / w8.sum()
-        return ll, np.concatenate([Z.T @ g + l2 * w, [g.sum()]])
-
-    res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B")
-    w, b = res.x[:-1], res.x[-1]
-    return LinearModel({n: float(v) for n, v in zip(names, w)}, float(b),
-                       {n: (float(m), float(s)) for n, m, s in zip(names, mean, scale)})
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=300)
@@ -95,7 +72,7 @@ def main() -> None:
     for text in sotu_passages(args.sotu, part="train"):
         data += examples(text)
     X, y = [d for d, _ in data], [lab for _, lab in data]
-    model = fit(X, y)
+    model = fit_logistic(X, y, neg_weight=NEG_WEIGHT)
     p = np.array([1 / (1 + np.exp(-model.raw(x))) for x in X])
     Y = np.array(y)
     for th in (0.5, 0.7):
