@@ -15,7 +15,9 @@ Habits vary the spinner so the detector is not tuned to one of them:
 * ``pick="front"``: the first entries of the list (Moby lists the closest
   synonyms first);
 * ``phrases=True``: multi-word synonyms are allowed ("close and personal");
-* ``thesaurus``: a `Thesaurus` other than Moby (e.g. one built from another file).
+* ``thesaurus``: a `Thesaurus` other than Moby (e.g. one built from another file);
+* ``source="wordnet"``: draw synonyms from WordNet synsets instead of Moby's lists
+  (`bench/wordnet.py`, Debian ``wordnet-base``): a thesaurus the detector does not invert.
 
 Usage::
 
@@ -66,15 +68,23 @@ class Spinner:
         seed: int = 0,
         thesaurus: Thesaurus | None = None,
         min_zipf: float = 1.5,
+        source: str = "moby",
     ) -> None:
         if pick not in ("uniform", "common", "front"):
             raise ValueError(f"unknown pick habit {pick!r}")
+        if source not in ("moby", "wordnet"):
+            raise ValueError(f"unknown synonym source {source!r}")
         self.rate = rate
         self.pick = pick
         self.phrases = phrases
         self.rng = random.Random(seed)
         self.th = thesaurus or load_thesaurus()
         self.min_zipf = min_zipf
+        self.wordnet = None
+        if source == "wordnet":
+            from wordnet import WordNetSynonyms
+
+            self.wordnet = WordNetSynonyms()
 
     def _synonyms(self, word: str) -> list[tuple[str, str]]:
         """``(form, lemma_synonym)`` pairs that could replace ``word``."""
@@ -85,7 +95,8 @@ class Spinner:
             tags = infl.penn_tags_for(word, lemma, upos)
             if not tags:
                 continue
-            for syn in self.th.synonyms(lemma):
+            synonyms = self.wordnet.synonyms(lemma, upos) if self.wordnet is not None else self.th.synonyms(lemma)
+            for syn in synonyms:
                 if " " in syn and not self.phrases:
                     continue
                 if not all(p.replace("-", "").isalpha() for p in syn.split(" ")):
