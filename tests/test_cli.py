@@ -97,3 +97,19 @@ def test_bad_inputs_each_reported_and_batch_goes_on(tmp_path):
 def test_no_input_is_usage_error():
     r = invoke(["check"])
     assert r.exit_code == 2
+
+
+def test_min_confidence_filters_flags_but_not_the_score(tmp_path):
+    from test_detect import SPUN
+
+    f = tmp_path / "spun.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    full = json.loads(invoke(["check", "--json", str(f)]).stdout)
+    res = invoke(["check", "--json", "--min-confidence", "0.9", str(f)])
+    assert res.exit_code == 0, res.output
+    strict = json.loads(res.stdout)
+    assert strict["spin_score"] == full["spin_score"] and strict["verdict"] == full["verdict"]
+    assert all(fl["confidence"] >= 0.9 for fl in strict["flags"])
+    assert 0 < len(strict["flags"]) < len(full["flags"])
+    assert f"{len(strict['flags'])} shown at confidence ≥ 0.9" in strict["explanation"]
+    assert invoke(["check", "--min-confidence", "1.5", str(f)]).exit_code == 2

@@ -31,6 +31,7 @@ def check(
     fingerprints: FingerprintList | None = None,
     warnings: Sequence[str] = (),
     index: Any = None,
+    min_confidence: float | None = None,
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
@@ -40,6 +41,8 @@ def check(
     source found there is aligned with the document and every substituted word
     gets a ``source`` flag with the exact original, taking precedence over
     flags it overlaps.
+    ``min_confidence`` drops less confident flags from the report; the score
+    and verdict are computed from all the evidence first, so they do not change.
     """
     doc = Document(text=document) if isinstance(document, str) else document
     det = detector or get_detector()
@@ -64,12 +67,18 @@ def check(
     if doc.excluded:
         words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
     score = score_document(decisions, flags, total_words=len(words))
+    explanation = score.explanation
+    if min_confidence is not None:
+        kept = [f for f in flags if f.confidence >= min_confidence]
+        if len(kept) < len(flags):
+            explanation += f"; {len(kept)} shown at confidence ≥ {min_confidence:g}"
+        flags = kept
     return Report(
         document=doc,
         spin_score=score.spin_score,
         verdict=score.verdict,  # type: ignore[arg-type]
         flags=tuple(flags),
-        explanation=score.explanation,
+        explanation=explanation,
         words=len(words),
         warnings=tuple(warnings),
     )
