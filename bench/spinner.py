@@ -17,7 +17,7 @@ Habits vary the spinner so the detector is not tuned to one of them:
 * ``phrases=True``: multi-word synonyms are allowed ("close and personal");
 * ``thesaurus``: a `Thesaurus` other than Moby (e.g. one built from another file);
 * ``source="wordnet"``: draw synonyms from WordNet synsets instead of Moby's lists
-  (`bench/wordnet.py`, Debian ``wordnet-base``): a thesaurus the detector does not invert.
+  (`unspin.lexicon.wordnet`, Debian ``wordnet-base``): a thesaurus the detector does not invert.
 
 Usage::
 
@@ -82,9 +82,11 @@ class Spinner:
         self.min_zipf = min_zipf
         self.wordnet = None
         if source == "wordnet":
-            from wordnet import WordNetSynonyms
+            from unspin.lexicon.wordnet import load_wordnet
 
-            self.wordnet = WordNetSynonyms()
+            self.wordnet = load_wordnet()
+            if self.wordnet is None:
+                raise FileNotFoundError("WordNet database not installed (apt-get install wordnet-base)")
 
     def _synonyms(self, word: str) -> list[tuple[str, str]]:
         """``(form, lemma_synonym)`` pairs that could replace ``word``."""
