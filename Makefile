@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench model clean browser
+.PHONY: demo test setup bench model clean browser wordnet
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,8 +20,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) wordnet
 	$(BIN)/unspin check examples/spun_article.txt
+
+# WordNet (Debian wordnet-base) is an optional second thesaurus: the detector proposes its synonyms
+# as candidates too when /usr/share/wordnet is there. Installed here when missing and we can
+# (root + apt-get); without it unspin runs on Moby alone and its WordNet test skips.
+wordnet:
+	@if [ ! -f /usr/share/wordnet/index.noun ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing wordnet-base (apt-get)"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -q wordnet-base || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wordnet-base)) >/tmp/unspin-wordnet-install.log 2>&1 \
+			|| echo "warning: could not install wordnet-base (see /tmp/unspin-wordnet-install.log); unspin will use Moby alone"; \
+	fi
 
 # The browser tests drive Debian's chromium through Playwright (never Playwright's own
 # downloads). Installed here when missing and we can (root + apt-get); if that fails the
@@ -33,7 +43,7 @@ browser:
 			|| echo "warning: could not install chromium (see /tmp/unspin-chromium-install.log); browser tests will skip"; \
 	fi
 
-test: $(STAMP) browser
+test: $(STAMP) browser wordnet
 	$(BIN)/python -m pytest -q
 
 # Benchmarks read ../shared (BBC development data); each writes its table under bench/results/.

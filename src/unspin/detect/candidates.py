@@ -16,6 +16,7 @@ from functools import lru_cache
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.inflection import UPOS_TAGS
 from unspin.lexicon.moby import Thesaurus
+from unspin.lexicon.wordnet import WordNet
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,15 @@ class Candidate:
 
 
 class CandidateGenerator:
-    def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400) -> None:
+    def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400, wordnet: WordNet | None = None,
+                 wordnet_penalty: float = 0.5) -> None:
         self.th = thesaurus
         self.max_candidates = max_candidates
+        #: optional second thesaurus: WordNet synonyms not in Moby's lists become candidates too,
+        #: with the channel probability of a pick from the synonym's own synsets, lowered by
+        #: ``wordnet_penalty`` (log10) because most spinners draw from Moby-like lists
+        self.wordnet = wordnet
+        self.wordnet_penalty = wordnet_penalty
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         self._heads: dict[str, tuple[bool, float, dict[str, str] | None, bool]] = {}
         self._can: dict[tuple[str, str], bool] = {}
@@ -87,4 +94,22 @@ class CandidateGenerator:
                             out[form] = Candidate(form, head, rank, log_channel)
                     if len(out) >= self.max_candidates:
                         break
+            if self.wordnet is not None and upos in UPOS_TAGS:
+                self._add_wordnet(out, word, upos, lemma, tags)
         return tuple(out.values())
+
+    def _add_wordnet(self, out: dict[str, Candidate], word: str, upos: str, lemma: str, tags: tuple[str, ...]) -> None:
+        wn = self.wordnet
+        assert wn is not None
+        for head in wn.synonyms(lemma, upos):
+            if " " in head or head in FUNCTION_WORDS or not head.isalpha():
+                continue
+            table = self.th.inflections.get(head)
+            log_channel = -math.log10(max(len(wn.synonyms(head, upos)), 1)) - self.wordnet_penalty
+            if table is None:
+                forms = [head for t in tags if t in ("JJ", "RB")]
+            else:
+                forms = [f for f in (table.get(t) for t in tags) if f]
+            for form in forms:
+                if form != word and form not in FUNCTION_WORDS and form not in out:
+                    out[form] = Candidate(form, head, 0, log_channel)

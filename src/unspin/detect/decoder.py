@@ -33,6 +33,7 @@ from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus, load_thesaurus
 from unspin.lexicon.vectors import Vectors, load_vectors
+from unspin.lexicon.wordnet import load_wordnet
 from unspin.lm.ngram import BOS, EOS, LanguageModel, load_lm
 from unspin.model import Document, Flag
 from unspin.text import Token, TokenKind, split_sentences, tokenize
@@ -112,7 +113,7 @@ class Detector:
         self.lm = lm or load_lm()
         self.th = thesaurus or load_thesaurus()
         self.options = options or DetectorOptions()
-        self.gen = CandidateGenerator(self.th)
+        self.gen = CandidateGenerator(self.th, wordnet=load_wordnet())
         self.token_model = token_model or load_token_model()
         self.restore_model = load_restore_model()
         self._memo: dict[tuple[str, str | None, str | None], float] = {}
