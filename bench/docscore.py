@@ -162,6 +162,16 @@ def main() -> None:
         if sel:
             lines.append(f"| {a:.1f}–{min(b, 1):.1f} | {len(sel)} | {sum(s for s, _ in sel) / len(sel):.3f} | {sum(y for _, y in sel) / len(sel):.3f} |")
     lines += ["", f"Scoring time: {t_score:.3f} s of {t_check:.1f} s of `check` ({100 * t_score / t_check:.2f} %).", ""]
+    # the one real spinner's output we have (no gold, so no F1): tracked so a retrained model that
+    # stops seeing it shows up here
+    seed = HERE.parents[1] / "shared" / "seed" / "spun_article.txt"
+    if seed.exists():
+        from unspin.ingest import iter_documents
+
+        doc = next(r.document for r in iter_documents([str(seed)]) if r.document is not None)
+        rep = check(doc)
+        lines += [f"Real spinner's output (`../shared/seed/spun_article.txt`, no gold): spin score {rep.spin_score:.3f}, "
+                  f"verdict {rep.verdict}, {len(rep.flags)} flags in {rep.words} words.", ""]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
