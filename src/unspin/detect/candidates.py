@@ -27,6 +27,21 @@ class Candidate:
     log_channel: float  # log10 P(observed | original)
 
 
+def usable_headword(head: str) -> bool:
+    """Can this thesaurus headword be proposed as an original: one content word (hyphens and
+    apostrophes allowed), not a function word."""
+    return not (" " in head or head in FUNCTION_WORDS or not head.replace("-", "").replace("'", "").isalpha())
+
+
+def _inflected(head: str, table: dict[str, str] | None, tags: tuple[str, ...]) -> list[str]:
+    """``head`` inflected for each Penn tag it has a form for (``Thesaurus.inflect`` for a
+    single word, with the inflection table already looked up): a word without a table is
+    its own adjective/adverb form."""
+    if table is None:
+        return [head for t in tags if t in ("JJ", "RB")]
+    return [f for f in (table.get(t) for t in tags) if f]
+
+
 class CandidateGenerator:
     def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400, wordnet: WordNet | None = None,
                  wordnet_penalty: float = 0.5) -> None:
@@ -47,13 +62,12 @@ class CandidateGenerator:
         info = self._heads.get(head)
         if info is None:
             th = self.th
-            ok = not (" " in head or head in FUNCTION_WORDS or not head.replace("-", "").replace("'", "").isalpha())
             table = th.inflections.get(head)
-            info = (ok, -math.log10(max(th.list_size(head), 1)), table, bool(table) and head in table.values())
+            info = (usable_headword(head), -math.log10(max(th.list_size(head), 1)), table, bool(table) and head in table.values())
             self._heads[head] = info
         return info
 
-    def _can_be(self, head: str, table: dict[str, str] | None, upos: str) -> bool:
+    def _can_be(self, head: str, upos: str) -> bool:
         key = (head, upos)
         got = self._can.get(key)
         if got is None:
@@ -76,16 +90,13 @@ class CandidateGenerator:
                         forms = [head]
                     elif key == word and key != lemma:
                         # listed inflected already ("devastating" under "crippling")
-                        if table and not self._can_be(head, table, upos) and not lists_own_form:
+                        if table and not self._can_be(head, upos) and not lists_own_form:
                             continue
                         forms = [head]
                     else:
-                        if upos in UPOS_TAGS and not self._can_be(head, table, upos):
+                        if upos in UPOS_TAGS and not self._can_be(head, upos):
                             continue
-                        if table is None:
-                            forms = [head for t in tags if t in ("JJ", "RB")]
-                        else:
-                            forms = [f for f in (table.get(t) for t in tags) if f]
+                        forms = _inflected(head, table, tags)
                     for form in forms:
                         if form == word or form in FUNCTION_WORDS:
                             continue
@@ -102,14 +113,9 @@ class CandidateGenerator:
         wn = self.wordnet
         assert wn is not None
         for head in wn.synonyms(lemma, upos):
-            if " " in head or head in FUNCTION_WORDS or not head.isalpha():
+            if not head.isalpha() or not usable_headword(head):
                 continue
-            table = self.th.inflections.get(head)
             log_channel = -math.log10(max(len(wn.synonyms(head, upos)), 1)) - self.wordnet_penalty
-            if table is None:
-                forms = [head for t in tags if t in ("JJ", "RB")]
-            else:
-                forms = [f for f in (table.get(t) for t in tags) if f]
-            for form in forms:
+            for form in _inflected(head, self.th.inflections.get(head), tags):
                 if form != word and form not in FUNCTION_WORDS and form not in out:
                     out[form] = Candidate(form, head, 0, log_channel)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from unspin.detect.calibration import LinearModel, read_model_file
+from unspin.detect.candidates import usable_headword
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus
@@ -131,7 +132,7 @@ class PhraseDetector:
         th = self.th
         out: dict[str, PhraseCandidate] = {}
         for head, _rank in th.inverse(term):
-            if " " in head or head in FUNCTION_WORDS or not head.replace("-", "").replace("'", "").isalpha():
+            if not usable_headword(head):
                 continue
             forms = [f for f in (th.inflect(head, t) for t in tags) if f] if tags else [head]
             log_channel = -math.log10(max(th.list_size(head), 1))
@@ -158,12 +159,15 @@ class PhraseDetector:
         if len(words) < 2:
             return []
         norms = [t.norm if t.kind is TokenKind.WORD else "<num>" for t in words]
-        # word k and k+1 are adjacent when only whitespace separates them
-        joined = [
-            k + 1 < len(words) and words[k + 1].start - words[k].end <= 1 and not any(
-                t.kind is TokenKind.PUNCT and words[k].end <= t.start < words[k + 1].start for t in tokens)
-            for k in range(len(words))
-        ]
+        # word k and k+1 are adjacent when only whitespace separates them (one pass over the
+        # tokens: a punctuation token between them breaks the run)
+        joined = [k + 1 < len(words) and words[k + 1].start - words[k].end <= 1 for k in range(len(words))]
+        k = -1
+        for t in tokens:
+            if t.kind is not TokenKind.PUNCT:
+                k += 1
+            elif 0 <= k < len(words) - 1:
+                joined[k] = False
         blocked = [w.kind is not TokenKind.WORD or protected(w, k) for k, w in enumerate(words)]
         idx = self.index()
         found: list[PhraseMatch] = []
