@@ -83,41 +83,22 @@ def planted_copies(records: list[dict], n: int, seed: int) -> tuple[list[tuple[s
 
 def gold_clusters(planted: list[set[str]], same: dict[str, set[str]], present: set[str]) -> list[set[str]]:
     """Planted clusters, merged where BBC sources are near-duplicates of one another."""
-    parent: dict[str, str] = {}
+    from unspin.scan.tasks import components_of
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    owner = {}
+    edges: list[tuple[str, str]] = []
     for c in planted:
         m = sorted(c)
-        for x in m:
-            owner[x] = m[0]
-            union(m[0], x)
+        edges += [(m[0], x) for x in m]
     # a source left out of the crawl still ties its copies to its near-duplicates
     for c in planted:
         src = next((x for x in c if not x.startswith("copy-")), None) or sorted(c)[0].split("copy-", 1)[1].rsplit("-", 1)[0]
-        for other in same.get(src, ()):
-            if other in present:
-                union(sorted(c)[0], other)
-    for a, bs in same.items():
-        for b in bs:
-            if a in present and b in present:
-                union(a, b)
-    groups: dict[str, set[str]] = {}
-    for x in list(parent):
-        if x in present:
-            groups.setdefault(find(x), set()).add(x)
-    return [g for g in groups.values() if len(g) > 1]
+        edges += [(sorted(c)[0], other) for other in same.get(src, ()) if other in present]
+    edges += [(a, b) for a, bs in same.items() for b in bs if a in present and b in present]
+    # components_of works on integers: number the documents, then name them back
+    names = sorted({x for e in edges for x in e})
+    number = {x: i for i, x in enumerate(names)}
+    groups = ({names[i] for i in comp if names[i] in present} for comp in components_of((number[a], number[b]) for a, b in edges))
+    return [g for g in groups if len(g) > 1]
 
 
 def pair_set(clusters: list[set[str]]) -> set[tuple[str, str]]:
