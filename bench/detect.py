@@ -11,6 +11,10 @@ texts:
 
 Clean rows run both on the unspun articles (false flags per 1,000 words).
 
+The last row is not the simulator: the real spinner's output in
+../shared/seed/spun_article.txt against the hand annotation in
+``bench/data/seed_gold.tsv`` (see ``bench/realspin.py``; skipped without ../shared).
+
     python bench/detect.py [--docs 120]     # writes bench/results/detect.md
 """
 
@@ -24,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import realspin  # noqa: E402
 from evalkit import Counts, score_flags  # noqa: E402
 from spinner import Spinner, SpunText, load_bbc, split_ids  # noqa: E402
 from unspin.detect import Detector  # noqa: E402
@@ -37,6 +42,8 @@ SETTINGS = [
     ("uniform 50%", dict(rate=0.50, pick="uniform")),
     ("common+phrases 30%", dict(rate=0.30, pick="common", phrases=True)),
     ("front-of-list 30%", dict(rate=0.30, pick="front")),
+    # fluent near-synonyms, the same one for every occurrence: the habit of the real spinner below
+    ("close synonyms 30%", dict(rate=0.30, pick="close")),
     # a thesaurus the detector does not invert (Debian wordnet-base; the row is skipped without it)
     ("WordNet synonyms 30%", dict(rate=0.30, pick="uniform", source="wordnet")),
 ]
@@ -104,6 +111,14 @@ def main() -> None:
         print(f"{name:22s} P={ours.precision:.3f} R={ours.recall:.3f} restore={ours.restoration:.3f} "
               f"false/1k={ours.false_per_1000:.1f} | baseline P={base.precision:.3f} R={base.recall:.3f} "
               f"false/1k={base.false_per_1000:.1f}", flush=True)
+    real = None
+    seed = realspin.seed_document() if not args.only or "real" in args.only else None
+    if seed is not None:
+        gold = realspin.load_gold(seed.text)
+        flags, _ = det.detect(seed)
+        real = (realspin.score([(f.start, f.end, f.suggestion) for f in flags], gold),
+                realspin.score(baseline_flags(det, seed.text, args.baseline_threshold), gold), len(gold))
+        print(f"real spinner: P={real[0].precision:.3f} R={real[0].recall:.3f} restore={real[0].restoration:.3f}", flush=True)
     wps = det_words / det_time
     lines = [
         "# Detection benchmark",
@@ -126,6 +141,13 @@ def main() -> None:
         else:
             lines.append(f"| {name} | {o.precision:.3f} | {o.recall:.3f} | {o.restoration:.3f} | {o.false_per_1000:.2f} | "
                          f"{b.precision:.3f} | {b.recall:.3f} | {b.restoration:.3f} | {b.false_per_1000:.2f} | {ratio} |")
+    if real is not None:
+        o, b, n = real
+        f1o = 2 * o.precision * o.recall / (o.precision + o.recall) if o.precision + o.recall else 0
+        f1b = 2 * b.precision * b.recall / (b.precision + b.recall) if b.precision + b.recall else 0
+        lines.append(f"| real spinner, seed article ({n} hand-annotated substitutions) | {o.precision:.3f} | {o.recall:.3f} | "
+                     f"{o.restoration:.3f} | — | {b.precision:.3f} | {b.recall:.3f} | {b.restoration:.3f} | — | "
+                     f"{f1o / f1b:.2f} |" if f1b else "| real spinner | — |")
     lines += ["", f"Throughput after loading: {wps:,.0f} words per CPU-second on one core (detector only, all rows, "
               f"process CPU time; the caches warm up over the run). Load + warm-up: {load_s:.2f} s wall.", ""]
     text = "\n".join(lines)

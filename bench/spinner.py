@@ -14,6 +14,10 @@ Habits vary the spinner so the detector is not tuned to one of them:
   that reads more naturally, harder to catch);
 * ``pick="front"``: the first entries of the list (Moby lists the closest
   synonyms first);
+* ``pick="close"``: one of the three entries nearest the original in GloVe space,
+  weighted by frequency, and the same choice for every occurrence of a word in a
+  text: fluent near-synonyms used consistently, as the commercial spinner of
+  ../shared/seed does ("leaders" -> "chiefs", "countries" -> "nations" throughout);
 * ``phrases=True``: multi-word synonyms are allowed ("close and personal");
 * ``thesaurus``: a `Thesaurus` other than Moby (e.g. one built from another file);
 * ``source="wordnet"``: draw synonyms from WordNet synsets instead of Moby's lists
@@ -70,7 +74,7 @@ class Spinner:
         min_zipf: float = 1.5,
         source: str = "moby",
     ) -> None:
-        if pick not in ("uniform", "common", "front"):
+        if pick not in ("uniform", "common", "front", "close"):
             raise ValueError(f"unknown pick habit {pick!r}")
         if source not in ("moby", "wordnet"):
             raise ValueError(f"unknown synonym source {source!r}")
@@ -81,6 +85,12 @@ class Spinner:
         self.th = thesaurus or load_thesaurus()
         self.min_zipf = min_zipf
         self.wordnet = None
+        self.vectors = None
+        self._consistent: dict[str, str] = {}
+        if pick == "close":
+            from unspin.lexicon.vectors import load_vectors
+
+            self.vectors = load_vectors()
         if source == "wordnet":
             from unspin.lexicon.wordnet import load_wordnet
 
@@ -113,7 +123,20 @@ class Spinner:
                 out.append((form, syn))
         return out
 
-    def _choose(self, options: list[tuple[str, str]]) -> str:
+    def _choose(self, options: list[tuple[str, str]], word: str = "") -> str:
+        if self.pick == "close":
+            if word in self._consistent:
+                return self._consistent[word]
+            v = self.vectors.get(word)
+            scored = []
+            for form, syn in options:
+                u = self.vectors.get(syn) if " " not in syn else None
+                if v is not None and u is not None:
+                    scored.append((float(v @ u), form))
+            near = [f for _, f in sorted(scored, reverse=True)[:3]] or [f for f, _ in options[:3]]
+            weights = [10 ** zipf(f.split(" ")[-1]) for f in near]
+            new = self._consistent[word] = self.rng.choices(near, weights=weights)[0]
+            return new
         if self.pick == "uniform":
             return self.rng.choice(options)[0]
         if self.pick == "front":
@@ -122,6 +145,7 @@ class Spinner:
         return self.rng.choices(options, weights=weights)[0][0]
 
     def spin(self, text: str) -> SpunText:
+        self._consistent = {}
         tokens = tokenize(text)
         sentence_starts = {tokens[s.first_token].start for s in split_sentences(text, tokens)}
         pieces: list[str] = []
@@ -147,7 +171,7 @@ class Spinner:
             eligible += 1
             if self.rng.random() >= self.rate:
                 continue
-            new = self._choose(options)
+            new = self._choose(options, w)
             if t.text[:1].isupper():
                 new = new[:1].upper() + new[1:]
             gap = text[pos : t.start]
@@ -179,7 +203,7 @@ def split_ids(records: list[dict], test_share: float = 0.3) -> tuple[list[dict],
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rate", type=float, default=0.3)
-    ap.add_argument("--pick", default="uniform", choices=["uniform", "common", "front"])
+    ap.add_argument("--pick", default="uniform", choices=["uniform", "common", "front", "close"])
     ap.add_argument("--phrases", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print the gold substitutions as JSON too")
