@@ -47,3 +47,20 @@ def test_trained_model_ships_and_uses_every_feature():
 
     flags, decisions = get_detector().detect(Document(CLEAN))
     assert set(model.weights) <= set(document_features(decisions, flags, 200)) and model.weights
+
+
+def test_spun_document_shows_its_less_confident_swaps():
+    from unspin.api import get_detector
+
+    opts = get_detector().options
+    r = check(spin_first(12))
+    assert r.verdict == "spun"
+    extra = [f for f in r.flags if f.evidence.get("in_spun_document")]
+    # "safeguard" (protect) and "remuneration" (payments) are below the word threshold on their own
+    assert extra and all(opts.spun_document_threshold <= f.confidence < opts.threshold for f in extra)
+    assert {f.text for f in extra} <= {spun for _, spun in SWAPS[:12]}
+    assert f"{len(extra)} more word" in r.explanation and "because the document is spun" in r.explanation
+    for k in (0, 6):  # clean and uncertain texts keep the word threshold
+        r = check(spin_first(k))
+        assert r.verdict != "spun" and not any(f.evidence.get("in_spun_document") for f in r.flags)
+        assert all(f.confidence >= opts.threshold for f in r.flags if f.kind == "spin" and not f.evidence.get("phrase"))

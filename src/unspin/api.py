@@ -41,6 +41,10 @@ def check(
     source found there is aligned with the document and every substituted word
     gets a ``source`` flag with the exact original, taking precedence over
     flags it overlaps.
+    When the verdict is ``spun``, word flags down to
+    ``DetectorOptions.spun_document_threshold`` (0.3) are added, marked
+    ``evidence["in_spun_document"]``: in a spun text most suspicious words are
+    swaps (`Detector.spun_document_flags`).
     ``min_confidence`` drops less confident flags from the report; the score
     and verdict are computed from all the evidence first, so they do not change.
     """
@@ -68,6 +72,14 @@ def check(
         words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
     score = score_document(decisions, flags, total_words=len(words))
     explanation = score.explanation
+    if score.verdict == "spun":
+        # the document is spun, so most of its suspicious words are swaps: show those
+        # below the word threshold too (the score above was computed without them)
+        more = det.spun_document_flags(decisions, flags)
+        if more:
+            flags = sorted([*flags, *more], key=lambda f: f.start)
+            explanation += (f"; {len(more)} more word{'s' if len(more) != 1 else ''} flagged at confidence "
+                            f"≥ {det.options.spun_document_threshold:g} because the document is spun")
     if min_confidence is not None:
         kept = [f for f in flags if f.confidence >= min_confidence]
         if len(kept) < len(flags):

@@ -21,7 +21,7 @@ and how much of the rest of the document looks spun. A logistic model
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -53,6 +53,9 @@ class DetectorOptions:
     oov_penalty: float = -6.5
     #: minimum confidence for a flag to be reported
     threshold: float = 0.6
+    #: minimum confidence for a word flag once the document as a whole is judged spun
+    #: (`spun_document_flags`): there most surprising words are swaps, so the bar drops
+    spun_document_threshold: float = 0.3
     #: minimum confidence for a multi-word substitution (`unspin.detect.phrases`): higher than
     #: ``threshold`` because genuine idioms outnumber spun phrases in clean text
     phrase_threshold: float = 0.8
@@ -179,24 +182,32 @@ class Detector:
             for m in self.phrase_matches(doc, tokens)
             if m.confidence >= self.options.phrase_threshold
         ]
-        flags = [
-            Flag(
-                start=d.token.start,
-                end=d.token.end,
-                text=d.token.text,
-                suggestion=_match_case(d.suggestion, d.token.text) if d.suggestion else None,
-                confidence=d.confidence,
-                kind="spin",
-                evidence={"margin_log10": round(d.margin, 3), "alternatives": [_match_case(a, d.token.text) for a in d.alternatives[1:4]]},
-            )
-            for d in decisions
-            if d.suggestion is not None and d.confidence >= self.options.threshold
-        ]
+        flags = [_word_flag(d) for d in decisions if d.suggestion is not None and d.confidence >= self.options.threshold]
         if phrase_flags:
             # a phrase flag explains the word flags inside it
             flags = sorted(phrase_flags + [f for f in flags if not any(f.start < p.end and p.start < f.end for p in phrase_flags)],
                            key=lambda f: f.start)
         return flags, decisions
+
+    def spun_document_flags(self, decisions: Sequence[WordDecision], flags: Sequence[Flag]) -> list[Flag]:
+        """Word flags between `spun_document_threshold` and `threshold`, for a document judged spun.
+
+        The word model's confidence assumes a modest prior that any one word was
+        swapped; once the document score says the text is spun, a much larger
+        share of its words are swaps, and words the model found suspicious but
+        not suspicious enough are worth showing. Words inside ``flags`` are skipped.
+        These flags carry ``evidence["in_spun_document"] = True``.
+        """
+        lo, hi = self.options.spun_document_threshold, self.options.threshold
+        out = []
+        for d in decisions:
+            if d.suggestion is None or not lo <= d.confidence < hi:
+                continue
+            if any(d.token.start < f.end and f.start < d.token.end for f in flags):
+                continue
+            f = _word_flag(d)
+            out.append(replace(f, evidence={**f.evidence, "in_spun_document": True}))
+        return out
 
     def phrase_matches(self, doc: Document, tokens: Sequence[Token] | None = None) -> list[PhraseMatch]:
         """Thesaurus phrases in ``doc`` scored as multi-word substitutions (`unspin.detect.phrases`)."""
@@ -550,6 +561,18 @@ def _sentence_initial(tokens: Sequence[Token], t: Token) -> bool:
 
 def _inside(t: Token, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= t.start and t.end <= b for a, b in spans)
+
+
+def _word_flag(d: WordDecision) -> Flag:
+    return Flag(
+        start=d.token.start,
+        end=d.token.end,
+        text=d.token.text,
+        suggestion=_match_case(d.suggestion, d.token.text) if d.suggestion else None,
+        confidence=d.confidence,
+        kind="spin",
+        evidence={"margin_log10": round(d.margin, 3), "alternatives": [_match_case(a, d.token.text) for a in d.alternatives[1:4]]},
+    )
 
 
 def _match_case(suggestion: str, observed: str) -> str:
