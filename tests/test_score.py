@@ -64,3 +64,21 @@ def test_spun_document_shows_its_less_confident_swaps():
         r = check(spin_first(k))
         assert r.verdict != "spun" and not any(f.evidence.get("in_spun_document") for f in r.flags)
         assert all(f.confidence >= opts.threshold for f in r.flags if f.kind == "spin" and not f.evidence.get("phrase"))
+
+
+def test_style_features_are_untouched_by_word_swaps():
+    from test_detect import SPUN
+
+    from unspin.detect.score import STYLE, style_features
+
+    clean, spun = style_features(CLEAN), style_features(SPUN)
+    assert set(clean) == set(STYLE)
+    assert clean == spun
+    # they do tell news from 19th-century oratory
+    speech = ("It is with great satisfaction that I am able to inform you that our relations with all "
+              "foreign powers, and especially with those of the old world, continue to be of the most "
+              "amicable character, and that the prospect of their remaining so is, in every respect, "
+              "as favorable as could be desired by those who have at heart the peace of the nation.")
+    old = style_features(speech)
+    assert old["style_sentence"] > clean["style_sentence"] and old["style_function"] > clean["style_function"]
+    assert old["style_names"] == 0  # "I" is not a name

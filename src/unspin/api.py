@@ -67,10 +67,11 @@ def check(
                 src_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in src_flags)],
                 key=lambda f: f.start,
             )
-    words = [t for t in tokenize(doc.text) if t.kind is TokenKind.WORD]
+    tokens = tokenize(doc.text)
     if doc.excluded:
-        words = [t for t in words if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
-    score = score_document(decisions, flags, total_words=len(words))
+        tokens = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
+    words = [t for t in tokens if t.kind is TokenKind.WORD]
+    score = score_document(decisions, flags, total_words=len(words), text=doc.text, tokens=tokens)
     explanation = score.explanation
     if score.verdict == "spun":
         # the document is spun, so most of its suspicious words are swaps: show those

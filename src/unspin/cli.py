@@ -93,7 +93,7 @@ def check(
     language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
     fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
     index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help="Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under 0.6 or phrases under 0.8."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help="Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under 0.6 (0.3 once the verdict is spun; those are shown in yellow) or phrases under 0.8."),
 ) -> None:
     """Flag spun phrases and score each document.
 
