@@ -17,8 +17,13 @@ flag; restoration is counted over the found ``sure`` substitutions only
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evalkit import Counts  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "shared" / "seed" / "spun_article.txt"
@@ -51,21 +56,10 @@ def load_gold(text: str, path: Path = GOLD) -> list[GoldSpan]:
 
 
 @dataclass
-class RealCounts:
-    flags: int = 0
-    true_flags: int = 0
-    gold: int = 0
-    found: int = 0
+class RealCounts(Counts):
+    """`evalkit.Counts` with restoration counted over the found *sure* substitutions only."""
+
     sure_found: int = 0
-    restored: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.true_flags / self.flags if self.flags else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.gold if self.gold else 1.0
 
     @property
     def restoration(self) -> float:
