@@ -50,8 +50,8 @@ test: $(STAMP) browser wordnet
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/load.py
-	$(BIN)/python bench/detect.py
-	$(BIN)/python bench/docscore.py
+	$(BIN)/python bench/detect.py --docs 100
+	$(BIN)/python bench/docscore.py --docs 300 --sotu 300
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scan.py

@@ -69,7 +69,7 @@ def test_spun_document_shows_its_less_confident_swaps():
 def test_style_features_are_untouched_by_word_swaps():
     from test_detect import SPUN
 
-    from unspin.detect.score import STYLE, style_features
+    from unspin.detect.score import NEWS_STYLE, STYLE, style_features
 
     clean, spun = style_features(CLEAN), style_features(SPUN)
     assert set(clean) == set(STYLE)
@@ -81,4 +81,5 @@ def test_style_features_are_untouched_by_word_swaps():
               "as favorable as could be desired by those who have at heart the peace of the nation.")
     old = style_features(speech)
     assert old["style_sentence"] > clean["style_sentence"] and old["style_function"] > clean["style_function"]
-    assert old["style_names"] == 0  # "I" is not a name
+    assert old["style_names"] == NEWS_STYLE["names"]  # no names at all ("I" is not one)
+    assert style_features("") == dict.fromkeys(STYLE, 0.0)
