@@ -7,9 +7,9 @@ from typing import Any, Sequence
 
 from unspin.detect import Detector, score_document
 from unspin.detect.fingerprints import FingerprintList
-from unspin.detect.decoder import Detector as _Detector
+from unspin.detect.decoder import Detector as _Detector, document_tokens
 from unspin.model import Document, Report
-from unspin.text import TokenKind, tokenize
+from unspin.text import TokenKind
 
 _LOCK = threading.Lock()
 _DETECTOR: _Detector | None = None
@@ -67,9 +67,7 @@ def check(
                 src_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in src_flags)],
                 key=lambda f: f.start,
             )
-    tokens = tokenize(doc.text)
-    if doc.excluded:
-        tokens = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
+    tokens = document_tokens(doc)
     words = [t for t in tokens if t.kind is TokenKind.WORD]
     score = score_document(decisions, flags, total_words=len(words), text=doc.text, tokens=tokens)
     explanation = score.explanation

@@ -212,9 +212,7 @@ class Detector:
     def phrase_matches(self, doc: Document, tokens: Sequence[Token] | None = None) -> list[PhraseMatch]:
         """Thesaurus phrases in ``doc`` scored as multi-word substitutions (`unspin.detect.phrases`)."""
         if tokens is None:
-            tokens = tokenize(doc.text)
-            if doc.excluded:
-                tokens = [t for t in tokens if not _inside(t, doc.excluded)]
+            tokens = document_tokens(doc)
         out: list[PhraseMatch] = []
         for sent in split_sentences(doc.text, tokens):
             out.extend(self.phrases.find(tokens[sent.first_token : sent.last_token], _protected))
@@ -232,9 +230,7 @@ class Detector:
 
     def decode_document(self, doc: Document) -> tuple[list[Token], list[RawDecision]]:
         """The document's tokens (furniture removed) and the decoder's output for each content word."""
-        tokens = tokenize(doc.text)
-        if doc.excluded:
-            tokens = [t for t in tokens if not _inside(t, doc.excluded)]
+        tokens = document_tokens(doc)
         topic = self._topic(tokens)
         counts = _word_counts(tokens)
         raw: list[RawDecision] = []
@@ -557,6 +553,14 @@ def _sentence_initial(tokens: Sequence[Token], t: Token) -> bool:
         if prev.kind is not TokenKind.PUNCT:
             return False
     return True
+
+
+def document_tokens(doc: Document) -> list[Token]:
+    """The tokens of ``doc`` that detection reads: all of them but the page furniture."""
+    tokens = tokenize(doc.text)
+    if doc.excluded:
+        tokens = [t for t in tokens if not _inside(t, doc.excluded)]
+    return tokens
 
 
 def _inside(t: Token, spans: Sequence[tuple[int, int]]) -> bool:
