@@ -41,27 +41,33 @@ class Counts:
         return self.restored / self.found if self.found else 0.0
 
     @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
     def false_per_1000(self) -> float:
         return 1000 * (self.flags - self.true_flags) / self.words if self.words else 0.0
 
 
+def match_flags(flags: list[tuple[int, int, str | None]], subs) -> tuple[int, dict[int, bool]]:
+    """Flags overlapping a substitution, and for each substitution overlapped by a flag (by index
+    into ``subs``: objects with ``start``, ``end``, ``original``) whether one of them restored it."""
+    true_flags = 0
+    hit: dict[int, bool] = {}
+    for a, b, sugg in flags:
+        over = [k for k, s in enumerate(subs) if a < s.end and s.start < b]
+        true_flags += bool(over)
+        for k in over:
+            hit[k] = hit.get(k, False) or (sugg or "").lower() == subs[k].original.lower()
+    return true_flags, hit
+
+
 def score_flags(flags: list[tuple[int, int, str | None]], spun: SpunText, n_words: int) -> Counts:
     """Per-substituted-word precision/recall counts for ``(start, end, suggestion)`` flags."""
-    c = Counts(flags=len(flags), gold=len(spun.substitutions), words=n_words)
-    hit_sub: dict[int, str | None] = {}
-    for a, b, sugg in flags:
-        ok = False
-        for k, s in enumerate(spun.substitutions):
-            if a < s.end and s.start < b:
-                ok = True
-                if k not in hit_sub or (sugg or "").lower() == s.original.lower():
-                    hit_sub[k] = sugg
-        c.true_flags += ok
-    c.found = len(hit_sub)
-    c.restored = sum(
-        1 for k, sugg in hit_sub.items() if (sugg or "").lower() == spun.substitutions[k].original.lower()
-    )
-    return c
+    true_flags, hit = match_flags(flags, spun.substitutions)
+    return Counts(flags=len(flags), true_flags=true_flags, gold=len(spun.substitutions), found=len(hit),
+                  restored=sum(hit.values()), words=n_words)
 
 
 def labelled_decisions(det: Detector, spun: SpunText):

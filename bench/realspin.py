@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evalkit import Counts  # noqa: E402
+from evalkit import Counts, match_flags  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "shared" / "seed" / "spun_article.txt"
@@ -67,18 +67,10 @@ class RealCounts(Counts):
 
 
 def score(flags: list[tuple[int, int, str | None]], gold: list[GoldSpan]) -> RealCounts:
-    c = RealCounts(flags=len(flags), gold=len(gold))
-    hit: dict[int, bool] = {}
-    for a, b, sugg in flags:
-        over = [k for k, g in enumerate(gold) if a < g.end and g.start < b]
-        c.true_flags += bool(over)
-        for k in over:
-            ok = (sugg or "").lower() == gold[k].original.lower()
-            hit[k] = hit.get(k, False) or ok
-    c.found = len(hit)
-    c.sure_found = sum(1 for k in hit if gold[k].kind == "sure")
-    c.restored = sum(1 for k, ok in hit.items() if ok and gold[k].kind == "sure")
-    return c
+    true_flags, hit = match_flags(flags, gold)
+    return RealCounts(flags=len(flags), true_flags=true_flags, gold=len(gold), found=len(hit),
+                      sure_found=sum(1 for k in hit if gold[k].kind == "sure"),
+                      restored=sum(1 for k, ok in hit.items() if ok and gold[k].kind == "sure"))
 
 
 def seed_document():
