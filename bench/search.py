@@ -19,7 +19,7 @@ Systems, on the same index and queries:
 * TF-IDF: scikit-learn TfidfVectorizer (sublinear tf), exhaustive cosine
   against every document; top-1 is its answer (a sparse matrix in memory).
 
-    python bench/search.py --docs 100000        # writes bench/results/search.md
+    python -m bench.search --docs 100000        # writes bench/results/search.md
 
 Needs ``pip install -e '.[bench]'`` and /work/shared/data/bbc_news_dev.jsonl.
 """
@@ -38,12 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from spinner import Spinner, load_bbc  # noqa: E402
-from unspin.index import SourceIndex  # noqa: E402
-from unspin.model import Document  # noqa: E402
-from unspin.text import split_sentences  # noqa: E402
+from devkit.spinner import Spinner, load_bbc
+from unspin.index import SourceIndex
+from unspin.model import Document
+from unspin.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent
 
@@ -147,7 +146,7 @@ def main() -> None:
     ap.add_argument("--tfidf-threshold", type=float, default=0.3, help="Lowest cosine TF-IDF reports as a match.")
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "search.md")
     args = ap.parse_args()
-    cmd = "python bench/search.py " + " ".join(sys.argv[1:])
+    cmd = "python -m bench.search " + " ".join(sys.argv[1:])
 
     records = load_bbc()
     random.Random(args.seed).shuffle(records)

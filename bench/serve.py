@@ -1,7 +1,7 @@
 """Web service benchmark: `unspin serve` under load on 127.0.0.1, against the library called directly.
 
 Articles: 800-word texts cut from BBC News records (/work/shared/data) and
-spun by `bench/spinner.py` (30 % of eligible words). Phases:
+spun by `devkit/spinner.py` (30 % of eligible words). Phases:
 
 * library: `unspin.api.check` on each article in this process, one after another
   (the baseline of the HTTP overhead ratio);
@@ -15,7 +15,7 @@ spun by `bench/spinner.py` (30 % of eligible words). Phases:
 
 All traffic stays on 127.0.0.1; every phase is bounded in time.
 
-    python bench/serve.py [--duration 20] [--soak-seconds 600]   # writes bench/results/serve.md
+    python -m bench.serve [--duration 20] [--soak-seconds 600]   # writes bench/results/serve.md
 """
 
 from __future__ import annotations
@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
 import httpx  # noqa: E402
 
-from spinner import Spinner, load_bbc  # noqa: E402
+from devkit.spinner import Spinner, load_bbc
 
 WORDS = 800
 
@@ -240,7 +239,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "results" / "serve.md")
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
-    command = "python bench/serve.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.serve " + " ".join(sys.argv[1:])
 
     print(f"building {args.articles} articles of {WORDS} words ...", flush=True)
     articles = make_articles(args.articles)

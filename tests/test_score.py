@@ -41,7 +41,7 @@ def test_short_text_says_so():
 
 def test_trained_model_ships_and_uses_every_feature():
     model = doc_model()
-    assert model is not None, "src/unspin/data/doc_model.json is missing: run bench/train_docscore.py"
+    assert model is not None, "src/unspin/data/doc_model.json is missing: run training/train_docscore.py"
     from unspin.api import get_detector
     from unspin.model import Document
 

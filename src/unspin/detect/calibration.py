@@ -8,7 +8,7 @@ to plain arrays) sees the word's evidence plus those document features, so a
 borderline word in a heavily spun article is flagged and the same word in a
 clean one is not.
 
-The model lives in ``unspin/data/token_model.json``; ``bench/train_detect.py``
+The model lives in ``unspin/data/token_model.json``; ``training/train_detect.py``
 rebuilds it from the BBC development corpus and the spinner simulator (see the
 README). Inference needs only NumPy.
 """

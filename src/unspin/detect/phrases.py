@@ -17,7 +17,7 @@ an ordinary word in an ordinary place), so phrases get their own pass:
    the best candidate makes that stretch, plus the channel probability that the
    spinner picked this phrase from the headword's list.
 4. *Confidence.* A logistic model (``unspin/data/phrase_model.json``, trained by
-   ``bench/train_phrases.py`` on the spinner simulator) turns the evidence into
+   ``training/train_phrases.py`` on the spinner simulator) turns the evidence into
    a probability; phrases at or above the detector's threshold become flags.
 
 Genuine multi-word expressions ("in excess of", "take note of") are matched

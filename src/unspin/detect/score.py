@@ -6,7 +6,7 @@ wording is, how many words are surprising in context or rare), four style
 features describe the kind of prose (`style_features`: names, numbers,
 function words and sentence length, none of which a spinner changes) so that
 the evidence is weighed against what is normal for that kind of text, and a
-logistic regression, trained by ``bench/train_docscore.py`` on the BBC development
+logistic regression, trained by ``training/train_docscore.py`` on the BBC development
 corpus and the spinner simulator, turns them into ``spin_score``. Logistic
 regression is calibrated by construction (its log-loss training objective);
 ``bench/docscore.py`` reports the Brier score and a reliability table on
@@ -50,7 +50,7 @@ class DocumentScore:
 STYLE = ("style_function", "style_names", "style_numbers", "style_sentence")
 
 
-#: the medians of the clean training news (``bench/train_docscore.py``'s BBC split): the style
+#: the medians of the clean training news (``training/train_docscore.py``'s BBC split): the style
 #: features measure how far a text is from them, on the side away from news only
 NEWS_STYLE = {"sentence_words": 20.0, "function": 0.46, "names": 0.12, "numbers": 0.026}
 

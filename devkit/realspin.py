@@ -1,7 +1,7 @@
 """The one real spinner's output we have, hand-annotated: a detection row that is not our simulator.
 
 ``../shared/seed/spun_article.txt`` is a Reuters report (Putin and Xi before the
-2022 Winter Olympics) after a commercial spinner. ``bench/data/seed_gold.tsv``
+2022 Winter Olympics) after a commercial spinner. ``devkit/data/seed_gold.tsv``
 lists, in document order, the 143 substitutions we could identify by reading it
 against the reconstructed report, each marked ``sure`` (spun wording and
 original both clear), ``guess`` (spun, original uncertain) or ``spun-only``
@@ -21,9 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evalkit import Counts, match_flags  # noqa: E402
+from devkit.evalkit import Counts, match_flags
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "shared" / "seed" / "spun_article.txt"

@@ -25,7 +25,7 @@ Habits vary the spinner so the detector is not tuned to one of them:
 
 Usage::
 
-    python bench/spinner.py --rate 0.3 --pick uniform < article.txt
+    python -m bench.spinner --rate 0.3 --pick uniform < article.txt
 """
 
 from __future__ import annotations
@@ -37,13 +37,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from unspin.detect.stopwords import FUNCTION_WORDS  # noqa: E402
-from unspin.lexicon import inflection as infl  # noqa: E402
-from unspin.lexicon.freq import zipf  # noqa: E402
-from unspin.lexicon.moby import Thesaurus, load_thesaurus  # noqa: E402
-from unspin.text import TokenKind, split_sentences, tokenize  # noqa: E402
+from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.lexicon import inflection as infl
+from unspin.lexicon.freq import zipf
+from unspin.lexicon.moby import Thesaurus, load_thesaurus
+from unspin.text import TokenKind, split_sentences, tokenize
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ settings, plus State of the Union passages from the training half
 (``bench/docscore.py``) as genuine prose of another age. A logistic regression
 over the match's evidence becomes the model.
 
-    python bench/train_phrases.py [--docs 300] [--sotu 100]
+    python -m training.train_phrases [--docs 300] [--sotu 100]
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evalkit import fit_logistic  # noqa: E402
-from spinner import Spinner, load_bbc, split_ids  # noqa: E402
-from unspin.api import get_detector  # noqa: E402
-from unspin.model import Document  # noqa: E402
+from devkit.evalkit import fit_logistic
+from devkit.spinner import Spinner, load_bbc, split_ids
+from unspin.api import get_detector
+from unspin.model import Document
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "phrase_model.json"
 SETTINGS = [
@@ -67,7 +66,7 @@ def main() -> None:
         data += examples(r["text"])
         spun = Spinner(seed=rng.randrange(1 << 30), **SETTINGS[i % len(SETTINGS)]).spin(r["text"])
         data += examples(spun.text, spun.substitutions)
-    from docscore import sotu_passages
+    from devkit.sotu import sotu_passages
 
     for text in sotu_passages(args.sotu, part="train"):
         data += examples(text)

@@ -15,7 +15,7 @@ than "old prose is never spun". The document features of
 `unspin.detect.score.document_features` feed a logistic regression (`NEG_WEIGHT`
 sets how much a genuine document weighs against a spun one).
 
-    python bench/train_docscore.py [--docs 300]
+    python -m training.train_docscore [--docs 300]
 """
 
 from __future__ import annotations
@@ -27,19 +27,17 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from evalkit import fit_logistic  # noqa: E402
-from spinner import Spinner, load_bbc, split_ids  # noqa: E402
-from unspin.api import get_detector  # noqa: E402
-from unspin.detect.calibration import LinearModel  # noqa: E402
-from unspin.detect.score import STYLE, document_features  # noqa: E402
-from unspin.model import Document  # noqa: E402
-from unspin.text import TokenKind, tokenize  # noqa: E402
+from devkit.evalkit import fit_logistic
+from devkit.spinner import Spinner, load_bbc, split_ids
+from unspin.api import get_detector
+from unspin.detect.calibration import LinearModel
+from unspin.detect.score import STYLE, document_features
+from unspin.model import Document
+from unspin.text import TokenKind, tokenize
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "doc_model.json"
-CACHE = Path(__file__).resolve().parent / "work" / "docscore_features.json"
+CACHE = Path(__file__).resolve().parents[1] / "bench" / "work" / "docscore_features.json"
 #: features whose weight may be negative: the style features only, which a spinner does not
 #: change (freeing rare_share and surprise_share lowered false alarms on old prose but broke
 #: monotonicity in the spin rate)
@@ -107,7 +105,7 @@ def main() -> None:
         X.append(doc_features_of(Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"]).text))
         y.append(1)
     # genuine prose of another genre and age: the training half of the State of the Union addresses
-    from docscore import sotu_passages
+    from devkit.sotu import sotu_passages
 
     # the close habit, on every third article
     rng_close = random.Random(11)

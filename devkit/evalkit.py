@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from typing import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from spinner import SpunText  # noqa: E402
-from unspin.detect import Detector  # noqa: E402
-from unspin.model import Document  # noqa: E402
+from devkit.spinner import SpunText
+from unspin.detect import Detector
+from unspin.model import Document
 
 
 @dataclass

@@ -7,7 +7,7 @@ flag candidate there is a negative). Each candidate word the decoder looks at
 becomes one example with the decoder's features; a logistic regression
 (scikit-learn) learns P(spun | features).
 
-    python bench/train_detect.py [--docs 300]
+    python -m training.train_detect [--docs 300]
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evalkit import labelled_decisions  # noqa: E402
-from spinner import Spinner, SpunText, load_bbc, split_ids  # noqa: E402
-from unspin.detect import Detector  # noqa: E402
+from devkit.evalkit import labelled_decisions
+from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
+from unspin.detect import Detector
 import numpy as np  # noqa: E402
 
-from unspin.model import Document  # noqa: E402
-from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features  # noqa: E402
+from unspin.model import Document
+from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
 RESTORE_OUT = OUT.with_name("restore_model.json")
@@ -180,7 +179,7 @@ def main() -> None:
     X, y, groups = collect(det, train)
     # genuine prose of another genre and age (training half of the State of the Union
     # addresses, see bench/docscore.py): every candidate word there is a negative
-    from docscore import sotu_passages
+    from devkit.sotu import sotu_passages
 
     for k, text in enumerate(sotu_passages(args.sotu, part="train")):
         for d, label, _orig in labelled_decisions(det, SpunText(text, text, (), 0, 0)):

@@ -1,0 +1,1 @@
+"""Model building: ``make model`` runs these (``python -m training.NAME``)."""
