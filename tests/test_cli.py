@@ -113,3 +113,23 @@ def test_min_confidence_filters_flags_but_not_the_score(tmp_path):
     assert 0 < len(strict["flags"]) < len(full["flags"])
     assert f"{len(strict['flags'])} shown at confidence ≥ 0.9" in strict["explanation"]
     assert invoke(["check", "--min-confidence", "1.5", str(f)]).exit_code == 2
+
+
+def test_every_command_registered():
+    r = invoke(["--help"])
+    assert r.exit_code == 0
+    for name in ("check", "index", "search", "scan", "serve"):
+        assert name in r.stdout
+    assert all(w in invoke(["index", "--help"]).stdout for w in ("add", "remove", "stats"))
+
+
+def test_command_modules_import_alone_without_a_loop():
+    # each command module imports on its own, before the app, in a fresh interpreter
+    import subprocess
+    import sys
+
+    for mod in ("check", "index", "search", "scan", "serve", "common"):
+        r = subprocess.run([sys.executable, "-c", f"import unspin.cli.{mod}"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-m", "unspin.cli", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and __version__ in r.stdout

@@ -1,0 +1,56 @@
+"""What every command shares: the two consoles, the ``--format`` choices, reader messages."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from unspin.ingest import ReadResult, reader_names
+
+#: Results and human reports (stdout).
+out = Console(highlight=False, soft_wrap=True)
+#: Warnings, errors, progress (stderr).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: ``--format`` choices: the short names of the registered readers.
+InputFormat = Enum("InputFormat", {name: name for name in reader_names()}, type=str)  # type: ignore[misc]
+
+
+def inputs_of(files: Optional[List[Path]], jsonl: Optional[str], hint: str = "") -> list[str | tuple[str, str]]:
+    """The reader inputs of FILE arguments plus ``--jsonl IN``; a usage error (exit 2) when there are none."""
+    inputs: list[str | tuple[str, str]] = [str(p) for p in files or []]
+    if jsonl is not None:
+        inputs.append((jsonl, "jsonl"))
+    if not inputs:
+        err.print(f"error: give FILE arguments or --jsonl IN{hint}")
+        raise typer.Exit(2)
+    return inputs
+
+
+def print_read_result(result: ReadResult) -> bool:
+    """Print a reader's warnings, error or skip reason on stderr; False when the record is an error."""
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {escape(w)}")
+    if result.error is not None:
+        err.print(f"[red]error:[/] {escape(result.error)}")
+        return False
+    if result.document is not None and result.skipped is not None:
+        err.print(f"[yellow]skipped:[/] {escape(result.document.source or result.document.id or '<document>')}: {escape(result.skipped)}")
+    return True
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on stderr; the `typer.Exit` to raise (usage errors exit 2)."""
+    err.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+def must_exist(index: Path) -> None:
+    """A usage error (exit 2) when there is no index file at ``index``."""
+    if not index.exists():
+        raise fail(f"no index at {index}")

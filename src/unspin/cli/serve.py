@@ -1,0 +1,45 @@
+"""``unspin serve``: build the web app from settings and run it under uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.markup import escape
+
+from unspin.cli.common import err, fail
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 exposes the service to the network)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    index: Optional[str] = typer.Option(None, "--index", metavar="PATH", help="Source index for /v1/search and the side-by-side view \\[env UNSPIN_INDEX]."),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the bearer token of the index write endpoints (or set UNSPIN_TOKEN); without one they answer 403.", exists=True, dir_okay=False),
+    max_body_bytes: Optional[int] = typer.Option(None, "--max-body-bytes", help="Largest request body; 413 beyond it \\[default 2 MiB, env UNSPIN_MAX_BODY_BYTES]."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds one check may take; 504 beyond it \\[default 30, env UNSPIN_TIMEOUT]."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Detector threads \\[default: CPUs, at most 8; env UNSPIN_WORKERS]."),
+    queue_size: Optional[int] = typer.Option(None, "--queue-size", min=0, help="Checks that may wait for a worker; more get 503 + Retry-After \\[default 32, env UNSPIN_QUEUE_SIZE]."),
+    cors_origin: Optional[List[str]] = typer.Option(None, "--cors-origin", help="Allow this origin by CORS (repeatable); CORS is off by default."),
+) -> None:
+    """Serve the JSON API (/v1/check, /v1/search, /v1/index/documents, /healthz; docs at /docs) and the report page (/).
+
+    Example: [bold]unspin serve --port 8000[/] then open http://127.0.0.1:8000/
+    """
+    try:
+        import uvicorn
+
+        from unspin.web import Settings, create_app
+    except ImportError as exc:
+        err.print(f"[red]error:[/] unspin serve needs the web extra ({exc.name} is missing): pip install 'unspin\\[web]'")
+        raise typer.Exit(2)
+    token = token_file.read_text(encoding="utf-8").strip() if token_file is not None else None
+    try:
+        settings = Settings.from_env(index_path=index, token=token, max_body_bytes=max_body_bytes, timeout_s=timeout, workers=workers, queue_size=queue_size, cors_origins=tuple(cors_origin) if cors_origin else None)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if settings.index_path and settings.index_path != ":memory:" and not Path(settings.index_path).exists():
+        err.print(f"[yellow]note:[/] {escape(settings.index_path)} does not exist: a new, empty index is created there")
+    if not settings.writes_enabled:
+        err.print("[yellow]note:[/] no token configured (UNSPIN_TOKEN or --token-file): the index write endpoints are disabled")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
