@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Sequence
 from unspin.index import AddStats, SearchOptions, SourceIndex
 from unspin.ingest import IngestOptions, ReadResult, iter_documents
 from unspin.model import Document, Flag, Match, SearchResult
+from unspin.settings import SOURCE_FLAG_CONFIDENCE
 
 InputSpec = str | tuple[str, str]
 
@@ -88,7 +89,7 @@ def search(document: Document | str, index: SourceIndex | str | Path, *, top: in
             ix.close()
 
 
-def source_flags(document: Document, match: Match, confidence: float = 0.97) -> list[Flag]:
+def source_flags(document: Document, match: Match, confidence: float = SOURCE_FLAG_CONFIDENCE) -> list[Flag]:
     """Exact restorations read off an aligned source: one ``source`` flag per substitution."""
     return [
         Flag(start=s.copy_start, end=s.copy_end, text=document.text[s.copy_start : s.copy_end], suggestion=s.source_text,

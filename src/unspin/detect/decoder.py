@@ -36,6 +36,7 @@ from unspin.lexicon.vectors import Vectors, load_vectors
 from unspin.lexicon.wordnet import load_wordnet
 from unspin.lm.ngram import BOS, EOS, LanguageModel, load_lm
 from unspin.model import Document, Flag
+from unspin.settings import PHRASE_FLAG_AT, SPUN_DOCUMENT_FLAG_AT, WORD_FLAG_AT
 from unspin.text import Token, TokenKind, split_sentences, tokenize
 
 
@@ -52,13 +53,13 @@ class DetectorOptions:
     #: cost in log10 of a word the LM does not know
     oov_penalty: float = -6.5
     #: minimum confidence for a flag to be reported
-    threshold: float = 0.6
+    threshold: float = WORD_FLAG_AT
     #: minimum confidence for a word flag once the document as a whole is judged spun
     #: (`spun_document_flags`): there most surprising words are swaps, so the bar drops
-    spun_document_threshold: float = 0.3
+    spun_document_threshold: float = SPUN_DOCUMENT_FLAG_AT
     #: minimum confidence for a multi-word substitution (`unspin.detect.phrases`): higher than
     #: ``threshold`` because genuine idioms outnumber spun phrases in clean text
-    phrase_threshold: float = 0.8
+    phrase_threshold: float = PHRASE_FLAG_AT
     #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence

@@ -31,6 +31,7 @@ from typing import Sequence, Union
 
 from unspin.errors import InputError
 from unspin.model import Document, Flag
+from unspin.settings import CATALOGUE_FLAG_CONFIDENCE
 from unspin.text import Token, TokenKind, tokenize
 
 
@@ -317,6 +318,6 @@ class FingerprintList:
             if a < last_end:
                 continue
             start, end = tokens[a].start, tokens[b - 1].end
-            out.append(Flag(start, end, doc.text[start:end], fp.expected, 0.99, "fingerprint", {"query": fp.query}))
+            out.append(Flag(start, end, doc.text[start:end], fp.expected, CATALOGUE_FLAG_CONFIDENCE, "fingerprint", {"query": fp.query}))
             last_end = b
         return out

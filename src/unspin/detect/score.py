@@ -15,7 +15,8 @@ held-out articles.
 ``verdict`` follows from the score: ``spun`` at `SPUN_AT` and above, ``clean``
 below `CLEAN_BELOW`, ``uncertain`` in between, and always ``uncertain`` for
 texts shorter than `MIN_WORDS` words (too short to judge). A catalogued
-fingerprint or an aligned source raises the score to at least 0.9.
+fingerprint or an aligned source raises the score to at least `MATCHED_SCORE_FLOOR` (0.9).
+The thresholds and the features' cut-offs live in `unspin.settings`.
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from unspin.detect.calibration import LinearModel, read_model_file
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.model import Flag
+from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT
 from unspin.text import Token, TokenKind, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import WordDecision
 
-SPUN_AT = 0.7
-CLEAN_BELOW = 0.3
-MIN_WORDS = 30
 MODEL_FILE = "doc_model.json"
 
 
@@ -50,9 +49,8 @@ class DocumentScore:
 STYLE = ("style_function", "style_names", "style_numbers", "style_sentence")
 
 
-#: the medians of the clean training news (``training/train_docscore.py``'s BBC split): the style
-#: features measure how far a text is from them, on the side away from news only
-NEWS_STYLE = {"sentence_words": 20.0, "function": 0.46, "names": 0.12, "numbers": 0.026}
+#: the medians of the clean training news (`unspin.settings.DocumentFeatureCutoffs.news_style`)
+NEWS_STYLE = DOCUMENT_FEATURES.news_style
 
 
 def style_features(text: str, tokens: Sequence[Token] | None = None) -> dict[str, float]:
@@ -97,6 +95,7 @@ def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag]
 
     ``text`` (and optionally its ``tokens``, e.g. without page furniture) give the style features.
     """
+    cut = DOCUMENT_FEATURES
     judged = [d for d in decisions if d.features]
     n = max(len(decisions), 1)
     spin_flags = [f for f in flags if f.kind == "spin"]
@@ -106,13 +105,13 @@ def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag]
         "flag_density": len(spin_flags) / n,
         "mass_density": sum(f.confidence for f in spin_flags) / n,
         "mean_conf": sum(d.confidence for d in judged) / max(len(judged), 1),
-        "high_share": sum(1 for d in judged if d.confidence > 0.8) / n,
+        "high_share": sum(1 for d in judged if d.confidence > cut.high_confidence) / n,
         "gain_per_word": gain / n,
-        "surprise_share": sum(1 for d in judged if d.features.get("obs_left", 0.0) < -5.0) / n,
-        "rare_share": sum(1 for d in judged if d.features.get("obs_zipf", 7.0) < 3.5) / n,
+        "surprise_share": sum(1 for d in judged if d.features.get("obs_left", 0.0) < cut.surprise_log10) / n,
+        "rare_share": sum(1 for d in judged if d.features.get("obs_zipf", 7.0) < cut.rare_zipf) / n,
         # flags on everyday words ("service" for "ceremony", "chiefs" for "leaders"): a spinner's
         # wrong-sense picks, where genuine old prose is flagged mostly on rare words ("approbation")
-        "common_flag_density": sum(1 for d in judged if d.confidence >= 0.5 and d.features.get("obs_zipf", 0.0) >= 4.0) / n,
+        "common_flag_density": sum(1 for d in judged if d.confidence >= cut.common_flag_confidence and d.features.get("obs_zipf", 0.0) >= cut.common_zipf) / n,
         # multi-word substitutions (`unspin.detect.phrases`): rare in genuine text
         "phrase_density": sum(1 for f in spin_flags if f.evidence.get("phrase")) / n,
         **style_features(text, tokens),
@@ -160,7 +159,7 @@ def score_document(
         return DocumentScore(0.5, "uncertain", f"too short to judge: {phrases} (need {MIN_WORDS} words)", feats)
     score = probability(feats, model)
     if other:
-        score = max(score, 0.9)
+        score = max(score, MATCHED_SCORE_FLOOR)
     verdict = "spun" if score >= SPUN_AT else "clean" if score < CLEAN_BELOW else "uncertain"
     gain = sum(max(0.0, float(f.evidence.get("margin_log10", 0.0))) for f in spin)
     expl = phrases
