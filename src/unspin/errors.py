@@ -6,7 +6,8 @@
     │   ├── BinaryInput         looks like a binary file, not text
     │   ├── InputTooLarge       over the configured size limit
     │   └── NotAFile            a directory, a missing path, a socket
-    └── ResourceError       a language resource (thesaurus, LM) cannot be loaded
+    ├── ResourceError       a language resource (thesaurus, LM) cannot be loaded
+    └── IndexFileError      an index file is missing, corrupt, or not an unspin index
 """
 
 from __future__ import annotations
@@ -38,3 +39,8 @@ class NotAFile(InputError):
 
 class ResourceError(UnspinError):
     """A bundled language resource is missing or broken."""
+
+
+class IndexFileError(UnspinError):
+    """An index file cannot be used: missing, empty, corrupt, or another program's file. The message
+    names the file, on one line."""

@@ -9,7 +9,12 @@ implements the abstract methods and joins the factory.
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
+import stat
+import urllib.parse
+import uuid
 import zlib
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -19,6 +24,8 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import numpy as np
+
+from unspin.errors import IndexFileError
 
 
 @dataclass(frozen=True)
@@ -156,17 +163,142 @@ def _m001_initial(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[tuple[str, Any]] = [("001_initial", _m001_initial)]
 
 
+#: The first 16 bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Tables every unspin index has (after migration 001).
+INDEX_TABLES = frozenset({"_migrations", "docs", "postings", "meta"})
+
+
+def _guarded(method: Any) -> Any:
+    """Turn a database failure inside ``method`` into one `IndexFileError` naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: "SQLiteStorage", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, zlib.error, UnicodeDecodeError, ValueError) as exc:
+            raise self._error(exc) from exc
+
+    return wrapper
+
+
 class SQLiteStorage(Storage):
-    """One SQLite file in WAL mode. Texts are zlib-compressed; sketches are int64 bytes."""
+    """One SQLite file in WAL mode. Texts are zlib-compressed; sketches are int64 bytes.
+
+    Opening checks the file before anything is written to it: a missing file is created (atomically:
+    built under a temporary name, then linked into place, so no other process ever sees half an
+    index) unless ``config["create"]`` is False; an empty file, another program's file or another
+    SQLite database is refused with an `IndexFileError` naming the file, and never turned into an
+    index. Database failures later (a file damaged since) are `IndexFileError`s too.
+    """
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.path = Path(config["path"])
-        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self._in_session = False
+        create = bool(config.get("create", True))
+        if not self._exists():
+            if not create:
+                raise IndexFileError(f"{self.path}: no index here (build one with: unspin index add {self.path} FILES)")
+            self._create()
+        self._check_header()
+        try:
+            self.db = sqlite3.connect(self._uri("rw"), uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._error(exc, "cannot open it") from exc
+        try:
+            self._check_tables()
+            self._setup(config)
+            self._migrate()
+        except (sqlite3.DatabaseError, IndexFileError) as exc:
+            self.db.close()
+            if isinstance(exc, IndexFileError):
+                raise
+            raise self._error(exc) from exc
+
+    def _exists(self) -> bool:
+        try:
+            self.path.stat()
+        except FileNotFoundError:
+            if self.path.is_symlink():
+                raise IndexFileError(f"{self.path}: broken symbolic link; not an index") from None
+            return False
+        except OSError as exc:
+            raise IndexFileError(f"{self.path}: cannot read the index file ({exc.strerror or exc})") from exc
+        return True
+
+    def _uri(self, mode: str) -> str:
+        return f"file:{urllib.parse.quote(str(self.path.absolute()))}?mode={mode}"
+
+    def _error(self, exc: BaseException, what: str | None = None) -> IndexFileError:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        if what is None:
+            corrupt = isinstance(exc, (zlib.error, UnicodeDecodeError)) or "malformed" in detail or "not a database" in detail
+            what = "the index file is damaged" if corrupt else "index file error"
+        return IndexFileError(f"{self.path}: {what} ({detail})")
+
+    def _check_header(self) -> None:
+        """Refuse a file that is not an SQLite database before SQLite touches it."""
+        try:
+            st = self.path.stat()
+            if not stat.S_ISREG(st.st_mode):
+                raise IndexFileError(f"{self.path}: not a regular file, so not an index")
+            with open(self.path, "rb") as fh:
+                head = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise IndexFileError(f"{self.path}: cannot read the index file ({exc.strerror or exc})") from exc
+        if not head:
+            raise IndexFileError(f"{self.path}: empty file, not an unspin index (remove it, or choose another path for a new index)")
+        if head != SQLITE_MAGIC:
+            raise IndexFileError(f"{self.path}: not an unspin index (not an SQLite database); refusing to touch it")
+
+    def _check_tables(self) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "_migrations" not in tables:
+            shown = ", ".join(sorted(tables)[:5]) or "none"
+            raise IndexFileError(f"{self.path}: an SQLite database but not an unspin index (tables: {shown}); refusing to touch it")
+        done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
+        if MIGRATIONS[0][0] in done and not INDEX_TABLES <= tables:
+            raise IndexFileError(f"{self.path}: the index file is damaged (missing tables: {', '.join(sorted(INDEX_TABLES - tables))})")
+
+    def _setup(self, config: Mapping[str, Any]) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(f"PRAGMA cache_size=-{int(config.get('cache_mb', 256)) * 1024}")
-        self._in_session = False
-        self._migrate()
+
+    def _create(self) -> None:
+        """Build an empty index under a temporary name next to ``path`` and link it into place.
+
+        When another process creates the index at the same time, the first link wins and this
+        one opens it; an existing file is never replaced."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            db = sqlite3.connect(str(tmp), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._error(exc, "cannot create the index file") from exc
+        try:
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                self.db = db
+                self._migrate()
+            finally:
+                db.close()
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass  # created meanwhile by another process: open that one
+            except OSError:  # a file system without hard links
+                if not self._exists():
+                    os.rename(tmp, self.path)
+        except sqlite3.Error as exc:
+            raise self._error(exc, "cannot create the index file") from exc
+        except OSError as exc:
+            raise IndexFileError(f"{self.path}: cannot create the index file ({exc.strerror or exc})") from exc
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                try:
+                    leftover.unlink()
+                except FileNotFoundError:
+                    pass
 
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY)")
@@ -188,7 +320,10 @@ class SQLiteStorage(Storage):
         if self._in_session:
             yield self
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
         self._in_session = True
         try:
             yield self
@@ -196,7 +331,10 @@ class SQLiteStorage(Storage):
             self.db.execute("ROLLBACK")
             raise
         else:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                raise self._error(exc) from exc
         finally:
             self._in_session = False
 
@@ -205,6 +343,7 @@ class SQLiteStorage(Storage):
         with self.insertion_session():
             yield
 
+    @_guarded
     def content_hash(self, doc_id: str) -> str | None:
         r = self.db.execute("SELECT content_hash FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return r[0] if r else None
@@ -219,6 +358,7 @@ class SQLiteStorage(Storage):
         self.db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
         return True
 
+    @_guarded
     def put(self, doc: StoredDocument) -> None:
         with self._write():
             self._remove(doc.id)
@@ -229,10 +369,12 @@ class SQLiteStorage(Storage):
             rowid = cur.lastrowid
             self.db.executemany("INSERT OR IGNORE INTO postings (key, doc) VALUES (?, ?)", ((k, rowid) for k in doc.sketch.tolist()))
 
+    @_guarded
     def remove(self, doc_id: str) -> bool:
         with self._write():
             return self._remove(doc_id)
 
+    @_guarded
     def get(self, doc_id: str) -> StoredDocument | None:
         r = self.db.execute("SELECT id, content_hash, title, url, date, text, sketch FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return self._row(r) if r else None
@@ -244,6 +386,7 @@ class SQLiteStorage(Storage):
             text=zlib.decompress(r[5]).decode("utf-8"), sketch=np.frombuffer(r[6], dtype=np.int64),
         )
 
+    @_guarded
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
         if len(keys) == 0:
             return []
@@ -263,9 +406,11 @@ class SQLiteStorage(Storage):
         ids = dict(self.db.execute(f"SELECT rowid, id FROM docs WHERE rowid IN ({','.join('?' * len(top))})", [r for r, _ in top]).fetchall())
         return [(ids[r], n) for r, n in top if r in ids]
 
+    @_guarded
     def size(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
+    @_guarded
     def stats(self) -> dict[str, Any]:
         n = self.size()
         postings = int(self.db.execute("SELECT count(*) FROM postings").fetchone()[0])
@@ -277,10 +422,12 @@ class SQLiteStorage(Storage):
             "bytes": size, "bytes_per_document": round(size / n, 1) if n else 0.0,
         }
 
+    @_guarded
     def get_meta(self, key: str) -> str | None:
         r = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return r[0] if r else None
 
+    @_guarded
     def set_meta(self, key: str, value: str) -> None:
         with self._write():
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

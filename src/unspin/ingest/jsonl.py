@@ -4,7 +4,8 @@ Each non-blank line is one record, numbered by its line. The text is the
 string at ``text_field`` (``"a.b"`` reaches into nested objects), the id the
 value at ``id_field`` if any; string ``url``, ``title`` and ``date`` keys go
 into metadata. A line that is not JSON, not an object, or has no text string
-is an error for that line only. Lines are read with a length cap, so one
+is an error for that line only, and so is one nested too deeply for the
+parser (``[[[[…]]]]`` a thousand levels deep). Lines are read with a length cap, so one
 huge line (or a gzip bomb) costs at most the record limit. A `Source` with
 ``byte_range = (start, end)`` (uncompressed files only) reads the lines that
 start in that range, named by byte offset (``dump.jsonl@81234``): how
@@ -14,6 +15,7 @@ start in that range, named by byte offset (``dump.jsonl@81234``): how
 from __future__ import annotations
 
 import json
+import sys
 import zlib
 from typing import Any, BinaryIO, Iterator
 
@@ -103,6 +105,9 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
                 except ValueError as exc:
                     msg = getattr(exc, "msg", str(exc))
                     yield ReadResult(error=f"{where}: not JSON ({msg})")
+                    continue
+                except RecursionError:
+                    yield ReadResult(error=f"{where}: JSON nested too deeply (arrays or objects about {sys.getrecursionlimit():,} levels deep); skipped")
                     continue
                 if not isinstance(obj, dict):
                     yield ReadResult(error=f"{where}: not a JSON object")

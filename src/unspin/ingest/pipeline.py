@@ -18,7 +18,8 @@ from unspin.errors import EmptyInput, InputError
 from unspin.ingest.furniture import find_furniture, merge_spans, repeated_title
 from unspin.ingest.language import identify, sample_text
 from unspin.ingest.options import IngestOptions, ReadResult
-from unspin.ingest.source import Source, detect_reader, expand_inputs
+from unspin.ingest.source import SkippedEntry, Source, detect_reader, expand_inputs
+from unspin.ingest.validate import MAX_WORD_CHARS, clean_document, long_word_spans, printable_message, repair_text
 from unspin.model import Document
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -43,9 +44,11 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
     doc = result.document
     if doc is None:
         return result
+    doc = clean_document(doc)
     where = doc.source or doc.id or "<document>"
     warnings = list(result.warnings)
-    text = doc.text
+    text, repaired = repair_text(doc.text, where)
+    warnings += repaired
     short = truncate_utf8(text, options.max_bytes)
     if len(short) < len(text):
         warnings.append(f"{where}: text truncated to {options.max_bytes:,} bytes (--max-bytes)")
@@ -54,6 +57,13 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
         return ReadResult(error=f"{where}: no text", warnings=tuple(warnings))
     metadata = dict(doc.metadata)
     excluded = tuple(s for s in doc.excluded if s[1] <= len(text))
+    long_words = long_word_spans(text)
+    if long_words:
+        excluded = tuple(sorted(set(excluded) | set(long_words)))
+        warnings.append(
+            f"{where}: {len(long_words):,} word{'s' if len(long_words) != 1 else ''} longer than {MAX_WORD_CHARS} characters "
+            "excluded from detection"
+        )
     if options.furniture:
         lines = find_furniture(text)
         if lines:
@@ -76,13 +86,17 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
 
 
 def _one_line(message: str) -> str:
-    """A message on one line (libraries' exception texts may span several)."""
-    return " ".join(message.split()) if "\n" in message or "\r" in message else message
+    """A message on one printable line (libraries' exception texts may span several, and
+    quote the input)."""
+    if "\n" in message or "\r" in message:
+        message = " ".join(message.split())
+    return printable_message(message)
 
 
 def _clean(result: ReadResult) -> ReadResult:
-    """The result with its error and warnings on one line each."""
-    if (result.error is None or "\n" not in result.error) and not any("\n" in w for w in result.warnings):
+    """The result with its error and warnings on one printable line each."""
+    messages = ([result.error] if result.error is not None else []) + list(result.warnings)
+    if all(_one_line(m) == m for m in messages):
         return result
     return replace(
         result,
@@ -148,8 +162,11 @@ def iter_documents(
     fmt = format or opts.format
     count = 0
     for item in expand_inputs(inputs, fmt):
+        if isinstance(item, SkippedEntry):
+            yield ReadResult(warnings=(_one_line(str(item)),))
+            continue
         if isinstance(item, InputError):
-            yield ReadResult(error=str(item))
+            yield ReadResult(error=_one_line(str(item)))
             continue
         results = _read_source(item, opts)
         try:

@@ -13,9 +13,11 @@ a look at the content (HTML tags, a JSON object per line); plain text.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from unspin.errors import InputError, InputTooLarge, NotAFile
 from unspin.ingest.registry import Reader, get_reader, readers
+from unspin.ingest.validate import printable
 
 #: Display name of standard input.
 STDIN_NAME = "<stdin>"
@@ -67,6 +70,22 @@ class _GzipStream(gzip.GzipFile):
             super().close()
         finally:
             self._raw.close()
+
+
+def open_regular(path: Path, name: str) -> BinaryIO:
+    """Open a file for reading only if it is a regular file: opened without blocking (a FIFO put in
+    the file's place since it was listed cannot hang the batch), then checked; `NotAFile` if not."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(f"{name}: {_kind(mode)}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def _stdin_bytes() -> BinaryIO:
@@ -122,7 +141,7 @@ class Source:
                 self._stdin = _stdin_bytes()
                 self._raw_head = self._stdin.read(HEAD_BYTES) or b""
             else:
-                with open(self.path, "rb") as fh:
+                with open_regular(self.path, self.name) as fh:
                     self._raw_head = fh.read(HEAD_BYTES)
         return self._raw_head
 
@@ -153,7 +172,7 @@ class Source:
     def open_raw(self) -> BinaryIO:
         """Open the stored bytes (compressed if they are); standard input can be opened once."""
         if self.path is not None:
-            return open(self.path, "rb")
+            return open_regular(self.path, self.name)
         if self._opened:
             raise InputError(f"{self.name}: standard input can be read only once")
         head = self.raw_head
@@ -213,21 +232,78 @@ def detect_reader(source: Source) -> Reader:
     return get_reader("txt")
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    """Files under a directory, recursively, sorted, hidden names left out."""
-    for root, dirs, files in os.walk(directory):
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, word in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+def _os_error(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "broken symbolic link (its target does not exist)"
+    return exc.strerror or type(exc).__name__
+
+
+class SkippedEntry(NotAFile):
+    """An entry of a directory that is not a regular file (a FIFO, a socket, a device): passed over
+    with a notice, not an error. (An `InputError`, so callers that know only errors still skip it.)"""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _walk(directory: Path) -> Iterator[Path | InputError]:
+    """Files under a directory, recursively, sorted, hidden names left out.
+
+    Yields paths of regular files (symbolic links to regular files included), an `InputError` for
+    an entry that cannot be read (an unreadable folder, a symbolic link loop or a broken link), and
+    a `SkippedEntry` for an entry that is not a regular file (a FIFO, a socket, a device): never
+    opened, so a FIFO cannot block the batch. Symbolic links to directories are not followed.
+    """
+    failed: list[OSError] = []
+
+    def onerror(exc: OSError) -> None:
+        failed.append(exc)
+
+    for root, dirs, files in os.walk(directory, onerror=onerror):
+        while failed:
+            exc = failed.pop(0)
+            yield InputError(f"{printable(exc.filename or root)}: cannot read this directory ({_os_error(exc)}); skipped")
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            try:
+                mode = path.stat().st_mode
+            except OSError as exc:
+                bad = InputError(f"{printable(str(path))}: {_os_error(exc)}; skipped")
+                bad.path = path  # type: ignore[attr-defined]  # lets the caller filter by extension
+                yield bad
+                continue
+            if stat.S_ISREG(mode):
+                yield path
+            else:
+                yield SkippedEntry(f"{printable(str(path))}: {_kind(mode)}, not read", path)
+    while failed:
+        exc = failed.pop(0)
+        yield InputError(f"{printable(exc.filename or str(directory))}: cannot read this directory ({_os_error(exc)}); skipped")
 
 
 def expand_inputs(inputs: Iterable[object], format: str | None = None) -> Iterator[Source | InputError]:
     """Turn paths, ``"-"`` (stdin), directories and ``(path, format)`` pairs into sources.
 
     A directory contributes the files whose extension a reader claims (only
-    the forced reader's extensions when a format is forced). A path that
-    cannot be read yields an `InputError` in its place, so the batch goes on.
+    the forced reader's extensions when a format is forced); entries in it that
+    are not regular files (FIFOs, sockets, devices) are passed over with a
+    `SkippedEntry` (a notice, not an error). A path that cannot be read yields an `InputError` in its
+    place, so the batch goes on.
     """
     for item in inputs:
         fmt = format
@@ -237,21 +313,44 @@ def expand_inputs(inputs: Iterable[object], format: str | None = None) -> Iterat
         if text == "-":
             yield Source.stdin(format=fmt)
             continue
+        shown = printable(text)
         path = Path(text)
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            if exc.errno == errno.ENOENT and not path.is_symlink():
+                yield NotAFile(f"{shown}: no such file")
+            else:
+                yield NotAFile(f"{shown}: {_os_error(exc)}")
+            continue
+        if stat.S_ISDIR(mode):
             only = get_reader(fmt) if fmt else None
             found = 0
+            unreadable = 0
             for f in _walk(path):
-                if _extension_reader(f.name[:-3] if f.name.lower().endswith(".gz") else f.name, only) is not None:
+                if isinstance(f, SkippedEntry):
+                    if _extension_reader(_inner(f.path.name), only) is not None:
+                        yield f
+                    continue
+                if isinstance(f, InputError):
+                    where = getattr(f, "path", None)
+                    if where is None or _extension_reader(_inner(where.name), only) is not None:
+                        unreadable += 1
+                        yield f
+                    continue
+                if _extension_reader(_inner(f.name), only) is not None:
                     found += 1
                     yield Source(name=str(f), path=f, format=fmt)
-            if not found:
+            if not found and not unreadable:
                 known = ", ".join(ext for r in ([only] if only else readers()) for ext in r.extensions)
-                yield NotAFile(f"{text}: no files to read in this directory (looked for {known}, also gzipped)")
+                yield NotAFile(f"{shown}: no files to read in this directory (looked for {known}, also gzipped)")
             continue
-        if not path.exists():
-            yield NotAFile(f"{text}: no such file")
-        elif not path.is_file():
-            yield NotAFile(f"{text}: not a regular file")
+        if not stat.S_ISREG(mode):
+            yield NotAFile(f"{shown}: {_kind(mode)}, not a regular file")
         else:
             yield Source(name=text, path=path, format=fmt)
+
+
+def _inner(name: str) -> str:
+    """A file name with a ``.gz`` ending taken off."""
+    return name[:-3] if name.lower().endswith(".gz") else name
