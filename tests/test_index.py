@@ -155,3 +155,25 @@ def test_short_texts_are_found(index):
     m = index.search(copy)
     assert m and m[0].id == "short"
     assert [(s.copy_text, s.source_text) for s in m[0].substitutions] == [("endorsed", "approved"), ("fix", "repair"), ("shut", "closed")]
+
+
+def test_check_returns_the_sources_it_found(detector):
+    """check(index=...) keeps the verified matches, so callers never search a second time."""
+    from unspin.api import check
+    from unspin.model import Report
+    from unspin.search import search
+
+    ix = SourceIndex.open()
+    for key in ARTICLES:
+        ix.add(doc(key))
+    copy, swaps = spin(ARTICLES["harbour"][1], HARBOUR_SWAPS)
+    report = check(Document(copy), detector=detector, index=ix, top_sources=3)
+    assert report.sources == search(Document(copy), ix, top=3).matches
+    assert report.sources[0].id == "harbour"
+    d = json.loads(report.to_json())
+    assert d["sources"][0]["id"] == "harbour" and "source_text" not in d["sources"][0]
+    assert Report.from_json(report.to_json()).to_json() == report.to_json()
+    # searched, nothing found: an empty list; no index: no "sources" key at all
+    alone = check(Document(UNRELATED), detector=detector, index=SourceIndex.open())
+    assert alone.sources == () and json.loads(alone.to_json())["sources"] == []
+    assert "sources" not in json.loads(check(Document(copy), detector=detector).to_json())

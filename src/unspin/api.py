@@ -32,6 +32,7 @@ def check(
     warnings: Sequence[str] = (),
     index: Any = None,
     min_confidence: float | None = None,
+    top_sources: int = 1,
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
@@ -40,7 +41,8 @@ def check(
     With ``index`` (a `unspin.index.SourceIndex` or an index path), the best
     source found there is aligned with the document and every substituted word
     gets a ``source`` flag with the exact original, taking precedence over
-    flags it overlaps.
+    flags it overlaps; ``Report.sources`` holds the verified sources found (up to
+    ``top_sources``, best first), so callers never search the index a second time.
     When the verdict is ``spun``, word flags down to
     ``DetectorOptions.spun_document_threshold`` (0.3) are added, marked
     ``evidence["in_spun_document"]``: in a spun text most suspicious words are
@@ -60,7 +62,7 @@ def check(
     if index is not None:
         from unspin.search import search, source_flags
 
-        found = search(doc, index, top=1).matches
+        found = search(doc, index, top=max(1, top_sources)).matches
         src_flags = source_flags(doc, found[0]) if found else []
         if src_flags:
             flags = sorted(
@@ -92,4 +94,5 @@ def check(
         explanation=explanation,
         words=len(words),
         warnings=tuple(warnings),
+        sources=None if index is None else tuple(found),
     )

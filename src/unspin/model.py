@@ -116,6 +116,9 @@ class Report:
     words: int = 0
     #: Non-fatal problems met while reading or checking (e.g. invalid UTF-8 replaced).
     warnings: tuple[str, ...] = ()
+    #: Verified sources found in the index the check was given, best first (the ``source``
+    #: flags come from the first); None when the check had no index to search.
+    sources: tuple[Match, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -138,6 +141,8 @@ class Report:
                 "flags": [f.to_dict() for f in self.flags],
             }
         )
+        if self.sources is not None:
+            d["sources"] = [m.to_dict() for m in self.sources]
         if self.warnings:
             d["warnings"] = list(self.warnings)
         return d
@@ -155,6 +160,7 @@ class Report:
             explanation=d.get("explanation", ""),
             words=int(d.get("words", 0)),
             warnings=tuple(d.get("warnings") or ()),
+            sources=None if d.get("sources") is None else tuple(Match.from_dict(m) for m in d["sources"]),
         )
 
     @classmethod
