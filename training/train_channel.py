@@ -1,0 +1,252 @@
+"""Rebuild ``src/unspin/data/channel_model.json``: how real spinners pick a synonym.
+
+Examples are real spinners' single-word picks ``(original, spun, candidates)``
+(`unspin.detect.channel.fit_channel`), taken at lemma level where the spun
+word or phrase is in the original's candidate set (Moby list plus WordNet's
+other synonyms; a pick outside it says nothing about how the spinner ranks
+the list):
+
+* ``seed``: the ``sure`` substitutions hand-annotated in ``devkit/data/seed_gold.tsv``
+  (the commercial spinner of ``../shared/seed``);
+* ``rp-*``: the real spun pages of ``../shared/data/realdev/pairs.jsonl`` aligned
+  word by word with their sources (difflib): a one-word run replaced by a run of
+  one to three words is a swap. Each page is a different spinning site.
+
+``--eval`` measures, one document (= site) held out at a time with the model
+fitted on the others, how the channel model ranks the true original among the
+inverse-thesaurus candidates of the spun word (every headword whose candidate
+set holds it), against the uniform ``1 / len(list)`` prior of the old decoder:
+top-1, top-3 and mean reciprocal rank, channel alone and times a unigram prior
+(``+zipf``: the candidate's word frequency, which the decoder's LM supplies).
+
+    python -m training.train_channel [--eval] [--l2 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from unspin.detect.candidates import usable_headword
+from unspin.detect.channel import FEATURES, ChannelLexicon, ChannelModel, default_lexicon, fit_channel
+from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.lexicon.freq import zipf
+from unspin.text import tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "unspin" / "data" / "channel_model.json"
+GOLD = ROOT / "devkit" / "data" / "seed_gold.tsv"
+PAIRS = ROOT.parent / "shared" / "data" / "realdev" / "pairs.jsonl"
+
+
+@dataclass(frozen=True)
+class Pick:
+    doc: str  # the document (site) the pick comes from
+    original: str  # lemma-level original (a headword)
+    spun: str  # lemma-level spun word or phrase, in the original's candidate set
+    observed: str  # the spun wording as written
+
+
+def seed_swaps() -> list[tuple[str, str, str]]:
+    """``(doc, original, spun)`` of the seed article's sure one-word-original substitutions."""
+    out = []
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        spun, original, kind = line.split("\t")
+        if kind == "sure" and " " not in original.strip():
+            out.append(("seed", original.lower(), spun.lower()))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [t.norm for t in tokenize(text)]
+
+
+def pair_swaps(path: Path = PAIRS) -> list[tuple[str, str, str]]:
+    """``(doc, original, spun)`` one-word originals replaced by 1–3 words in the realdev pairs."""
+    out = []
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        src, spn = _words(rec["source_text"]), _words(rec["spun_text"])
+        sm = difflib.SequenceMatcher(None, src, spn, autojunk=False)
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op != "replace" or i2 - i1 != 1 or not 1 <= j2 - j1 <= 3:
+                continue
+            o, s = src[i1], spn[j1:j2]
+            if not o.isalpha() or o in FUNCTION_WORDS or not all(w.replace("-", "").isalpha() for w in s):
+                continue
+            out.append((rec["id"], o, " ".join(s)))
+    return out
+
+
+def _forms(word: str, lex: ChannelLexicon) -> list[str]:
+    """The word and its lemmas; a phrase, and the phrase with its first or last word lemmatised."""
+    words = word.split()
+    if len(words) == 1:
+        return list(dict.fromkeys([word] + [lem for _u, lem, _t in lex.th.analyse(word)]))
+    out = [word]
+    for k in (0, len(words) - 1):
+        for _u, lem, _t in lex.th.analyse(words[k]):
+            out.append(" ".join(words[:k] + [lem] + words[k + 1 :]))
+    return list(dict.fromkeys(out))
+
+
+def explain(doc: str, original: str, spun: str, lex: ChannelLexicon) -> Pick | None:
+    """The lemma-level pick behind ``original`` → ``spun``, if a candidate set explains it."""
+    for o in _forms(original, lex):
+        if " " in o or not usable_headword(o):
+            continue
+        cands = set(lex.candidate_set(o))
+        for s in _forms(spun, lex):
+            if s in cands and s != o:
+                return Pick(doc, o, s, spun)
+    return None
+
+
+def picks(lex: ChannelLexicon) -> tuple[list[Pick], dict[str, tuple[int, int]]]:
+    """The explainable picks and, per document, ``(explained, all)`` swap counts."""
+    out, counts = [], {}
+    for doc, o, s in seed_swaps() + pair_swaps():
+        p = explain(doc, o, s, lex)
+        e, n = counts.get(doc, (0, 0))
+        counts[doc] = (e + (p is not None), n + 1)
+        if p is not None:
+            out.append(p)
+    return out, counts
+
+
+def examples(ps: list[Pick], lex: ChannelLexicon) -> list[tuple[str, str, list[str]]]:
+    return [(p.original, p.spun, lex.candidate_set(p.original)) for p in ps]
+
+
+# -- evaluation: ranking the true original among the inverse candidates ---------------------
+
+class Ranker:
+    """The inverse-thesaurus candidates of a spun word and their features, memoised so each
+    fold only re-weights them."""
+
+    def __init__(self, lex: ChannelLexicon) -> None:
+        self.lex = lex
+        self._x: dict[str, np.ndarray] = {}
+        self._heads: dict[str, list[str]] = {}
+
+    def heads(self, spun: str) -> list[str]:
+        """Headwords whose candidate set holds ``spun``: Moby's inverse plus WordNet (symmetric)."""
+        got = self._heads.get(spun)
+        if got is None:
+            hs = [h for h, _r in self.lex.th.inverse(spun)]
+            if " " not in spun:
+                hs += list(self.lex.wn_synonyms(spun))
+            got = self._heads[spun] = [h for h in dict.fromkeys(hs) if usable_headword(h) and h != spun]
+        return got
+
+    def matrix(self, head: str) -> tuple[list[str], np.ndarray]:
+        cands = self.lex.candidate_set(head)
+        x = self._x.get(head)
+        if x is None:
+            x = self._x[head] = self.lex.feature_matrix(head, cands).astype(np.float32)
+        return cands, x
+
+    def uniform(self, head: str, spun: str) -> float:
+        """The old decoder's prior: 1/len(Moby list), a WordNet-only pair at 1/len(synonyms) − 0.5 log10."""
+        listing, n = self.lex.listing(head)
+        if spun in listing:
+            return -math.log10(n)
+        return -math.log10(max(len(self.lex.wn_synonyms(head)), 1)) - 0.5
+
+    def channel(self, head: str, spun: str, w: np.ndarray) -> float:
+        cands, x = self.matrix(head)
+        sc = x @ w
+        top = float(sc.max())
+        lz = top + math.log(float(np.exp(sc - top).sum()))
+        return (float(sc[cands.index(spun)]) - lz) / math.log(10)
+
+
+def rank_stats(ranks: list[int | None]) -> dict[str, float]:
+    found = [r for r in ranks if r is not None]
+    n = len(ranks)
+    return {"n": n, "top1": sum(r == 1 for r in found) / n, "top3": sum(r <= 3 for r in found) / n,
+            "mrr": sum(1 / r for r in found) / n}
+
+
+def evaluate(ps: list[Pick], lex: ChannelLexicon, l2: float) -> dict[str, dict[str, float]]:
+    ranker = Ranker(lex)
+    docs = sorted({p.doc for p in ps})
+    ranks: dict[str, list[int | None]] = {k: [] for k in ("uniform", "channel", "uniform+zipf", "channel+zipf", "shipped-issue-fit")}
+    issue_fit = np.array([{"zipf": 0.5, "cos": 8.0, "multi": -3.0}.get(f, 0.0) for f in FEATURES])
+    per_doc = {}
+    for d in docs:
+        train = [p for p in ps if p.doc != d]
+        test = [p for p in ps if p.doc == d]
+        model = fit_channel(examples(train, lex), l2=l2, lexicon=lex)
+        w = model._w()
+        doc_ranks = []
+        for p in test:
+            heads = ranker.heads(p.spun)
+            if p.original not in heads:
+                for k in ranks:
+                    ranks[k].append(None)
+                doc_ranks.append(None)
+                continue
+            scores = {
+                "uniform": {h: ranker.uniform(h, p.spun) for h in heads},
+                "channel": {h: ranker.channel(h, p.spun, w) for h in heads},
+                "shipped-issue-fit": {h: ranker.channel(h, p.spun, issue_fit) for h in heads},
+            }
+            scores["uniform+zipf"] = {h: v + zipf(h) for h, v in scores["uniform"].items()}
+            scores["channel+zipf"] = {h: v + zipf(h) for h, v in scores["channel"].items()}
+            for k, sc in scores.items():
+                gold = sc[p.original]
+                ranks[k].append(1 + sum(v > gold for v in sc.values()))
+            doc_ranks.append(ranks["channel+zipf"][-1])
+        per_doc[d] = (rank_stats(ranks["uniform+zipf"][-len(test):]), rank_stats(doc_ranks))
+    out = {k: rank_stats(v) for k, v in ranks.items()}
+    out["_per_doc"] = per_doc  # type: ignore[assignment]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--eval", action="store_true", help="leave-one-document-out ranking of the true original")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    t0 = time.time()
+    lex = default_lexicon()
+    ps, counts = picks(lex)
+    print(f"{len(ps)} explainable picks of {sum(n for _e, n in counts.values())} swaps:",
+          ", ".join(f"{d} {e}/{n}" for d, (e, n) in sorted(counts.items())))
+    if args.eval:
+        res = evaluate(ps, lex, args.l2)
+        per_doc = res.pop("_per_doc")
+        print("\nleave-one-document-out, rank of the true original among the inverse candidates "
+              "(swaps whose original is not a candidate count as misses):")
+        print("| prior | n | top-1 | top-3 | MRR |\n|---|---|---|---|---|")
+        for k, r in res.items():
+            print(f"| {k} | {r['n']} | {r['top1']:.3f} | {r['top3']:.3f} | {r['mrr']:.3f} |")
+        print("\nper held-out document, uniform+zipf vs channel+zipf (top-1 / MRR):")
+        for d, (u, c) in per_doc.items():
+            print(f"  {d}: n={u['n']} uniform {u['top1']:.2f}/{u['mrr']:.2f}  channel {c['top1']:.2f}/{c['mrr']:.2f}")
+    docs = sorted({p.doc for p in ps})
+    model = fit_channel(examples(ps, lex), l2=args.l2, lexicon=lex,
+                        note=f"fitted by training/train_channel.py (l2={args.l2}) on {len(ps)} real picks: "
+                             + ", ".join(f"{d} {sum(p.doc == d for p in ps)}" for d in docs))
+    print("\nweights:", {k: round(v, 3) for k, v in model.weights.items()})
+    if not args.no_write:
+        OUT.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)}")
+    print(f"{time.time() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
