@@ -82,7 +82,7 @@ def planted_copies(records: list[dict], n: int, seed: int) -> tuple[list[tuple[s
 
 def gold_clusters(planted: list[set[str]], same: dict[str, set[str]], present: set[str]) -> list[set[str]]:
     """Planted clusters, merged where BBC sources are near-duplicates of one another."""
-    from unspin.scan.tasks import components_of
+    from unspin.scan.clustering import components_of
 
     edges: list[tuple[str, str]] = []
     for c in planted:

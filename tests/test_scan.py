@@ -22,6 +22,11 @@ def rows(out: Path) -> list[dict]:
     return pq.read_table(sorted((out / "documents").glob("part-*.parquet"))).to_pylist()
 
 
+def part_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Each partition file's inode and modification time: a file written again (atomically) gets a new inode."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted((out / "documents").glob("part-*.parquet"))}
+
+
 def found_clusters(out: Path) -> list[set[str]]:
     groups: dict[int, set[str]] = {}
     for r in pq.read_table(out / "clusters.parquet").to_pylist():
@@ -80,16 +85,26 @@ def test_scan_on_local_cluster_rows_clusters_and_resume(cluster, crawl, referenc
     seen = []
 
     def interrupt(stats):
-        seen.append(stats["pid"])
+        seen.append(stats.pid)
         if len(seen) == 3:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000, on_partition=interrupt)
     assert not (tmp_path / "out" / "clusters.parquet").exists()
+    # the partitions recorded as finished (others may have been written, not yet recorded: they are done again)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    before = {k: v for k, v in part_files(tmp_path / "out").items() if str(int(k[5:11])) in manifest["partitions"]}
+    docs_before = sum(p["documents"] for p in manifest["partitions"].values())
+    assert len(before) == len(manifest["partitions"]) >= 3
     s = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
     assert s.complete and s.workers == 2
-    assert s.partitions_reused >= 3 and s.partitions == ref.partitions > 3
+    assert s.partitions_reused == len(before) and s.partitions == ref.partitions > 3
+    # the work actually done: only the partitions not finished before, their documents only, earlier files untouched
+    assert s.partitions_this_run == s.partitions - len(before)
+    assert s.documents_this_run == 26 - docs_before < 26
+    after = part_files(tmp_path / "out")
+    assert {k: after[k] for k in before} == before
     # output rows: every document once, errors of the bad file as error rows
     got = rows(tmp_path / "out")
     ids = [r["id"] for r in got if r["status"] == "ok"]
@@ -106,8 +121,10 @@ def test_scan_on_local_cluster_rows_clusters_and_resume(cluster, crawl, referenc
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["documents"] == 26 and summary["complete"]
     # once complete, a rerun reuses everything and changes nothing
+    done = part_files(tmp_path / "out")
     again = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
     assert again.partitions_reused == again.partitions and again.documents == 26
+    assert again.partitions_this_run == again.documents_this_run == 0 and part_files(tmp_path / "out") == done
     assert output_tables(tmp_path / "out") == output_tables(ref_out)
     # interrupted during clustering (after every partition): the clusters are made again, the same
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
@@ -117,6 +134,7 @@ def test_scan_on_local_cluster_rows_clusters_and_resume(cluster, crawl, referenc
     (tmp_path / "out" / "summary.json").unlink()
     third = scan(paths, tmp_path / "out", scheduler=lc.scheduler_address, detect=False, partition_bytes=2000)
     assert third.partitions_reused == third.partitions and third.clusters == len(planted)
+    assert third.documents_this_run == 0 and part_files(tmp_path / "out") == done
     assert output_tables(tmp_path / "out") == output_tables(ref_out)
 
 
@@ -280,3 +298,82 @@ def test_large_jsonl_is_cut_into_byte_ranges_each_line_read_once(tmp_path):
             if r.document:  # named by the byte offset of its line
                 offset = int(r.document.source.rsplit("@", 1)[1])
                 assert raw[offset:].startswith(b'{"id": "%s"' % r.document.id.encode())
+
+
+def hostile_jsonl(path: Path) -> list[str]:
+    """Good articles around bad records: a lone surrogate (as JSON escapes it), a NUL, a 200,000-letter word,
+    a line that is not JSON. Returns the ids of the good records (the NUL and the huge word included)."""
+    import random
+
+    rng = random.Random(2)
+    lines = [json.dumps({"id": "good-0", "text": article(rng, 4)}),
+             '{"id": "surrogate", "text": "x \\ud800 and more words"}',
+             json.dumps({"id": "good-1", "text": article(rng, 4)}),
+             json.dumps({"id": "nul", "text": "A NUL \u0000 inside. " + article(rng, 3)}),
+             json.dumps({"id": "huge-word", "text": "Huge " + "a" * 200_000 + " word. " + article(rng, 2)}),
+             "not json",
+             json.dumps({"id": "good-2", "text": article(rng, 4)})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ["good-0", "good-1", "nul", "huge-word", "good-2"]
+
+
+def test_bad_records_get_error_rows_and_never_fail_the_partition(tmp_path, detector):
+    good = hostile_jsonl(tmp_path / "hostile.jsonl")
+    args = dict(workers=0, jsonl=True)
+    s = scan([str(tmp_path / "hostile.jsonl")], tmp_path / "out", **args)
+    assert s.complete and s.partitions == 1 and not s.partitions_failed
+    got = rows(tmp_path / "out")
+    assert [r["id"] for r in got if r["status"] == "ok"] == good
+    assert all(r["verdict"] in ("spun", "uncertain", "clean") for r in got if r["status"] == "ok")
+    errors = [r for r in got if r["status"] == "error"]
+    assert [r["record"] for r in errors] == [1, 5]
+    assert errors[0]["id"] == "surrogate" and errors[0]["text"] is None
+    assert errors[0]["error"] == f"{tmp_path / 'hostile.jsonl'}#2: text is not valid Unicode: lone surrogate U+D800 at character 2; not checked"
+    assert "line 6" in errors[1]["error"]
+    assert s.documents == 5 and s.checked == 5 and s.errors == 2
+    assert [json.loads(x)["record"] for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()] == [1, 5]
+    lines = [json.loads(x) for x in (tmp_path / "out" / "documents" / "part-000000.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x.get("id") for x in lines] == ["good-0", "surrogate", "good-1", "nul", "huge-word", None, "good-2"]
+    # a rerun resumes: nothing to do, the same rows
+    again = scan([str(tmp_path / "hostile.jsonl")], tmp_path / "out", **args)
+    assert again.complete and again.partitions_reused == 1 and again.documents_this_run == 0 and rows(tmp_path / "out") == got
+
+
+def test_a_failing_check_a_failing_reader_and_an_unwritable_row_cost_one_record_each(tmp_path, monkeypatch):
+    import random
+
+    import unspin.api
+    import unspin.scan.partition_task as task
+
+    rng = random.Random(4)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": f"{name}{i}", "text": article(rng, 3)}) + "\n" for i in range(4)))
+    real_check, real_read, real_row = unspin.api.check, task.read_source, task._document_row
+
+    def check(doc, **kw):
+        if doc.id == "a1":
+            raise ValueError("boom")
+        return real_check(doc, **kw)
+
+    def read_source(source, options):  # a.jsonl: the reader fails after two records
+        for i, r in enumerate(real_read(source, options)):
+            if source.name.endswith("a.jsonl") and i == 2:
+                raise OSError("disk gone")
+            yield r
+
+    def document_row(doc, cfg, warnings):  # b2: a value Parquet cannot hold
+        row = real_row(doc, cfg, warnings)
+        return {**row, "words": 2**40} if doc.id == "b2" else row
+
+    monkeypatch.setattr(unspin.api, "check", check)
+    monkeypatch.setattr(task, "read_source", read_source)
+    monkeypatch.setattr(task, "_document_row", document_row)
+    s = scan([str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")], tmp_path / "out", workers=0)
+    assert s.complete and s.partitions == 1
+    got = [(r["id"], r["status"]) for r in rows(tmp_path / "out")]
+    assert got == [("a0", "ok"), ("a1", "error"), (None, "error"), ("b0", "ok"), ("b1", "ok"), ("b2", "error"), ("b3", "ok")]
+    errs = [r["error"] for r in rows(tmp_path / "out") if r["status"] == "error"]
+    assert "unexpected error while checking (ValueError: boom)" in errs[0]
+    assert errs[1] == f"{tmp_path / 'a.jsonl'}: reading stopped after 2 records (OSError: disk gone)"
+    assert "b.jsonl#3: cannot be written" in errs[2]
+    assert s.documents == 4 and s.errors == 3

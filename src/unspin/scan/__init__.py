@@ -1,8 +1,19 @@
-"""Batch scans of crawls on Dask: ``scan(inputs, out, ...)`` -> `ScanSummary` (see `unspin.scan.runner`)."""
+"""Batch scans of crawls on Dask: ``scan(inputs, out, ...)`` -> `ScanSummary`.
 
+Modules, by job: `runner` (`scan()`: plan, run, sum up), `partitions` (cutting the inputs),
+`partition_task` (the task that reads, checks and fingerprints a partition), `executor`
+(Dask cluster or in-process), `manifest` (resume), `stats` (per-partition and total counts),
+`clustering` (band join, verification, components), `minhash`, `output` (the output
+directory's files), `progress`, `pairs` (the verified copy/source pairs of a finished scan).
+"""
+
+from unspin.scan.clustering import VerifyOptions
+from unspin.scan.manifest import ScanError
 from unspin.scan.minhash import LSHOptions
+from unspin.scan.output import document_schema
 from unspin.scan.partitions import Partition, Piece, Plan, plan_partitions
-from unspin.scan.runner import ScanError, ScanSummary, scan
-from unspin.scan.tasks import VerifyOptions, document_schema
+from unspin.scan.runner import scan
+from unspin.scan.stats import PartitionStats, ScanSummary
 
-__all__ = ["LSHOptions", "Partition", "Piece", "Plan", "ScanError", "ScanSummary", "VerifyOptions", "document_schema", "plan_partitions", "scan"]
+__all__ = ["LSHOptions", "Partition", "PartitionStats", "Piece", "Plan", "ScanError", "ScanSummary", "VerifyOptions",
+           "document_schema", "plan_partitions", "scan"]
