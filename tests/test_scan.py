@@ -302,7 +302,7 @@ def test_large_jsonl_is_cut_into_byte_ranges_each_line_read_once(tmp_path):
 
 def hostile_jsonl(path: Path) -> list[str]:
     """Good articles around bad records: a lone surrogate (as JSON escapes it), a NUL, a 200,000-letter word,
-    a line that is not JSON. Returns the ids of the good records (the NUL and the huge word included)."""
+    a line that is not JSON, JSON nested 5,000 deep. Returns the ids of the records that are documents."""
     import random
 
     rng = random.Random(2)
@@ -312,34 +312,36 @@ def hostile_jsonl(path: Path) -> list[str]:
              json.dumps({"id": "nul", "text": "A NUL \u0000 inside. " + article(rng, 3)}),
              json.dumps({"id": "huge-word", "text": "Huge " + "a" * 200_000 + " word. " + article(rng, 2)}),
              "not json",
+             "[" * 5000 + "]" * 5000,
              json.dumps({"id": "good-2", "text": article(rng, 4)})]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return ["good-0", "good-1", "nul", "huge-word", "good-2"]
+    return ["good-0", "surrogate", "good-1", "nul", "huge-word", "good-2"]
 
 
-def test_bad_records_get_error_rows_and_never_fail_the_partition(tmp_path, detector):
-    good = hostile_jsonl(tmp_path / "hostile.jsonl")
+def test_bad_records_never_fail_the_partition_and_a_rerun_resumes(tmp_path, detector):
+    docs = hostile_jsonl(tmp_path / "hostile.jsonl")
     args = dict(workers=0, jsonl=True)
     s = scan([str(tmp_path / "hostile.jsonl")], tmp_path / "out", **args)
     assert s.complete and s.partitions == 1 and not s.partitions_failed
     got = rows(tmp_path / "out")
-    assert [r["id"] for r in got if r["status"] == "ok"] == good
+    assert [r["id"] for r in got if r["status"] == "ok"] == docs
     assert all(r["verdict"] in ("spun", "uncertain", "clean") for r in got if r["status"] == "ok")
+    by_id = {r["id"]: r for r in got}
+    assert "\ufffd" in by_id["surrogate"]["text"] and any("U+FFFD" in w for w in by_id["surrogate"]["warnings"])
     errors = [r for r in got if r["status"] == "error"]
-    assert [r["record"] for r in errors] == [1, 5]
-    assert errors[0]["id"] == "surrogate" and errors[0]["text"] is None
-    assert errors[0]["error"] == f"{tmp_path / 'hostile.jsonl'}#2: text is not valid Unicode: lone surrogate U+D800 at character 2; not checked"
-    assert "line 6" in errors[1]["error"]
-    assert s.documents == 5 and s.checked == 5 and s.errors == 2
-    assert [json.loads(x)["record"] for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()] == [1, 5]
+    assert [r["record"] for r in errors] == [5, 6]
+    assert "line 6" in errors[0]["error"] and "line 7" in errors[1]["error"]
+    assert s.documents == 6 and s.checked == 6 and s.errors == 2
+    assert [json.loads(x)["record"] for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()] == [5, 6]
     lines = [json.loads(x) for x in (tmp_path / "out" / "documents" / "part-000000.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [x.get("id") for x in lines] == ["good-0", "surrogate", "good-1", "nul", "huge-word", None, "good-2"]
+    assert [x.get("id") for x in lines] == docs[:5] + [None, None, "good-2"]
     # a rerun resumes: nothing to do, the same rows
     again = scan([str(tmp_path / "hostile.jsonl")], tmp_path / "out", **args)
     assert again.complete and again.partitions_reused == 1 and again.documents_this_run == 0 and rows(tmp_path / "out") == got
 
 
-def test_a_failing_check_a_failing_reader_and_an_unwritable_row_cost_one_record_each(tmp_path, monkeypatch):
+def test_a_failing_check_a_failing_reader_a_surrogate_and_an_unwritable_row_cost_one_record_each(tmp_path, monkeypatch):
+    import dataclasses
     import random
 
     import unspin.api
@@ -355,10 +357,12 @@ def test_a_failing_check_a_failing_reader_and_an_unwritable_row_cost_one_record_
             raise ValueError("boom")
         return real_check(doc, **kw)
 
-    def read_source(source, options):  # a.jsonl: the reader fails after two records
+    def read_source(source, options):  # a.jsonl: the reader fails after two records; b.jsonl: b1 has a lone surrogate
         for i, r in enumerate(real_read(source, options)):
             if source.name.endswith("a.jsonl") and i == 2:
                 raise OSError("disk gone")
+            if r.document is not None and r.document.id == "b1":
+                r = dataclasses.replace(r, document=dataclasses.replace(r.document, text="x \ud800 y"))
             yield r
 
     def document_row(doc, cfg, warnings):  # b2: a value Parquet cannot hold
@@ -371,9 +375,10 @@ def test_a_failing_check_a_failing_reader_and_an_unwritable_row_cost_one_record_
     s = scan([str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")], tmp_path / "out", workers=0)
     assert s.complete and s.partitions == 1
     got = [(r["id"], r["status"]) for r in rows(tmp_path / "out")]
-    assert got == [("a0", "ok"), ("a1", "error"), (None, "error"), ("b0", "ok"), ("b1", "ok"), ("b2", "error"), ("b3", "ok")]
+    assert got == [("a0", "ok"), ("a1", "error"), (None, "error"), ("b0", "ok"), ("b1", "error"), ("b2", "error"), ("b3", "ok")]
     errs = [r["error"] for r in rows(tmp_path / "out") if r["status"] == "error"]
     assert "unexpected error while checking (ValueError: boom)" in errs[0]
     assert errs[1] == f"{tmp_path / 'a.jsonl'}: reading stopped after 2 records (OSError: disk gone)"
-    assert "b.jsonl#3: cannot be written" in errs[2]
-    assert s.documents == 4 and s.errors == 3
+    assert errs[2] == f"{tmp_path / 'b.jsonl'}#2: text is not valid Unicode: lone surrogate U+D800 at character 2; not checked"
+    assert "b.jsonl#3: cannot be written" in errs[3]
+    assert s.documents == 3 and s.errors == 4
