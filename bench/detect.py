@@ -1,157 +1,213 @@
-"""Detection benchmark: per-substituted-word precision, recall and restoration.
+"""Detection benchmark: word-level precision, recall and restoration, unspin beside a naive decoder.
 
-Held-out BBC development articles (``spinner.split_ids`` test part; never used
-by ``train_detect.py``) are spun by the simulator under several habits and
-rates. unspin (the flags of `unspin.api.check`, which adds the flags of
-``DetectorOptions.spun_document_threshold`` in documents judged spun) and a
-plain baseline run side by side on the same texts:
+Every row runs unspin (the flags `unspin.api.check` shows at default settings, including the
+low-confidence flags it adds in documents it judges spun: every flag shown counts) and the naive
+decoder of `devkit.naive` (inverse-Moby candidates, flag when the best beats the observed word by a
+trigram margin) on the same texts:
 
-* baseline: flag every content word whose trigram log10 probability in
-  context is below ``--baseline-threshold`` (the LM-surprise detector), with
-  the best inverse-Moby candidate by local LM score as its suggestion.
+* **realistic simulated spins** of held-out BBC development articles (``spinner.split_ids`` test
+  part, never used in training): the ``spinbot`` habit at 15 % and 30 % of the content words and
+  the ``spinnerchief`` habit at 8 % of all words (`devkit.spinner.HABITS`), and held-apart variants
+  that no model is trained on (another thesaurus, other pick weights);
+* the **older uniform habits** (``--rows all``), kept so that changes show where they cost;
+* **clean text** (false flags per 1,000 words): the unspun articles, State of the Union passages
+  from the test half of the addresses (`devkit.sotu`), and the genuine pages of
+  ../shared/data/realdev (hard negatives: regional and old-fashioned English, translated prose);
+* **real spinners**: the seed page (``devkit/realspin.py``, 143 hand-annotated substitutions) and
+  the realdev pairs, gold swaps from aligning each spun page with its source (`devkit.realdev`;
+  flags on rewritten runs are neither true nor false and are counted apart), reported for the
+  synonym spinners and the fluent paraphrasers separately.
 
-Clean rows run both on the unspun articles (false flags per 1,000 words).
+Precision = true flags / flags; recall = gold substitutions overlapped by a flag; restore = the
+suggestion equals the original, among found substitutions. ``--json`` keeps the counts so a later
+run can be set beside this one (``--before FILE``).
 
-The last row is not the simulator: the real spinner's output in
-../shared/seed/spun_article.txt against the hand annotation in
-``devkit/data/seed_gold.tsv`` (see ``devkit/realspin.py``; skipped without ../shared).
-
-    python -m bench.detect [--docs 120]     # writes bench/results/detect.md
+    python -m bench.detect [--docs 40] [--rows realistic|all] [--before bench/results/detect_before.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
-import sys
 import time
 from pathlib import Path
 
-
-from devkit import realspin
+from devkit import realdev, realspin
 from devkit.evalkit import Counts, score_flags
+from devkit.naive import NaiveDecoder
 from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
-from unspin.api import check
-from unspin.detect import Detector
+from unspin.api import check, get_detector
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
 
-RESULTS = Path(__file__).resolve().parent / "results" / "detect.md"
-SETTINGS = [
-    ("uniform 15%", dict(rate=0.15, pick="uniform")),
-    ("uniform 30%", dict(rate=0.30, pick="uniform")),
-    ("uniform 50%", dict(rate=0.50, pick="uniform")),
-    ("common+phrases 30%", dict(rate=0.30, pick="common", phrases=True)),
-    ("front-of-list 30%", dict(rate=0.30, pick="front")),
-    # fluent near-synonyms, the same one for every occurrence: the habit of the real spinner below
-    ("close synonyms 30%", dict(rate=0.30, pick="close")),
-    # a thesaurus the detector does not invert (Debian wordnet-base; the row is skipped without it)
-    ("WordNet synonyms 30%", dict(rate=0.30, pick="uniform", source="wordnet")),
+RESULTS = Path(__file__).resolve().parent / "results"
+#: (row, spinner setting, group); realistic rows first
+SIMULATED = [
+    ("spinbot 15% of content words", dict(rate=0.15, habit="spinbot"), "realistic"),
+    ("spinbot 30% of content words", dict(rate=0.30, habit="spinbot"), "realistic"),
+    ("spinnerchief 8% of words", dict(rate=0.08, habit="spinnerchief"), "realistic"),
+    ("held apart: spinbot picks from WordNet 30%", dict(rate=0.30, habit="spinbot-wordnet"), "realistic"),
+    ("held apart: spinbot, frequent picks 30%", dict(rate=0.30, habit="spinbot-frequent"), "realistic"),
+    ("held apart: spinbot, loose (inconsistent, 15% wrong POS) 30%", dict(rate=0.30, habit="spinbot-loose"), "realistic"),
+    ("uniform 15%", dict(rate=0.15, pick="uniform"), "old"),
+    ("uniform 30%", dict(rate=0.30, pick="uniform"), "old"),
+    ("common+phrases 30%", dict(rate=0.30, pick="common", phrases=True), "old"),
+    ("close synonyms 30%", dict(rate=0.30, pick="close"), "old"),
+    ("WordNet synonyms 30%", dict(rate=0.30, pick="uniform", source="wordnet"), "old"),
 ]
-
-
-def baseline_flags(det: Detector, text: str, threshold: float) -> list[tuple[int, int, str | None]]:
-    """LM-surprise baseline: low-probability content words, best local candidate as suggestion."""
-    out = []
-    tokens = tokenize(text)
-    from unspin.text import split_sentences
-
-    for sent in split_sentences(text, tokens):
-        slots = det._slots(tokens[sent.first_token : sent.last_token])
-        for i, s in enumerate(slots):
-            if not s.candidate_slot:
-                continue
-            p2 = slots[i - 2].word if i >= 2 else None
-            lp = det._cond(s.word, p2, slots[i - 1].word)
-            if lp < threshold:
-                out.append((s.token.start, s.token.end, s.choices[1] if len(s.choices) > 1 else None))
-    return out
 
 
 def word_count(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
 
 
+def unspin_flags(text: str | Document) -> list[tuple[int, int, str | None]]:
+    doc = text if isinstance(text, Document) else Document(text)
+    return [(f.start, f.end, f.suggestion) for f in check(doc, detector=get_detector()).flags]
+
+
+def fmt(c: Counts, clean: bool) -> str:
+    if clean:
+        return f"— | — | — | — | {c.false_per_1000:.2f}"
+    return f"{c.precision:.3f} | {c.recall:.3f} | {c.restoration:.3f} | {c.f1:.3f} | {c.false_per_1000:.2f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=120, help="held-out articles per setting")
-    ap.add_argument("--baseline-threshold", type=float, default=-4.0)
+    ap.add_argument("--docs", type=int, default=40, help="held-out articles per simulated row")
+    ap.add_argument("--sotu", type=int, default=20, help="State of the Union passages (test half) as clean prose")
+    ap.add_argument("--rows", choices=["realistic", "all"], default="all")
+    ap.add_argument("--only", default="", help="comma-separated substrings of the rows to run (development)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated substrings of the settings to run (development)")
+    ap.add_argument("--label", default="", help="name of this run in the table title (e.g. the model)")
+    ap.add_argument("--json", default=str(RESULTS / "detect.json"), help="where to keep the counts ('' for nowhere)")
+    ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
+    ap.add_argument("--out", default=str(RESULTS / "detect.md"), help="the table ('' to only print it)")
     args = ap.parse_args()
+
+    def wanted(name: str) -> bool:
+        return not args.only or any(k in name for k in args.only.split(","))
 
     _train, test = split_ids(load_bbc())
     test = test[: args.docs]
     t0 = time.time()
-    det = Detector()
-    det.detect(Document("Warm up the caches."))
+    get_detector().detect(Document("Warm up the caches."))
+    naive = NaiveDecoder()
     load_s = time.time() - t0
-    rows = []
-    det_time = det_words = 0.0
-    settings = [("clean (unspun)", None)] + SETTINGS
-    if args.only:
-        settings = [s for s in settings if any(k in s[0] for k in args.only.split(","))]
-    for name, setting in settings:
+    rows: list[tuple[str, str, Counts, Counts, float]] = []  # name, group, unspin, naive, share of words swapped
+    cpu = words_checked = 0.0
+
+    def run_texts(name: str, group: str, items) -> None:
+        """``items``: (text or Document, gold SpunText or None)."""
+        nonlocal cpu, words_checked
         ours, base = Counts(), Counts()
+        swapped = 0
+        for doc, spun in items:
+            text = doc.text if isinstance(doc, Document) else doc
+            n = word_count(text)
+            t = time.process_time()
+            fl = unspin_flags(doc)
+            cpu += time.process_time() - t
+            words_checked += n
+            gold = spun or SpunText(text, text, (), 0, 0)
+            swapped += sum(word_count(s.spun) for s in gold.substitutions)
+            ours.add(score_flags(fl, gold, n))
+            base.add(score_flags(naive.flags(text), gold, n))
+        rows.append((name, group, ours, base, swapped / max(ours.words, 1)))
+        print(f"{name:58s} {fmt(ours, not ours.gold)} || naive {fmt(base, not base.gold)}", flush=True)
+
+    # clean text
+    if wanted("clean news"):
+        run_texts("clean news (unspun BBC)", "clean", [(r["text"], None) for r in test])
+    if wanted("State of the Union"):
         try:
-            spinner = Spinner(seed=args.seed, **setting) if setting else None
-        except FileNotFoundError as exc:
-            print(f"{name}: skipped ({exc})", flush=True)
+            from devkit.sotu import sotu_passages
+
+            run_texts("State of the Union passages", "clean", [(p, None) for p in sotu_passages(args.sotu, part="test")])
+        except Exception as exc:  # npm missing or offline
+            print(f"State of the Union: skipped ({exc})")
+    if realdev.available() and wanted("realdev genuine"):
+        run_texts("realdev genuine pages (hard negatives)", "clean",
+                  [(p.text, None) for p in realdev.load_pages() if p.label == 0])
+    # simulated spins
+    for name, setting, group in SIMULATED:
+        if (args.rows == "realistic" and group != "realistic") or not wanted(name):
             continue
+        try:
+            sp = Spinner(seed=args.seed, **setting)
+        except FileNotFoundError as exc:
+            print(f"{name}: skipped ({exc})")
+            continue
+        items = []
         for r in test:
-            spun = spinner.spin(r["text"]) if spinner else SpunText(r["text"], r["text"], (), 0, 0)
-            n = word_count(spun.text)
-            t = time.process_time()  # CPU time: steadier than wall time on a shared machine
-            flags = check(Document(spun.text), detector=det).flags
-            det_time += time.process_time() - t
-            det_words += n
-            ours.add(score_flags([(f.start, f.end, f.suggestion) for f in flags], spun, n))
-            base.add(score_flags(baseline_flags(det, spun.text, args.baseline_threshold), spun, n))
-        rows.append((name, ours, base))
-        print(f"{name:22s} P={ours.precision:.3f} R={ours.recall:.3f} restore={ours.restoration:.3f} "
-              f"false/1k={ours.false_per_1000:.1f} | baseline P={base.precision:.3f} R={base.recall:.3f} "
-              f"false/1k={base.false_per_1000:.1f}", flush=True)
-    real = None
-    seed = realspin.seed_document() if not args.only or "real" in args.only else None
+            spun = sp.spin(r["text"])
+            items.append((spun.text, spun))
+        run_texts(name, group, items)
+    # real spinners
+    real: list[tuple[str, Counts, Counts, str]] = []
+    seed = realspin.seed_document() if wanted("seed") else None
     if seed is not None:
         gold = realspin.load_gold(seed.text)
-        flags = check(seed, detector=det).flags
-        real = (realspin.score([(f.start, f.end, f.suggestion) for f in flags], gold),
-                realspin.score(baseline_flags(det, seed.text, args.baseline_threshold), gold), len(gold))
-        print(f"real spinner: P={real[0].precision:.3f} R={real[0].recall:.3f} restore={real[0].restoration:.3f}", flush=True)
-    wps = det_words / det_time
+        o = realspin.score(unspin_flags(seed), gold)
+        b = realspin.score(naive.flags(seed.text), gold)
+        real.append((f"seed page ({len(gold)} hand-annotated substitutions)", o, b, ""))
+        print(f"seed page: {fmt(o, False)} || naive {fmt(b, False)}", flush=True)
+    if realdev.available() and wanted("realdev pairs"):
+        pairs = realdev.load_pairs()
+        for fam in ("synonym", "paraphrase"):
+            o, b = realdev.PairCounts(), realdev.PairCounts()
+            sel = [p for p in pairs if p.family == fam]
+            for p in sel:
+                o.add(realdev.score_pair(unspin_flags(p.text), p))
+                b.add(realdev.score_pair(naive.flags(p.text), p))
+            rw = sum(p.rewritten_words for p in sel)
+            note = (f"{len(sel)} pairs, {o.gold} gold swaps, {rw} rewritten words; flags on rewrites (neither true "
+                    f"nor false): unspin {o.neutral}, naive {b.neutral}")
+            real.append((f"realdev pairs, {fam} spinners", o, b, note))
+            print(f"realdev {fam}: {fmt(o, False)} || naive {fmt(b, False)}  ({note})", flush=True)
+
+    before = json.loads(Path(args.before).read_text()) if args.before else {}
+    title = f" ({args.label})" if args.label else ""
     lines = [
-        "# Detection benchmark",
+        f"# Detection benchmark{title}",
         "",
-        f"`python -m bench.detect --docs {args.docs}` on {len(test)} held-out BBC dev articles per row "
-        f"(seed {args.seed}); {platform.processor() or platform.machine()}, Python {platform.python_version()}.",
-        "Per substituted word: precision = flags overlapping a substitution / flags; recall = substitutions "
-        "overlapped by a flag / substitutions; restore = suggestion equals the true original, among found substitutions.",
-        f"Baseline: LM-surprise flagging (trigram log10 P < {args.baseline_threshold}) with the best local inverse-Moby candidate.",
+        f"`python -m bench.detect --docs {args.docs} --sotu {args.sotu} --rows {args.rows}`: {len(test)} held-out BBC "
+        f"dev articles per simulated row (seed {args.seed}); {platform.machine()}, Python {platform.python_version()}.",
+        "unspin: every flag `unspin check` shows at default settings. naive: inverse-Moby candidates + trigram "
+        "margin (`devkit/naive.py`). P = true flags / flags; R = substitutions found; restore = exact original "
+        "among found; false /1k = false flags per 1,000 words.",
         "",
-        "| setting | unspin P | unspin R | unspin restore | unspin false flags /1k words | baseline P | baseline R | baseline restore | baseline false /1k | F1 ratio unspin/baseline |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| row | words swapped | unspin P | R | restore | F1 | false /1k | naive P | R | restore | F1 | false /1k |"
+        + (" unspin F1 before |" if before else ""),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if before else ""),
     ]
-    for name, o, b in rows:
-        ratio = f"{o.f1 / b.f1:.2f}" if b.f1 and o.gold else "—"
-        if not o.gold:
-            lines.append(f"| {name} | — | — | — | {o.false_per_1000:.2f} | — | — | — | {b.false_per_1000:.2f} | — |")
-        else:
-            lines.append(f"| {name} | {o.precision:.3f} | {o.recall:.3f} | {o.restoration:.3f} | {o.false_per_1000:.2f} | "
-                         f"{b.precision:.3f} | {b.recall:.3f} | {b.restoration:.3f} | {b.false_per_1000:.2f} | {ratio} |")
-    if real is not None:
-        o, b, n = real
-        ratio = f"{o.f1 / b.f1:.2f}" if b.f1 else "—"
-        lines.append(f"| real spinner, seed article ({n} hand-annotated substitutions) | {o.precision:.3f} | {o.recall:.3f} | "
-                     f"{o.restoration:.3f} | — | {b.precision:.3f} | {b.recall:.3f} | {b.restoration:.3f} | — | {ratio} |")
-    lines += ["", f"Throughput after loading: {wps:,.0f} words per CPU-second on one core (`check`: detector and document score, all rows, "
-              f"process CPU time; the caches warm up over the run). Load + warm-up: {load_s:.2f} s wall.", ""]
+    dump = {}
+    for name, group, o, b, share in rows:
+        clean = not o.gold
+        dump[name] = {"unspin": o.__dict__, "naive": b.__dict__}
+        prev = before.get(name, {}).get("unspin")
+        extra = ""
+        if before:
+            pc = Counts(**prev) if prev else None
+            extra = (f" {pc.false_per_1000:.2f} /1k |" if clean else f" {pc.f1:.3f} |") if pc else " — |"
+        lines.append(f"| {name} | {'—' if clean else f'{share:.1%}'} | {fmt(o, clean)} | {fmt(b, clean)} |{extra}")
+    for name, o, b, note in real:
+        dump[name] = {"unspin": o.__dict__, "naive": b.__dict__}
+        prev = before.get(name, {}).get("unspin")
+        extra = ""
+        if before:
+            extra = f" {type(o)(**prev).f1:.3f} |" if prev else " — |"
+        lines.append(f"| {name} | — | {fmt(o, False)} | {fmt(b, False)} |{extra}")
+    lines += [""] + [f"- {name}: {note}" for name, _o, _b, note in real if note]
+    lines += ["", f"unspin throughput: {words_checked / max(cpu, 1e-9):,.0f} words per CPU-second (`check`, process CPU "
+                  f"time). Load + warm-up: {load_s:.1f} s.", ""]
     text = "\n".join(lines)
     print(text)
-    if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(dump, indent=1) + "\n")
+    if args.out:
+        Path(args.out).write_text(text)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,21 @@ Habits vary the spinner so the detector is not tuned to one of them:
 * ``source="wordnet"``: draw synonyms from WordNet synsets instead of Moby's lists
   (`unspin.lexicon.wordnet`, Debian ``wordnet-base``): a thesaurus the detector does not invert.
 
+Realistic habits (``habit="spinbot"``, ``habit="spinnerchief"`` or any `Habit`), fitted to how
+real spinners pick (issue 13: a maximum-likelihood fit over the seed spinner's swaps): each
+candidate synonym weighs ``exp(w_zipf * Zipf + w_cos * GloVe cosine to the original + w_multi *
+[multi-word])``; a share of the picks is frequency-driven regardless of sense; a share of the words
+is read as another part of speech ("it hopes" -> "it expectations"); one preferred synonym per word
+is reused across the text; quotations are spun at their own rate; connectives get the spinners'
+tells ("then" -> "at that point", "recently" -> "as of late"); multi-word originals ("passed
+away") can be replaced as a unit. The rate is a share of the content words (``rate_of="content"``)
+or of all words (``rate_of="words"``), and exactly that many units are spun (fewer when too few
+have synonyms). See `HABITS` for the named habits and their held-apart variants.
+
 Usage::
 
-    python -m bench.spinner --rate 0.3 --pick uniform < article.txt
+    python -m devkit.spinner --rate 0.3 --pick uniform < article.txt
+    python -m devkit.spinner --rate 0.3 --habit spinbot < article.txt
 """
 
 from __future__ import annotations
@@ -34,7 +46,9 @@ import argparse
 import json
 import random
 import sys
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -62,6 +76,64 @@ class SpunText:
     words: int  # all word tokens of the original
 
 
+@dataclass(frozen=True)
+class Habit:
+    """How a realistic spinner picks; every parameter explicit, so held-apart variants exist."""
+
+    name: str
+    thesaurus: str = "moby"  # "moby" | "wordnet": where synonyms come from
+    w_zipf: float = 0.5  # weight of the synonym's Zipf frequency
+    w_cos: float = 8.0  # weight of the GloVe cosine between original and synonym
+    w_multi: float = -3.0  # weight of a multi-word synonym (negative: avoided)
+    freq_share: float = 0.10  # share of picks by frequency alone, regardless of sense
+    wrong_pos: float = 0.06  # share of ambiguous words read as another part of speech
+    consistent: bool = True  # one preferred synonym per word, reused across the text
+    quote_rate: float = 1.0  # rate inside quotations relative to the rest (1: quotations spun alike)
+    phrase_originals: bool = False  # multi-word originals ("passed away") replaced as a unit
+    connectives: float = 0.5  # chance that a connective with a tell ("then", "recently") gets it
+    rate_of: str = "content"  # the rate is a share of "content" words or of all "words"
+
+
+#: connective tells of real spinners (original -> what they write instead), from the seed page and
+#: ../shared/data/realdev ("at any rate" for "at least", "as of late" for "recently")
+TELLS: dict[str, tuple[str, ...]] = {
+    "then": ("at that point", "then, at that point,"),
+    "recently": ("as of late", "lately"),
+    "fundamentally": ("on a very basic level",),
+    "however": ("be that as it may", "in any case", "nonetheless"),
+    "also": ("likewise", "additionally", "moreover"),
+    "currently": ("right now", "at present"),
+    "said": ("stated", "expressed", "mentioned"),
+    "because": ("since", "in light of the fact that"),
+    "but": ("yet", "however"),
+    "about": ("around", "approximately"),
+    "at least": ("at any rate", "at the very least"),
+    "according to": ("as indicated by", "as per"),
+    "as well as": ("just as", "alongside"),
+    "in order to": ("to", "so as to"),
+    "so far": ("up until now", "up to this point"),
+}
+
+HABITS: dict[str, Habit] = {
+    # the fit to the seed spinner (issue 13): close, common synonyms, single words, tells, quotes spun
+    "spinbot": Habit("spinbot"),
+    # phrase-level, WordNet-like thesaurus, multi-word units preferred, quotations mostly left alone
+    "spinnerchief": Habit("spinnerchief", thesaurus="wordnet", w_zipf=0.5, w_cos=4.0, w_multi=2.0, freq_share=0.10,
+                          wrong_pos=0.03, quote_rate=0.1, phrase_originals=True, connectives=0.15, rate_of="words"),
+    # held-apart variants for the generalisation rows (never in the default training mix)
+    "spinbot-wordnet": Habit("spinbot-wordnet", thesaurus="wordnet"),  # the same picks from another thesaurus
+    "spinbot-frequent": Habit("spinbot-frequent", w_zipf=1.5, w_cos=3.0, freq_share=0.3),  # commoner, less close
+    "spinbot-loose": Habit("spinbot-loose", w_cos=2.0, wrong_pos=0.15, consistent=False, connectives=0.0),
+}
+
+#: a word before an ambiguous one that makes the noun (adjective) reading likely / the verb reading likely
+_NOUN_BEFORE = frozenset("the a an his her its their our my your this that these those some any no every each of in for "
+                         "on with by from at into about over under after before between".split())
+_VERB_BEFORE = frozenset("to will would can could may might must should shall not did does do i we they you he she it "
+                         "who which also never".split())
+_QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
 class Spinner:
     def __init__(
         self,
@@ -72,7 +144,16 @@ class Spinner:
         thesaurus: Thesaurus | None = None,
         min_zipf: float = 1.5,
         source: str = "moby",
+        habit: str | Habit | None = None,
     ) -> None:
+        if isinstance(habit, str):
+            if habit not in HABITS:
+                raise ValueError(f"unknown spinner habit {habit!r} (known: {', '.join(HABITS)})")
+            habit = HABITS[habit]
+        self.habit = habit
+        if habit is not None:
+            source = habit.thesaurus
+            pick = "close"  # loads the vectors
         if pick not in ("uniform", "common", "front", "close"):
             raise ValueError(f"unknown pick habit {pick!r}")
         if source not in ("moby", "wordnet"):
@@ -86,6 +167,8 @@ class Spinner:
         self.wordnet = None
         self.vectors = None
         self._consistent: dict[str, str] = {}
+        self._options_cache: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
+        self._vec_cache: dict[str, object] = {}
         if pick == "close":
             from unspin.lexicon.vectors import load_vectors
 
@@ -145,6 +228,8 @@ class Spinner:
 
     def spin(self, text: str) -> SpunText:
         self._consistent = {}
+        if self.habit is not None:
+            return self._spin_habit(text)
         tokens = tokenize(text)
         sentence_starts = {tokens[s.first_token].start for s in split_sentences(text, tokens)}
         pieces: list[str] = []
@@ -184,6 +269,214 @@ class Spinner:
         return SpunText("".join(pieces), text, tuple(subs), eligible, words)
 
 
+    # --- realistic habits ---------------------------------------------------------------------------
+
+    def _habit_synonyms(self, lemma: str, upos: str) -> list[str]:
+        if self.wordnet is not None:
+            return [w for w in self.wordnet.synonyms(lemma, upos)]
+        return self.th.synonyms(lemma)
+
+    def _habit_options(self, word: str, upos: str, lemma: str, tag: str) -> list[tuple[str, str]]:
+        """``(form, synonym lemma)`` for ``word`` read as ``upos``/``lemma``, inflected for ``tag``."""
+        key = (word, upos, lemma, tag)
+        got = self._options_cache.get(key)
+        if got is not None:
+            return got
+        out = []
+        for syn in self._habit_synonyms(lemma, upos):
+            if not all(p.replace("-", "").isalpha() for p in syn.split(" ")):
+                continue
+            if " " not in syn and not self.th.can_be(syn, upos):
+                continue
+            form = self.th.inflect(syn, tag) if " " not in syn else infl.inflect(syn, tag)
+            if not form or form == word:
+                continue
+            if zipf(form.split(" ")[-1]) < self.min_zipf:
+                continue
+            out.append((form, syn))
+        self._options_cache[key] = out
+        return out
+
+    def _vec(self, phrase: str):
+        if phrase in self._vec_cache:
+            return self._vec_cache[phrase]
+        import numpy as np
+
+        vs = [v for v in (self.vectors.get(w) for w in phrase.split(" ") if w not in FUNCTION_WORDS) if v is not None]
+        if not vs:
+            self._vec_cache[phrase] = None
+            return None
+        v = np.mean(vs, axis=0)
+        n = float(np.linalg.norm(v))
+        v = self._vec_cache[phrase] = v / n if n else None
+        return v
+
+    def _habit_pick(self, original: str, options: list[tuple[str, str]]) -> str:
+        h = self.habit
+        if h.consistent and original in self._consistent:
+            return self._consistent[original]
+        if self.rng.random() < h.freq_share:
+            weights = [10 ** zipf(f) for f, _ in options]
+        else:
+            v = self._vec(original)
+            logits = []
+            for form, syn in options:
+                u = self._vec(form)
+                cos = float(v @ u) if v is not None and u is not None else 0.0
+                logits.append(h.w_zipf * zipf(form) + h.w_cos * cos + h.w_multi * (" " in syn))
+            top = max(logits)
+            weights = [math.exp(x - top) for x in logits]
+        new = self.rng.choices(options, weights=weights)[0][0]
+        if h.consistent:
+            self._consistent[original] = new
+        return new
+
+    def _reading(self, word: str, prev: str | None) -> list[tuple[str, str, str]]:
+        """The ``(upos, lemma, tag)`` readings of ``word``: the one the context suggests first."""
+        readings = []
+        for upos, lemma in infl.lemmas(word):
+            if upos not in infl.UPOS_TAGS:
+                continue
+            tags = infl.penn_tags_for(word, lemma, upos)
+            if tags:
+                readings.append((upos, lemma, tags[0]))
+        if len(readings) > 1 and prev is not None:
+            if prev in _NOUN_BEFORE:
+                readings.sort(key=lambda r: r[0] not in ("NOUN", "ADJ"))
+            elif prev in _VERB_BEFORE:
+                readings.sort(key=lambda r: r[0] != "VERB")
+        return readings
+
+    def _phrase_unit(self, words: list[str]) -> list[tuple[str, str]]:
+        """Options for a multi-word original ("passed away" -> lemma "pass away", verb reading)."""
+        phrase = " ".join(words)
+        tries = [(phrase, "NOUN", "NN"), (phrase, "ADV", "RB"), (phrase, "ADJ", "JJ")]
+        for upos, lemma in infl.lemmas(words[0]):
+            if upos == "VERB":
+                for tag in infl.penn_tags_for(words[0], lemma, upos)[:1]:
+                    tries.insert(0, (" ".join([lemma] + words[1:]), "VERB", tag))
+        for upos, lemma in infl.lemmas(words[-1]):
+            if upos == "NOUN" and lemma != words[-1]:
+                for tag in infl.penn_tags_for(words[-1], lemma, upos)[:1]:
+                    tries.insert(0, (" ".join(words[:-1] + [lemma]), "NOUN", tag))
+        for lemma, upos, tag in tries:
+            if self.wordnet is None and not self.th.knows(lemma):
+                continue
+            opts = self._habit_options(phrase, upos, lemma, tag)
+            if opts:
+                return opts
+        return []
+
+    def _spin_habit(self, text: str) -> SpunText:
+        h = self.habit
+        tokens = tokenize(text)
+        sentence_starts = {tokens[s.first_token].start for s in split_sentences(text, tokens)}
+        quotes = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+        words = [t for t in tokens if t.kind is TokenKind.WORD]
+
+        def adjacent(k: int, n: int) -> bool:  # words[k..k+n-1] separated by single spaces only
+            return k + n <= len(words) and all(text[words[j].end : words[j + 1].start] == " " for j in range(k, k + n - 1))
+
+        def content(t) -> bool:
+            w = t.norm
+            if w in FUNCTION_WORDS or len(w) < 3 or not w.replace("-", "").replace("'", "").isalpha():
+                return False
+            if t.text[:1].isupper() and t.start not in sentence_starts:
+                return False  # a name
+            return not (t.text.isupper() and len(t.text) > 1)
+
+        # units: (first word, number of words, options, is a tell)
+        units: list[tuple[int, int, list[tuple[str, str]], bool]] = []
+        n_content = 0
+        k = 0
+        while k < len(words):
+            t = words[k]
+            done = False
+            for n in (3, 2):
+                if not adjacent(k, n):
+                    continue
+                ws = [w.norm for w in words[k : k + n]]
+                phrase = " ".join(ws)
+                if phrase in TELLS:
+                    units.append((k, n, [(x, x) for x in TELLS[phrase]], True))
+                    done = True
+                elif h.phrase_originals and any(content(w) for w in words[k : k + n]) and not any(
+                        w.text[:1].isupper() and w.start not in sentence_starts for w in words[k : k + n]):
+                    opts = self._phrase_unit(ws)
+                    if opts:
+                        units.append((k, n, opts, False))
+                        n_content += sum(content(w) for w in words[k : k + n])
+                        done = True
+                if done:
+                    k += n
+                    break
+            if done:
+                continue
+            if t.norm in TELLS:
+                units.append((k, 1, [(x, x) for x in TELLS[t.norm]], True))
+            elif content(t):
+                n_content += 1
+                units.append((k, 1, None, False))  # options looked up only if drawn
+            k += 1
+        n_target = round(self.rate * (n_content if h.rate_of == "content" else len(words)))
+
+        def weight(k: int) -> float:
+            inside = any(a <= words[k].start < b for a, b in quotes)
+            return h.quote_rate if inside else 1.0
+
+        def options(k: int) -> list[tuple[str, str]]:
+            t = words[k]
+            readings = self._reading(t.norm, words[k - 1].norm if k else None)
+            if len(readings) > 1 and self.rng.random() < h.wrong_pos:
+                readings = readings[1:] + readings[:1]
+            for upos, lemma, tag in readings:
+                opts = self._habit_options(t.norm, upos, lemma, tag)
+                if opts:
+                    return opts
+            return []
+
+        # n_target synonym units (fewer if too few have synonyms), drawn with weights
+        # (Efraimidis-Spirakis keys), plus the tells
+        keyed = sorted(((self.rng.random() ** (1 / max(weight(u[0]), 1e-9)), i) for i, u in enumerate(units) if not u[3]),
+                       reverse=True)
+        chosen: dict[int, list[tuple[str, str]]] = {}
+        for _, i in keyed:
+            if len(chosen) >= n_target:
+                break
+            k, n, opts, _tell = units[i]
+            opts = opts if opts is not None else options(k)
+            if opts:
+                chosen[i] = opts
+        for i, u in enumerate(units):
+            if u[3] and self.rng.random() < h.connectives * min(1.0, self.rate / 0.3) * weight(u[0]):
+                chosen[i] = u[2]
+        pieces: list[str] = []
+        subs: list[Substitution] = []
+        pos = out_len = 0
+        for i, (k, n, _opts, tell) in enumerate(units):
+            if i not in chosen:
+                continue
+            opts = chosen[i]
+            first, last = words[k], words[k + n - 1]
+            original = text[first.start : last.end]
+            if tell:
+                new = self.rng.choice(opts)[0]
+            else:
+                new = self._habit_pick(original.lower(), opts)
+            if first.text[:1].isupper():
+                new = new[:1].upper() + new[1:]
+            gap = text[pos : first.start]
+            pieces.append(gap)
+            out_len += len(gap)
+            # a tell that ends in a comma ("then, at that point,") is spun-only wording around the word
+            subs.append(Substitution(out_len, out_len + len(new.rstrip(",")), new.rstrip(","), original))
+            pieces.append(new)
+            out_len += len(new)
+            pos = last.end
+        pieces.append(text[pos:])
+        return SpunText("".join(pieces), text, tuple(subs), len(units), len(words))
+
+
 def load_bbc(path: str | Path = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news_dev.jsonl") -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -204,10 +497,11 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=0.3)
     ap.add_argument("--pick", default="uniform", choices=["uniform", "common", "front", "close"])
     ap.add_argument("--phrases", action="store_true")
+    ap.add_argument("--habit", default=None, choices=sorted(HABITS), help="a realistic habit (overrides --pick)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print the gold substitutions as JSON too")
     args = ap.parse_args()
-    spun = Spinner(args.rate, args.pick, args.phrases, args.seed).spin(sys.stdin.read())
+    spun = Spinner(args.rate, args.pick, args.phrases, args.seed, habit=args.habit).spin(sys.stdin.read())
     if args.json:
         print(json.dumps({"text": spun.text, "substitutions": [s.__dict__ for s in spun.substitutions]}))
     else:

@@ -1,0 +1,257 @@
+"""Real spun pages from the web (``../shared/data/realdev``): loading, gold swaps, site folds, scoring.
+
+The set (see its README) has three files:
+
+* ``pairs.jsonl``: a spun page with the article it was spun from. Aligning the two word sequences
+  (`align_swaps`) gives the gold: a replaced run of at most ``MAX_SWAP`` words on both sides is a
+  *swap* (the spun words, with the source words as the original), a run of at most ``MAX_SWAP``
+  words present only in the spun page is an *insertion* ("medical doctors" for "doctors"); longer
+  differing runs are *rewrites* (restructured clauses, paragraphs of another version of the wire
+  story) and are neither gold nor clean: a flag that touches only rewritten words is left out of
+  precision altogether (counted apart as ``neutral``), and rewrites are not in recall.
+* ``spun.jsonl``: spun pages without their source (document level only).
+* ``clean.jsonl``: professionally written pages on similar stories, the hard negatives (regional
+  and old-fashioned English, translated prose).
+
+Every page has a *site*, the host of its URL (``www.`` dropped); `site_fold` puts every site in
+one fold, so a model trained on some folds is tested on pages from sites it has never seen.
+Two kinds of spinner are in the set and are reported apart (`family`): synonym spinners
+(SpinBot-style, WordPress auto-rewriters, WordNet-style rewriters) and fluent paraphrasers
+(QuillBot-style, abstractive rewriters, machine-translation round trips).
+
+The text of the pages never goes into the repository; without ``../shared`` `available` is false
+and the benchmark rows that need the set are skipped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from devkit.evalkit import Counts
+from unspin.text import TokenKind, tokenize
+
+DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "realdev"
+#: longest replaced run (words, on each side) that counts as a swap rather than a rewrite
+MAX_SWAP = 3
+
+
+def available(directory: Path = DIR) -> bool:
+    return (directory / "pairs.jsonl").exists()
+
+
+def site_of(url: str) -> str:
+    """The host of ``url``, lower case, without a leading ``www.``: the unit of the folds."""
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def family(description: str) -> str:
+    """``"paraphrase"`` for fluent paraphrasers and translation round trips, else ``"synonym"``."""
+    d = description.lower()
+    return "paraphrase" if any(k in d for k in ("quillbot", "paraphras", "abstractive", "translation")) else "synonym"
+
+
+def site_fold(site: str, k: int = 2) -> int:
+    """The fold of ``site`` among ``k`` (a hash of the site name: every page of a site in one fold)."""
+    return zlib.crc32(site.encode()) % k
+
+
+@dataclass(frozen=True)
+class Swap:
+    start: int  # character span in the spun text
+    end: int
+    spun: str
+    original: str  # "" for an insertion
+    kind: str  # "swap" | "insert"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One document of the set, for document-level scoring."""
+
+    id: str
+    site: str
+    text: str
+    label: int  # 1 spun, 0 genuine
+    family: str  # "synonym" | "paraphrase" for spun pages, "" for genuine ones
+    genre: str
+    origin: str  # "pair-spun" | "pair-source" | "spun" | "clean"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A spun page with its source and the gold swaps found by aligning them."""
+
+    id: str
+    site: str
+    source_site: str
+    text: str  # the spun page
+    source: str
+    family: str
+    swaps: tuple[Swap, ...]
+    rewrites: tuple[tuple[int, int], ...]  # character spans of rewritten runs in the spun text
+    words: int  # word tokens of the spun page
+    rewritten_words: int
+
+
+def _key(norm: str) -> str:
+    """Comparison key of a word: lower case, accents dropped ("Moïse" = "Moise")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", norm) if not unicodedata.combining(c))
+
+
+def align_swaps(spun: str, source: str, max_swap: int = MAX_SWAP) -> tuple[list[Swap], list[tuple[int, int]], int]:
+    """Gold swaps, rewritten spans and the number of rewritten words of ``spun`` against ``source``.
+
+    The word sequences (punctuation ignored, case and accents folded) are aligned with
+    `difflib.SequenceMatcher` (no junk heuristic). Replaced runs of at most ``max_swap`` words on
+    both sides are swaps, spun-only runs of at most ``max_swap`` words insertions, longer
+    differing runs rewrites. Words the source has and the spun page drops leave nothing to flag.
+    """
+    a = [t for t in tokenize(source) if t.kind is TokenKind.WORD]
+    b = [t for t in tokenize(spun) if t.kind is TokenKind.WORD]
+    sm = difflib.SequenceMatcher(None, [_key(t.norm) for t in a], [_key(t.norm) for t in b], autojunk=False)
+    swaps: list[Swap] = []
+    rewrites: list[tuple[int, int]] = []
+    rewritten = 0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op in ("equal", "delete"):
+            continue
+        start, end = b[j1].start, b[j2 - 1].end
+        if j2 - j1 <= max_swap and i2 - i1 <= max_swap:
+            original = source[a[i1].start : a[i2 - 1].end] if i2 > i1 else ""
+            swaps.append(Swap(start, end, spun[start:end], original, "swap" if original else "insert"))
+        else:
+            rewrites.append((start, end))
+            rewritten += j2 - j1
+    return swaps, rewrites, rewritten
+
+
+def _rows(name: str, directory: Path) -> list[dict]:
+    with open(directory / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_pairs(directory: Path = DIR) -> list[Pair]:
+    out = []
+    for r in _rows("pairs.jsonl", directory):
+        swaps, rewrites, rewritten = align_swaps(r["spun_text"], r["source_text"])
+        words = sum(1 for t in tokenize(r["spun_text"]) if t.kind is TokenKind.WORD)
+        out.append(Pair(r["id"], site_of(r["spun_url"]), site_of(r["source_url"]), r["spun_text"], r["source_text"],
+                        family(r.get("spinner_family", "")), tuple(swaps), tuple(rewrites), words, rewritten))
+    return out
+
+
+def load_pages(directory: Path = DIR) -> list[Page]:
+    """Every document of the set: the spun side and the source side of each pair, the spun pages
+    and the clean pages."""
+    out = []
+    for r in _rows("pairs.jsonl", directory):
+        out.append(Page(r["id"], site_of(r["spun_url"]), r["spun_text"], 1, family(r.get("spinner_family", "")),
+                        r.get("genre", ""), "pair-spun"))
+        out.append(Page(r["id"] + "-source", site_of(r["source_url"]), r["source_text"], 0, "", r.get("genre", ""),
+                        "pair-source"))
+    for r in _rows("spun.jsonl", directory):
+        out.append(Page(r["id"], site_of(r["url"]), r["text"], 1, family(r.get("spinner_family", "")),
+                        r.get("genre", ""), "spun"))
+    for r in _rows("clean.jsonl", directory):
+        out.append(Page(r["id"], site_of(r["url"]), r["text"], 0, "", r.get("genre", ""), "clean"))
+    return out
+
+
+def split_by_site(items, test_fold: int, k: int = 2):
+    """``(train, test)``: items (with a ``site``) whose site is not / is in fold ``test_fold``."""
+    train = [x for x in items if site_fold(x.site, k) != test_fold]
+    test = [x for x in items if site_fold(x.site, k) == test_fold]
+    return train, test
+
+
+# --- word level -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PairCounts(Counts):
+    """`evalkit.Counts` for a pair: ``flags`` and ``true_flags`` leave out the ``neutral`` flags
+    (those touching only rewritten words); ``restored`` is over found swaps with an original
+    (``swap_found``), not insertions."""
+
+    neutral: int = 0
+    swap_found: int = 0
+
+    @property
+    def restoration(self) -> float:
+        return self.restored / self.swap_found if self.swap_found else 0.0
+
+
+def score_pair(flags: list[tuple[int, int, str | None]], pair: Pair) -> PairCounts:
+    """Word-level counts of ``(start, end, suggestion)`` flags on a pair's spun page.
+
+    A flag overlapping a gold swap or insertion is true; one overlapping only rewritten words is
+    neutral (neither true nor false, and not in ``flags``); any other flag is false. Recall is the
+    share of gold swaps and insertions overlapped by a flag; a found swap is restored when one of
+    its flags suggests exactly its original (case-insensitive).
+    """
+    c = PairCounts(gold=len(pair.swaps), words=pair.words)
+    hit: dict[int, bool] = {}
+    for a, b, sugg in flags:
+        over = [k for k, s in enumerate(pair.swaps) if a < s.end and s.start < b]
+        if over:
+            c.flags += 1
+            c.true_flags += 1
+            for k in over:
+                hit[k] = hit.get(k, False) or (sugg or "").lower() == pair.swaps[k].original.lower()
+        elif any(a < e and s < b for s, e in pair.rewrites):
+            c.neutral += 1
+        else:
+            c.flags += 1
+    c.found = len(hit)
+    c.swap_found = sum(1 for k in hit if pair.swaps[k].kind == "swap")
+    c.restored = sum(1 for k, ok in hit.items() if ok and pair.swaps[k].kind == "swap")
+    return c
+
+
+# --- document level ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DocMetrics:
+    f1: float
+    precision: float
+    recall: float
+    auc: float
+    fpr: float
+    positives: int
+    negatives: int
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """Area under the ROC curve: the chance that a spun page outscores a genuine one (ties half)."""
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def doc_metrics(pos: list[float], neg: list[float], threshold: float = 0.5) -> DocMetrics:
+    """F1, precision, recall and false-positive rate at ``score >= threshold``, and the AUC."""
+    tp = sum(s >= threshold for s in pos)
+    fp = sum(s >= threshold for s in neg)
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / len(pos) if pos else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return DocMetrics(f, p, r, auc(pos, neg), fp / len(neg) if neg else 0.0, len(pos), len(neg))
+
+
+if __name__ == "__main__":
+    for p in load_pairs():
+        n_swap = sum(s.kind == "swap" for s in p.swaps)
+        print(f"{p.id} {p.site:28s} {p.family:10s} words={p.words} swaps={n_swap} inserts={len(p.swaps) - n_swap} "
+              f"rewritten words={p.rewritten_words}")
+    pages = load_pages()
+    print(f"{len(pages)} pages: {sum(p.label for p in pages)} spun, {sum(1 - p.label for p in pages)} genuine; "
+          f"{len({p.site for p in pages})} sites; fold sizes {[sum(site_fold(p.site) == f for p in pages) for f in (0, 1)]}")
