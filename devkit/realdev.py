@@ -6,7 +6,7 @@ The set (see its README) has three files:
   (`align_swaps`) gives the gold: a replaced run of at most ``MAX_SWAP`` words on both sides is a
   *swap* (the spun words, with the source words as the original), a run of at most ``MAX_SWAP``
   words present only in the spun page is an *insertion* ("medical doctors" for "doctors"); longer
-  differing runs are *rewrites* (restructured clauses, paragraphs of another version of the wire
+  differing runs are *rewrites* (with any differing run at most ``MERGE_GAP`` words away: restructured clauses, paragraphs of another version of the wire
   story) and are neither gold nor clean: a flag that touches only rewritten words is left out of
   precision altogether (counted apart as ``neutral``), and rewrites are not in recall.
 * ``spun.jsonl``: spun pages without their source (document level only).
@@ -39,6 +39,9 @@ from unspin.text import TokenKind, tokenize
 DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "realdev"
 #: longest replaced run (words, on each side) that counts as a swap rather than a rewrite
 MAX_SWAP = 3
+#: a differing run at most this many unchanged words from a rewrite joins it (1: with 2, QuillBot-style
+#: pages lost nearly all their swaps to rewrites; with 0, chance matches of "the" or "that" cut rewrites)
+MERGE_GAP = 1
 
 
 def available(directory: Path = DIR) -> bool:
@@ -111,19 +114,32 @@ def align_swaps(spun: str, source: str, max_swap: int = MAX_SWAP) -> tuple[list[
     The word sequences (punctuation ignored, case and accents folded) are aligned with
     `difflib.SequenceMatcher` (no junk heuristic). Replaced runs of at most ``max_swap`` words on
     both sides are swaps, spun-only runs of at most ``max_swap`` words insertions, longer
-    differing runs rewrites. Words the source has and the spun page drops leave nothing to flag.
+    differing runs rewrites; a run at most ``MERGE_GAP`` unchanged words from a rewrite joins it,
+    with the words between. Words the source has and the spun page drops leave nothing to flag.
     """
     a = [t for t in tokenize(source) if t.kind is TokenKind.WORD]
     b = [t for t in tokenize(spun) if t.kind is TokenKind.WORD]
     sm = difflib.SequenceMatcher(None, [_key(t.norm) for t in a], [_key(t.norm) for t in b], autojunk=False)
+    # differing runs as [i1, i2, j1, j2, rewrite?]; a run within MERGE_GAP equal words of a rewrite
+    # joins it (a common word such as "that" matched by chance inside a restructured clause must
+    # not cut it into swaps, nor count as an unchanged word)
+    runs = [[i1, i2, j1, j2, (j2 - j1) > max_swap or (i2 - i1) > max_swap]
+            for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal"]
+    merged: list[list] = []
+    for r in runs:
+        prev = merged[-1] if merged else None
+        if prev is not None and (prev[4] or r[4]) and r[2] - prev[3] <= MERGE_GAP and r[0] - prev[1] <= MERGE_GAP:
+            prev[1], prev[3], prev[4] = r[1], r[3], True
+        else:
+            merged.append(r)
     swaps: list[Swap] = []
     rewrites: list[tuple[int, int]] = []
     rewritten = 0
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op in ("equal", "delete"):
-            continue
+    for i1, i2, j1, j2, rewrite in merged:
+        if j2 == j1:
+            continue  # words the spun page dropped: nothing to flag
         start, end = b[j1].start, b[j2 - 1].end
-        if j2 - j1 <= max_swap and i2 - i1 <= max_swap:
+        if not rewrite:
             original = source[a[i1].start : a[i2 - 1].end] if i2 > i1 else ""
             swaps.append(Swap(start, end, spun[start:end], original, "swap" if original else "insert"))
         else:
