@@ -39,9 +39,27 @@ SETTINGS = [
     dict(rate=0.3, pick="common", phrases=True),
     dict(rate=0.2, pick="front"),
 ]
+#: the realistic habits (`devkit.spinner.HABITS`), in the mix with --habits; the held-apart variants
+#: (spinbot-wordnet, spinbot-frequent, spinbot-loose) are never trained on
+REALISTIC = [
+    dict(rate=0.15, habit="spinbot"),
+    dict(rate=0.3, habit="spinbot"),
+    dict(rate=0.45, habit="spinbot"),
+    dict(rate=0.08, habit="spinnerchief"),
+    dict(rate=0.15, habit="spinnerchief"),
+]
 
 
-def collect(det: Detector, records: list[dict], seed: int = 1) -> tuple[list[dict], list[int], list[int]]:
+def settings_for(habits: str, exclude: str = "") -> list[dict]:
+    """The rotating training settings: the old habits, plus the realistic ones named in ``habits``
+    (comma-separated, e.g. "spinbot,spinnerchief"), minus the habits named in ``exclude``."""
+    want = {h for h in habits.split(",") if h}
+    drop = {h for h in exclude.split(",") if h}
+    out = list(SETTINGS) + [s for s in REALISTIC if s["habit"] in want]
+    return [s for s in out if s.get("habit", s.get("pick")) not in drop]
+
+
+def collect(det: Detector, records: list[dict], settings: list[dict], seed: int = 1) -> tuple[list[dict], list[int], list[int]]:
     """Features, labels and a document number for every candidate word."""
     rng = random.Random(seed)
     X: list[dict] = []
@@ -51,7 +69,7 @@ def collect(det: Detector, records: list[dict], seed: int = 1) -> tuple[list[dic
     for i, r in enumerate(records):
         # every article once clean, once spun under a rotating setting
         clean = SpunText(r["text"], r["text"], (), 0, 0)
-        setting = SETTINGS[i % len(SETTINGS)]
+        setting = settings[i % len(settings)]
         spun = Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"])
         for sample in (clean, spun):
             doc_no += 1
@@ -118,13 +136,13 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenMode
     return TokenModel(stage1, stage2, meta)
 
 
-def collect_restore(det: Detector, records: list[dict], seed: int = 2) -> tuple[list[dict], list[int]]:
+def collect_restore(det: Detector, records: list[dict], settings: list[dict], seed: int = 2) -> tuple[list[dict], list[int]]:
     """Rank features of every alternative at substituted words whose original is among them."""
     rng = random.Random(seed)
     X: list[dict] = []
     y: list[int] = []
     for i, r in enumerate(records):
-        setting = SETTINGS[i % len(SETTINGS)]
+        setting = settings[i % len(settings)]
         spun = Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"])
         _tokens, raw = det.decode_document(Document(spun.text))
         for d in raw:
@@ -163,12 +181,21 @@ def main() -> None:
     # documents are genuine and stopped flagging a real spinner's output (the seed article: 1 flag
     # instead of 52) while gaining nothing on the simulator's spun news
     ap.add_argument("--sotu", type=int, default=30, help="State of the Union passages (training half) as clean text")
+    ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
+    ap.add_argument("--exclude", default="", help="habits or picks left out (for the generalisation rows)")
+    ap.add_argument("--out-dir", default="", help="write the models here instead of src/unspin/data")
     args = ap.parse_args()
+    global OUT, RESTORE_OUT
+    if args.out_dir:
+        Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+        OUT = Path(args.out_dir) / OUT.name
+        RESTORE_OUT = Path(args.out_dir) / RESTORE_OUT.name
+    settings = settings_for(args.habits, args.exclude)
 
     train, _test = split_ids(load_bbc())
     train = train[: args.docs]
     t = time.time()
-    Xr, yr = collect_restore(Detector(), train)
+    Xr, yr = collect_restore(Detector(), train, settings)
     restore = fit_restore(Xr, yr)
     RESTORE_OUT.write_text(json.dumps(restore.to_dict(), indent=1) + "\n")
     print(f"restoration: {len(yr)} alternatives ({sum(yr)} originals) in {time.time() - t:.0f}s -> {RESTORE_OUT}")
@@ -176,7 +203,7 @@ def main() -> None:
         return
     det = Detector(token_model=FALLBACK)
     t = time.time()
-    X, y, groups = collect(det, train)
+    X, y, groups = collect(det, train, settings)
     # genuine prose of another genre and age (training half of the State of the Union
     # addresses, see bench/docscore.py): every candidate word there is a negative
     from devkit.sotu import sotu_passages
@@ -188,7 +215,7 @@ def main() -> None:
                 y.append(label)
                 groups.append(10_000_000 + k)
     meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": len(train),
-            "settings": SETTINGS, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
+            "settings": settings, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)"}
     model = fit(X, y, groups, meta)
     OUT.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n")
