@@ -11,19 +11,20 @@ pytest.importorskip("fastapi", reason="the web extra is not installed: pip insta
 from fastapi.testclient import TestClient  # noqa: E402
 
 from unspin.model import Document, Report  # noqa: E402
-from unspin.web import app as web_app  # noqa: E402
-from unspin.web.app import create_app, safe_name  # noqa: E402
+from unspin.web import service as web_service  # noqa: E402
+from unspin.web.app import create_app  # noqa: E402
+from unspin.web.inputs import safe_name  # noqa: E402
 from unspin.web.settings import Settings  # noqa: E402
 from unspin.web.views import restored_text  # noqa: E402
 
-from web_samples import SPUN, XSS, source_backend  # noqa: E402
+from web_samples import SPUN, XSS, source_index  # noqa: E402
 
 TOKEN = "t" * 24
 
 
 @pytest.fixture(scope="module")
 def client(detector):
-    app = create_app(Settings(token=TOKEN, workers=2, queue_size=4), backend=source_backend())
+    app = create_app(Settings(token=TOKEN, workers=2, queue_size=4), index=source_index())
     with TestClient(app) as c:
         yield c
 
@@ -43,16 +44,24 @@ def test_healthz(client):
     assert body["pool"]["capacity"] == 6 and body["pool"]["in_flight"] == 0
 
 
-def test_check_text_matches_library(client, detector):
+def test_check_text_matches_library(client, bare, detector):
     from unspin.api import check
 
+    # with an index, /v1/check is `unspin check --index`: the indexed source's exact words
     r = client.post("/v1/check", json={"text": SPUN, "id": "a1"})
     assert r.status_code == 200
     got = Report.from_dict(r.json())
-    want = check(Document(text=SPUN, id="a1"), detector=detector)
+    want = check(Document(text=SPUN, id="a1"), detector=detector, index=source_index())
     assert got.verdict == want.verdict == "spun"
-    assert [(f.start, f.end, f.suggestion) for f in got.flags] == [(f.start, f.end, f.suggestion) for f in want.flags]
+    assert [(f.start, f.end, f.suggestion, f.kind) for f in got.flags] == [(f.start, f.end, f.suggestion, f.kind) for f in want.flags]
     assert got.document.id == "a1"
+    proclaimed = SPUN.index("proclaimed")
+    (flag,) = [f for f in got.flags if f.start == proclaimed]
+    assert flag.kind == "source" and flag.suggestion == "announced"
+    # without one, the detector's own guesses
+    r = bare.post("/v1/check", content=SPUN[:3000].encode(), headers={"content-type": "text/plain"})
+    assert r.status_code == 200
+    assert all(f["kind"] != "source" for f in r.json()["flags"])
 
 
 def test_check_raw_text_and_upload(client):
@@ -86,7 +95,7 @@ def test_upload_name_is_only_a_label(client):
     [
         ({"json": {"path": "/etc/passwd"}}, 422, "unknown field"),
         ({"json": {"text": "a", "html": "b"}}, 422, "exactly one"),
-        ({"json": {"text": 5}}, 422, "must be a string"),
+        ({"json": {"text": 5}}, 422, "text: Input should be a valid string"),
         ({"json": ["text"]}, 422, "object"),
         ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "not valid JSON"),
         ({"json": {"text": "   "}}, 422, "no text"),
@@ -121,7 +130,7 @@ def test_body_limit(bare):
 
 
 def test_queue_full_answers_503(bare):
-    pool = bare.app.state.pool
+    pool = bare.app.state.service.pool
     release = threading.Event()
     busy = pool.submit(release.wait)  # the only worker; queue_size=0, so nothing may wait
     try:
@@ -142,7 +151,7 @@ def test_timeout_answers_504(detector, monkeypatch):
         gate.wait(5)
         raise AssertionError("not reached in time")
 
-    monkeypatch.setattr(web_app, "build_document", slow)
+    monkeypatch.setattr(web_service, "build_document", slow)
     with TestClient(create_app(Settings(timeout_s=0.2, workers=1, queue_size=0))) as c:
         r = c.post("/v1/check", json={"text": SPUN})
         assert r.status_code == 504 and "longer than 0.2 s" in r.json()["error"]
@@ -233,8 +242,7 @@ def test_docs_are_offline(client):
     assert "http://" not in home.replace("http://www.w3.org", "") and "https://" not in home
 
 
-def test_index_path_opens_the_index_library(detector):
-    pytest.importorskip("unspin.index", reason="the source index library is not installed")
+def test_index_path_opens_the_index(detector):
     with TestClient(create_app(Settings(index_path=":memory:", token=TOKEN))) as c:
         assert c.get("/healthz").json()["index"] == "memory"
         auth = {"authorization": f"Bearer {TOKEN}"}
@@ -247,15 +255,16 @@ def test_index_path_opens_the_index_library(detector):
         assert c.post("/v1/search", json={"text": SPUN}).json()["matches"] == []
 
 
-def test_missing_index_library_answers_501(detector, monkeypatch, tmp_path):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "unspin.web.index_adapter", None)  # import fails as if not installed
-    with TestClient(create_app(Settings(index_path=str(tmp_path / "sources.db")))) as c:
-        assert "not available" in c.get("/healthz").json()["index_error"]
+def test_unreadable_index_answers_501_and_checks_go_on(detector, tmp_path):
+    bad = tmp_path / "sources.db"
+    bad.write_bytes(b"this is not an index, not even SQLite " * 100)
+    with TestClient(create_app(Settings(index_path=str(bad)))) as c:
+        health = c.get("/healthz").json()
+        assert health["index"] is None and "could not be opened" in health["index_error"] and str(bad) in health["index_error"]
         r = c.post("/v1/search", json={"text": SPUN})
-        assert r.status_code == 501 and "index library is not available" in r.json()["error"]
+        assert r.status_code == 501 and "not available" in r.json()["error"]
         assert c.post("/v1/check", json={"text": SPUN}).status_code == 200
+    assert bad.read_bytes().startswith(b"this is not an index")  # left as it was
 
 
 def test_pasted_page_is_extracted(client):
@@ -267,7 +276,7 @@ def test_pasted_page_is_extracted(client):
 
 def test_busy_page_says_retry_after(bare):
     release = threading.Event()
-    busy = bare.app.state.pool.submit(release.wait)
+    busy = bare.app.state.service.pool.submit(release.wait)
     try:
         r = bare.post("/report", data={"text": SPUN[:500]})
         assert r.status_code == 503 and r.headers["retry-after"] == "1" and "server busy" in r.text
@@ -298,3 +307,62 @@ def test_serve_command(monkeypatch, tmp_path):
     monkeypatch.setenv("UNSPIN_TOKEN", "short")
     r = runner.invoke(cli_app, ["serve"])
     assert r.exit_code == 2 and "at least 16" in r.output
+
+
+def test_openapi_is_generated_from_the_request_models(client):
+    from unspin.web.inputs import CheckRequest
+
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/v1/check"]["post"]["requestBody"]["content"]
+    got, want = body["application/json"]["schema"], CheckRequest.model_json_schema()
+    assert got["title"] == "CheckRequest" and got["additionalProperties"] is False
+    assert {k: v["description"] for k, v in got["properties"].items()} == {k: v["description"] for k, v in want["properties"].items()}
+    assert body["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
+    add = spec["paths"]["/v1/index/documents"]["post"]
+    assert add["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/IndexDocumentsRequest"}
+    assert set(spec["components"]["schemas"]["IndexDocument"]["required"]) == {"id", "text"}
+    assert add["responses"]["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]  # errors are {"error": ...}, as documented
+
+
+def test_report_page_shows_the_exact_originals_of_an_indexed_copy(client):
+    body = client.post("/report.json", data={"text": SPUN}).json()
+    flags = body["report"]["flags"]
+    proclaimed = SPUN.index("proclaimed")
+    (flag,) = [f for f in flags if f["start"] == proclaimed]
+    assert flag["kind"] == "source" and flag["suggestion"] == "announced" and flag["evidence"]["source_id"] == "src-1"
+    assert body["restored_text"].startswith("The government announced")
+    page = client.post("/report", data={"text": SPUN}).text
+    assert 'data-suggestion="announced"' in page and 'id="sbs-source"' in page
+
+
+@pytest.mark.parametrize(
+    "method,path,kwargs,status,fragment",
+    [
+        ("get", "/no/such/page", {}, 404, "Not Found"),
+        ("put", "/v1/check", {"json": {"text": "x"}}, 405, "Method Not Allowed"),
+        ("post", "/v1/search?k=99", {"json": {"text": SPUN}}, 422, "k: Input should be less than or equal to 20"),
+        ("post", "/v1/index/documents", {"json": {"documents": [{"id": "a", "text": "x", "metadata": {"n": {"deep": 1}}}]}}, 422, "documents[0].metadata.n"),
+        ("post", "/v1/index/documents", {"json": {"documents": []}}, 422, "documents: List should have at least 1 item"),
+        ("post", "/v1/index/documents", {"content": b"{nope", "headers": {"content-type": "application/json"}}, 400, "not valid JSON"),
+    ],
+)
+def test_every_error_is_json(client, method, path, kwargs, status, fragment):
+    headers = {"authorization": f"Bearer {TOKEN}", **kwargs.pop("headers", {})}
+    r = getattr(client, method)(path, headers=headers, **kwargs)
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/json"
+    assert fragment in r.json()["error"] and "\n" not in r.json()["error"]
+
+
+def test_unexpected_error_is_a_json_500_and_the_service_goes_on(detector, monkeypatch):
+    def broken(raw, settings):
+        raise RuntimeError("a bug, with a secret path /home/x in its message")
+
+    monkeypatch.setattr(web_service, "build_document", broken)
+    with TestClient(create_app(Settings(workers=1)), raise_server_exceptions=False) as c:
+        r = c.post("/v1/check", json={"text": SPUN})
+        assert r.status_code == 500 and r.headers["content-type"] == "application/json"
+        assert r.json() == {"error": "internal error (RuntimeError); the server log has the details"}
+        monkeypatch.undo()
+        assert c.post("/v1/check", json={"text": SPUN[:2000]}).status_code == 200

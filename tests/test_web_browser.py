@@ -29,7 +29,7 @@ import uvicorn  # noqa: E402
 from unspin.web.app import create_app  # noqa: E402
 from unspin.web.settings import Settings  # noqa: E402
 
-from web_samples import SPUN, XSS, source_backend  # noqa: E402
+from web_samples import SPUN, XSS, source_index  # noqa: E402
 
 
 def _free_port() -> int:
@@ -40,7 +40,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base_url(detector):
-    app = create_app(Settings(workers=2, queue_size=8), backend=source_backend())
+    app = create_app(Settings(workers=2, queue_size=8), index=source_index())
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)

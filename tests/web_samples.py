@@ -17,17 +17,11 @@ SOURCE = (
 XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
 
-def source_backend():
-    """An index holding SOURCE: the real `unspin.index` (in memory) when it is installed, else the test backend."""
+def source_index():
+    """An in-memory source index (the real `unspin.index`) holding SOURCE."""
+    from unspin.index import SourceIndex
     from unspin.model import Document
-    from unspin.web.backend import MemoryBackend, open_backend
 
-    doc = Document(text=SOURCE, id="src-1", source="https://example.org/original", metadata={"url": "https://example.org/original"})
-    try:
-        backend = open_backend(":memory:")
-    except Exception:  # noqa: BLE001 - the index library is optional for these tests
-        backend = None
-    if backend is None:
-        backend = MemoryBackend()
-    backend.add([doc])
-    return backend
+    index = SourceIndex.open(None)
+    index.add(Document(text=SOURCE, id="src-1", source="https://example.org/original", metadata={"url": "https://example.org/original"}))
+    return index

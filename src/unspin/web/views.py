@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from unspin.model import Flag, Report
-from unspin.web.backend import SourceMatch
+from unspin.model import Flag, Match, Report
 
 
 def confidence_class(confidence: float) -> str:
@@ -29,7 +28,7 @@ class Segment:
     level: str = ""
     suggestion: str | None = None
     confidence: float = 0.0
-    pair: int | None = None  # index into match.pairs
+    pair: int | None = None  # index into SideBySide.substitutions
 
 
 def _non_overlapping(flags: Sequence[Flag]) -> list[tuple[int, Flag]]:
@@ -111,21 +110,24 @@ def _paired(text: str, spans: Sequence[tuple[int, int, int]]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class SideBySide:
-    """The copy and its source as segments, aligned substitutions sharing a ``pair`` number."""
+    """The copy and its source as segments, each aligned substitution's two sides sharing a ``pair`` number."""
 
-    match: SourceMatch
+    match: Match
     copy: list[Segment]
     source: list[Segment]
+    #: The substitutions shown (those with a span in the source).
+    substitutions: int
 
 
-def side_by_side(report: Report, match: SourceMatch) -> SideBySide:
-    """Both texts cut at the aligned substitutions of ``match``."""
-    copy = _paired(report.document.text, [(p.copy_start, p.copy_end, k) for k, p in enumerate(match.pairs)])
-    source = _paired(match.source_text, [(p.source_start, p.source_end, k) for k, p in enumerate(match.pairs)])
-    return SideBySide(match=match, copy=copy, source=source)
+def side_by_side(report: Report, match: Match) -> SideBySide:
+    """Both texts cut at the substitutions of ``match`` (which must carry its ``source_text``)."""
+    subs = [s for s in match.substitutions if s.source_end > s.source_start]
+    copy = _paired(report.document.text, [(s.copy_start, s.copy_end, k) for k, s in enumerate(subs)])
+    source = _paired(match.source_text or "", [(s.source_start, s.source_end, k) for k, s in enumerate(subs)])
+    return SideBySide(match=match, copy=copy, source=source, substitutions=len(subs))
 
 
-def report_json(report: Report, matches: Sequence[SourceMatch] = ()) -> dict[str, Any]:
+def report_json(report: Report, matches: Sequence[Match] = ()) -> dict[str, Any]:
     """The report page's JSON twin: the report (CLI contract), the restored text, the sources found."""
     return {
         "report": report.to_dict(),
