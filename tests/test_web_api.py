@@ -58,6 +58,7 @@ def test_check_text_matches_library(client, bare, detector):
     proclaimed = SPUN.index("proclaimed")
     (flag,) = [f for f in got.flags if f.start == proclaimed]
     assert flag.kind == "source" and flag.suggestion == "announced"
+    assert [m["id"] for m in r.json()["sources"]] == ["src-1"]  # searched once, inside the check
     # without one, the detector's own guesses
     r = bare.post("/v1/check", content=SPUN[:3000].encode(), headers={"content-type": "text/plain"})
     assert r.status_code == 200
@@ -325,8 +326,14 @@ def test_openapi_is_generated_from_the_request_models(client):
     assert "HTTPValidationError" not in spec["components"]["schemas"]  # errors are {"error": ...}, as documented
 
 
-def test_report_page_shows_the_exact_originals_of_an_indexed_copy(client):
+def test_report_page_shows_the_exact_originals_of_an_indexed_copy(client, monkeypatch):
+    from unspin.index import SourceIndex
+
+    searches = []
+    real = SourceIndex.search
+    monkeypatch.setattr(SourceIndex, "search", lambda self, *a, **kw: searches.append(1) or real(self, *a, **kw))
     body = client.post("/report.json", data={"text": SPUN}).json()
+    assert len(searches) == 1  # the check's own search gives the page its sources
     flags = body["report"]["flags"]
     proclaimed = SPUN.index("proclaimed")
     (flag,) = [f for f in flags if f["start"] == proclaimed]

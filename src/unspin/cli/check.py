@@ -16,9 +16,7 @@ from unspin.errors import InputError
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents
 from unspin.ingest.progress import with_progress
 from unspin.model import Report
-
-#: Flag colours of the human report, by confidence (the detector's word and phrase cut-offs).
-HIGH, MID = 0.8, 0.6
+from unspin.settings import HIGH_CONFIDENCE_AT, PHRASE_FLAG_AT, SPUN_DOCUMENT_FLAG_AT, WORD_FLAG_AT
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -42,7 +40,7 @@ def render_report(report: Report, console: Console) -> None:
         if f.start < pos:
             continue
         text.append_text(plain(pos, f.start))
-        style = "bold red" if f.confidence >= HIGH else "red" if f.confidence >= MID else "yellow"
+        style = "bold red" if f.confidence >= HIGH_CONFIDENCE_AT else "red" if f.confidence >= WORD_FLAG_AT else "yellow"
         text.append(f.text, style=f"{style} underline")
         if f.suggestion:
             text.append(f" [{f.suggestion}]", style="cyan")
@@ -67,7 +65,7 @@ def check(
     language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
     fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
     index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help="Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under 0.6 (0.3 once the verdict is spun; those are shown in yellow) or phrases under 0.8."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under {WORD_FLAG_AT:g} ({SPUN_DOCUMENT_FLAG_AT:g} once the verdict is spun; those are shown in yellow) or phrases under {PHRASE_FLAG_AT:g}."),
 ) -> None:
     """Flag spun phrases and score each document.
 

@@ -46,20 +46,19 @@ class Service:
         except InputError as exc:
             raise HTTPProblem(422, str(exc)) from None
 
-    def check(self, raw: RawInput, k: int = 0) -> tuple[Report, list[Match]]:
+    def check(self, raw: RawInput, k: int = 1) -> tuple[Report, list[Match]]:
         """Build the document and check it with the index (runs on a worker).
 
-        Like ``unspin check --index``, the check searches the index, so an indexed copy's
-        substituted words carry their exact originals (``kind: "source"``). With ``k`` > 0 the
-        best ``k`` sources come back too (the report page shows them).
+        Like ``unspin check --index``, the check searches the index once: an indexed copy's
+        substituted words carry their exact originals (``kind: "source"``), and the best ``k``
+        sources it found come back in ``Report.sources`` (the report page shows them).
         """
         from unspin.api import check
 
         doc, warnings = build_document(raw, self.settings)
         index = self.index.index if self.index is not None else None
-        report = check(doc, detector=self.detector, warnings=warnings, index=index)
-        matches = self.index.search(doc, k) if (self.index is not None and k > 0) else []
-        return report, matches
+        report = check(doc, detector=self.detector, warnings=warnings, index=index, top_sources=max(1, k))
+        return report, list(report.sources or ())
 
 
 def get_service(request: Request) -> Service:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from unspin.model import Flag, Match, Report
+from unspin.settings import HIGH_CONFIDENCE_AT, WORD_FLAG_AT
 
 
 def confidence_class(confidence: float) -> str:
-    """The colour band of a flag (same thresholds as the terminal report)."""
-    return "high" if confidence >= 0.8 else "mid" if confidence >= 0.6 else "low"
+    """The colour band of a flag (the terminal report's, from `unspin.settings`)."""
+    return "high" if confidence >= HIGH_CONFIDENCE_AT else "mid" if confidence >= WORD_FLAG_AT else "low"
 
 
 @dataclass(frozen=True)
