@@ -33,6 +33,7 @@ def check(
     index: Any = None,
     min_confidence: float | None = None,
     top_sources: int = 1,
+    lexicons: Sequence[Any] = (),
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
@@ -47,12 +48,24 @@ def check(
     ``DetectorOptions.spun_document_threshold`` (0.3) are added, marked
     ``evidence["in_spun_document"]``: in a spun text most suspicious words are
     swaps (`Detector.spun_document_flags`).
+    With ``lexicons`` (`unspin.learn.SpinnerLexicon`s, or one `unspin.learn.apply.LexiconFlagger`),
+    the swaps a spinner was seen to make are flagged where the language model prefers the
+    original (kind ``lexicon``); they take precedence over statistical flags they overlap.
     ``min_confidence`` drops less confident flags from the report; the score
     and verdict are computed from all the evidence first, so they do not change.
     """
     doc = Document(text=document) if isinstance(document, str) else document
     det = detector or get_detector()
     flags, decisions = det.detect(doc)
+    if lexicons:
+        from unspin.learn.apply import lexicon_flagger
+
+        lex_flags = lexicon_flagger(lexicons, det).flags(doc)
+        if lex_flags:
+            flags = sorted(
+                lex_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in lex_flags)],
+                key=lambda f: f.start,
+            )
     if fingerprints is not None:
         fp_flags = fingerprints.flags(doc)
         flags = sorted(

@@ -16,8 +16,9 @@ Verdict = Literal["spun", "clean", "uncertain"]
 VERDICTS: tuple[str, ...] = ("spun", "clean", "uncertain")
 
 #: Kinds of flag. ``spin``: statistical detector; ``fingerprint``: a catalogued
-#: tortured phrase; ``source``: restoration read off an aligned source article.
-FLAG_KINDS: tuple[str, ...] = ("spin", "fingerprint", "source")
+#: tortured phrase; ``source``: restoration read off an aligned source article;
+#: ``lexicon``: a swap learned from the same spinner's copies (`unspin.learn`).
+FLAG_KINDS: tuple[str, ...] = ("spin", "fingerprint", "source", "lexicon")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Copy-to-source alignment: aligned passages and every substituted word."""
 
-from unspin.align.passages import AlignOptions, align
+from unspin.align.passages import AlignDetail, AlignOptions, align, align_detail
 
-__all__ = ["AlignOptions", "align"]
+__all__ = ["AlignDetail", "AlignOptions", "align", "align_detail"]

@@ -45,6 +45,18 @@ def _norms(text: str, tokens: list[Token]) -> list[str]:
     return [low[t.start : t.end] for t in tokens]
 
 
+@dataclass(frozen=True)
+class AlignDetail:
+    """`align`'s result with what it was computed from: both token lists and, for each
+    accepted passage, its identical runs ``(copy token, source token, length)`` in order
+    (the gaps between consecutive runs are the differences inside the passage)."""
+
+    alignment: Alignment
+    copy_tokens: list[Token]
+    source_tokens: list[Token]
+    passages: list[list[tuple[int, int, int]]]
+
+
 def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, copy_tokens: list[Token] | None = None) -> Alignment:
     """Align ``copy`` with ``source``: passages (`Pair`) and substitutions, with character offsets.
 
@@ -52,10 +64,17 @@ def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, cop
     gives one pair covering both sentences and the substitution
     ``"devastating approvals"`` -> ``"crippling sanctions"``.
     """
+    return align_detail(copy, source, options, copy_tokens=copy_tokens).alignment
+
+
+def align_detail(copy: str, source: str, options: AlignOptions = AlignOptions(), *,
+                 copy_tokens: list[Token] | None = None, source_tokens: list[Token] | None = None) -> AlignDetail:
+    """`align`, keeping the tokens and the identical runs of each accepted passage
+    (`unspin.learn` reads insertions and phrase swaps off the gaps between them)."""
     ct = copy_tokens if copy_tokens is not None else tokenize(copy)
-    st = tokenize(source)
+    st = source_tokens if source_tokens is not None else tokenize(source)
     if not ct or not st:
-        return Alignment()
+        return AlignDetail(Alignment(), ct, st, [])
     a = _norms(copy, ct)
     b = _norms(source, st)
     sm = SequenceMatcher(None, a, b, autojunk=False)
@@ -72,6 +91,7 @@ def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, cop
         passages.append([(blk.a, blk.b, blk.size)])
     pairs: list[Pair] = []
     subs: list[Substitution] = []
+    kept: list[list[tuple[int, int, int]]] = []
     matched = 0
     covered = 0
     for p in passages:
@@ -83,6 +103,7 @@ def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, cop
             continue
         matched += same
         covered += span_words
+        kept.append(p)
         pairs.append(Pair(ct[i0].start, ct[i1 - 1].end, st[j0].start, st[j1 - 1].end))
         for (ai, aj, an), (bi, bj, _) in zip(p, p[1:]):
             ga0, ga1, gb0, gb1 = ai + an, bi, aj + an, bj
@@ -98,9 +119,10 @@ def align(copy: str, source: str, options: AlignOptions = AlignOptions(), *, cop
                 subs.append(Substitution(cw[0].start, cw[-1].end, copy[cw[0].start : cw[-1].end], source[sw[0].start : sw[-1].end], sw[0].start, sw[-1].end))
     copy_words = _words(ct, 0, len(ct))
     source_words = _words(st, 0, len(st))
-    return Alignment(
+    alignment = Alignment(
         pairs=tuple(pairs), substitutions=tuple(subs),
         coverage=covered / copy_words if copy_words else 0.0,
         score=min(1.0, matched / max(1, min(copy_words, source_words, options.full_score_words))),
         matched=matched,
     )
+    return AlignDetail(alignment, ct, st, kept)

@@ -1,0 +1,296 @@
+"""Spinner-lexicon benchmark (issue 14): learn one spinner's dictionary from K aligned copies,
+then catch its other copies whose source is not known.
+
+A *spinner* here is a dictionary: `DictionarySpinner` is the simulator (`devkit.spinner`) with
+a fixed share of the vocabulary in its dictionary (30 % of the lemmas) and one fixed pick per
+word across documents (seeded by the spinner's own seed), so two copies from the same spinner
+make the same swap, as a content farm's tool does; 90 % of the occurrences of a dictionary word
+are swapped.
+
+For each habit: K (10, 30, 100, 300) training articles (the training split of the BBC dev set)
+spun by the spinner and paired with their sources are learned from (`unspin.learn.learn_pairs`,
+``min_docs=2``); other articles (the test split) spun by the same spinner are checked without
+their sources, with `unspin.api.check` alone and with ``lexicons=[...]``. Per substituted word:
+precision, recall, exact restoration of found substitutions (`devkit.evalkit.score_flags`), for
+all flags and for the lexicon's flags alone. Further rows:
+
+* another spinner: a lexicon learned from spinner A (K=100) applied to spinner B's copies;
+* clean text with the K=100 lexicons: false flags per 1,000 words on the test articles unspun
+  and on State of the Union passages (test half), all flags and the lexicon's alone;
+* the real pairs of ../shared/data/realdev: learn from the pairs of one half of the sites,
+  check the spun pages of the other half (and the reverse); gold swaps from aligning each page
+  with its source;
+* learning speed: CPU seconds to learn from 10,000 pairs (the training copies repeated under
+  distinct ids: the alignment work is per pair, the lemma caches are warm after the first pass).
+
+    python -m bench.learn [--train 300] [--test 40]      # writes bench/results/learn.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import platform
+import random
+import time
+from pathlib import Path
+
+from devkit.evalkit import Counts, score_flags
+from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
+from unspin.api import check
+from unspin.detect import Detector
+from unspin.learn import CopyPair, SpinnerLexicon, learn_pairs
+from unspin.learn.apply import LexiconFlagger, LexiconOptions
+from unspin.model import Document
+from unspin.text import TokenKind, tokenize
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results" / "learn.md"
+WORK = ROOT / "work" / "learn"
+
+#: (row name, Spinner keyword arguments, dictionary seed)
+HABITS = [
+    ("close synonyms, 30% of the vocabulary", dict(rate=0.30, pick="close"), 101),
+    ("uniform, 30% of the vocabulary", dict(rate=0.30, pick="uniform"), 102),
+    ("common+phrases, 30% of the vocabulary", dict(rate=0.30, pick="common", phrases=True), 103),
+]
+KS = (10, 30, 100, 300)
+
+
+class DictionarySpinner(Spinner):
+    """The simulator as one spinner's dictionary: a fixed share ``rate`` of the vocabulary (by
+    lemma, chosen by the dictionary seed) has an entry, each with one fixed pick across all
+    documents, and an occurrence of a word with an entry is swapped with probability ``swap``."""
+
+    def __init__(self, *args, dictionary_seed: int = 0, swap: float = 0.9, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.dictionary_seed = dictionary_seed
+        self.coverage = self.rate
+        if getattr(self, "habit", None) is None:
+            self.rate = swap  # the base simulator's per-occurrence draw
+
+    def _in_dictionary(self, lemma: str) -> bool:
+        h = hashlib.sha1(f"{self.dictionary_seed}:{lemma}".encode()).digest()
+        return int.from_bytes(h[:4], "big") / 2**32 < self.coverage
+
+    def _synonyms(self, word: str):
+        from unspin.lexicon import inflection as infl
+
+        lemma = infl.lemmas(word)[0][1]
+        return super()._synonyms(word) if self._in_dictionary(lemma) else []
+
+    def _habit_options(self, word, upos, lemma, tag):  # the realistic habits, when present
+        return super()._habit_options(word, upos, lemma, tag) if self._in_dictionary(lemma) else []  # type: ignore[misc]
+
+    def _fixed(self, method, options, word: str):
+        saved = self.rng
+        self.rng = random.Random(f"{self.dictionary_seed}:{word}:{len(options)}")
+        self._consistent = {}
+        try:
+            return method(options, word)
+        finally:
+            self.rng = saved
+
+    def _choose(self, options, word: str = ""):
+        return self._fixed(super()._choose, options, word)
+
+    def _habit_pick(self, original, options):  # the realistic habits (devkit.spinner.Habit), when present
+        return self._fixed(super()._habit_pick, options, original)  # type: ignore[misc]
+
+
+def word_count(text: str) -> int:
+    return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
+
+
+def spin_cached(name: str, kwargs: dict, dseed: int, records: list[dict], seed: int) -> list[SpunText]:
+    """Spin ``records`` (cached under bench/work/learn: spinning is the slow part)."""
+    key = hashlib.sha1(repr((name, sorted(kwargs.items()), dseed, seed, [r["id"] for r in records])).encode()).hexdigest()[:16]
+    path = WORK / f"{key}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    sp = DictionarySpinner(seed=seed, dictionary_seed=dseed, **kwargs)
+    out = [sp.spin(r["text"]) for r in records]
+    WORK.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(out))
+    return out
+
+
+def pairs_of(spun: list[SpunText], tag: str) -> list[CopyPair]:
+    return [CopyPair(s.text, s.original, f"{tag}-{i}", site=tag) for i, s in enumerate(spun)]
+
+
+def evaluate(det: Detector, docs: list[SpunText], lexicons: list[SpinnerLexicon] | None) -> tuple[Counts, Counts]:
+    """Counts for all flags of `check` and for its lexicon flags alone."""
+    allc, lexc = Counts(), Counts()
+    for s in docs:
+        n = word_count(s.text)
+        flags = check(Document(s.text), detector=det, lexicons=lexicons or ()).flags
+        allc.add(score_flags([(f.start, f.end, f.suggestion) for f in flags], s, n))
+        lexc.add(score_flags([(f.start, f.end, f.suggestion) for f in flags if f.kind == "lexicon"], s, n))
+    return allc, lexc
+
+
+def clean_rate(det: Detector, texts: list[str], lexicons: list[SpinnerLexicon] | None) -> tuple[float, float, int]:
+    """False flags per 1,000 words on clean texts: all flags, the lexicon's alone; words."""
+    words = flags = lex = 0
+    for t in texts:
+        fl = check(Document(t), detector=det, lexicons=lexicons or ()).flags
+        words += word_count(t)
+        flags += len(fl)
+        lex += sum(f.kind == "lexicon" for f in fl)
+    return 1000 * flags / max(words, 1), 1000 * lex / max(words, 1), words
+
+
+def fmt(c: Counts) -> str:
+    return f"{c.precision:.3f} | {c.recall:.3f} | {c.restoration:.3f}"
+
+
+def realdev_rows(det: Detector) -> list[str]:
+    """Learn from the real pairs of half the sites, check the other half's spun pages."""
+    import json
+
+    from unspin.align import align
+    from unspin.learn.extract import pair_from_record
+
+    path = ROOT.parents[1] / "shared" / "data" / "realdev" / "pairs.jsonl"
+    if not path.exists():
+        return []
+    recs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [pair_from_record(r, i) for i, r in enumerate(recs)]
+    sites = sorted({p.site or p.id for p in pairs})
+    half = {s: i % 2 for i, s in enumerate(sites)}
+    rows = []
+    for fold in (0, 1):
+        train = [p for p in pairs if half[p.site or p.id] == fold]
+        test = [p for p in pairs if half[p.site or p.id] != fold]
+        lex = learn_pairs(train, min_docs=1)
+        base, withl, lexonly = Counts(), Counts(), Counts()
+        for p in test:
+            al = align(p.copy, p.source)
+            gold = SpunText(p.copy, p.source, tuple(_Sub(s.copy_start, s.copy_end, s.copy_text, s.source_text) for s in al.substitutions), 0, 0)
+            n = word_count(p.copy)
+            f0 = check(Document(p.copy), detector=det).flags
+            f1 = check(Document(p.copy), detector=det, lexicons=[lex]).flags
+            base.add(score_flags([(f.start, f.end, f.suggestion) for f in f0], gold, n))
+            withl.add(score_flags([(f.start, f.end, f.suggestion) for f in f1], gold, n))
+            lexonly.add(score_flags([(f.start, f.end, f.suggestion) for f in f1 if f.kind == "lexicon"], gold, n))
+        rows.append(f"| realdev: learn from {len(train)} pairs ({len(lex)} entries, min_docs 1), check {len(test)} pages "
+                    f"of other sites ({base.gold} swaps) | {fmt(base)} | {fmt(withl)} | {fmt(lexonly)} |")
+        print(rows[-1], flush=True)
+    return rows
+
+
+class _Sub:
+    def __init__(self, start: int, end: int, spun: str, original: str) -> None:
+        self.start, self.end, self.spun, self.original = start, end, spun, original
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", type=int, default=300, help="largest K: training copies per spinner")
+    ap.add_argument("--test", type=int, default=40, help="test copies per spinner (checked without their sources)")
+    ap.add_argument("--clean", type=int, default=40, help="clean BBC articles and State of the Union passages each")
+    ap.add_argument("--speed-pairs", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--only", default="", help="comma-separated substrings of the habits to run (development)")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+
+    train, test = split_ids(load_bbc())
+    train, test = train[: args.train], test[: args.test]
+    ks = [k for k in KS if k <= args.train] or [args.train]
+    det = Detector()
+    det.detect(Document("Warm up the caches."))
+    habits = [h for h in HABITS if not args.only or any(k in h[0] for k in args.only.split(","))]
+    lines = [
+        "# Spinner lexicon benchmark",
+        "",
+        f"`python -m bench.learn --train {args.train} --test {args.test} --clean {args.clean}`; "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}.",
+        f"Each spinner is the simulator with one fixed pick per word across documents (a dictionary). "
+        f"Learned from K spun training articles paired with their sources (`min_docs=2`), checked on {len(test)} other "
+        "articles spun by the same spinner, without their sources. Per substituted word: P = flags overlapping a "
+        "substitution / flags, R = substitutions found / substitutions, restore = exact original among found.",
+        "",
+        "| spinner | K | entries | without lexicon P | R | restore | with lexicon P | R | restore | lexicon flags alone P | R | restore |",
+        "|---|---:|---:|---|---|---|---|---|---|---|---|---|",
+    ]
+    lex100: dict[str, SpinnerLexicon] = {}
+    spun_test: dict[str, list[SpunText]] = {}
+    speed_pairs: list[CopyPair] = []
+    for name, kwargs, dseed in habits:
+        t0 = time.time()
+        tr = spin_cached(name, kwargs, dseed, train, args.seed)
+        te = spin_cached(name, kwargs, dseed, test, args.seed + 1)
+        spun_test[name] = te
+        print(f"{name}: spun {len(tr)} + {len(te)} in {time.time() - t0:.0f} s", flush=True)
+        base, _ = evaluate(det, te, None)
+        for k in ks:
+            lex = learn_pairs(pairs_of(tr[:k], name), min_docs=2)
+            if k == min(100, max(ks)):
+                lex100[name] = lex
+            allc, lexc = evaluate(det, te, [lex])
+            row = f"| {name} | {k} | {len(lex)} | {fmt(base)} | {fmt(allc)} | {fmt(lexc)} |"
+            lines.append(row)
+            print(row, flush=True)
+        if not speed_pairs:
+            speed_pairs = pairs_of(tr, name)
+    # one spinner's lexicon on another spinner's copies
+    names = list(lex100)
+    cross = []
+    for a, b in zip(names, names[1:] + names[:1]):
+        if a == b:
+            continue
+        base, _ = evaluate(det, spun_test[b], None)
+        allc, lexc = evaluate(det, spun_test[b], [lex100[a]])
+        cross.append(f"| lexicon of {a} on copies of {b} | {fmt(base)} | {fmt(allc)} | {fmt(lexc)} |")
+        print(cross[-1], flush=True)
+    if cross:
+        lines += ["", "Another spinner's lexicon (K = 100):", "",
+                  "| rows | without P | R | restore | with P | R | restore | lexicon alone P | R | restore |",
+                  "|---|---|---|---|---|---|---|---|---|---|", *cross]
+    # clean text
+    clean_bbc = [r["text"] for r in split_ids(load_bbc())[1][-args.clean:]]
+    clean_sets = [("BBC test articles, unspun", clean_bbc)]
+    try:
+        from devkit.sotu import sotu_passages
+
+        clean_sets.append(("State of the Union passages (test half)", sotu_passages(args.clean, words=300, seed=3)))
+    except Exception as exc:  # npm missing or offline: the row is skipped and says so
+        print(f"State of the Union passages skipped: {exc}", flush=True)
+    clean_rows = []
+    for label, texts in clean_sets:
+        f0, _, words = clean_rate(det, texts, None)
+        for name, lex in lex100.items():
+            f1, fl, _ = clean_rate(det, texts, [lex])
+            clean_rows.append(f"| {label} ({words:,} words) | {name} | {f0:.2f} | {f1:.2f} | {fl:.2f} |")
+            print(clean_rows[-1], flush=True)
+    lines += ["", "Clean text with a K = 100 lexicon: false flags per 1,000 words.", "",
+              "| text | lexicon of | without lexicon | with lexicon | lexicon flags alone |", "|---|---|---:|---:|---:|", *clean_rows]
+    # real pairs
+    real = realdev_rows(det)
+    if real:
+        lines += ["", "Real pairs (../shared/data/realdev), split by site; gold: the aligned swaps of each page.", "",
+                  "| rows | without P | R | restore | with P | R | restore | lexicon alone P | R | restore |",
+                  "|---|---|---|---|---|---|---|---|---|---|", *real]
+    # speed
+    if speed_pairs and args.speed_pairs:
+        reps = [CopyPair(p.copy, p.source, f"{p.id}#{i}", p.site) for i in range(args.speed_pairs // len(speed_pairs) + 1)
+                for p in speed_pairs][: args.speed_pairs]
+        t = time.process_time()
+        lex = learn_pairs(reps, min_docs=2)
+        cpu = time.process_time() - t
+        lines += ["", f"Learning from {len(reps):,} pairs ({len(speed_pairs)} distinct copies repeated under distinct ids, "
+                  f"{sum(word_count(p.copy) for p in speed_pairs) // len(speed_pairs)} words each on average): "
+                  f"{cpu:.1f} CPU seconds on one core, {len(lex)} entries, channel fitted: {lex.channel is not None}."]
+        print(lines[-1], flush=True)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""unspin.learn: learning a spinner's lexicon from aligned pairs, the TSV file, merging, flags."""
+
+import pytest
+
+from unspin.learn import CopyPair, LexiconEntry, SpinnerLexicon, learn_pairs, merge, parse_lexicon, read_lexicon
+from unspin.learn.lexicon import LexiconError
+
+SOURCES = [
+    "The two leaders met in the capital on Tuesday to discuss the trade deal. Officials said the talks "
+    "went well and that both sides wanted a quick agreement. Then the ministers wrote a short statement "
+    "about the new rules for farmers and the price of grain, which has risen sharply this year.",
+    "Union leaders warned that the plan would cost jobs in the north. The report was written by a group "
+    "of economists who studied the industry for many months. Then the board met again and agreed to "
+    "delay the decision until the spring, when the market should be calmer than it is now.",
+    "Local leaders have asked the council to repair the old bridge before the winter. Engineers wrote "
+    "that the structure was unsafe for lorries and buses. Then the mayor said the work would start "
+    "soon, although the budget for the year has already been spent on other roads.",
+]
+
+
+def spin(text: str, swaps: list[tuple[str, str]]) -> str:
+    for a, b in swaps:
+        assert a in text, a
+        text = text.replace(a, b, 1)
+    return text
+
+
+COPIES = [
+    spin(SOURCES[0], [("leaders", "chiefs"), ("wrote", "composed"), ("Then the", "Then, at that point, the"),
+                      ("Tuesday", "Monday"), ("this year", "this 12 months")]),
+    spin(SOURCES[1], [("leaders", "chiefs"), ("written", "composed"), ("Then the", "Then, at that point, the"),
+                      ("calmer", "quieter")]),
+    spin(SOURCES[2], [("leaders", "chiefs"), ("wrote", "composed"), ("repair", "mend"), ("Then the mayor", "The mayor then")]),
+]
+
+
+def pairs():
+    return [CopyPair(c, s, f"doc{i}", site=f"site{i % 2}") for i, (c, s) in enumerate(zip(COPIES, SOURCES))]
+
+
+def test_learn_pairs_keeps_repeated_swaps_lemmatised():
+    lex = learn_pairs(pairs(), min_docs=2, fit_channel=False)
+    got = {(e.spun, e.original, e.pos): e for e in lex.entries}
+    chief = got[("chief", "leader", "NOUN")]
+    assert (chief.count, chief.docs, chief.sites) == (3, 3, 2)
+    # "wrote" and "written" -> "composed": one verb entry
+    assert got[("compose", "write", "VERB")].docs == 3
+    # the inserted padding, anchored on the word before it
+    assert any(e.spun == "then at that point" and e.original == "then" for e in lex.entries)
+    # names, numbers, single-document swaps and reorderings are not entries
+    spuns = {e.spun for e in lex.entries}
+    assert not spuns & {"monday", "quieter", "mend", "month", "12 months"}
+    assert lex.meta["pairs"] == 3 and lex.problems == ()
+
+
+def test_min_docs_one_keeps_single_swaps():
+    lex = learn_pairs(pairs(), min_docs=1, fit_channel=False)
+    assert any(e.spun == "mend" and e.original == "repair" for e in lex.entries)
+    assert any(e.spun == "quiet" and e.original == "calm" for e in lex.entries)  # comparative lemmatised
+
+
+def test_bad_pairs_are_one_line_errors_and_the_rest_is_used():
+    seen = []
+    bad = [
+        {"id": "unrelated", "copy": SOURCES[1], "source": SOURCES[0]},
+        {"id": "empty", "spun": "   ", "original": SOURCES[0]},
+        {"id": "nofield", "text": "x"},
+        *[{"id": p.id, "spun": p.copy, "original": p.source} for p in pairs()],
+    ]
+    lex = learn_pairs(bad, min_docs=2, on_error=seen.append, fit_channel=False)
+    assert len(seen) == 3 and all("\n" not in m for m in seen)
+    assert "pair unrelated" in seen[0] and "does not align" in seen[0]
+    assert "pair empty" in seen[1] and "empty copy" in seen[1]
+    assert "pair nofield" in seen[2]
+    assert lex.problems == tuple(seen)
+    assert any(e.spun == "chief" for e in lex.entries)
+
+
+def test_huge_text_is_refused():
+    seen = []
+    learn_pairs([CopyPair("word " * 50, "word " * 50, "big")], on_error=seen.append, max_chars=100, fit_channel=False)
+    assert "too large" in seen[0]
+
+
+def test_tsv_round_trip_and_broken_lines(tmp_path):
+    lex = learn_pairs(pairs(), min_docs=2, fit_channel=False)
+    path = tmp_path / "spinner.lex"
+    lex.write(path)
+    text = path.read_text()
+    assert text.splitlines()[0].startswith("# unspin spinner lexicon")
+    assert "spun\toriginal\tpos\tcount\tdocs\tsites\tkept" in text
+    again = read_lexicon(path)
+    assert again.entries == lex.entries and again.meta == lex.meta and again.problems == ()
+    broken = text + "onlyone\nchief\tleader\tNOUN\tmany\t1\t1\t0\nx\ty\tNOUN\t1\t1\t1\t0\textra\nsame\tsame\nboss\tleader\tNOUN\t2\t2\t1\t0\n"
+    path.write_text(broken)
+    got = read_lexicon(path)
+    assert len(got.problems) == 4
+    n_lines = len(text.splitlines())
+    assert got.problems[0].startswith(f"{path}:{n_lines + 1}:")
+    assert "count must be a whole number" in got.problems[1]
+    assert any(e.spun == "boss" for e in got.entries)
+    assert len(got.entries) == len(lex.entries) + 1
+
+
+def test_channel_line_and_headerless_file():
+    lex = parse_lexicon('# channel: {"weights": {"zipf": 0.5}}\n# channel: not json\nchief\tleader\tNOUN\t2\t2\t1\t0\n', "x.lex")
+    assert lex.channel == {"weights": {"zipf": 0.5}}
+    assert any("not valid JSON" in p for p in lex.problems) and any("no header" in p for p in lex.problems)
+    assert lex.entries[0].swap_rate == 1.0
+
+
+def test_missing_file_is_an_error(tmp_path):
+    with pytest.raises(LexiconError, match="no such lexicon file"):
+        read_lexicon(tmp_path / "nope.lex")
+    bad = tmp_path / "bin.lex"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(LexiconError, match="not a UTF-8"):
+        read_lexicon(bad)
+
+
+def test_merge_adds_counts_and_weights_channels():
+    a = SpinnerLexicon((LexiconEntry("chief", "leader", "NOUN", 3, 2, 1, 1),), {"weights": {"zipf": 1.0}, "examples": 30}, {"pairs": 2})
+    b = SpinnerLexicon((LexiconEntry("chief", "leader", "NOUN", 1, 1, 1, 0), LexiconEntry("mend", "repair", "VERB", 1, 1, 1, 0)),
+                       {"weights": {"zipf": 0.0}, "examples": 10}, {"pairs": 1})
+    m = merge([a, b], min_docs=2)
+    assert m.entries == (LexiconEntry("chief", "leader", "NOUN", 4, 3, 2, 1),)
+    assert m.channel["weights"]["zipf"] == pytest.approx(3 / 4)  # weighted by swaps: 3 and 1
+    assert m.meta["pairs"] == 3
+    assert len(merge([a, b]).entries) == 2
+
+
+LEX = SpinnerLexicon((
+    LexiconEntry("chief", "leader", "NOUN", 6, 5, 2, 0),
+    LexiconEntry("opening service", "opening ceremony", "NOUN", 3, 3, 2, 0),
+), name="test.lex")
+
+
+def test_lexicon_flag_only_where_the_original_fits_better(detector):
+    from unspin.learn.apply import LexiconFlagger
+
+    fl = LexiconFlagger([LEX], detector)
+    spun = "The two chiefs met in Beijing on Friday before the opening service of the Winter Olympics."
+    from unspin.model import Document
+
+    flags = fl.flags(Document(spun))
+    by_text = {f.text: f for f in flags}
+    assert by_text["chiefs"].suggestion == "leaders" and by_text["chiefs"].kind == "lexicon"
+    ev = by_text["chiefs"].evidence
+    assert ev["lexicon_entry"] == "chief -> leader (NOUN)" and ev["docs"] == 5 and ev["lexicon"] == "test.lex"
+    assert by_text["opening service"].suggestion == "opening ceremony"
+    # where the observed word is what a writer would use, nothing is flagged
+    clean = "The fire chiefs said the blaze was under control. The police chief thanked the volunteers."
+    assert fl.flags(Document(clean)) == []
+
+
+def test_check_with_lexicons_takes_precedence_and_scores(detector):
+    from unspin.api import check
+
+    text = "The two chiefs met in Beijing on Friday before the opening service of the Winter Olympics."
+    plain = check(text, detector=detector)
+    with_lex = check(text, detector=detector, lexicons=[LEX])
+    kinds = {f.text: f.kind for f in with_lex.flags}
+    assert kinds["chiefs"] == "lexicon"
+    assert all(not (f.kind == "spin" and f.start < 20) for f in with_lex.flags)
+    assert with_lex.spin_score >= plain.spin_score
+    assert check(text, detector=detector, lexicons=[]).to_dict() == plain.to_dict()
