@@ -51,9 +51,10 @@ WORK = ROOT / "work" / "learn"
 
 #: (row name, Spinner keyword arguments, dictionary seed)
 HABITS = [
-    ("close synonyms, 30% of the vocabulary", dict(rate=0.30, pick="close"), 101),
-    ("uniform, 30% of the vocabulary", dict(rate=0.30, pick="uniform"), 102),
-    ("common+phrases, 30% of the vocabulary", dict(rate=0.30, pick="common", phrases=True), 103),
+    ("close synonyms", dict(rate=0.30, pick="close"), 101),
+    ("uniform picks", dict(rate=0.30, pick="uniform"), 102),
+    ("spinbot habit", dict(rate=0.30, habit="spinbot"), 103),
+    ("spinnerchief habit", dict(rate=0.30, habit="spinnerchief"), 104),
 ]
 KS = (10, 30, 100, 300)
 
@@ -67,8 +68,9 @@ class DictionarySpinner(Spinner):
         super().__init__(*args, **kwargs)
         self.dictionary_seed = dictionary_seed
         self.coverage = self.rate
-        if getattr(self, "habit", None) is None:
-            self.rate = swap  # the base simulator's per-occurrence draw
+        # the base simulator's per-occurrence draw; the realistic habits' share of content words
+        # to spin (then every unit with a dictionary entry, up to that share)
+        self.rate = swap
 
     def _in_dictionary(self, lemma: str) -> bool:
         h = hashlib.sha1(f"{self.dictionary_seed}:{lemma}".encode()).digest()
@@ -83,20 +85,20 @@ class DictionarySpinner(Spinner):
     def _habit_options(self, word, upos, lemma, tag):  # the realistic habits, when present
         return super()._habit_options(word, upos, lemma, tag) if self._in_dictionary(lemma) else []  # type: ignore[misc]
 
-    def _fixed(self, method, options, word: str):
+    def _fixed(self, pick, options, word: str):
         saved = self.rng
         self.rng = random.Random(f"{self.dictionary_seed}:{word}:{len(options)}")
         self._consistent = {}
         try:
-            return method(options, word)
+            return pick()
         finally:
             self.rng = saved
 
     def _choose(self, options, word: str = ""):
-        return self._fixed(super()._choose, options, word)
+        return self._fixed(lambda: super(DictionarySpinner, self)._choose(options, word), options, word)
 
-    def _habit_pick(self, original, options):  # the realistic habits (devkit.spinner.Habit), when present
-        return self._fixed(super()._habit_pick, options, original)  # type: ignore[misc]
+    def _habit_pick(self, original, options):  # the realistic habits (devkit.spinner.Habit)
+        return self._fixed(lambda: super(DictionarySpinner, self)._habit_pick(original, options), options, original)
 
 
 def word_count(text: str) -> int:
@@ -147,43 +149,30 @@ def fmt(c: Counts) -> str:
 
 
 def realdev_rows(det: Detector) -> list[str]:
-    """Learn from the real pairs of half the sites, check the other half's spun pages."""
-    import json
+    """Learn from the real pairs of the sites in one fold, check the spun pages of the other fold's
+    sites (gold: `devkit.realdev`'s aligned swaps). Every pair is from a different site, so the
+    lexicon is learned with ``min_docs=1``."""
+    from devkit import realdev
 
-    from unspin.align import align
-    from unspin.learn.extract import pair_from_record
-
-    path = ROOT.parents[1] / "shared" / "data" / "realdev" / "pairs.jsonl"
-    if not path.exists():
+    if not realdev.available():
         return []
-    recs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    pairs = [pair_from_record(r, i) for i, r in enumerate(recs)]
-    sites = sorted({p.site or p.id for p in pairs})
-    half = {s: i % 2 for i, s in enumerate(sites)}
+    pairs = realdev.load_pairs()
     rows = []
     for fold in (0, 1):
-        train = [p for p in pairs if half[p.site or p.id] == fold]
-        test = [p for p in pairs if half[p.site or p.id] != fold]
-        lex = learn_pairs(train, min_docs=1)
-        base, withl, lexonly = Counts(), Counts(), Counts()
+        train, test = realdev.split_by_site(pairs, fold)
+        lex = learn_pairs([CopyPair(p.text, p.source, p.id, p.site) for p in train], min_docs=1)
+        base, withl, lexonly = realdev.PairCounts(), realdev.PairCounts(), realdev.PairCounts()
         for p in test:
-            al = align(p.copy, p.source)
-            gold = SpunText(p.copy, p.source, tuple(_Sub(s.copy_start, s.copy_end, s.copy_text, s.source_text) for s in al.substitutions), 0, 0)
-            n = word_count(p.copy)
-            f0 = check(Document(p.copy), detector=det).flags
-            f1 = check(Document(p.copy), detector=det, lexicons=[lex]).flags
-            base.add(score_flags([(f.start, f.end, f.suggestion) for f in f0], gold, n))
-            withl.add(score_flags([(f.start, f.end, f.suggestion) for f in f1], gold, n))
-            lexonly.add(score_flags([(f.start, f.end, f.suggestion) for f in f1 if f.kind == "lexicon"], gold, n))
-        rows.append(f"| realdev: learn from {len(train)} pairs ({len(lex)} entries, min_docs 1), check {len(test)} pages "
-                    f"of other sites ({base.gold} swaps) | {fmt(base)} | {fmt(withl)} | {fmt(lexonly)} |")
+            f0 = check(Document(p.text), detector=det).flags
+            f1 = check(Document(p.text), detector=det, lexicons=[lex]).flags
+            base.add(realdev.score_pair([(f.start, f.end, f.suggestion) for f in f0], p))
+            withl.add(realdev.score_pair([(f.start, f.end, f.suggestion) for f in f1], p))
+            lexonly.add(realdev.score_pair([(f.start, f.end, f.suggestion) for f in f1 if f.kind == "lexicon"], p))
+        rows.append(f"| learn from {len(train)} pairs of {len({p.site for p in train})} sites ({len(lex)} entries), "
+                    f"check {len(test)} pages of {len({p.site for p in test})} other sites ({base.gold} swaps) | "
+                    f"{fmt(base)} | {fmt(withl)} | {fmt(lexonly)} |")
         print(rows[-1], flush=True)
     return rows
-
-
-class _Sub:
-    def __init__(self, start: int, end: int, spun: str, original: str) -> None:
-        self.start, self.end, self.spun, self.original = start, end, spun, original
 
 
 def main() -> None:
