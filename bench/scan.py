@@ -21,9 +21,16 @@ Measured:
     sample of ``--detect-docs`` documents (BBC articles and spun copies) with 1
     and 2 workers: documents/s and per-core throughput.
 
+(d) sources from an index (``scan(..., index=..., detect=True)``, in-process): an index
+    of the BBC articles but ``--index-docs`` held-out ones; the scanned documents are
+    30 %-spun copies of ``--index-docs`` indexed articles and the held-out articles.
+    Documents per CPU-second, sources found, and a digest of the output rows, one row
+    per ``--label`` (run the same command under two versions of unspin to compare them).
+
 Then a paper estimate of scanning one Common Crawl snapshot from the per-core figures.
 
     python -m bench.scan                 # writes bench/results/scan.md
+    python -m bench.scan --index-only --index-docs 40 --label "one search"   # (d) only
 
 Needs /work/shared/data/bbc_news_dev.jsonl.
 """
@@ -165,12 +172,22 @@ def main() -> None:
     ap.add_argument("--report-only", action="store_true", help="Rewrite the table from bench/results/scan.json without running.")
     ap.add_argument("--scaling-only", action="store_true", help="Run only (c), the scaling check, and rewrite the table with the other results from bench/results/scan.json.")
     ap.add_argument("--repeat", type=int, default=3, help="Runs per worker count in (c); the fastest counts.")
+    ap.add_argument("--index-only", action="store_true", help="Run only (d), the scan with an index, and rewrite the table with the other results from bench/results/scan.json.")
+    ap.add_argument("--index-docs", type=int, default=40, help="Spun copies (and as many unrelated articles) in (d).")
+    ap.add_argument("--label", default="current", help="Row label of this run in (d).")
     args = ap.parse_args()
     cmd = "python -m bench.scan " + " ".join(sys.argv[1:])
     workers = [int(w) for w in args.workers.split(",")]
 
     t0 = time.perf_counter()
     records = load_bbc()
+    if args.index_only:
+        raw = json.loads((args.out.parent / "scan.json").read_text())
+        raw.setdefault("index", {})[args.label] = index_scan(records, args.index_docs, args.seed, cmd)
+        (args.out.parent / "scan.json").write_text(json.dumps(raw, indent=1, default=str))
+        splice_index_table(args.out, raw["index"])
+        print("\n".join(index_lines(raw["index"])))
+        return
     copies, planted, dropped = planted_copies(records, args.planted, args.seed)
     sources = [r for r in records if r["id"] not in dropped]
     same = duplicates(records)
@@ -195,14 +212,15 @@ def main() -> None:
           f"{words / len(crawl):.0f} words/document; {len(gold)} gold clusters ({sum(len(g) for g in gold)} documents); "
           f"sample {len(sample)} documents; made in {time.perf_counter() - t0:.0f}s", flush=True)
 
+    sizes = [len(crawl), len(distractors), len(base), gold, words, len(sample), swords]
     if args.report_only or args.scaling_only:  # reuse the last run's bench/results/scan.json
         raw = json.loads((args.out.parent / "scan.json").read_text())
-        results = {k: {int(w): d for w, d in v.items()} for k, v in raw.items() if isinstance(v, dict)}
+        results = {k: {int(w): d for w, d in v.items()} if k in ("cluster", "detect", "scaling") else v for k, v in raw.items() if isinstance(v, dict)}
         if args.scaling_only:
             results["scaling"] = scaling(path, workers, args.repeat)
             raw["scaling"] = results["scaling"]
-            (args.out.parent / "scan.json").write_text(json.dumps(raw, indent=1, default=str))
-        write(args, raw_cmd(raw, cmd), results, len(crawl), len(distractors), len(base), gold, words, len(sample), swords)
+        (args.out.parent / "scan.json").write_text(json.dumps(raw, indent=1, default=str))
+        write(args, raw_cmd(raw, cmd), results, *sizes)
         return
     results = {"cluster": {}, "detect": {}, "scaling": {}, "cmd": cmd}
     for w in workers:
@@ -214,7 +232,49 @@ def main() -> None:
         d = run(f"full check, {w} worker(s)", [str(spath)], WORK / f"out-detect-{w}", workers=w, detect=True, cluster=False, partition_rows=20)
         results["detect"][w] = d
     results["scaling"] = scaling(path, workers, args.repeat)
-    write(args, cmd, results, len(crawl), len(distractors), len(base), gold, words, len(sample), swords)
+    old = json.loads((args.out.parent / "scan.json").read_text()) if (args.out.parent / "scan.json").exists() else {}
+    if old.get("index"):
+        results["index"] = old["index"]
+    write(args, cmd, results, *sizes)
+
+
+def index_scan(records: list[dict], n: int, seed: int, cmd: str) -> dict:
+    """(d) A scan with an index and the detector, in-process: ``n`` spun copies of indexed articles, ``n`` held-out articles."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    from unspin.index import SourceIndex
+    from unspin.model import Document
+
+    rng = random.Random(seed)
+    held = set(r["id"] for r in rng.sample(records, n))
+    indexed = [r for r in records if r["id"] not in held]
+    copied = rng.sample(indexed, n)
+    spinner = Spinner(rate=0.3, pick="uniform", seed=seed)
+    docs = [(f"copy-{r['id']}", spinner.spin(r["text"]).text) for r in copied] + [(r["id"], r["text"]) for r in records if r["id"] in held]
+    random.Random(seed).shuffle(docs)
+    truth = {f"copy-{r['id']}": r["id"] for r in copied}
+    ix_path = WORK / f"index-{seed}-{n}.db"
+    if not ix_path.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        tmp = ix_path.with_suffix(".tmp.db")
+        tmp.unlink(missing_ok=True)
+        with SourceIndex.open(tmp) as ix, ix.insertion_session():
+            for r in indexed:
+                ix.add(Document(r["text"], id=r["id"]))
+        tmp.rename(ix_path)
+    path = WORK / f"index-queries-{seed}-{n}.parquet"
+    write_parquet(path, docs, 20)
+    out = WORK / "out-index"
+    d = run("index scan, in-process", [str(path)], out, index=ix_path, workers=0, detect=True, partition_rows=20)
+    got = pq.read_table(sorted((out / "documents").glob("part-*.parquet")), columns=["id", "source_id", "verdict", "spin_score", "flags", "matches"]).to_pylist()
+    d["copies"], d["unrelated"], d["indexed"] = n, n, len(indexed)
+    d["source_right"] = sum(r["source_id"] == truth[r["id"]] for r in got if r["id"] in truth)
+    d["false_sources"] = sum(r["source_id"] is not None for r in got if r["id"] not in truth)
+    d["rows_sha256"] = hashlib.sha256(json.dumps(got, sort_keys=True).encode()).hexdigest()[:16]
+    d["cmd"] = cmd
+    return d
 
 
 def scaling(path: Path, workers: list[int], repeat: int) -> dict[int, dict]:
@@ -243,6 +303,35 @@ def utilisation(d: dict) -> str:
     """Share of the partition stage's wall time the workers spent on the CPU (1.0: each had a core to itself)."""
     w = max(1, d["workers"])
     return f"{d['task_cpu_s'] / (d['stage_s']['partitions'] * w):.2f}"
+
+
+def index_lines(index: dict) -> list[str]:
+    """Table (d): one row per labelled run of `index_scan`."""
+    first = next(iter(index.values()))
+    lines = ["", f"## (d) Sources from an index (`index=..., detect=True`, in-process): {first['copies']} spun copies (30 %) of indexed BBC articles "
+             f"and {first['unrelated']} held-out articles, index of {first['indexed']:,} articles", "",
+             "| run | command | documents | wall s | task CPU s | docs per CPU-s | vs first row | right source | false sources | spun / uncertain / clean | output rows digest |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    base = None
+    for label, d in index.items():
+        rate = d["documents"] / d["task_cpu_s"]
+        base = base or rate
+        lines.append(f"| {label} | `{d['cmd']}` | {d['documents']} | {d['wall_s']:.1f} | {d['task_cpu_s']:.1f} | {rate:.2f} | {rate / base:.2f}x | "
+                     f"{d['source_right']} / {d['copies']} | {d['false_sources']} | {d['spun']} / {d['uncertain']} / {d['clean']} | `{d['rows_sha256']}` |")
+    lines += ["", "The same documents and index in each row; equal digests mean equal output rows (ids, sources, verdicts, scores, flags, matches)."]
+    return lines
+
+
+def splice_index_table(md: Path, index: dict) -> None:
+    """Put table (d) into an existing scan.md (replacing an older one) without rerunning (a)-(c)."""
+    text = md.read_text()
+    start = text.find("\n## (d)")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + text[end:]
+    at = text.find("\n## Paper estimate")
+    at = at if at >= 0 else len(text)
+    md.write_text(text[:at] + "\n".join(index_lines(index)) + "\n" + text[at:])
 
 
 def write(args, cmd, results, n, n_distr, n_base, gold, words, n_sample, swords) -> None:
@@ -298,6 +387,8 @@ def write(args, cmd, results, n, n_distr, n_base, gold, words, n_sample, swords)
             base_rate = base_rate or rate
             lines.append(f"| {w} | {', '.join(f'{x:.1f}' for x in d['runs'])} | {rate:,.0f} | {rate / base_rate:.2f}x | {utilisation(d)} | "
                          f"{d['load_before'][0]:.2f} → {d['load_after'][0]:.2f} |")
+    if results.get("index"):
+        lines += index_lines(results["index"])
     c1 = results["cluster"][min(results["cluster"])]
     d1 = results["detect"][min(results["detect"])]
     cl_rate = c1["documents"] / c1["task_cpu_s"]

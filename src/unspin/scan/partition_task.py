@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from unspin.ingest import IngestOptions, ReadResult, read_source
-from unspin.model import Document, Report
+from unspin.model import Document, Match, Report
 from unspin.scan.minhash import LSHOptions, signature
 from unspin.scan.output import atomic_write_bytes, atomic_write_table, document_schema, json_line, part_path
 from unspin.scan.partitions import Partition, Piece
@@ -71,19 +71,23 @@ def _document_row(doc: Document, cfg: TaskConfig, warnings: tuple[str, ...]) -> 
     from unspin.index.fingerprints import fingerprint
 
     row: dict[str, Any] = {"status": "ok", "warnings": list(warnings)}
+    ix = _index(cfg.index) if cfg.index else None
+    matches: tuple[Match, ...] = ()
     if cfg.detect:
-        ix = _index(cfg.index) if cfg.index else None
-        report: Report = check(doc, warnings=warnings, index=ix)
+        # with an index, check searches it once: its sources are the row's matches (no second search)
+        report: Report = check(doc, warnings=warnings, index=ix, top_sources=cfg.top)
         d = report.to_dict()
         row.update(words=d["words"], spin_score=d["spin_score"], verdict=d["verdict"], explanation=d["explanation"],
                    n_flags=len(d["flags"]), flags=json.dumps(d["flags"], ensure_ascii=False))
-    if cfg.index:
+        matches = report.sources or ()
+    elif ix is not None:
         from unspin.search import search
 
-        res = search(doc, _index(cfg.index), top=cfg.top)
-        row["matches"] = json.dumps([m.to_dict() for m in res.matches], ensure_ascii=False)
-        if res.matches:
-            row["source_id"], row["source_score"] = res.matches[0].id, round(res.matches[0].score, 4)
+        matches = search(doc, ix, top=cfg.top).matches
+    if ix is not None:
+        row["matches"] = json.dumps([m.to_dict() for m in matches], ensure_ascii=False)
+        if matches:
+            row["source_id"], row["source_score"] = matches[0].id, round(matches[0].score, 4)
     if cfg.cluster:
         fp = fingerprint(clustering_text(doc))
         if len(fp) >= cfg.lsh.min_hashes:
