@@ -1,0 +1,1 @@
+"""unspin inside other tools' pipelines (each integration an optional extra)."""

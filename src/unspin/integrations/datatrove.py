@@ -1,0 +1,151 @@
+"""`SpinFilter`: unspin as a datatrove filter (``pip install 'unspin[datatrove]'``).
+
+Each `datatrove.data.Document` is finished as ``unspin scan`` finishes a record
+(size limit, page furniture, language) and checked with `unspin.api.check`;
+the result goes into ``doc.metadata``:
+
+- ``spin_score`` (0..1), ``spin_verdict`` (``spun`` / ``uncertain`` / ``clean``;
+  ``skipped`` for a document in another language, ``error`` for one that could
+  not be checked, with the reason in ``spin_error``), ``spin_flags`` (number of
+  flagged phrases), ``spin_words``;
+- with an ``index``: ``spin_source`` (id of the best source found) and
+  ``spin_source_score`` (its alignment score), absent when no source is found.
+
+A document is dropped when it is spun: its verdict is ``spun`` (the default),
+or its ``spin_score`` is at least ``threshold`` when one is given. ``drop=False``
+only annotates. Skipped documents and errors are kept (they were not judged)
+and counted. Counters in datatrove's stats: ``spun``, ``uncertain``, ``clean``,
+``skipped``, ``errors``, ``source_found``, and ``dropped_spun`` (datatrove's
+own ``total`` / ``forwarded`` / ``dropped`` too).
+
+The detector (and the index) are loaded once per worker process, the first
+time a document arrives, and shared by every task the process runs; the filter
+object itself stays small and picklable, as datatrove ships it to its workers.
+
+Example::
+
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+    from unspin.integrations.datatrove import SpinFilter
+
+    LocalPipelineExecutor(pipeline=[
+        JsonlReader("crawl/"),
+        SpinFilter(exclusion_writer=JsonlWriter("spun/")),
+        JsonlWriter("kept/"),
+    ], tasks=4).run()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    from datatrove.pipeline.filters.base_filter import BaseFilter
+    from datatrove.pipeline.writers.disk_base import DiskWriter
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("unspin.integrations.datatrove needs datatrove: pip install 'unspin[datatrove]'") from exc
+
+from unspin.ingest import IngestOptions
+from unspin.ingest.options import ReadResult
+from unspin.ingest.pipeline import finish_document
+from unspin.model import Document as UnspinDocument
+
+VERDICTS = ("spun", "uncertain", "clean")
+
+# opened indexes of this worker process, by path (the detector has its own process-wide cache)
+_INDEXES: dict[str, Any] = {}
+
+
+def _index(path: str) -> Any:
+    ix = _INDEXES.get(path)
+    if ix is None:
+        from unspin.index import SourceIndex
+
+        ix = _INDEXES[path] = SourceIndex.open(path)
+    return ix
+
+
+class SpinFilter(BaseFilter):
+    """Scores every document for article spinning, writes the result into its metadata, drops the spun ones.
+
+    ``threshold``: drop documents whose ``spin_score`` is at least this (default: drop
+    those whose verdict is ``spun``). ``drop=False``: keep every document, annotate only.
+    ``index``: path of an unspin source index (``unspin index add``): the best source of
+    each document is searched there (and its substitutions become exact flags).
+    ``options``: how documents are finished before checking (furniture, language, size
+    limit), as for ``unspin scan``. ``exclusion_writer``: a datatrove writer for the
+    dropped documents (datatrove's own).
+    """
+
+    name = "🌀 unspin spin filter"
+
+    def __init__(
+        self,
+        threshold: float | None = None,
+        *,
+        drop: bool = True,
+        index: str | None = None,
+        options: IngestOptions | None = None,
+        exclusion_writer: DiskWriter | None = None,
+    ) -> None:
+        super().__init__(exclusion_writer)
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+        if index is not None:
+            from pathlib import Path
+
+            if not Path(index).exists():
+                raise FileNotFoundError(f"no index at {index} (build one with unspin index add)")
+            index = str(Path(index).resolve())
+        self.threshold = threshold
+        self.drop = drop
+        self.index = index
+        self.options = options or IngestOptions()
+
+    def _unspin_document(self, doc: Any) -> ReadResult:
+        meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, (str, int, float, bool)) or v is None}
+        source = meta.get("url") if isinstance(meta.get("url"), str) else None
+        try:
+            udoc = UnspinDocument(text=doc.text or "", id=None if doc.id is None else str(doc.id), source=source, metadata=meta)
+        except ValueError as exc:
+            return ReadResult(error=f"{doc.id}: {exc}")
+        return finish_document(ReadResult(document=udoc), self.options)
+
+    def filter(self, doc: Any) -> bool | tuple[bool, str]:
+        from unspin.api import check
+
+        md = doc.metadata
+        result = self._unspin_document(doc)
+        if result.document is None or result.error is not None:
+            self.stat_update("errors")
+            md["spin_verdict"], md["spin_error"] = "error", result.error or "no document"
+            return True
+        if result.skipped is not None:
+            self.stat_update("skipped")
+            md["spin_verdict"], md["spin_error"] = "skipped", result.skipped
+            return True
+        try:
+            report = check(result.document, warnings=result.warnings, index=_index(self.index) if self.index else None)
+            found = None
+            if self.index:
+                from unspin.search import search
+
+                matches = search(result.document, _index(self.index), top=1).matches
+                found = matches[0] if matches else None
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the pipeline
+            self.stat_update("errors")
+            md["spin_verdict"], md["spin_error"] = "error", f"unexpected error while checking ({type(exc).__name__}: {exc})"
+            return True
+        md["spin_score"] = round(report.spin_score, 4)
+        md["spin_verdict"] = report.verdict
+        md["spin_flags"] = len(report.flags)
+        md["spin_words"] = report.words
+        self.stat_update(report.verdict)
+        if found is not None:
+            md["spin_source"], md["spin_source_score"] = found.id, round(found.score, 4)
+            self.stat_update("source_found")
+        spun = report.verdict == "spun" if self.threshold is None else report.spin_score >= self.threshold
+        if spun and self.drop:
+            return False, "spun"
+        return True
