@@ -1,0 +1,293 @@
+"""unspin.report: the HTML report of a scan folder; its bad inputs; the page in headless Chromium.
+
+A small real scan (the detector on, clusters found) of a generated crawl plus
+records whose ids, URLs and texts carry markup; an index-mode scan of
+project-written articles. The browser tests open the file in Debian's chromium
+through Playwright, as the web tests do, and skip (saying why) without one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from scan_samples import article, make_crawl, spin
+from search_samples import ARTICLES, HARBOUR_SWAPS, spin as swap
+from unspin.report import ReportError, build_report, host_of, load_scan
+from unspin.scan import scan
+
+XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+XSS_ID = '"><svg onload="window.__xss=3">'
+
+
+def _hostile(root: Path) -> None:
+    """A cluster whose texts and ids carry markup, on a site whose URL does too."""
+    rng = random.Random(5)
+    base = article(rng, 12) + " " + XSS
+    docs = [{"id": XSS_ID, "text": base, "url": 'https://evil.example/"><script>window.__xss=4</script>'}]
+    for j, rate in enumerate((0.2, 0.4)):
+        docs.append({"id": f"farm-copy-{j}</td><b>", "text": spin(base, rate, rng), "url": f"https://www.farm.example/p/{j}"})
+    docs.append({"id": "content.example/one", "text": article(rng)})
+    (root / "hostile.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory, detector):
+    root = tmp_path_factory.mktemp("report")
+    paths, planted = make_crawl(root / "in", sources=6, unrelated=10)
+    _hostile(root / "in")
+    summary = scan([str(root / "in")], root / "scan", workers=0)
+    return root / "scan", summary
+
+
+@pytest.fixture(scope="module")
+def page_html(scanned, tmp_path_factory):
+    out, _ = scanned
+    html = build_report(out)
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return html, path
+
+
+def test_host_of():
+    assert host_of("https://www.Example.com:8080/a?b", "x") == "example.com"
+    assert host_of(None, "news.example.org/2024/story") == "news.example.org"
+    assert host_of(None, "http://www.bbc.co.uk/news") == "bbc.co.uk"
+    assert host_of("not a url", "copy-1-0") == "(no host)"
+    assert host_of("http://[bad", "site.example/x") == "site.example"
+
+
+def test_report_counts_agree_with_the_scan(scanned, page_html):
+    out, s = scanned
+    html, _ = page_html
+    cards = dict(re.findall(r'data-card="([^"]+)"><b>([^<]+)</b>', html))
+    assert int(cards["documents"].replace(",", "")) == s.documents
+    assert int(cards["spun"]) == s.spun and int(cards["uncertain"]) == s.uncertain and int(cards["clean"]) == s.clean
+    assert int(cards["errors"]) == s.errors and int(cards["clusters"]) == s.clusters
+    # every cluster of the scan is shown, with its copies aligned
+    assert html.count('<article class="group" id="cluster-') == s.clusters
+    assert html.count("<details>") == s.clustered_documents - s.clusters
+    # the sites: hosts from URLs (www. dropped) and from ids
+    data = load_scan(out)
+    assert {"evil.example", "farm.example", "content.example"} <= set(data.hosts)
+    assert ">farm.example<" in html
+
+
+def test_everything_from_the_input_is_escaped(page_html):
+    html, _ = page_html
+    assert XSS not in html and "window.__xss=4</script>" not in html and XSS_ID not in html
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in html
+    assert html.count("<script") == 1  # the page's own
+    # self-contained: nothing is fetched
+    assert not re.search(r'\b(src|href)="(https?:)?//', html) and "<link" not in html and "@import" not in html
+
+
+def test_swaps_come_from_the_alignments(scanned, page_html):
+    out, _ = scanned
+    html, _ = page_html
+    table = html.split('id="swaps-table"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr><td class="text" data-v="([^"]*)">[^<]*</td><td class="text" data-v="([^"]*)">[^<]*</td><td class="num" data-v="(\d+)"', table)
+    assert rows and all(a != b for a, b, _ in rows)
+    counts = [int(c) for _, _, c in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def _copy_scan(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_bad_folders_are_one_line_errors(scanned, tmp_path):
+    out, _ = scanned
+    with pytest.raises(ReportError, match="does not exist"):
+        build_report(tmp_path / "nowhere")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(ReportError, match="not a folder"):
+        build_report(tmp_path / "file.txt")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReportError, match=r"not an unspin scan folder \(no manifest.json\)"):
+        build_report(tmp_path / "empty")
+    old = _copy_scan(out, tmp_path / "old")
+    m = json.loads((old / "manifest.json").read_text())
+    (old / "manifest.json").write_text(json.dumps(m | {"layout": 0}))
+    with pytest.raises(ReportError, match="layout 0, written by another unspin version"):
+        build_report(old)
+    (old / "manifest.json").write_text(json.dumps(m | {"complete": False}))
+    with pytest.raises(ReportError, match="unfinished scan"):
+        build_report(old)
+    (old / "manifest.json").write_text("{not json")
+    with pytest.raises(ReportError, match="not valid JSON"):
+        build_report(old)
+    (old / "manifest.json").write_text(json.dumps(m))
+    part = next((old / "documents").glob("part-*.parquet"))
+    t = pq.read_table(part).drop_columns(["spin_score"])
+    pq.write_table(t, part)
+    with pytest.raises(ReportError, match="lacks the columns spin_score"):
+        build_report(old)
+    part.unlink()
+    with pytest.raises(ReportError, match="holds 0 of the scan's 1 partition files"):
+        build_report(old)
+    for e in (ReportError,):
+        assert "\n" not in str(e("x"))
+
+
+def test_missing_optional_files_are_named_in_the_report(scanned, tmp_path):
+    out, s = scanned
+    cp = _copy_scan(out, tmp_path / "partial")
+    for name in ("clusters.parquet", "summary.json", "errors.jsonl"):
+        (cp / name).unlink()
+    html = build_report(cp)
+    notes = html.split('id="notes"')[1].split("</section>")[0]
+    assert "clusters.parquet is missing" in notes and "summary.json is missing" in notes and "errors.jsonl is missing" in notes
+    assert '<article class="group"' not in html
+    cards = dict(re.findall(r'data-card="([^"]+)"><b>([^<]+)</b>', html))
+    assert int(cards["spun"]) == s.spun
+
+
+def test_a_scan_without_the_detector(tmp_path):
+    paths, _ = make_crawl(tmp_path / "in", sources=3, unrelated=2)
+    scan(paths, tmp_path / "scan", workers=0, detect=False)
+    html = build_report(tmp_path / "scan")
+    assert "did not run the detector" in html and "No spin scores in this scan." in html
+    assert '<article class="group" id="cluster-' in html  # the clusters are there all the same
+
+
+@pytest.fixture(scope="module")
+def index_scan(tmp_path_factory, detector):
+    from unspin.search import index_add
+
+    root = tmp_path_factory.mktemp("ixscan")
+    src = root / "sources.jsonl"
+    src.write_text("".join(json.dumps({"id": k, "title": t, "text": text}) + "\n" for k, (t, text) in ARTICLES.items()), encoding="utf-8")
+    index_add(root / "ix.db", [str(src)])
+    copy = swap(ARTICLES["harbour"][1], HARBOUR_SWAPS)[0]
+    (root / "crawl.jsonl").write_text(json.dumps({"id": "farm-1", "url": "https://farm.example/harbour", "text": copy}) + "\n"
+                                      + json.dumps({"id": "farm-2", "url": "https://farm.example/orchestra", "text": ARTICLES["orchestra"][1]}) + "\n",
+                                      encoding="utf-8")
+    scan([str(root / "crawl.jsonl")], root / "scan", index=root / "ix.db", workers=0)
+    return root
+
+
+def test_index_scan_shows_sources_with_and_without_the_index(index_scan):
+    root = index_scan
+    plain = build_report(root / "scan")
+    assert "did not look for clusters" in plain and 'id="sources"' in plain
+    assert "give the index (--index)" in plain  # the copy, with the original words it replaced, but no source text
+    assert 'title="original: approved"' in plain
+    full = build_report(root / "scan", index=root / "ix.db")
+    assert "give the index" not in full and 'title="became: endorsed"' in full
+    swaps = full.split('id="swaps-table"')[1]
+    assert 'data-v="approved"' in swaps and 'data-v="endorsed"' in swaps
+    with pytest.raises(ReportError, match="no index at"):
+        build_report(root / "scan", index=root / "missing.db")
+
+
+# --------------------------------------------------------------------------- in a browser
+
+CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium to run the browser tests")
+    with playwright_api.sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        except playwright_api.Error as exc:
+            pytest.skip(f"chromium at {CHROMIUM} could not be started: {str(exc).splitlines()[0]}")
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, page_html):
+    _, path = page_html
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.on("request", lambda r: None if r.url.startswith("file://") else problems.append(f"off-file request: {r.url}"))
+    pg.goto(path.as_uri())
+    yield pg
+    context.close()
+    assert problems == [], problems
+
+
+def test_charts_are_drawn(page):
+    bars = page.locator("#hist rect.bar")
+    assert bars.count() >= 3
+    assert all(page.locator("#hist rect.bar").nth(i).bounding_box()["height"] > 0 for i in range(bars.count()))
+    assert page.locator("#density rect.cell").count() >= 3
+    # the stacked bars add up to the documents scored
+    total = sum(int(t.split()[0].replace(",", "")) for t in page.locator("#hist rect.bar title").all_text_contents())
+    assert total == int(page.locator('[data-card="spun"] b').inner_text()) + int(page.locator('[data-card="uncertain"] b').inner_text()) + int(page.locator('[data-card="clean"] b').inner_text())
+
+
+def test_hostile_text_is_shown_literally(page):
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    group = page.locator("article.group", has_text=XSS_ID)
+    assert group.count() == 1
+    summary = group.locator("details summary").first
+    summary.click()
+    sbs = group.locator("details[open] .sbs")
+    assert sbs.is_visible()
+    assert XSS in sbs.locator(".col").nth(1).inner_text()  # the original's text, markup and all, as text
+    assert page.locator("main script, main img, main svg[onload]").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert "farm-copy-0</td><b>" in page.inner_text("#documents-table")
+
+
+def test_one_click_shows_the_alignment(page):
+    details = page.locator("#clusters details").first
+    assert not details.locator(".sbs").is_visible()
+    details.locator("summary").click()
+    marks = details.locator(".sbs .col").first.locator("mark.sub")
+    n = marks.count()
+    assert n >= 3 and n == int(details.locator(".nsubs").inner_text().split()[0])
+    marks.first.hover()
+    k = marks.first.get_attribute("data-pair")
+    assert details.locator(f'mark.sub.hot[data-pair="{k}"]').count() == 2  # the copy's word and the original's
+
+
+def test_tables_page_and_sort(page):
+    table = page.locator("#documents-table")
+    rows = table.locator("tbody tr")
+    visible = lambda: rows.evaluate_all("rs => rs.filter(r => !r.hidden).length")  # noqa: E731
+    assert rows.count() > 25 and visible() == 25
+    pager = page.locator("#documents-table + .pager")
+    pager.locator("button", has_text="next").click()
+    assert visible() == rows.count() - 25
+    table.locator("th", has_text="words").click()  # ascending
+    words = [int(w.replace(",", "")) for w in table.locator("tbody tr:not([hidden]) td:nth-child(4)").all_inner_texts()]
+    assert words == sorted(words) and len(words) == 25
+
+
+def test_layout_screenshot(page, tmp_path):
+    # one screen: title, summary cards in one row, both charts side by side, nothing wider than the window
+    cards = page.locator(".card")
+    tops = {round(cards.nth(i).bounding_box()["y"]) for i in range(cards.count())}
+    assert len(tops) == 1
+    h, d = page.locator("#hist").bounding_box(), page.locator("#density").bounding_box()
+    assert abs(h["y"] - d["y"]) < 2 and d["x"] > h["x"] + h["width"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    dest = os.environ.get("UNSPIN_SCREENSHOTS")
+    if dest:  # keep it to look at: UNSPIN_SCREENSHOTS=/tmp/shots pytest tests/test_report.py
+        Path(dest).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(dest) / "report.png")
+    img = shot.read_bytes()
+    assert img[:8] == b"\x89PNG\r\n\x1a\n" and len(img) > 50_000
