@@ -291,3 +291,19 @@ def test_layout_screenshot(page, tmp_path):
         shutil.copy(shot, Path(dest) / "report.png")
     img = shot.read_bytes()
     assert img[:8] == b"\x89PNG\r\n\x1a\n" and len(img) > 50_000
+
+
+def test_cli_report(scanned, tmp_path):
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    out, _ = scanned
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", str(out), "--out", str(tmp_path / "r.html"), "--clusters", "2"])
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count('<article class="group"') == 2
+    res = runner.invoke(app, ["report", str(tmp_path), "--out", str(tmp_path / "r2.html")])
+    assert res.exit_code == 1 and "not an unspin scan folder" in res.output and len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "r2.html").exists()

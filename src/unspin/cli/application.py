@@ -7,7 +7,7 @@ import sys
 import typer
 
 from unspin import __version__
-from unspin.cli import check, index, scan, search, serve
+from unspin.cli import check, index, report, scan, search, serve
 from unspin.cli.common import err
 from unspin.errors import UnspinError
 
@@ -39,6 +39,7 @@ app.add_typer(index.index_app, name="index")
 app.command("search")(search.search_command)
 app.command("scan")(scan.scan_command)
 app.command("serve")(serve.serve)
+app.command("report")(report.report_command)
 
 
 def main() -> None:

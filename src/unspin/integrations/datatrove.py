@@ -127,12 +127,7 @@ class SpinFilter(BaseFilter):
             return True
         try:
             report = check(result.document, warnings=result.warnings, index=_index(self.index) if self.index else None)
-            found = None
-            if self.index:
-                from unspin.search import search
-
-                matches = search(result.document, _index(self.index), top=1).matches
-                found = matches[0] if matches else None
+            found = report.sources[0] if report.sources else None
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the pipeline
             self.stat_update("errors")
             md["spin_verdict"], md["spin_error"] = "error", f"unexpected error while checking ({type(exc).__name__}: {exc})"
