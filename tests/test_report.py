@@ -30,7 +30,7 @@ XSS_ID = '"><svg onload="window.__xss=3">'
 def _hostile(root: Path) -> None:
     """A cluster whose texts and ids carry markup, on a site whose URL does too."""
     rng = random.Random(5)
-    base = article(rng, 12) + " " + XSS
+    base = "\U0001F600 " + article(rng, 12) + " " + XSS  # an astral character first: offsets differ in JavaScript
     docs = [{"id": XSS_ID, "text": base, "url": 'https://evil.example/"><script>window.__xss=4</script>'}]
     for j, rate in enumerate((0.2, 0.4)):
         docs.append({"id": f"farm-copy-{j}</td><b>", "text": spin(base, rate, rng), "url": f"https://www.farm.example/p/{j}"})
@@ -73,18 +73,27 @@ def test_report_counts_agree_with_the_scan(scanned, page_html):
     assert int(cards["errors"]) == s.errors and int(cards["clusters"]) == s.clusters
     # every cluster of the scan is shown, with its copies aligned
     assert html.count('<article class="group" id="cluster-') == s.clusters
-    assert html.count("<details>") == s.clustered_documents - s.clusters
+    assert html.count("<details data-align=") == s.clustered_documents - s.clusters == len(_data(html)["a"])
     # the sites: hosts from URLs (www. dropped) and from ids
     data = load_scan(out)
     assert {"evil.example", "farm.example", "content.example"} <= set(data.hosts)
     assert ">farm.example<" in html
 
 
+def _data(html: str) -> dict:
+    """The JSON data block of the side-by-side views."""
+    block = html.split('<script type="application/json" id="unspin-texts">')[1].split("</script>")[0]
+    return json.loads(block)
+
+
 def test_everything_from_the_input_is_escaped(page_html):
     html, _ = page_html
     assert XSS not in html and "window.__xss=4</script>" not in html and XSS_ID not in html
-    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in html
-    assert html.count("<script") == 1  # the page's own
+    assert "&lt;/td&gt;&lt;b&gt;" in html  # an id, as text
+    assert html.count("<script") == 2 and html.count("</script>") == 2  # the data block and the page's script
+    # texts sit in the data block with markup characters escaped, and come back whole
+    assert "\\u003cscript\\u003ewindow.__xss = 1\\u003c/script\\u003e" in html
+    assert any(XSS in t for t in _data(html)["t"])
     # self-contained: nothing is fetched
     assert not re.search(r'\b(src|href)="(https?:)?//', html) and "<link" not in html and "@import" not in html
 
@@ -179,10 +188,16 @@ def test_index_scan_shows_sources_with_and_without_the_index(index_scan):
     root = index_scan
     plain = build_report(root / "scan")
     assert "did not look for clusters" in plain and 'id="sources"' in plain
-    assert "give the index (--index)" in plain  # the copy, with the original words it replaced, but no source text
-    assert 'title="original: approved"' in plain
+    al = {a["l"]: a for a in _data(plain)["a"]}
+    assert set(al) == {"Copy: farm-1", "Copy: farm-2"}  # the swapped copy, and the verbatim one
+    assert al["Copy: farm-1"]["s"] is None  # the copy, with the original words it replaced, but no source text
+    assert "approved" in [m[4] for m in al["Copy: farm-1"]["m"]] and al["Copy: farm-2"]["m"] == []
     full = build_report(root / "scan", index=root / "ix.db")
-    assert "give the index" not in full and 'title="became: endorsed"' in full
+    data = _data(full)
+    a = next(a for a in data["a"] if a["l"] == "Copy: farm-1")
+    src = data["t"][a["s"]]
+    assert src == ARTICLES["harbour"][1] and a["r"] == "Source: harbour"
+    assert ("approved", "endorsed") in [(src[m[2]:m[3]], data["t"][a["c"]][m[0]:m[1]]) for m in a["m"]]
     swaps = full.split('id="swaps-table"')[1]
     assert 'data-v="approved"' in swaps and 'data-v="endorsed"' in swaps
     with pytest.raises(ReportError, match="no index at"):
@@ -245,6 +260,10 @@ def test_hostile_text_is_shown_literally(page):
     sbs = group.locator("details[open] .sbs")
     assert sbs.is_visible()
     assert XSS in sbs.locator(".col").nth(1).inner_text()  # the original's text, markup and all, as text
+    # marks fall on whole words on both sides although the text starts with an astral character
+    for side in (0, 1):
+        words = sbs.locator(".col").nth(side).locator("mark.sub").all_inner_texts()
+        assert words and all(re.fullmatch(r"[a-z]+", w) for w in words), words
     assert page.locator("main script, main img, main svg[onload]").count() == 0
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert "farm-copy-0</td><b>" in page.inner_text("#documents-table")

@@ -1,10 +1,12 @@
 """The scan report as one self-contained HTML page: inline CSS, inline SVG charts, one small script.
 
-Every string that comes from the scan (ids, URLs, hosts, texts, error lines) goes
-through `esc` before it reaches the page, attribute values included; the script
-only pages and sorts tables and highlights aligned pairs: it never builds markup
-from data. Tables are cut to their top rows (the page says how many are left
-out) and paged in the browser, so the file stays small at any scan size.
+Every string that comes from the scan (ids, URLs, hosts, error lines) goes
+through `esc` before it reaches the page, attribute values included; the texts of
+the side-by-side views are stored once each in a JSON data block (``<``, ``>``,
+``&`` written as ``\\u`` escapes) and drawn with text nodes when a view is first
+opened, never as markup. Tables are cut to their top rows (the page says how
+many are left out) and paged in the browser, so the file stays small at any
+scan size.
 """
 
 from __future__ import annotations
@@ -131,31 +133,62 @@ class Aligned:
     source_text: str | None
 
 
-def _marked(text: str, spans: Sequence[tuple[int, int, int, str]], cls: str) -> str:
-    """``text`` escaped, each (start, end, pair, note) span a ``<mark>``; cut at `MAX_TEXT`."""
-    out: list[str] = []
-    pos = 0
-    limit = min(len(text), MAX_TEXT)
-    for a, b, k, note in sorted(spans):
-        if a < pos or b > limit or a >= b:
-            continue
-        out.append(esc(text[pos:a]))
-        out.append(f'<mark class="{cls}" data-pair="{k}" title="{esc(note)}">{esc(text[a:b])}</mark>')
-        pos = b
-    out.append(esc(text[pos:limit]))
-    if limit < len(text):
-        out.append(f'<span class="cut">… {len(text) - limit:,} more characters not shown</span>')
-    return "".join(out)
+def _utf16(text: str) -> Any:
+    """Python string offsets -> JavaScript (UTF-16) offsets of ``text``."""
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda i: i
+    pre = [0]
+    for c in text:
+        pre.append(pre[-1] + (2 if ord(c) >= 0x10000 else 1))
+    return lambda i: pre[i]
 
 
-def side_by_side(al: Aligned, left_title: str, right_title: str) -> str:
-    copy = _marked(al.copy_text, [(s[0], s[1], k, f"original: {s[5]}") for k, s in enumerate(al.subs)], "sub")
-    if al.source_text is None:
-        return (f'<div class="sbs one"><div class="col"><h4>{esc(left_title)}</h4><div class="text">{copy}</div>'
-                '<p class="hint">The source text is not in the scan: give the index (--index) to see it side by side.</p></div></div>')
-    src = _marked(al.source_text, [(s[2], s[3], k, f"became: {s[4]}") for k, s in enumerate(al.subs) if s[2] is not None and s[3] is not None], "sub src")
-    return (f'<div class="sbs"><div class="col"><h4>{esc(left_title)}</h4><div class="text">{copy}</div></div>'
-            f'<div class="col"><h4>{esc(right_title)}</h4><div class="text">{src}</div></div></div>')
+class Texts:
+    """The texts and alignments the side-by-side views need, each text stored once, as JSON in the page.
+
+    The script builds a view when its ``<details>`` is first opened, with text nodes
+    only (never markup from data); offsets are converted to JavaScript's UTF-16 units.
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.index: dict[int, int] = {}  # row (or -1 - source number) -> position in texts
+        self.aligns: list[dict[str, Any]] = []
+
+    def _text(self, key: int, text: str) -> tuple[int, Any]:
+        if key not in self.index:
+            self.index[key] = len(self.texts)
+            self.texts.append(text[:MAX_TEXT])
+        return self.index[key], _utf16(text[:MAX_TEXT])
+
+    def add(self, al: Aligned, left: str, right: str, source_key: int) -> int:
+        """Register an alignment; returns its number."""
+        c, cu = self._text(al.row, al.copy_text)
+        marks = []
+        if al.source_text is None:
+            for s in al.subs:
+                if s[1] <= MAX_TEXT:
+                    marks.append([cu(s[0]), cu(s[1]), None, None, s[5]])
+            spec: dict[str, Any] = {"c": c, "s": None, "m": marks}
+        else:
+            t, su = self._text(source_key, al.source_text)
+            for s in al.subs:
+                if s[1] > MAX_TEXT:
+                    continue
+                ok = s[2] is not None and s[3] is not None and s[3] <= MAX_TEXT and s[3] > s[2]
+                marks.append([cu(s[0]), cu(s[1]), su(s[2]) if ok else None, su(s[3]) if ok else None, s[5]])
+            spec = {"c": c, "s": t, "m": marks}
+        spec.update(l=left, r=right, cut=[len(al.copy_text) > MAX_TEXT, al.source_text is not None and len(al.source_text) > MAX_TEXT])
+        self.aligns.append(spec)
+        return len(self.aligns) - 1
+
+    def script_tag(self) -> str:
+        """The data block: JSON with ``<``, ``>`` and ``&`` written as escapes, so no text can end the element."""
+        import json
+
+        data = json.dumps({"t": self.texts, "a": self.aligns}, ensure_ascii=False, separators=(",", ":"))
+        data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        return f'<script type="application/json" id="unspin-texts">{data}</script>'
 
 
 # --------------------------------------------------------------------------- tables
@@ -195,6 +228,7 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
     matched = int(sum(1 for s in d["source_id"] if s is not None))
     in_clusters = len(data.cluster_of)
     title = f"unspin scan report: {data.path.name}"
+    texts = Texts()
 
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
              f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
@@ -270,15 +304,15 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
         parts.append('<p class="hint">Largest clusters first. The least spun member is taken as the original; '
                      'open a copy to see it side by side with the original, substituted words highlighted.</p>')
         for g, als in groups:
-            parts.append(_group_html(data, g, als))
+            parts.append(_group_html(data, g, als, texts, g.original if g.original is not None else -1))
         if clusters_total > len(groups):
             parts.append(f'<p class="hint">{clusters_total - len(groups):,} smaller clusters not shown.</p>')
     parts.append("</section>")
 
     if source_groups:
         parts.append(f'<section id="sources"><h2>Sources matched in the index <small>{len(data.sources):,} sources</small></h2>')
-        for g, als in source_groups:
-            parts.append(_group_html(data, g, als))
+        for n, (g, als) in enumerate(source_groups):
+            parts.append(_group_html(data, g, als, texts, -2 - n))
         if len(data.sources) > len(source_groups):
             parts.append(f'<p class="hint">{len(data.sources) - len(source_groups):,} more sources not shown.</p>')
         parts.append("</section>")
@@ -314,7 +348,7 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
             parts.append(f'<p class="hint">{data.errors_total - len(data.error_samples):,} more in {esc(data.path / "errors.jsonl")}.</p>')
     else:
         parts.append('<p class="none">No input was refused.</p>')
-    parts.append(f'</section></main><footer>unspin scan report · self-contained: no network needed</footer><script>{SCRIPT}</script></body></html>\n')
+    parts.append(f'</section></main><footer>unspin scan report · self-contained: no network needed</footer>{texts.script_tag()}<script>{SCRIPT}</script></body></html>\n')
     return "".join(parts)
 
 
@@ -322,39 +356,40 @@ def _sortnum(x: float) -> float:
     return x if x is not None and math.isfinite(x) else -1.0
 
 
-def _group_html(data: ScanData, g: Group, als: list[Aligned]) -> str:
+def _group_html(data: ScanData, g: Group, als: list[Aligned], texts: Texts, source_key: int) -> str:
     d = data.docs
     members = g.members
     scores = [d["spin_score"][i] for i in members if math.isfinite(d["spin_score"][i])]
     sites = {data.hosts[i] for i in members}
-    gid = f"{g.kind}-{esc(g.key)}" if g.kind == "cluster" else "source-" + hashlib.sha1(g.key.encode("utf-8")).hexdigest()[:12]
     if g.kind == "cluster":
-        head = f"Cluster {esc(g.key)}"
+        gid, head = f"cluster-{esc(g.key)}", f"Cluster {esc(g.key)}"
     else:
-        head = f"Source <code>{esc(g.key)}</code>"
+        gid, head = "source-" + hashlib.sha1(g.key.encode("utf-8")).hexdigest()[:12], f"Source <code>{esc(g.key)}</code>"
     out = [f'<article class="group" id="{gid}"><h3>{head} <small>{len(members):,} documents · {len(sites):,} site{"s" if len(sites) != 1 else ""}'
            f'{" · mean score " + _num(sum(scores) / len(scores)) if scores else ""}</small></h3><ul class="members">']
     by_row = {a.row: a for a in als}
 
+    def name(i: int) -> Any:
+        return d["id"][i] if d["id"][i] is not None else d["source"][i]
+
     def line(i: int, role: str) -> str:
-        name = d["id"][i] if d["id"][i] is not None else d["source"][i]
-        return (f'<span class="role">{esc(role)}</span> <span class="doc">{esc(name)}</span> <span class="site">{esc(data.hosts[i])}</span> '
+        return (f'<span class="role">{esc(role)}</span> <span class="doc">{esc(name(i))}</span> <span class="site">{esc(data.hosts[i])}</span> '
                 f'<span class="score">{_num(d["spin_score"][i])}</span> {_verdict(d["verdict"][i])}')
 
     if g.original is not None:
         out.append(f'<li class="original">{line(g.original, "original")}</li>')
+    right = f"Original: {name(g.original)}" if g.original is not None else f"Source: {g.key}"
     for i in members:
         if i == g.original:
             continue
         a = by_row.get(i)
         if a is None:
-            out.append(f'<li class="copy">{line(i, "copy")} <span class="muted">not aligned (only the first copies of a cluster are)</span></li>')
+            out.append(f'<li class="copy">{line(i, "copy")} <span class="muted">not aligned (only the first copies of a group are)</span></li>')
             continue
         sim = f' <span class="sim">similarity {_num(a.score)}</span>' if a.score is not None else ""
-        name = d["id"][i] if d["id"][i] is not None else d["source"][i]
-        right = "Original" + (f": {d['id'][g.original] or d['source'][g.original]}" if g.original is not None else f": {g.key}")
-        out.append(f'<li class="copy"><details><summary>{line(i, "copy")}{sim} <span class="nsubs">{len(a.subs):,} substitution{"s" if len(a.subs) != 1 else ""}</span></summary>'
-                   f'{side_by_side(a, f"Copy: {name}", right)}</details></li>')
+        k = texts.add(a, f"Copy: {name(i)}", right, source_key)
+        out.append(f'<li class="copy"><details data-align="{k}"><summary>{line(i, "copy")}{sim} <span class="nsubs">{len(a.subs):,} substitution{"s" if len(a.subs) != 1 else ""}</span></summary>'
+                   '<div class="sbs"><p class="hint">The side-by-side view is drawn by the page\'s script: allow JavaScript to see it.</p></div></details></li>')
     out.append("</ul></article>")
     return "".join(out)
 
@@ -396,7 +431,8 @@ ul.errors{font-size:13px;background:#fff;border:1px solid var(--line);border-rad
 footer{text-align:center;color:var(--muted);font-size:12px;padding:20px}
 """
 
-# Pages and sorts the tables, highlights both sides of an aligned pair. Reads text, never writes markup.
+# Pages and sorts the tables, draws a side-by-side view when it is first opened (text nodes only, never markup
+# from data), highlights both sides of an aligned pair.
 SCRIPT = """
 (function(){
 function val(td){var v=td.getAttribute('data-v');return v===null?td.textContent:v;}
@@ -421,6 +457,26 @@ document.querySelectorAll('table.paged').forEach(function(t){
    var c=num?(parseFloat(x)-parseFloat(y)):x.localeCompare(y);return asc?c:-c;});
   r.forEach(function(tr){body.appendChild(tr);});page=0;show();};});
  show();});
+var data=null;
+function col(title,text,marks,side,note,cut){var c=document.createElement('div');c.className='col';
+ var h=document.createElement('h4');h.textContent=title;c.appendChild(h);var t=document.createElement('div');t.className='text';
+ var pos=0;marks.forEach(function(m){var a=m[0],b=m[1];if(a===null||a<pos||b>text.length||a>=b)return;
+  t.appendChild(document.createTextNode(text.slice(pos,a)));var k=document.createElement('mark');k.className=side?'sub src':'sub';
+  k.setAttribute('data-pair',m[2]);k.title=m[3];k.textContent=text.slice(a,b);t.appendChild(k);pos=b;});
+ t.appendChild(document.createTextNode(text.slice(pos)));
+ if(cut){var s=document.createElement('span');s.className='cut';s.textContent=' … text cut here';t.appendChild(s);}
+ c.appendChild(t);if(note){var p=document.createElement('p');p.className='hint';p.textContent=note;c.appendChild(p);}return c;}
+function draw(d){if(d.drawn)return;d.drawn=true;
+ if(!data)data=JSON.parse(document.getElementById('unspin-texts').textContent);
+ var al=data.a[+d.getAttribute('data-align')],copy=data.t[al.c],src=al.s===null?null:data.t[al.s];
+ var box=d.querySelector('.sbs');box.textContent='';
+ var cm=al.m.map(function(m,k){return [m[0],m[1],k,'original: '+(src!==null&&m[2]!==null?src.slice(m[2],m[3]):m[4])];});
+ box.appendChild(col(al.l,copy,cm,false,null,al.cut[0]));
+ if(src===null){box.classList.add('one');box.firstChild.appendChild(Object.assign(document.createElement('p'),{className:'hint',
+  textContent:'The source text is not in the scan: give the index (--index) to see it side by side.'}));return;}
+ var sm=al.m.map(function(m,k){return [m[2],m[3],k,'became: '+copy.slice(m[0],m[1])];}).sort(function(x,y){return x[0]-y[0];});
+ box.appendChild(col(al.r,src,sm,true,null,al.cut[1]));}
+document.querySelectorAll('details[data-align]').forEach(function(d){d.addEventListener('toggle',function(){if(d.open)draw(d);});});
 document.addEventListener('mouseover',function(e){var m=e.target.closest&&e.target.closest('mark.sub');
  document.querySelectorAll('mark.sub.hot').forEach(function(x){x.classList.remove('hot');});
  if(!m)return;var box=m.closest('.sbs');if(!box)return;
