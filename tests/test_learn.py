@@ -164,3 +164,69 @@ def test_check_with_lexicons_takes_precedence_and_scores(detector):
     assert all(not (f.kind == "spin" and f.start < 20) for f in with_lex.flags)
     assert with_lex.spin_score >= plain.spin_score
     assert check(text, detector=detector, lexicons=[]).to_dict() == plain.to_dict()
+
+
+# -- command line -------------------------------------------------------------------------------
+
+def _cli(args, **kw):
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    return CliRunner().invoke(app, args, **kw)
+
+
+def _pairs_file(tmp_path, extra=()):
+    import json
+
+    path = tmp_path / "pairs.jsonl"
+    lines = [json.dumps({"id": p.id, "copy": p.copy, "source": p.source, "site": p.site}) for p in pairs()]
+    path.write_text("\n".join([*lines, *extra]) + "\n")
+    return path
+
+
+def test_cli_learn_check_and_merge(tmp_path):
+    pf = _pairs_file(tmp_path, extra=["{not json", '{"id": "x", "spun": "' + SOURCES[1][:200] + '", "original": "' + SOURCES[0][:200] + '"}'])
+    lex = tmp_path / "spinner.lex"
+    r = _cli(["learn", str(pf), "--out", str(lex), "--no-channel"])
+    assert r.exit_code == 1, r.output  # two bad lines reported, the rest learned
+    assert "pairs.jsonl:4: not a JSON object" in r.output and "pair x: the copy does not align" in r.output
+    assert "learned" in r.output and lex.exists()
+    assert "chief\tleader\tNOUN\t3\t3\t2" in lex.read_text()
+    doc = tmp_path / "doc.txt"
+    doc.write_text("The two chiefs met in Beijing on Friday to talk about trade, and the chiefs agreed on a plan.\n")
+    r = _cli(["check", str(doc), "--json", "--lexicon", str(lex)])
+    assert r.exit_code == 0, r.output
+    assert '"kind": "lexicon"' in r.output and '"suggestion": "leaders"' in r.output
+    merged = tmp_path / "both.lex"
+    r = _cli(["learn", "--merge", str(lex), str(lex), "--out", str(merged)])
+    assert r.exit_code == 0, r.output
+    assert "chief\tleader\tNOUN\t6\t6\t4" in merged.read_text()
+
+
+def test_cli_learn_usage_errors(tmp_path):
+    pf = _pairs_file(tmp_path)
+    r = _cli(["learn", str(pf)])
+    assert r.exit_code == 2 and "--out" in r.output
+    r = _cli(["check", str(pf), "--lexicon", str(tmp_path / "missing.lex")])
+    assert r.exit_code == 2 and "no such lexicon file" in r.output
+    r = _cli(["learn", "--help"])
+    assert r.exit_code == 0 and "--min-docs" in r.output and "--merge" in r.output
+
+
+def test_serve_applies_lexicons(tmp_path, detector):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from unspin.web.app import create_app
+    from unspin.web.settings import Settings
+
+    path = tmp_path / "spinner.lex"
+    LEX.write(path)
+    text = "The two chiefs met in Beijing on Friday before the opening service of the Winter Olympics."
+    with TestClient(create_app(Settings(workers=1, lexicons=(str(path),)))) as c:
+        r = c.post("/v1/check", json={"text": text})
+    assert r.status_code == 200, r.text
+    flags = {f["text"]: f for f in r.json()["flags"]}
+    assert flags["chiefs"]["kind"] == "lexicon" and flags["opening service"]["suggestion"] == "opening ceremony"
+    assert Settings.from_env({"UNSPIN_LEXICONS": "a.lex, b.lex"}).lexicons == ("a.lex", "b.lex")

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from unspin import __version__
-from unspin.cli import check, index, report, scan, search, serve
+from unspin.cli import check, index, learn, report, scan, search, serve
 from unspin.cli.common import err
 from unspin.errors import UnspinError
 
@@ -40,6 +40,7 @@ app.command("search")(search.search_command)
 app.command("scan")(scan.scan_command)
 app.command("serve")(serve.serve)
 app.command("report")(report.report_command)
+app.command("learn")(learn.learn_command)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from unspin.cli.common import InputFormat, err, fail, inputs_of, out, print_read_result
+from unspin.cli.common import InputFormat, err, fail, inputs_of, load_lexicons, out, print_read_result
 from unspin.errors import InputError
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents
 from unspin.ingest.progress import with_progress
@@ -65,6 +65,7 @@ def check(
     language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
     fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
     index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
+    lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of a spinner lexicon (unspin learn) where the original fits the context better (kind 'lexicon'). Repeatable."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under {WORD_FLAG_AT:g} ({SPUN_DOCUMENT_FLAG_AT:g} once the verdict is spun; those are shown in yellow) or phrases under {PHRASE_FLAG_AT:g}."),
 ) -> None:
     """Flag spun phrases and score each document.
@@ -87,6 +88,7 @@ def check(
             raise fail(str(exc)) from None
         fp_list = FingerprintList([e for fl in lists for e in fl.entries], source=",".join(map(str, fingerprints)))
 
+    lexicons = load_lexicons(lexicon)
     source_index = None
     if index is not None:
         from unspin.index import SourceIndex
@@ -105,7 +107,7 @@ def check(
         if not print_read_result(result):
             failures += 1
         elif result.document is not None and result.skipped is None:
-            report = check_document(result.document, fingerprints=fp_list, warnings=result.warnings, index=source_index, min_confidence=min_confidence)
+            report = check_document(result.document, fingerprints=fp_list, warnings=result.warnings, index=source_index, min_confidence=min_confidence, lexicons=lexicons)
             if as_json:
                 sys.stdout.write(report.to_json() + "\n")
                 sys.stdout.flush()

@@ -54,3 +54,22 @@ def must_exist(index: Path) -> None:
     """A usage error (exit 2) when there is no index file at ``index``."""
     if not index.exists():
         raise fail(f"no index at {index}")
+
+
+def load_lexicons(paths: Optional[List[Path]]) -> list:
+    """The ``--lexicon FILE`` options read (`unspin.learn.read_lexicon`): a missing or unreadable
+    file is a usage error (exit 2); each broken line is one warning on stderr, the rest is used."""
+    if not paths:
+        return []
+    from unspin.learn import LexiconError, read_lexicon
+
+    lexicons = []
+    for p in paths:
+        try:
+            lex = read_lexicon(p)
+        except LexiconError as exc:
+            raise fail(str(exc)) from None
+        for problem in lex.problems:
+            err.print(f"[yellow]warning:[/] {escape(problem)}")
+        lexicons.append(lex)
+    return lexicons

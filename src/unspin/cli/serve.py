@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from unspin.cli.common import err, fail
+from unspin.cli.common import err, fail, load_lexicons
 
 
 def serve(
@@ -21,6 +21,7 @@ def serve(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Detector threads \\[default: CPUs, at most 8; env UNSPIN_WORKERS]."),
     queue_size: Optional[int] = typer.Option(None, "--queue-size", min=0, help="Checks that may wait for a worker; more get 503 + Retry-After \\[default 32, env UNSPIN_QUEUE_SIZE]."),
     cors_origin: Optional[List[str]] = typer.Option(None, "--cors-origin", help="Allow this origin by CORS (repeatable); CORS is off by default."),
+    lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Flag the swaps of this spinner lexicon (unspin learn) in every check (repeatable) \\[env UNSPIN_LEXICONS, comma-separated]."),
 ) -> None:
     """Serve the JSON API (/v1/check, /v1/search, /v1/index/documents, /healthz; docs at /docs) and the report page (/).
 
@@ -33,9 +34,11 @@ def serve(
     except ImportError as exc:
         err.print(f"[red]error:[/] unspin serve needs the web extra ({exc.name} is missing): pip install 'unspin\\[web]'")
         raise typer.Exit(2)
+    load_lexicons(lexicon)  # a missing file is a usage error now, broken lines a warning each
     token = token_file.read_text(encoding="utf-8").strip() if token_file is not None else None
     try:
-        settings = Settings.from_env(index_path=index, token=token, max_body_bytes=max_body_bytes, timeout_s=timeout, workers=workers, queue_size=queue_size, cors_origins=tuple(cors_origin) if cors_origin else None)
+        settings = Settings.from_env(index_path=index, token=token, max_body_bytes=max_body_bytes, timeout_s=timeout, workers=workers, queue_size=queue_size, cors_origins=tuple(cors_origin) if cors_origin else None,
+                                     lexicons=tuple(map(str, lexicon)) if lexicon else None)
     except ValueError as exc:
         raise fail(str(exc)) from None
     if settings.index_path and settings.index_path != ":memory:" and not Path(settings.index_path).exists():

@@ -45,6 +45,10 @@ def create_app(settings: Settings | None = None, *, index: SourceIndex | None = 
         detector = get_detector()
         check("The minister said on Tuesday that the plan would go ahead.", detector=detector)  # load lazy resources now
         service = Service(settings, detector, WorkerPool(settings.workers, settings.queue_size, settings.timeout_s))
+        if settings.lexicons:
+            from unspin.learn import read_lexicon
+
+            service.lexicons = tuple(read_lexicon(p) for p in settings.lexicons)
         if index is not None:
             service.index = web_index.wrap(index)
         elif settings.index_path:

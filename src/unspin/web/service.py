@@ -29,6 +29,8 @@ class Service:
     index: ServiceIndex | None = None
     #: Why there is no index (shown by /healthz and in 501 answers); None when there is one.
     index_error: str | None = "no index configured (start unspin serve with --index PATH)"
+    #: Spinner lexicons (`unspin.learn`) applied by every check.
+    lexicons: tuple[Any, ...] = ()
 
     def index_or_501(self) -> ServiceIndex:
         if self.index is None:
@@ -57,7 +59,8 @@ class Service:
 
         doc, warnings = build_document(raw, self.settings)
         index = self.index.index if self.index is not None else None
-        report = check(doc, detector=self.detector, warnings=warnings, index=index, top_sources=max(1, k))
+        report = check(doc, detector=self.detector, warnings=warnings, index=index, top_sources=max(1, k),
+                       lexicons=self.lexicons)
         return report, list(report.sources or ())
 
 

@@ -41,6 +41,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     #: Seconds a client is told to wait (Retry-After) when the queue is full.
     retry_after_s: int = 1
+    #: Spinner lexicon files (unspin learn) whose swaps every check flags too (kind "lexicon").
+    lexicons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1024:
@@ -64,7 +66,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Settings from ``UNSPIN_INDEX``, ``UNSPIN_TOKEN``, ``UNSPIN_MAX_BODY_BYTES``, ``UNSPIN_TIMEOUT``,
-        ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
+        ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE``, ``UNSPIN_LEXICONS`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
         keyword overrides that are not None win."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
@@ -83,6 +85,8 @@ class Settings:
                     values[name] = conv(env[key])
                 except ValueError:
                     raise ValueError(f"{key}={env[key]!r} is not a number") from None
+        if env.get("UNSPIN_LEXICONS"):
+            values["lexicons"] = tuple(p.strip() for p in env["UNSPIN_LEXICONS"].split(",") if p.strip())
         if env.get("UNSPIN_CORS_ORIGINS"):
             values["cors_origins"] = tuple(o.strip() for o in env["UNSPIN_CORS_ORIGINS"].split(",") if o.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
