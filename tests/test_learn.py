@@ -230,3 +230,43 @@ def test_serve_applies_lexicons(tmp_path, detector):
     flags = {f["text"]: f for f in r.json()["flags"]}
     assert flags["chiefs"]["kind"] == "lexicon" and flags["opening service"]["suggestion"] == "opening ceremony"
     assert Settings.from_env({"UNSPIN_LEXICONS": "a.lex, b.lex"}).lexicons == ("a.lex", "b.lex")
+
+
+def test_scan_with_lexicon_flags_every_document(tmp_path, detector):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from unspin.scan import scan
+
+    path = tmp_path / "spinner.lex"
+    LEX.write(path)
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "a", "text": "The two chiefs met in Beijing on Friday before the opening service of the Winter Olympics."}) + "\n")
+    scan([str(docs)], tmp_path / "out", workers=0, lexicons=[path], cluster=False)
+    rows = pq.read_table(tmp_path / "out" / "documents" / "part-000000.parquet").to_pylist()
+    flags = json.loads(rows[0]["flags"])
+    assert {f["text"]: f["kind"] for f in flags}["chiefs"] == "lexicon"
+
+
+def test_learn_from_a_scan_with_an_index(tmp_path):
+    pytest.importorskip("unspin.scan.pairs")
+    import json
+
+    from unspin.index import SourceIndex
+    from unspin.model import Document
+
+    with SourceIndex.open(tmp_path / "sources.db") as ix, ix.insertion_session():
+        for i, text in enumerate(SOURCES):
+            ix.add(Document(text, id=f"src-{i}"))
+    copies = tmp_path / "copies.jsonl"
+    copies.write_text("".join(json.dumps({"id": f"copy-{i}", "text": c}) + "\n" for i, c in enumerate(COPIES)))
+    r = _cli(["scan", str(copies), "--out", str(tmp_path / "out"), "--index", str(tmp_path / "sources.db"),
+              "--workers", "0", "--no-detect", "--learn"])
+    assert r.exit_code == 0, r.output
+    assert "chief\tleader\tNOUN\t3\t3" in (tmp_path / "out" / "lexicon.lex").read_text()
+    r = _cli(["learn", "--scan", str(tmp_path / "out"), "--out", str(tmp_path / "again.lex"), "--no-channel"])
+    assert r.exit_code == 0, r.output
+    assert "chief\tleader\tNOUN\t3\t3" in (tmp_path / "again.lex").read_text()
+    r = _cli(["learn", "--scan", str(tmp_path), "--out", str(tmp_path / "x.lex")])
+    assert r.exit_code == 1 and "not a scan output directory" in r.output

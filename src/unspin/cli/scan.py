@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from unspin.cli.common import InputFormat, err, out
+from unspin.cli.common import InputFormat, err, load_lexicons, out
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ def scan_command(
     partition_rows: int = typer.Option(2000, "--partition-rows", min=1, help="Parquet rows per partition (whole row groups)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Start afresh when DIR holds a scan with other arguments (default: refuse)."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of this spinner lexicon (unspin learn) in every document (repeatable)."),
+    learn: bool = typer.Option(False, "--learn", help="When the scan is complete, learn a spinner lexicon from its verified copy/source pairs and write DIR/lexicon.lex (unspin learn --scan DIR)."),
+    min_docs: int = typer.Option(2, "--min-docs", min=1, help="With --learn: keep a swap seen in at least this many documents."),
 ) -> None:
     """Scan a crawl on a Dask cluster: spin score, verdict and flags per document, best sources (--index) or clusters of spun copies.
 
@@ -46,11 +49,13 @@ def scan_command(
     from unspin.scan import ScanError, scan
 
     options = IngestOptions(max_bytes=max_bytes, text_field=text_field, id_field=id_field, language_check=language_check)
+    load_lexicons(lexicon)  # a missing file is a usage error before the scan starts
     try:
         summary = scan(
             [str(p) for p in inputs], out_dir, index=index, scheduler=scheduler, workers=workers, detect=detect, cluster=clusters,
             jsonl=jsonl, format=input_format.value if input_format is not None else None, options=options,
             partition_rows=partition_rows, overwrite=overwrite, progress=err if err.is_terminal else None,
+            **({"lexicons": [str(p) for p in lexicon]} if lexicon else {}),
         )
     except ScanError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
@@ -59,8 +64,34 @@ def scan_command(
         sys.stdout.write(json.dumps(summary.to_dict()) + "\n")
     else:
         render_summary(summary)
-    if summary.errors or summary.partitions_failed:
+    learn_failed = False
+    if learn:
+        learn_failed = not _learn(summary, out_dir, min_docs)
+    if summary.errors or summary.partitions_failed or learn_failed:
         raise typer.Exit(1)
+
+
+def _learn(summary: "ScanSummary", out_dir: Path, min_docs: int) -> bool:
+    """``--learn``: the scan's lexicon into DIR/lexicon.lex; False when it could not be learned."""
+    from unspin.learn import PairError, learn_pairs
+    from unspin.learn.sources import pairs_from_scan
+
+    if not summary.complete:
+        err.print("[yellow]note:[/] the scan is not complete: no lexicon learned (run it again to finish it)")
+        return False
+
+    def report(msg: str) -> None:
+        err.print(f"[yellow]warning:[/] {escape(msg)}")
+
+    try:
+        lex = learn_pairs(pairs_from_scan(out_dir, report), min_docs=min_docs, on_error=report)
+    except PairError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        return False
+    path = out_dir / "lexicon.lex"
+    lex.write(path)
+    err.print(f"learned {len(lex):,} lexicon entries from {lex.meta.get('pairs', 0):,} verified pairs → {escape(str(path))}")
+    return True
 
 
 def render_summary(s: "ScanSummary") -> None:

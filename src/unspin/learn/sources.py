@@ -71,17 +71,20 @@ def pairs_from_index(documents: Iterable[Document], index: Any, on_error: Callab
             ix.close()
 
 
-def pairs_from_scan(scan_dir: str | Path, on_error: Callable[[str], None]) -> Iterator[CopyPair]:
-    """The verified copy/source pairs of a finished ``unspin scan`` (`unspin.scan.verified_pairs`)."""
+def pairs_from_scan(scan_dir: str | Path, on_error: Callable[[str], None], *, index: str | Path | None = None) -> Iterator[CopyPair]:
+    """The verified copy/source pairs of a finished ``unspin scan`` (`unspin.scan.pairs.verified_pairs`:
+    with an index, each copy and its best source; with clusters, the pairs whose direction the
+    spin scores tell). A scan directory that holds no finished scan raises `PairError`."""
     try:
-        from unspin.scan import verified_pairs  # type: ignore[attr-defined]
+        from unspin.scan.pairs import verified_pairs
     except ImportError:
-        raise PairError("this version of unspin scan does not expose its verified pairs (unspin.scan.verified_pairs)") from None
-    for item in verified_pairs(scan_dir):
-        if isinstance(item, CopyPair):
-            yield item
-            continue
-        try:
-            yield pair_from_record(item if isinstance(item, dict) else vars(item))
-        except PairError as e:
-            on_error(str(e))
+        raise PairError("this version of unspin scan does not expose its verified pairs (unspin.scan.pairs)") from None
+    from unspin.errors import UnspinError
+
+    try:
+        for copy, source, _alignment in verified_pairs(scan_dir, index=index, on_error=on_error):
+            yield CopyPair(copy.text, source.text, str(copy.id or copy.source or ""), _site(copy))
+    except UnspinError as exc:
+        if isinstance(exc, PairError):
+            raise
+        raise PairError(str(exc)) from None

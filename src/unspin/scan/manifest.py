@@ -46,6 +46,8 @@ def args_hash(plan: Plan, cfg: Any, verify: Any, index_size: int | None) -> str:
         "index": [os.path.abspath(cfg.index), index_size] if cfg.index else None,
         "lsh": cfg.lsh.to_dict(), "verify": verify.to_dict(), "jsonl": cfg.jsonl,
     }
+    if getattr(cfg, "lexicons", ()):  # a scan with other lexicons is another scan (absent: hashes as before)
+        ident["lexicons"] = [[p, os.path.getsize(p) if os.path.exists(p) else None] for p in cfg.lexicons]
     return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -38,6 +38,8 @@ class TaskConfig:
     cluster: bool = True
     lsh: LSHOptions = field(default_factory=LSHOptions)
     jsonl: bool = False
+    #: spinner lexicon files (`unspin.learn`) every check applies
+    lexicons: tuple[str, ...] = ()
 
 
 _INDEXES: dict[str, Any] = {}
@@ -51,6 +53,19 @@ def _index(path: str) -> Any:
 
         ix = _INDEXES[path] = SourceIndex.open(path)
     return ix
+
+
+_LEXICONS: dict[tuple[str, ...], tuple[Any, ...]] = {}
+
+
+def _lexicons(paths: tuple[str, ...]) -> tuple[Any, ...]:
+    """The worker process's spinner lexicons (read once per process)."""
+    got = _LEXICONS.get(paths)
+    if got is None:
+        from unspin.learn import read_lexicon
+
+        got = _LEXICONS[paths] = tuple(read_lexicon(p) for p in paths)
+    return got
 
 
 def clustering_text(doc: Document) -> str:
@@ -75,7 +90,8 @@ def _document_row(doc: Document, cfg: TaskConfig, warnings: tuple[str, ...]) -> 
     matches: tuple[Match, ...] = ()
     if cfg.detect:
         # with an index, check searches it once: its sources are the row's matches (no second search)
-        report: Report = check(doc, warnings=warnings, index=ix, top_sources=cfg.top)
+        report: Report = check(doc, warnings=warnings, index=ix, top_sources=cfg.top,
+                               lexicons=_lexicons(cfg.lexicons) if cfg.lexicons else ())
         d = report.to_dict()
         row.update(words=d["words"], spin_score=d["spin_score"], verdict=d["verdict"], explanation=d["explanation"],
                    n_flags=len(d["flags"]), flags=json.dumps(d["flags"], ensure_ascii=False))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from unspin.ingest import IngestOptions
 from unspin.scan.clustering import VerifyOptions, find_clusters
@@ -56,6 +56,7 @@ def scan(
     overwrite: bool = False,
     progress: Any = None,
     on_partition: Callable[[PartitionStats], None] | None = None,
+    lexicons: Sequence[str | Path] = (),
 ) -> ScanSummary:
     """Scan ``inputs`` (files, directories, ``(path, format)`` pairs) into ``out``; see the module docstring.
 
@@ -65,6 +66,7 @@ def scan(
     there is no ``index``) finds clusters of spun copies in the input. A scan started again
     with the same arguments on the same ``out`` skips the partitions already written and
     ends with the same output. ``progress``: a Rich console to show progress on.
+    ``lexicons``: spinner lexicon files (`unspin.learn`) whose swaps every check flags too.
     ``on_partition`` is called in the client with each finished partition's `PartitionStats`.
 
     Example: ``scan(["crawl/"], "scan-out", workers=2).spun``
@@ -76,7 +78,8 @@ def scan(
     if index is not None and not Path(index).exists():
         raise ScanError(f"no index at {index} (build one with unspin index add)")
     cfg = TaskConfig(out=str(out.resolve()), options=opts, detect=detect, index=str(Path(index).resolve()) if index else None,
-                     top=top, cluster=do_cluster, lsh=lsh, jsonl=jsonl)
+                     top=top, cluster=do_cluster, lsh=lsh, jsonl=jsonl,
+                     lexicons=tuple(str(Path(p).resolve()) for p in lexicons))
     plan = plan_partitions(inputs, format=format or opts.format, partition_rows=partition_rows, partition_bytes=partition_bytes)
     run_hash = args_hash(plan, cfg, verify, Path(index).stat().st_size if index else None)
     manifest = Manifest.open(out, run_hash, plan, index=cfg.index, overwrite=overwrite)
