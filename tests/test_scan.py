@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scan_samples import article, make_crawl, spin
-from unspin.scan import ScanError, plan_partitions, scan
+from unspin.scan import ScanError, plan_partitions, scan, verified_pairs
 
 
 def rows(out: Path) -> list[dict]:
@@ -278,6 +278,19 @@ def test_scan_with_an_index_finds_the_sources(tmp_path):
     assert {i: got[i]["source_id"] for i in got} == {"copy-0": "src-0", "copy-1": "src-1", "copy-2": "src-2", "copy-3": "src-3", "other": None}
     assert json.loads(got["copy-0"]["matches"])[0]["substitutions"]
     assert s.matched == 4 and s.clusters is None and not (tmp_path / "out" / "clusters.parquet").exists()
+    # the verified pairs, for unspin learn: each copy with its source from the index and their alignment
+    pairs = list(verified_pairs(tmp_path / "out"))
+    assert [(c.id, s.id) for c, s, _ in pairs] == [(f"copy-{i}", f"src-{i}") for i in range(4)]
+    for (copy, source, al), i in zip(pairs, range(4)):
+        assert source.text == sources[i] and copy.text == docs[i]["text"]
+        stored = json.loads(got[copy.id]["matches"])[0]["substitutions"]
+        assert [(x.copy_text, x.source_text) for x in al.substitutions] == [(x["copy_text"], x["source_text"]) for x in stored]
+        assert all(source.text[x.source_start : x.source_end] == x.source_text for x in al.substitutions)
+    # the index moved: a clear error, and the new path can be given
+    (tmp_path / "sources.db").rename(tmp_path / "moved.db")
+    with pytest.raises(ScanError, match="index is not there"):
+        list(verified_pairs(tmp_path / "out"))
+    assert len(list(verified_pairs(tmp_path / "out", index=tmp_path / "moved.db"))) == 4
 
 
 def test_large_jsonl_is_cut_into_byte_ranges_each_line_read_once(tmp_path):
@@ -382,3 +395,32 @@ def test_a_failing_check_a_failing_reader_a_surrogate_and_an_unwritable_row_cost
     assert errs[2] == f"{tmp_path / 'b.jsonl'}#2: text is not valid Unicode: lone surrogate U+D800 at character 2; not checked"
     assert "b.jsonl#3: cannot be written" in errs[3]
     assert s.documents == 3 and s.errors == 4
+
+
+def test_verified_pairs_of_clusters_go_from_the_more_spun_document_to_the_less(tmp_path, detector, reference):
+    import random
+
+    rng = random.Random(8)
+    base = article(rng, 6)
+    docs = [{"id": "src", "text": base}, {"id": "copy-a", "text": spin(base, 0.4, rng)}, {"id": "copy-b", "text": spin(base, 0.4, rng)},
+            {"id": "other", "text": article(rng, 6)}]
+    p = tmp_path / "docs.jsonl"
+    p.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    s = scan([str(p)], tmp_path / "out", workers=0)
+    assert s.clusters == 1 and s.verified_pairs >= 2
+    score = {r["id"]: r["spin_score"] for r in rows(tmp_path / "out")}
+    pairs = list(verified_pairs(tmp_path / "out"))
+    assert pairs and all(score[c.id] > score[src.id] for c, src, _ in pairs)
+    assert all(al.score >= 0.5 and al.substitutions for _, _, al in pairs)
+    assert {x for c, src, _ in pairs for x in (c.id, src.id)} <= {"src", "copy-a", "copy-b"}
+    # without the detector the direction is unknown: nothing, unless asked for in stored order
+    ref_out, ref = reference
+    assert list(verified_pairs(ref_out)) == []
+    assert len(list(verified_pairs(ref_out, undirected=True))) == ref.verified_pairs > 0
+    # not a finished scan
+    with pytest.raises(ScanError, match="not a scan output directory"):
+        list(verified_pairs(tmp_path))
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    (tmp_path / "out" / "manifest.json").write_text(json.dumps({**manifest, "complete": False}))
+    with pytest.raises(ScanError, match="not finished"):
+        list(verified_pairs(tmp_path / "out"))

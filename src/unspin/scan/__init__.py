@@ -11,9 +11,10 @@ from unspin.scan.clustering import VerifyOptions
 from unspin.scan.manifest import ScanError
 from unspin.scan.minhash import LSHOptions
 from unspin.scan.output import document_schema
+from unspin.scan.pairs import VerifiedPair, verified_pairs
 from unspin.scan.partitions import Partition, Piece, Plan, plan_partitions
 from unspin.scan.runner import scan
 from unspin.scan.stats import PartitionStats, ScanSummary
 
-__all__ = ["LSHOptions", "Partition", "PartitionStats", "Piece", "Plan", "ScanError", "ScanSummary", "VerifyOptions",
-           "document_schema", "plan_partitions", "scan"]
+__all__ = ["LSHOptions", "Partition", "PartitionStats", "Piece", "Plan", "ScanError", "ScanSummary", "VerifiedPair",
+           "VerifyOptions", "document_schema", "plan_partitions", "scan", "verified_pairs"]
