@@ -176,6 +176,8 @@ def _guarded(method: Any) -> Any:
     def wrapper(self: "SQLiteStorage", *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
+        except UnicodeEncodeError:  # text that cannot be stored (a lone surrogate): the caller's input, not the file
+            raise
         except (sqlite3.DatabaseError, zlib.error, UnicodeDecodeError, ValueError) as exc:
             raise self._error(exc) from exc
 

@@ -114,7 +114,8 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
                     continue
                 text = _get(obj, options.text_field)
                 if not isinstance(text, str):
-                    what = "no" if text is None else f"a {type(text).__name__}, not a"
+                    kind = type(text).__name__
+                    what = "no" if text is None else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a"
                     yield ReadResult(error=f"{where}: {what} {options.text_field!r} string field")
                     continue
                 doc_id = _get(obj, options.id_field)

@@ -62,9 +62,14 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
             return
     try:
         for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=wanted, row_groups=groups):
-            values: dict[str, list[Any]] = {col: batch.column(i).to_pylist() for i, col in enumerate(batch.schema.names)}
+            values: dict[str, list[Any]] = {}
+            invalid: set[int] = set()  # rows of this batch whose strings were not valid UTF-8
+            for i, col in enumerate(batch.schema.names):
+                values[col], bad = _column_values(batch.column(i), pa)
+                invalid |= bad
             for i in range(batch.num_rows):
                 row += 1
+                warnings = (f"{name}#{row}: invalid UTF-8 replaced with U+FFFD",) if i in invalid else ()
                 text = values[options.text_field][i]
                 if text is None:
                     yield ReadResult(error=f"{name}: row {row}: {options.text_field!r} is null")
@@ -76,10 +81,34 @@ def _read(source: Source, options: IngestOptions) -> Iterator[ReadResult]:
                         meta[col] = value if isinstance(value, (str, int, float, bool)) else str(value)
                 doc_id = values[options.id_field][i] if options.id_field in values else None
                 yield ReadResult(
-                    document=Document(text=text, id=None if doc_id is None else str(doc_id), source=f"{name}#{row}", metadata=meta)
+                    document=Document(text=text, id=None if doc_id is None else str(doc_id), source=f"{name}#{row}", metadata=meta),
+                    warnings=warnings,
                 )
     except (pa.ArrowException, OSError, ValueError) as exc:
         yield ReadResult(error=f"{name}: row {row + 1}: damaged Parquet data ({exc}); the rest of the file was not read")
+
+
+def _column_values(column: Any, pa: Any) -> tuple[list[Any], set[int]]:
+    """A column as Python values, and the rows whose strings are not valid UTF-8 (another tool can
+    write such strings; pyarrow would refuse the whole batch): those rows are decoded with U+FFFD in
+    place of the bad bytes, so one bad row costs only a warning."""
+    try:
+        return column.to_pylist(), set()
+    except UnicodeDecodeError:
+        pass
+    raw = column.cast(pa.large_binary() if pa.types.is_large_string(column.type) else pa.binary()).to_pylist()
+    values: list[Any] = []
+    bad: set[int] = set()
+    for i, b in enumerate(raw):
+        if b is None:
+            values.append(None)
+            continue
+        try:
+            values.append(b.decode("utf-8"))
+        except UnicodeDecodeError:
+            values.append(b.decode("utf-8", errors="replace"))
+            bad.add(i)
+    return values, bad
 
 
 def looks_like_parquet(head: bytes) -> bool:
