@@ -158,7 +158,7 @@ def test_jsonl_bad_lines_are_errors_and_the_rest_is_read(tmp_path: Path) -> None
         f"{path}: line 2: not JSON (Expecting property name enclosed in double quotes)",
         f"{path}: line 3: no 'text' string field",
         f"{path}: line 4: not a JSON object",
-        f"{path}: line 5: a int, not a 'text' string field",
+        f"{path}: line 5: an int, not a 'text' string field",
     ]
 
 
