@@ -113,3 +113,62 @@ def test_everyday_wrong_sense_synonyms_are_caught():
     assert len(spun.flags) >= 2
     assert spun.verdict != "clean"
     assert spun.spin_score > clean.spin_score + 0.4
+
+
+def test_word_cap_truncates_with_a_warning(detector):
+    long = "\n\n".join([CLEAN] * 3)
+    full = check(long, detector=detector, max_words=None)
+    capped = check(long, detector=detector, max_words=200)
+    assert not full.warnings and full.words > 400
+    assert 100 <= capped.words <= 200
+    assert capped.warnings and "checked the first" in capped.warnings[0] and f"of {full.words:,} words" in capped.warnings[0]
+    cut = int(capped.warnings[0].split("after character ")[1].split()[0].replace(",", ""))
+    assert long[:cut].rstrip().endswith(".")  # cut at a sentence end
+    assert all(f.end <= cut for f in capped.flags)
+    # a text without sentence ends is cut inside its one sentence, at the cap
+    run_on = " ".join(CLEAN.replace(".", " ").split())
+    assert check(run_on, detector=detector, max_words=50).words == 50
+
+
+def test_prepared_document_is_read_once():
+    from unspin.detect.prepared import prepare
+    from unspin.text import TokenKind, split_sentences, tokenize
+
+    doc = Document(CLEAN, excluded=((0, 14),))
+    p = prepare(doc)
+    assert p.tokens == [t for t in tokenize(CLEAN) if t.start >= 14]
+    assert p.sentences == split_sentences(CLEAN, p.tokens)
+    assert p.words == p.total_words == sum(1 for t in p.tokens if t.kind is TokenKind.WORD)
+    assert p.counts["government"] == CLEAN.count("government") - 1 and p.warning() is None and p.checked_text == CLEAN
+
+
+def test_one_precedence_rule():
+    from unspin.detect.flags import layer
+    from unspin.model import Flag
+
+    text = "aaa bbb ccc ddd"
+    spin_ = [Flag(0, 3, "aaa", "x", 0.7), Flag(8, 11, "ccc", "y", 0.7)]
+    cat = [Flag(0, 7, "aaa bbb", "z", 0.99, "fingerprint")]
+    src = [Flag(4, 7, "bbb", "w", 0.97, "source")]
+    assert [f.text for f in layer([spin_, cat, src])] == ["bbb", "ccc"]  # source > catalogue > spin
+    assert [f.text for f in layer([spin_, None, []])] == ["aaa", "ccc"]
+    assert text[0:7] == "aaa bbb"
+
+
+def test_flagger_hook_and_unknown_kind(detector):
+    from unspin.model import Flag
+
+    class Marks:
+        def __init__(self, kind):
+            self.kind = kind
+
+        def flags(self, prepared, det):
+            i = prepared.text.index("energy")
+            return [Flag(i, i + 6, "energy", "power", 0.95, self.kind)]
+
+    r = check(CLEAN, detector=detector, flaggers=[Marks("fingerprint")])
+    assert [(f.text, f.kind) for f in r.flags if f.kind != "spin"] == [("energy", "fingerprint")]
+    import pytest
+
+    with pytest.raises(ValueError, match="FLAG_PRECEDENCE"):
+        check(CLEAN, detector=detector, flaggers=[Marks("lexicon")])

@@ -1,18 +1,29 @@
-"""The library entry points that the CLI, the web service and the scan wrap."""
+"""The library entry points that the CLI, the web service and the scan wrap.
+
+`check` reads nothing itself: it prepares the document once (`unspin.detect.prepared`)
+and runs the one check pipeline (`unspin.detect.pipeline.run`).
+"""
 
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
 
-from unspin.detect import Detector, score_document
-from unspin.detect.fingerprints import FingerprintList
-from unspin.detect.decoder import Detector as _Detector, document_tokens
+from unspin.detect.decoder import Detector
+from unspin.detect.pipeline import CatalogueFlagger, Flagger, LexiconLayer, run
+from unspin.detect.prepared import prepare
 from unspin.model import Document, Report
-from unspin.text import TokenKind
+from unspin.settings import MAX_CHECK_WORDS
+
+if TYPE_CHECKING:
+    from unspin.detect.fingerprints import FingerprintList
+    from unspin.index import SourceIndex
+
+__all__ = ["check", "get_detector"]
 
 _LOCK = threading.Lock()
-_DETECTOR: _Detector | None = None
+_DETECTOR: Detector | None = None
 
 
 def get_detector() -> Detector:
@@ -27,85 +38,59 @@ def get_detector() -> Detector:
 def check(
     document: Document | str,
     *,
-    detector: Detector | None = None,
-    fingerprints: FingerprintList | None = None,
-    warnings: Sequence[str] = (),
-    index: Any = None,
-    min_confidence: float | None = None,
+    fingerprints: "FingerprintList | None" = None,
+    index: "SourceIndex | str | Path | None" = None,
     top_sources: int = 1,
+    min_confidence: float | None = None,
+    max_words: int | None = MAX_CHECK_WORDS,
+    warnings: Sequence[str] = (),
+    detector: Detector | None = None,
     lexicons: Sequence[Any] = (),
+    flaggers: Sequence[Flagger] = (),
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
-    With ``fingerprints``, catalogued tortured phrases are flagged too (kind
-    ``fingerprint``); they take precedence over statistical flags they overlap.
-    With ``index`` (a `unspin.index.SourceIndex` or an index path), the best
-    source found there is aligned with the document and every substituted word
-    gets a ``source`` flag with the exact original, taking precedence over
-    flags it overlaps; ``Report.sources`` holds the verified sources found (up to
+    With ``fingerprints`` (a tortured-phrase catalogue), catalogued phrases are flagged
+    too (kind ``fingerprint``); they take precedence over statistical flags they overlap.
+    With ``index`` (a `unspin.index.SourceIndex` or an index path), the best source
+    found there is aligned with the document and every substituted word gets a
+    ``source`` flag with the exact original, taking precedence over the flags it
+    overlaps; ``Report.sources`` holds the verified sources found (up to
     ``top_sources``, best first), so callers never search the index a second time.
+    (The order is `unspin.settings.FLAG_PRECEDENCE`.)
     When the verdict is ``spun``, word flags down to
-    ``DetectorOptions.spun_document_threshold`` (0.3) are added, marked
-    ``evidence["in_spun_document"]``: in a spun text most suspicious words are
-    swaps (`Detector.spun_document_flags`).
+    `unspin.settings.SPUN_DOCUMENT_FLAG_AT` (0.3) are added, marked
+    ``evidence["in_spun_document"]``: in a spun text most suspicious words are swaps.
+    ``min_confidence`` drops less confident flags from the report; the score
+    and verdict are computed from all the evidence first, so they do not change.
+    ``max_words`` caps the words checked (`unspin.settings.MAX_CHECK_WORDS`; None: no
+    cap): a longer document is checked up to the end of the sentence reaching the cap,
+    with a warning in ``Report.warnings``. ``warnings`` (e.g. from the reader) are
+    passed through to the report.
     With ``lexicons`` (`unspin.learn.SpinnerLexicon`s, or one `unspin.learn.apply.LexiconFlagger`),
     the swaps a spinner was seen to make are flagged where the language model prefers the
     original (kind ``lexicon``); they take precedence over statistical flags they overlap.
-    ``min_confidence`` drops less confident flags from the report; the score
-    and verdict are computed from all the evidence first, so they do not change.
+    ``flaggers`` are further origins of flags (`unspin.detect.pipeline.Flagger`, kinds named
+    in `FLAG_PRECEDENCE`).
+
+    Example: ``check("The two chiefs will then go to the opening service.").verdict``
     """
     doc = Document(text=document) if isinstance(document, str) else document
-    det = detector or get_detector()
-    flags, decisions = det.detect(doc)
-    if lexicons:
-        from unspin.learn.apply import lexicon_flagger
-
-        lex_flags = lexicon_flagger(lexicons, det).flags(doc)
-        if lex_flags:
-            flags = sorted(
-                lex_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in lex_flags)],
-                key=lambda f: f.start,
-            )
+    prepared = prepare(doc, max_words)
+    layers: list[Flagger] = [*flaggers]
     if fingerprints is not None:
-        fp_flags = fingerprints.flags(doc)
-        flags = sorted(
-            fp_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in fp_flags)],
-            key=lambda f: f.start,
-        )
-    if index is not None:
-        from unspin.search import search, source_flags
+        layers.insert(0, CatalogueFlagger(fingerprints))
+    if lexicons:
+        layers.insert(0, LexiconLayer(lexicons))
+    if index is None:
+        return run(prepared, detector or get_detector(), flaggers=layers, top_sources=top_sources,
+                   min_confidence=min_confidence, warnings=warnings)
+    from unspin.index import SourceIndex
 
-        found = search(doc, index, top=max(1, top_sources)).matches
-        src_flags = source_flags(doc, found[0]) if found else []
-        if src_flags:
-            flags = sorted(
-                src_flags + [f for f in flags if not any(f.start < g.end and g.start < f.end for g in src_flags)],
-                key=lambda f: f.start,
-            )
-    tokens = document_tokens(doc)
-    words = [t for t in tokens if t.kind is TokenKind.WORD]
-    score = score_document(decisions, flags, total_words=len(words), text=doc.text, tokens=tokens)
-    explanation = score.explanation
-    if score.verdict == "spun":
-        # the document is spun, so most of its suspicious words are swaps: show those
-        # below the word threshold too (the score above was computed without them)
-        more = det.spun_document_flags(decisions, flags)
-        if more:
-            flags = sorted([*flags, *more], key=lambda f: f.start)
-            explanation += (f"; {len(more)} more word{'s' if len(more) != 1 else ''} flagged at confidence "
-                            f"≥ {det.options.spun_document_threshold:g} because the document is spun")
-    if min_confidence is not None:
-        kept = [f for f in flags if f.confidence >= min_confidence]
-        if len(kept) < len(flags):
-            explanation += f"; {len(kept)} shown at confidence ≥ {min_confidence:g}"
-        flags = kept
-    return Report(
-        document=doc,
-        spin_score=score.spin_score,
-        verdict=score.verdict,  # type: ignore[arg-type]
-        flags=tuple(flags),
-        explanation=explanation,
-        words=len(words),
-        warnings=tuple(warnings),
-        sources=None if index is None else tuple(found),
-    )
+    ix = index if isinstance(index, SourceIndex) else SourceIndex.open(index)
+    try:
+        return run(prepared, detector or get_detector(), flaggers=layers, index=ix, top_sources=top_sources,
+                   min_confidence=min_confidence, warnings=warnings)
+    finally:
+        if ix is not index:
+            ix.close()

@@ -7,8 +7,8 @@ from typing import Callable, Iterable, Sequence
 
 from unspin.index import AddStats, SearchOptions, SourceIndex
 from unspin.ingest import IngestOptions, ReadResult, iter_documents
-from unspin.model import Document, Flag, Match, SearchResult
-from unspin.settings import SOURCE_FLAG_CONFIDENCE
+from unspin.detect.flags import source_flags
+from unspin.model import Document, SearchResult
 
 InputSpec = str | tuple[str, str]
 
@@ -89,10 +89,4 @@ def search(document: Document | str, index: SourceIndex | str | Path, *, top: in
             ix.close()
 
 
-def source_flags(document: Document, match: Match, confidence: float = SOURCE_FLAG_CONFIDENCE) -> list[Flag]:
-    """Exact restorations read off an aligned source: one ``source`` flag per substitution."""
-    return [
-        Flag(start=s.copy_start, end=s.copy_end, text=document.text[s.copy_start : s.copy_end], suggestion=s.source_text,
-             confidence=confidence, kind="source", evidence={"source_id": match.id, "alignment_score": round(match.score, 4)})
-        for s in match.substitutions
-    ]
+__all__ = ["index_add", "index_remove", "index_stats", "open_index", "search", "source_flags"]

@@ -298,11 +298,16 @@ class FingerprintList:
             entries.append(Fingerprint(query, expected, node))
         return cls(entries, source=name)
 
-    def flags(self, doc: Document) -> list[Flag]:
-        """Flags of kind ``fingerprint`` for every match in ``doc`` (longest first on overlap)."""
-        tokens: list[Token] = [t for t in tokenize(doc.text) if t.kind is not TokenKind.PUNCT]
-        if doc.excluded:
-            tokens = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
+    def flags(self, doc: Document, tokens: Sequence[Token] | None = None) -> list[Flag]:
+        """Flags of kind ``fingerprint`` for every match in ``doc`` (longest first on overlap).
+
+        ``tokens``: the document's tokens without page furniture, when the caller has them
+        (`unspin.detect.prepared.PreparedDocument.tokens`)."""
+        if tokens is None:
+            tokens = tokenize(doc.text)
+            if doc.excluded:
+                tokens = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in doc.excluded)]
+        tokens = [t for t in tokens if t.kind is not TokenKind.PUNCT]
         words = [t.norm for t in tokens]
         index: dict[str, list[int]] = {}
         for i, w in enumerate(words):

@@ -29,7 +29,7 @@ from unspin.detect.calibration import LinearModel, read_model_file
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.model import Flag
 from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT
-from unspin.text import Token, TokenKind, split_sentences, tokenize
+from unspin.text import Sentence, Token, TokenKind, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import WordDecision
@@ -53,7 +53,8 @@ STYLE = ("style_function", "style_names", "style_numbers", "style_sentence")
 NEWS_STYLE = DOCUMENT_FEATURES.news_style
 
 
-def style_features(text: str, tokens: Sequence[Token] | None = None) -> dict[str, float]:
+def style_features(text: str, tokens: Sequence[Token] | None = None,
+                   sentences: Sequence[Sentence] | None = None) -> dict[str, float]:
     """What kind of prose this is, from what spinners leave alone.
 
     Four measures — share of words that are function words, of words that are
@@ -63,10 +64,12 @@ def style_features(text: str, tokens: Sequence[Token] | None = None) -> dict[str
     words, fewer names and numbers, longer sentences (log10 of the ratio).
     They are 0 for text at least as news-like as the median news article, so
     terse news gets no bonus. A word-for-word spinner changes none of them.
+    ``sentences`` are those of ``tokens`` when the caller has split them already.
     """
     tokens = tokenize(text) if tokens is None else list(tokens)
     first_words = set()
-    sentences = split_sentences(text, tokens) if tokens else []
+    if sentences is None:
+        sentences = split_sentences(text, tokens) if tokens else []
     for s in sentences:
         for k in range(s.first_token, s.last_token):
             if tokens[k].kind is TokenKind.WORD:
@@ -90,7 +93,8 @@ def style_features(text: str, tokens: Sequence[Token] | None = None) -> dict[str
 
 
 def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag], total_words: int,
-                      text: str = "", tokens: Sequence[Token] | None = None) -> dict[str, float]:
+                      text: str = "", tokens: Sequence[Token] | None = None,
+                      sentences: Sequence[Sentence] | None = None) -> dict[str, float]:
     """The document-level evidence the score is computed from.
 
     ``text`` (and optionally its ``tokens``, e.g. without page furniture) give the style features.
@@ -114,7 +118,7 @@ def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag]
         "common_flag_density": sum(1 for d in judged if d.confidence >= cut.common_flag_confidence and d.features.get("obs_zipf", 0.0) >= cut.common_zipf) / n,
         # multi-word substitutions (`unspin.detect.phrases`): rare in genuine text
         "phrase_density": sum(1 for f in spin_flags if f.evidence.get("phrase")) / n,
-        **style_features(text, tokens),
+        **style_features(text, tokens, sentences),
     }
 
 
@@ -148,9 +152,9 @@ def probability(features: Mapping[str, float], model: LinearModel | None = None)
 
 def score_document(
     decisions: Sequence["WordDecision"], flags: Sequence[Flag], total_words: int, model: LinearModel | None = None,
-    text: str = "", tokens: Sequence[Token] | None = None,
+    text: str = "", tokens: Sequence[Token] | None = None, sentences: Sequence[Sentence] | None = None,
 ) -> DocumentScore:
-    feats = document_features(decisions, flags, total_words, text, tokens)
+    feats = document_features(decisions, flags, total_words, text, tokens, sentences)
     spin = [f for f in flags if f.kind == "spin"]
     other = [f for f in flags if f.kind != "spin"]
     n_flags = len(flags)

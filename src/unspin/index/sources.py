@@ -18,7 +18,7 @@ from unspin.align import AlignOptions, align
 from unspin.index.fingerprints import FingerprintOptions, fingerprint
 from unspin.index.storage import Storage, StoredDocument, make_storage
 from unspin.model import Document, Match
-from unspin.text import tokenize
+from unspin.text import Token, tokenize
 
 
 @dataclass(frozen=True)
@@ -142,14 +142,17 @@ class SourceIndex:
         s["fingerprint"] = self.fingerprint_options.to_dict()
         return s
 
-    def search(self, text: str, top: int = 5, options: SearchOptions = SearchOptions()) -> list[Match]:
-        """Candidate sources of ``text``, verified by alignment, best first."""
+    def search(self, text: str, top: int = 5, options: SearchOptions = SearchOptions(), *,
+               tokens: list[Token] | None = None) -> list[Match]:
+        """Candidate sources of ``text``, verified by alignment, best first.
+
+        ``tokens``: ``tokenize(text)`` when the caller has it already (`unspin.check` does)."""
         keys = fingerprint(text, self.fingerprint_options)
         cands = self.storage.candidates(keys, options.candidates)
         if not cands:
             return []
         floor = max(min(options.min_shared, len(keys)), cands[0][1] // 4)
-        ctoks = tokenize(text)
+        ctoks = tokenize(text) if tokens is None else tokens
         matches: list[Match] = []
         weakest = 0
         for doc_id, shared in cands[: max(options.verify, top)]:

@@ -1,0 +1,119 @@
+"""Decoding a sentence: iterated conditional modes over the slots' choices.
+
+Each word in turn takes the choice that maximises the trigram scores of the three
+n-grams it takes part in plus its prior (channel probability and topic fit), given
+the current choices of its neighbours, until nothing changes. Because neighbours are
+re-read on every pass, two adjacent swaps ("devastating approvals") are restored
+together ("crippling sanctions"). Internal to `unspin.detect`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+import numpy as np
+
+from unspin.detect import _evidence
+from unspin.detect._lmcache import LMCache
+from unspin.detect._slots import Slot, SlotBuilder
+from unspin.lexicon.vectors import Vectors
+from unspin.text import Token
+
+if TYPE_CHECKING:
+    from unspin.detect.decoder import DetectorOptions
+
+
+@dataclass(frozen=True)
+class RawDecision:
+    """Decoder output for one content word, before the confidence model."""
+
+    token: Token
+    suggestion: str | None  # the decoder's best alternative
+    features: dict[str, float]
+    alternatives: tuple[tuple[str, dict[str, float]], ...]
+
+
+class SentenceDecoder:
+    """Restores the most probable original of a sentence and measures each word's evidence."""
+
+    def __init__(self, lm: LMCache, slots: SlotBuilder, vectors: Vectors, options: "DetectorOptions") -> None:
+        self.lm = lm
+        self.slots = slots
+        self.vectors = vectors
+        self.options = options
+
+    def decode(
+        self, tokens: Sequence[Token], topic: np.ndarray | None = None, counts: Mapping[str, int] | None = None
+    ) -> list[RawDecision]:
+        """The decoder's best alternative, its evidence and every alternative for each content word."""
+        slots = self.slots.build(tokens)
+        if topic is not None and self.options.topic_weight:
+            lam = self.options.topic_weight
+            for s in slots:
+                if s.candidate_slot and len(s.choices) > 1:
+                    for c, w in enumerate(s.choices):
+                        v = self.vectors.get(w)
+                        if v is not None:
+                            s.priors[c] += lam * float(v @ topic)
+        n = len(slots)
+        cur = [0] * n
+        idx = [i for i, s in enumerate(slots) if s.candidate_slot]
+        # a slot whose neighbours (two each side) kept their choices since it was last
+        # evaluated would choose the same again: only "dirty" slots are re-evaluated
+        dirty = set(idx)
+        for _ in range(self.options.passes):
+            changed = False
+            for i in idx:
+                if i not in dirty:
+                    continue
+                dirty.discard(i)
+                s = slots[i]
+                best, best_sc = 0, -1e18
+                for c in range(len(s.choices)):
+                    sc = self.local_at(slots, cur, i, c) + s.priors[c]
+                    if sc > best_sc:
+                        best, best_sc = c, sc
+                if best != cur[i]:
+                    cur[i] = best
+                    changed = True
+                    dirty.update(j for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n and slots[j].candidate_slot)
+            if not changed:
+                break
+        out: list[RawDecision] = []
+        for i in idx:
+            s = slots[i]
+            assert s.token is not None
+            if len(s.choices) == 1:
+                out.append(RawDecision(s.token, None, {}, ()))
+                continue
+            local = [self.local_at(slots, cur, i, c) for c in range(len(s.choices))]
+            best = max(range(1, len(s.choices)), key=lambda c: local[c] + s.priors[c])
+            alts = _evidence.alternative_features(s, local, topic, counts or {}, self.vectors, self.lm.cond)
+            feats = _evidence.word_features(s, _word(slots, cur, i - 2), _word(slots, cur, i - 1), best, local,
+                                            self.lm, _neighbour_changed(cur, i))
+            out.append(RawDecision(s.token, s.choices[best], feats, alts))
+        return out
+
+    def local_at(self, slots: list[Slot], cur: list[int], i: int, c: int) -> float:
+        """Sum of the trigram log10 scores of the n-grams that contain slot ``i``'s choice ``c``."""
+        w = slots[i].choices[c]
+        p2, p1 = _word(slots, cur, i - 2), _word(slots, cur, i - 1)
+        n1, n2 = _word(slots, cur, i + 1), _word(slots, cur, i + 2)
+        cond = self.lm.cond
+        total = cond(w, p2, p1)
+        if n1 is not None:
+            total += cond(n1, p1, w)
+            if n2 is not None:
+                total += cond(n2, w, n1)
+        return total
+
+
+def _word(slots: list[Slot], cur: list[int], j: int) -> str | None:
+    if j < 0 or j >= len(slots):
+        return None
+    return slots[j].choices[cur[j]]
+
+
+def _neighbour_changed(cur: list[int], i: int) -> bool:
+    return (i > 0 and cur[i - 1] > 0) or (i + 1 < len(cur) and cur[i + 1] > 0)

@@ -1,0 +1,154 @@
+"""The evidence features the confidence models read (`unspin.detect.calibration`).
+
+Three groups, each named as the shipped models were trained on them:
+
+* `word_features`: one word's own evidence once the sentence is decoded: the *margin*
+  (how much more probable, log10, the best restoration makes its n-grams), how
+  surprising the observed word is, word frequencies, the channel probability;
+* `alternative_features`: what the restoration model ranks each candidate original by;
+* `add_document_context`: how well the word and its restoration fit the document's
+  topic and neighbourhood (GloVe), and whether either repeats in the text.
+
+`WORD_FEATURES` lists every name the token model may read; the model-contract tests
+check the shipped models read nothing else. Internal to `unspin.detect`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+
+import numpy as np
+
+from unspin.detect._lmcache import LMCache
+from unspin.detect._slots import Slot
+from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.lexicon.freq import zipf
+from unspin.lexicon.vectors import Vectors
+from unspin.text import Token, TokenKind
+
+if TYPE_CHECKING:
+    from unspin.detect._decode import RawDecision
+
+#: `word_features`, in the order they are computed
+OWN_FEATURES = ("margin", "second_gap", "obs_left", "left_gain", "obs_local_rel", "obs_uni", "alt_uni", "obs_zipf",
+                "alt_zipf", "obs_oov", "log_channel", "n_choices", "neighbour_changed")
+#: `add_document_context`
+CONTEXT_FEATURES = ("topic_obs", "topic_alt", "topic_gain", "sim_obs_alt", "near_obs", "near_alt", "obs_repeats",
+                    "alt_in_doc")
+#: `alternative_features` (the restoration model)
+ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "topic", "unigram", "sim_obs", "in_doc")
+#: every feature of a word the token model's first stage may read (the second stage adds
+#: `unspin.detect.calibration.DOC_FEATURES`)
+WORD_FEATURES = OWN_FEATURES + CONTEXT_FEATURES
+
+
+def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: list[float], lm: LMCache,
+                  neighbour_changed: bool) -> dict[str, float]:
+    """One word's own evidence: ``local[c]`` is choice ``c``'s local trigram score, ``best`` the
+    decoder's best alternative, ``p2 p1`` the (decoded) words before it."""
+    cand = s.cands[best]
+    assert cand is not None
+    cond = lm.cond
+    obs, alt = s.word, s.choices[best]
+    obs_left = cond(obs, p2, p1)
+    alt_left = cond(alt, p2, p1)
+    obs_uni = cond(obs, None, None)
+    alt_uni = cond(alt, None, None)
+    others = sorted(local[1:], reverse=True)
+    return {
+        "margin": local[best] - local[0],
+        "second_gap": (others[0] - others[1]) if len(others) > 1 else 3.0,
+        "obs_left": obs_left,
+        "left_gain": alt_left - obs_left,
+        "obs_local_rel": local[0] - 3 * obs_uni,
+        "obs_uni": obs_uni,
+        "alt_uni": alt_uni,
+        "obs_zipf": zipf(obs),
+        "alt_zipf": zipf(alt),
+        "obs_oov": 1.0 if not lm.lm.in_vocab(obs) else 0.0,
+        "log_channel": cand.log_channel,
+        "n_choices": math.log10(len(s.choices)),
+        "neighbour_changed": float(neighbour_changed),
+    }
+
+
+def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, counts: Mapping[str, int],
+                         vectors: Vectors, cond: Callable[[str, str | None, str | None], float],
+                         ) -> tuple[tuple[str, dict[str, float]], ...]:
+    """Every alternative of a slot with the features the restoration model ranks them by."""
+    top_local = max(local[1:])
+    top_total = max(local[c] + s.priors[c] for c in range(1, len(s.choices)))
+    v_obs = vectors.get(s.word)
+    out = []
+    for c in range(1, len(s.choices)):
+        w = s.choices[c]
+        v = vectors.get(w)
+        cand = s.cands[c]
+        assert cand is not None
+        out.append((w, {
+            "local_rel": local[c] - top_local,
+            "total_rel": local[c] + s.priors[c] - top_total,
+            "log_channel": cand.log_channel,
+            "topic": float(v @ topic) if v is not None and topic is not None else 0.0,
+            "unigram": cond(w, None, None),
+            "sim_obs": float(v @ v_obs) if v is not None and v_obs is not None else 0.0,
+            "in_doc": math.log2(1 + counts.get(w, 0)),
+        }))
+    return tuple(out)
+
+
+def add_document_context(raw: Sequence["RawDecision"], counts: Mapping[str, int], vecs: Vectors) -> list[int]:
+    """Add the document-context features to every decided word (in place); returns the
+    indices into ``raw`` of the words that have a suggestion (the ones the model scores).
+
+    Document context: how well each word fits the topic (centroid of the other content
+    words) and its neighbours, and whether it repeats elsewhere in the text."""
+    zero = np.zeros(vecs.dim, dtype=np.float32)
+    obs_vecs = [vecs.get(r.token.norm) for r in raw]
+    centroid_sum = np.sum([v for v in obs_vecs if v is not None] or [zero], axis=0)
+    scored: list[int] = []
+    for k, (r, v_obs) in enumerate(zip(raw, obs_vecs)):
+        tok, sugg, feats = r.token, r.suggestion, r.features
+        if sugg is None:
+            continue
+        scored.append(k)
+        centroid = centroid_sum - v_obs if v_obs is not None else centroid_sum
+        cn = float(np.linalg.norm(centroid)) or 1.0
+        v_alt = vecs.get(sugg)
+        feats["topic_obs"] = float(v_obs @ centroid) / cn if v_obs is not None else 0.0
+        feats["topic_alt"] = float(v_alt @ centroid) / cn if v_alt is not None else 0.0
+        feats["topic_gain"] = feats["topic_alt"] - feats["topic_obs"]
+        feats["sim_obs_alt"] = float(v_obs @ v_alt) if v_obs is not None and v_alt is not None else 0.0
+        window = [w for w in obs_vecs[max(0, k - 4) : k] + obs_vecs[k + 1 : k + 5] if w is not None]
+        if window:
+            wc = np.sum(window, axis=0)
+            wn = float(np.linalg.norm(wc)) or 1.0
+            feats["near_obs"] = float(v_obs @ wc) / wn if v_obs is not None else 0.0
+            feats["near_alt"] = float(v_alt @ wc) / wn if v_alt is not None else 0.0
+        else:
+            feats["near_obs"] = feats["near_alt"] = 0.0
+        feats["obs_repeats"] = math.log2(counts.get(tok.norm, 1))
+        feats["alt_in_doc"] = math.log2(1 + counts.get(sugg, 0))
+    return scored
+
+
+def topic_vector(tokens: Sequence[Token], vectors: Vectors) -> np.ndarray | None:
+    """Unit centroid of the document's content-word vectors (None if too few)."""
+    vs = [vectors.get(t.norm) for t in tokens if t.kind is TokenKind.WORD and t.norm not in FUNCTION_WORDS and len(t.norm) > 2]
+    vs = [v for v in vs if v is not None]
+    if len(vs) < 5:
+        return None
+    c = np.sum(vs, axis=0)
+    return c / (float(np.linalg.norm(c)) or 1.0)
+
+
+def word_counts(tokens: Sequence[Token]) -> dict[str, int]:
+    """Occurrences of each word. A context-blind spinner swaps each occurrence on its
+    own: the original often survives elsewhere in the text, and a word used many
+    times is usually kept."""
+    counts: dict[str, int] = {}
+    for t in tokens:
+        if t.kind is TokenKind.WORD:
+            counts[t.norm] = counts.get(t.norm, 0) + 1
+    return counts

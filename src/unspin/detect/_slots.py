@@ -1,0 +1,146 @@
+"""Slot building: a sentence's words as LM positions, each with its candidate originals.
+
+A *slot* is one word of the sentence (or the sentence boundary), the observed word
+first among its choices, then the best candidate originals by local trigram score
+plus channel probability, each with its log10 prior. Only content words that could
+have been swapped get candidates (`SlotBuilder.is_candidate`: not a function word,
+a number, an acronym or a name). Internal to `unspin.detect`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from unspin.detect._lmcache import LMCache
+from unspin.detect.candidates import Candidate, CandidateGenerator
+from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.lexicon.freq import zipf
+from unspin.lm.ngram import BOS, EOS
+from unspin.text import Token, TokenKind
+
+if TYPE_CHECKING:
+    from unspin.detect.decoder import DetectorOptions
+
+#: usable-candidate lists kept before the memo is cleared
+MAX_USABLE = 200_000
+
+
+@dataclass
+class Slot:
+    """One LM position of a sentence: a word token and its alternatives."""
+
+    token: Token | None  # None for BOS/EOS
+    word: str  # normalised observed word
+    choices: list[str]  # choices[0] is the observed word
+    priors: list[float]  # log10 prior of each choice
+    cands: list[Candidate | None] = field(default_factory=list)
+    candidate_slot: bool = False
+
+
+class SlotBuilder:
+    """Turns a sentence's tokens into slots with scored candidate originals."""
+
+    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: "DetectorOptions") -> None:
+        self.lm = lm
+        self.gen = gen
+        self.options = options
+        self._usable: dict[str, tuple[Candidate, ...]] = {}
+
+    def build(self, tokens: Sequence[Token]) -> list[Slot]:
+        opt = self.options
+        words = [t for t in tokens if t.kind is not TokenKind.PUNCT]
+        slots: list[Slot] = [Slot(None, BOS, [BOS], [0.0], [None])]
+        for k, t in enumerate(words):
+            w = t.norm if t.kind is TokenKind.WORD else "<num>"
+            slot = Slot(t, w, [w], [0.0], [None])
+            initial = k == 0 or _sentence_initial(tokens, t)
+            # "Hazel Blears said": a capitalised first word followed by a name is a name too
+            if initial and k + 1 < len(words) and words[k + 1].text[:1].isupper():
+                initial = False
+            if t.kind is TokenKind.WORD and self.is_candidate(t, initial):
+                slot.candidate_slot = True
+            slots.append(slot)
+        slots.append(Slot(None, EOS, [EOS], [0.0], [None]))
+        keep_prior = math.log10(1 - 10**opt.log_spin_prior)
+        cond = self.lm.cond
+        for i, s in enumerate(slots):
+            if not s.candidate_slot:
+                continue
+            cands = list(self.usable_candidates(s.word))
+            if not cands:
+                # still a content word the document score counts, but nothing to propose
+                s.priors[0] = 0.0
+                continue
+            p2 = slots[i - 2].word if i >= 2 else None
+            p1 = slots[i - 1].word
+            n1 = slots[i + 1].word if i + 1 < len(slots) else None
+            n2 = slots[i + 2].word if i + 2 < len(slots) else None
+            if len(cands) > opt.shortlist:
+                # cheap pre-scores before the full trigram scoring: the bigram with the left
+                # neighbour for every candidate, then both bigrams for the best `prescore`
+                left = {c.form: lp + c.log_channel for c, lp in zip(cands, self.lm.bigrams_after(p1, [c.form for c in cands]))}
+                if len(cands) > opt.prescore:
+                    cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.prescore]
+                if n1 is not None:
+                    right = dict(zip((c.form for c in cands), self.lm.bigrams_before(n1, [c.form for c in cands])))
+                    cands = sorted(cands, key=lambda c: left[c.form] + right[c.form], reverse=True)[: opt.shortlist]
+                else:
+                    cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.shortlist]
+            scored = []
+            for c in cands:
+                sc = cond(c.form, p2, p1)
+                if n1 is not None:
+                    sc += cond(n1, p1, c.form)
+                    if n2 is not None:
+                        sc += cond(n2, c.form, n1)
+                scored.append((sc + c.log_channel, c))
+            scored.sort(key=lambda x: -x[0])
+            s.priors[0] = keep_prior
+            for _sc, c in scored[: opt.beam]:
+                s.choices.append(c.form)
+                s.cands.append(c)
+                s.priors.append(opt.log_spin_prior + c.log_channel)
+        return slots
+
+    def usable_candidates(self, word: str) -> tuple[Candidate, ...]:
+        """Candidates the LM knows and that are common enough, most frequent first (memoised)."""
+        got = self._usable.get(word)
+        if got is None:
+            opt = self.options
+            # unigram LM log10 P as the frequency filter (log10 P = Zipf - 9): cheaper than wordfreq
+            uni = {c.form: self.lm.cond(c.form, None, None) for c in self.gen.candidates(word)}
+            floor = opt.min_candidate_zipf - 9.0
+            cands = [c for c in self.gen.candidates(word) if uni[c.form] >= floor and self.lm.lm.in_vocab(c.form)]
+            cands.sort(key=lambda c: -(uni[c.form] + c.log_channel))
+            if len(self._usable) > MAX_USABLE:
+                self._usable.clear()
+            got = self._usable[word] = tuple(cands)
+        return got
+
+    @staticmethod
+    def is_candidate(t: Token, sentence_initial: bool) -> bool:
+        """Could this word have been swapped by a spinner (a content word, not a name)?"""
+        w = t.norm
+        if len(w) < 3 or w in FUNCTION_WORDS or not any(ch.isalpha() for ch in w):
+            return False
+        if any(ch.isdigit() for ch in w):
+            return False
+        if t.text.isupper() and len(t.text) > 1:
+            return False  # acronym or shouting
+        if t.text[:1].isupper():
+            if not sentence_initial:
+                return False  # a name (or a word in a title)
+            if zipf(w) < 3.0:
+                return False  # sentence-initial name
+        return True
+
+
+def _sentence_initial(tokens: Sequence[Token], t: Token) -> bool:
+    for prev in tokens:
+        if prev is t:
+            return True
+        if prev.kind is not TokenKind.PUNCT:
+            return False
+    return True

@@ -1,0 +1,132 @@
+"""The check, in one place: a prepared document in, a `Report` out.
+
+`run` is the whole of ``unspin check`` after reading the input, in this order:
+
+1. the document was prepared once (`unspin.detect.prepared`: tokens, sentences, word
+   counts, the word cap);
+2. decode: every content word judged (`Detector.decisions`);
+3. flags by origin: statistical word and phrase flags (`Detector.spin_flags`), the
+   tortured-phrase catalogue, any further flaggers (the hook for spinner lexicons), and the
+   exact restorations read off the best source found in the index;
+4. one precedence rule settles overlaps (`unspin.settings.FLAG_PRECEDENCE`,
+   `unspin.detect.flags.layer`);
+5. the document score and verdict (`unspin.detect.score`);
+6. in a document judged spun, the words between the spun-document and the word thresholds
+   are flagged too;
+7. the explanation, and ``min_confidence`` applied last (score and verdict do not change).
+
+`unspin.check` (``unspin.api.check``) prepares the document and calls `run`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+from unspin.detect.flags import layer, source_flags
+from unspin.detect.prepared import PreparedDocument
+from unspin.detect.score import score_document
+from unspin.model import Flag, Match, Report
+from unspin.settings import FLAG_PRECEDENCE
+
+if TYPE_CHECKING:
+    from unspin.detect.decoder import Detector
+    from unspin.index import SourceIndex
+
+
+class Flagger(Protocol):
+    """A further origin of flags for `run` (e.g. a spinner lexicon learned from its copies).
+
+    ``kind`` is the kind of flag it makes and must be named in `FLAG_PRECEDENCE`, which
+    says which flags it replaces on overlap and which replace it."""
+
+    kind: str
+
+    def flags(self, prepared: PreparedDocument, detector: "Detector") -> list[Flag]: ...
+
+
+class CatalogueFlagger:
+    """A tortured-phrase catalogue as a `Flagger` (kind ``fingerprint``)."""
+
+    kind = "fingerprint"
+
+    def __init__(self, catalogue: object) -> None:
+        self.catalogue = catalogue
+
+    def flags(self, prepared: PreparedDocument, detector: "Detector") -> list[Flag]:
+        return self.catalogue.flags(prepared.document, tokens=prepared.tokens)  # type: ignore[attr-defined,no-any-return]
+
+
+class LexiconLayer:
+    """Spinner lexicons (`unspin.learn`) as a `Flagger` (kind ``lexicon``)."""
+
+    kind = "lexicon"
+
+    def __init__(self, lexicons: object) -> None:
+        self.lexicons = lexicons
+
+    def flags(self, prepared: PreparedDocument, detector: "Detector") -> list[Flag]:
+        from unspin.learn.apply import lexicon_flagger
+
+        return lexicon_flagger(self.lexicons, detector).flags(prepared.document, tokens=prepared.tokens)
+
+
+def find_sources(prepared: PreparedDocument, index: "SourceIndex", top: int = 1) -> tuple[Match, ...]:
+    """Verified sources of the checked text in ``index``, best first."""
+    return tuple(index.search(prepared.checked_text, top=max(1, top), tokens=prepared.all_tokens))
+
+
+def run(
+    prepared: PreparedDocument,
+    detector: "Detector",
+    *,
+    flaggers: Sequence[Flagger] = (),
+    index: "SourceIndex | None" = None,
+    top_sources: int = 1,
+    min_confidence: float | None = None,
+    warnings: Sequence[str] = (),
+) -> Report:
+    """Check a prepared document (see the module docstring for the steps)."""
+    doc = prepared.document
+    decisions = detector.decisions(prepared)
+    by_kind: dict[str, list[Flag]] = {"spin": detector.spin_flags(prepared, decisions)}
+    for flagger in flaggers:
+        _require_kind(flagger.kind)
+        by_kind.setdefault(flagger.kind, []).extend(flagger.flags(prepared, detector))
+    sources: tuple[Match, ...] | None = None
+    if index is not None:
+        sources = find_sources(prepared, index, top_sources)
+        by_kind["source"] = source_flags(doc, sources[0]) if sources else []
+    flags = layer(by_kind.get(kind) for kind in FLAG_PRECEDENCE)
+
+    score = score_document(decisions, flags, total_words=prepared.words, text=doc.text, tokens=prepared.tokens,
+                           sentences=prepared.sentences)
+    explanation = score.explanation
+    if score.verdict == "spun":
+        # the document is spun, so most of its suspicious words are swaps: show those
+        # below the word threshold too (the score above was computed without them)
+        more = detector.spun_document_flags(decisions, flags)
+        if more:
+            flags = sorted([*flags, *more], key=lambda f: f.start)
+            explanation += (f"; {len(more)} more word{'s' if len(more) != 1 else ''} flagged at confidence "
+                            f"≥ {detector.options.spun_document_threshold:g} because the document is spun")
+    if min_confidence is not None:
+        kept = [f for f in flags if f.confidence >= min_confidence]
+        if len(kept) < len(flags):
+            explanation += f"; {len(kept)} shown at confidence ≥ {min_confidence:g}"
+        flags = kept
+    cut = prepared.warning()
+    return Report(
+        document=doc,
+        spin_score=score.spin_score,
+        verdict=score.verdict,  # type: ignore[arg-type]
+        flags=tuple(flags),
+        explanation=explanation,
+        words=prepared.words,
+        warnings=(*warnings, cut) if cut else tuple(warnings),
+        sources=sources,
+    )
+
+
+def _require_kind(kind: str) -> None:
+    if kind not in FLAG_PRECEDENCE:
+        raise ValueError(f"flag kind {kind!r} has no place in unspin.settings.FLAG_PRECEDENCE {FLAG_PRECEDENCE}")
