@@ -171,4 +171,4 @@ def test_flagger_hook_and_unknown_kind(detector):
     import pytest
 
     with pytest.raises(ValueError, match="FLAG_PRECEDENCE"):
-        check(CLEAN, detector=detector, flaggers=[Marks("lexicon")])
+        check(CLEAN, detector=detector, flaggers=[Marks("guess")])
