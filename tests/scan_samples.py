@@ -85,3 +85,10 @@ def make_crawl(root: Path, *, sources: int = 6, unrelated: int = 10, seed: int =
     bad.write_text('{"id": "broken", "text": \nnot json\n{"id": "no-text"}\n', encoding="utf-8")
     paths.append(str(bad))
     return paths, clusters
+
+
+def rows(out: Path) -> list[dict]:
+    """Every row of a scan's ``documents/part-*.parquet``, in partition order."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(sorted((out / "documents").glob("part-*.parquet"))).to_pylist()
