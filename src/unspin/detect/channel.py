@@ -82,6 +82,7 @@ class ChannelLexicon:
         self._terms: dict[str, tuple[float, np.ndarray | None, int, frozenset[str]]] = {}
         self.listing = lru_cache(maxsize=50_000)(self._listing)
         self.wn_synonyms = lru_cache(maxsize=50_000)(self._wn_synonyms)
+        self.listed_under = lru_cache(maxsize=50_000)(self._listed_under)
 
     def term(self, term: str) -> tuple[float, np.ndarray | None, int, frozenset[str]]:
         """``(zipf, unit vector or None, part-of-speech bits, lemmas)`` of a lower-case term."""
@@ -145,28 +146,32 @@ class ChannelLexicon:
         out.extend(s for s in self.wn_synonyms(original) if s not in listing)
         return out
 
+    def _listed_under(self, term: str) -> frozenset[str]:
+        """Headwords whose Moby list holds ``term``."""
+        return frozenset(h for h, _r in self.th.inverse(term))
+
     def feature_matrix(self, original: str, spuns: Sequence[str]) -> np.ndarray:
         """``len(spuns) × len(FEATURES)`` features of each ``(original, s)`` pair."""
-        z_o, v_o, pos_o, lem_o = self.term(original)
+        _z_o, v_o, pos_o, lem_o = self.term(original)
         listing, n = self.listing(original)
         wn = set(self.wn_synonyms(original))
-        out = np.zeros((len(spuns), len(FEATURES)), dtype=np.float64)
-        for k, s in enumerate(spuns):
-            z, v, pos, lem = self.term(s)
+        heads_of_o = self.listed_under(original)
+        term = self.term
+        rows = []
+        vecs = []
+        for s in spuns:
+            z, v, pos, lem = term(s)
             r = listing.get(s)
-            out[k, 0] = z
-            if v is not None and v_o is not None:
-                out[k, 1] = float(v @ v_o)
-            else:
-                out[k, 2] = 1.0
-            out[k, 3] = r / n if r is not None else 1.0
-            out[k, 4] = 1.0 if r is not None and r < 5 else 0.0
-            out[k, 5] = 1.0 if " " in s else 0.0
-            out[k, 6] = 1.0 if r is not None else 0.0
-            out[k, 7] = 1.0 if s in wn else 0.0
-            out[k, 8] = 1.0 if pos & pos_o else 0.0
-            out[k, 9] = 1.0 if (s == original or lem & lem_o) else 0.0
-            out[k, 10] = 1.0 if original in self.listing(s)[0] else 0.0
+            has = v is not None and v_o is not None
+            vecs.append(v if has else None)
+            rows.append((z, 0.0, 0.0 if has else 1.0, r / n if r is not None else 1.0,
+                         1.0 if r is not None and r < 5 else 0.0, 1.0 if " " in s else 0.0,
+                         1.0 if r is not None else 0.0, 1.0 if s in wn else 0.0, 1.0 if pos & pos_o else 0.0,
+                         1.0 if (s == original or lem & lem_o) else 0.0, 1.0 if s in heads_of_o else 0.0))
+        out = np.array(rows, dtype=np.float64).reshape(len(spuns), len(FEATURES))
+        idx = [k for k, v in enumerate(vecs) if v is not None]
+        if idx:
+            out[idx, 1] = np.stack([vecs[k] for k in idx]) @ v_o
         return out
 
 
@@ -274,6 +279,7 @@ def fit_channel(
     cols = [FEATURES.index(f) for f in features]
     blocks: list[np.ndarray] = []
     chosen: list[int] = []
+    memo: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}  # the same original and list: one matrix
     for original, spun, cands in examples:
         o, s = original.lower(), spun.lower()
         cs = list(dict.fromkeys(c.lower() for c in cands))
@@ -281,7 +287,11 @@ def fit_channel(
             cs.append(s)
         if len(cs) < 2:
             continue
-        blocks.append(lex.feature_matrix(o, cs)[:, cols])
+        key = (o, tuple(cs))
+        block = memo.get(key)
+        if block is None:
+            block = memo[key] = lex.feature_matrix(o, cs)[:, cols]
+        blocks.append(block)
         chosen.append(cs.index(s))
     if not blocks:
         raise ValueError("fit_channel: no example with more than one candidate")
