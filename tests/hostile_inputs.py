@@ -8,8 +8,7 @@ returns the `Expect`ations: for each record, the outcome every entry point
 must report (``report``: checked, perhaps with a warning; ``error``: one error
 line naming it; ``notice``: passed over with a warning line) and a phrase the
 line must contain. `tests/test_hostile.py` feeds the tree to every entry point
-and holds each to this list; `bench/hostile.py` takes its worst-case texts
-from `WORST_TEXTS`.
+and holds each to this list.
 
 Everything here is made up; nothing is copied from elsewhere.
 """
@@ -39,13 +38,9 @@ GOOD = [
     "The weather service warned of strong winds along the coast tonight, with gusts that could bring down trees and power lines.",
 ]
 
-#: Texts an attacker sends to the web service (bench/hostile.py): each is legal input under the
-#: body limit and each was, before issue 16, slow, failing or costly in some way.
-WORST_WORD = "antidisestablishmentarianism"
-
-
 def worst_texts(size: int = 2_000_000, seed: int = 16) -> dict[str, str]:
-    """The worst-case texts of the soak: ``size`` characters each."""
+    """Worst-case texts of ``size`` characters: legal input that was, before issue 16, slow,
+    failing or costly (`bench/hostile.py` sends their JSON-body versions to the server)."""
     rng = random.Random(seed)
     words = " ".join(GOOD).split()
     ordinary = []
