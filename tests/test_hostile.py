@@ -301,7 +301,6 @@ def test_fifo_named_on_the_command_line_is_an_error_not_a_hang(tmp_path: Path) -
     assert len(run.stdout.splitlines()) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="no word cap per check yet: 2 MB of ordinary words runs for minutes; fixed by core")
 def test_two_megabytes_of_words_are_checked_in_bounded_time(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text(h.worst_texts(2_000_000)["ordinary-words"], encoding="utf-8")
     run = unspin("check", "big.txt", "--json", "--no-language-check", cwd=tmp_path, timeout=60)
