@@ -73,6 +73,8 @@ class Phase:
     hostile_status: dict[str, dict[str, int]] = field(default_factory=dict)
     hostile_latency: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
+    #: The server's worker pool as /healthz describes it.
+    pool: dict = field(default_factory=dict)
 
     @property
     def normal_total(self) -> int:
@@ -131,6 +133,10 @@ async def run_phase(url: str, name: str, articles: list[str], bodies: dict[str, 
 def measure(name: str, articles: list[str], bodies: dict[str, bytes], normal: int, hostile: int, seconds: float) -> Phase:
     """One phase on a fresh server, its RSS sampled every 0.5 s by a thread."""
     server = Server()
+    try:
+        pool = httpx.get(server.url + "/healthz", trust_env=False, timeout=10).json().get("pool", {})
+    except (httpx.HTTPError, ValueError):
+        pool = {}
     peak = [rss_mb(server.proc.pid)]
     done = threading.Event()
 
@@ -153,6 +159,7 @@ def measure(name: str, articles: list[str], bodies: dict[str, bytes], normal: in
         sampler.join()
         server.stop()
     res.peak_rss_mb = peak[0]
+    res.pool = pool
     ms = lambda q: pct(res.normal, q) * 1000  # noqa: E731
     print(f"  normal: {len(res.normal)} ok, {res.normal_errors} errors, p50 {ms(.5):.0f} ms, p95 {ms(.95):.0f} ms; "
           f"hostile: {res.hostile_status}; peak RSS {res.peak_rss_mb:.0f} MB", flush=True)
@@ -168,7 +175,8 @@ def write_table(path: Path, base: Phase, mix: Phase, command: str, seconds: floa
         "",
         f"Command: `{command}` — {seconds:.0f} s per phase (the issue's default is 300 s; run shorter here because "
         f"the machine's {os.cpu_count()} CPUs are shared by several agents, so absolute latencies are noisy). "
-        f"Server: `unspin serve` defaults (2 MiB body limit, 30 s check timeout, default workers), 127.0.0.1. "
+        f"Server: `unspin serve` defaults (2 MiB body limit, 30 s check timeout, default workers: "
+        f"{base.pool.get('workers', '?')} detector threads in one process), 127.0.0.1. "
         f"Normal clients post {NORMAL_WORDS}-word spun BBC articles ({n_articles} distinct); hostile clients "
         f"post, in turn: {', '.join(mix.hostile_status) or '—'}. Python {platform.python_version()}.",
         "",

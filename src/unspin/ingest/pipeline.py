@@ -72,7 +72,8 @@ def finish_document(result: ReadResult, options: IngestOptions) -> ReadResult:
             if title and "title" not in metadata:
                 metadata["title"] = title
     if excluded and not sample_text(text, excluded, limit=len(text)).strip():
-        return ReadResult(error=f"{where}: no text besides page furniture", warnings=tuple(warnings))
+        what = f"page furniture and words over {MAX_WORD_CHARS} characters" if long_words else "page furniture"
+        return ReadResult(error=f"{where}: no text besides {what}", warnings=tuple(warnings))
     skipped = None
     if options.language_check:
         sample = sample_text(text, excluded)
