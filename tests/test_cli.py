@@ -133,3 +133,46 @@ def test_command_modules_import_alone_without_a_loop():
         assert r.returncode == 0, r.stderr
     r = subprocess.run([sys.executable, "-m", "unspin.cli", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\r\x08"
+
+
+def test_human_output_never_passes_terminal_escapes_from_input(tmp_path):
+    # file name, document text, JSONL id: every piece of input shown in the human report
+    named = tmp_path / ("evil\x1b[2Jname.txt")
+    named.write_text(ESCAPES + ARTICLE + ESCAPES, encoding="utf-8")
+    lines = tmp_path / "docs.jsonl"
+    lines.write_text(json.dumps({"id": "id" + ESCAPES, "text": ARTICLE + ESCAPES}) + "\n" + '{"id": "bad\x1b]0;x\x07", "text": 5}\n', encoding="utf-8")
+    r = invoke(["check", str(named), str(lines)])
+    assert r.exit_code == 1  # the second JSONL line has no text
+    assert "verdict:" in r.stdout and "line 2" in r.stderr
+    for stream in (r.stdout, r.stderr):
+        assert not any(c in stream for c in "\x1b\x07\r\x08"), repr(stream[:300])
+
+
+def test_renderer_sanitises_a_report_built_by_a_library_caller():
+    import io
+
+    from rich.console import Console
+
+    from unspin.cli.check import render_report
+    from unspin.model import Document, Flag, Report
+
+    text = "Hello \x1b[2J world\x1b]0;x\x07 and \ud800 more."
+    flag = Flag(start=6, end=10, text=text[6:10], suggestion="bad\x1bsuggestion", confidence=0.9, kind="spin")
+    report = Report(document=Document(text=text, id="id\x1b[31m", source="src\r\x1b"), spin_score=0.5, verdict="uncertain",
+                    flags=(flag,), explanation="why \x1b[2J", words=5, warnings=("warn \x1b[2J",))
+    buf = io.StringIO()
+    render_report(report, Console(file=buf, width=120, force_terminal=False, color_system=None))
+    shown = buf.getvalue()
+    assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown and "\ud800" not in shown
+    assert "world" in shown and "\ufffd" in shown and "[2J" in shown  # neutralised, still visible
+
+
+def test_safe_text_keeps_offsets():
+    from unspin.cli.common import safe_line, safe_text
+
+    s = "a\tb\nc\x1bd\x9be\r\nf\ud800"
+    assert len(safe_text(s)) == len(s) and safe_text(s) == "a\tb\nc d e \nf\ufffd"
+    assert safe_line(s) == "a b c d e  f\ufffd"

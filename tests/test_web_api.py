@@ -145,20 +145,57 @@ def test_queue_full_answers_503(bare):
     assert bare.post("/v1/check", json={"text": SPUN}).status_code == 200
 
 
-def test_timeout_answers_504(detector, monkeypatch):
-    gate = threading.Event()
+def test_timeout_answers_504_and_the_worker_is_reclaimed(detector, monkeypatch):
+    def runaway(raw, settings):  # pure Python that would never end by itself
+        while True:
+            pass
 
-    def slow(raw, settings):
-        gate.wait(5)
-        raise AssertionError("not reached in time")
-
-    monkeypatch.setattr(web_service, "build_document", slow)
+    monkeypatch.setattr(web_service, "build_document", runaway)
     with TestClient(create_app(Settings(timeout_s=0.2, workers=1, queue_size=0))) as c:
         r = c.post("/v1/check", json={"text": SPUN})
         assert r.status_code == 504 and "longer than 0.2 s" in r.json()["error"]
-        # the slow job still holds its slot until it ends: no unbounded backlog
+        pool = _wait_idle(c)
+        assert pool["timed_out"] == 1 and pool["cancelled"] == 1
+        monkeypatch.undo()
+        assert c.post("/v1/check", json={"text": SPUN[:2000]}).status_code == 200  # the only worker is back
+
+
+def _wait_idle(c, seconds=10.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while (pool := c.get("/healthz").json()["pool"])["in_flight"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pool["in_flight"] == 0, pool
+    return pool
+
+
+def test_a_real_check_past_the_limit_is_cancelled(detector):
+    import time
+
+    long_text = (SPUN + "\n\n") * 60  # ~120,000 characters: many seconds of detector work
+    with TestClient(create_app(Settings(timeout_s=0.5, workers=1, queue_size=0))) as c:
+        t = time.monotonic()
+        assert c.post("/v1/check", json={"text": long_text}).status_code == 504
+        assert _wait_idle(c)["cancelled"] == 1
+        assert time.monotonic() - t < 5  # reclaimed, not run to the end
+        assert c.post("/v1/check", json={"text": SPUN[:2000]}).status_code == 200
+
+
+def test_a_blocked_job_keeps_its_slot_until_it_ends(detector, monkeypatch):
+    gate = threading.Event()
+
+    def blocked(raw, settings):  # waiting in C (a lock), where no exception can reach it
+        gate.wait(5)
+        raise AssertionError("not reached in time")
+
+    monkeypatch.setattr(web_service, "build_document", blocked)
+    with TestClient(create_app(Settings(timeout_s=0.2, workers=1, queue_size=0))) as c:
+        assert c.post("/v1/check", json={"text": SPUN}).status_code == 504
+        # still holding its slot: no unbounded backlog
         assert c.post("/v1/check", json={"text": SPUN}).status_code == 503
         gate.set()
+        _wait_idle(c)
 
 
 def test_index_write_protection(client, bare):
@@ -301,6 +338,10 @@ def test_serve_command(monkeypatch, tmp_path):
     assert r.exit_code == 0, r.output
     s = seen["app"].state.settings
     assert (seen["host"], seen["port"], s.workers, s.queue_size, s.cors_origins, s.writes_enabled) == ("127.0.0.1", 9999, 3, 5, ("https://a.example",), False)
+    assert (seen["http"].max_connections, seen["http"].header_timeout_s, seen["timeout_keep_alive"]) == (256, 10.0, 5)
+    r = runner.invoke(cli_app, ["serve", "--max-connections", "9", "--header-timeout", "2", "--body-timeout", "4"])
+    assert r.exit_code == 0, r.output
+    assert (seen["http"].max_connections, seen["http"].header_timeout_s, seen["app"].state.settings.body_timeout_s) == (9, 2.0, 4.0)
     token = tmp_path / "token"
     token.write_text("x" * 20 + "\n")
     assert runner.invoke(cli_app, ["serve", "--token-file", str(token)]).exit_code == 0
@@ -373,3 +414,146 @@ def test_unexpected_error_is_a_json_500_and_the_service_goes_on(detector, monkey
         assert r.json() == {"error": "internal error (RuntimeError); the server log has the details"}
         monkeypatch.undo()
         assert c.post("/v1/check", json={"text": SPUN[:2000]}).status_code == 200
+
+
+DEEP = b"[" * 1000 + b"]" * 1000
+
+
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/v1/check", DEEP),
+        ("/v1/check", b'{"text": ' + DEEP + b"}"),
+        ("/v1/search", b'{"text": "x", "id": ' + DEEP + b"}"),
+        ("/report.json", DEEP),
+        ("/v1/index/documents", b'{"documents": ' + DEEP + b"}"),
+    ],
+)
+def test_deep_nesting_is_a_400_json_error(client, path, body):
+    r = client.post(path, content=body, headers={"content-type": "application/json", "authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 400, r.text
+    assert "JSON" in r.json()["error"] or "parsed" in r.json()["error"]
+
+
+def test_lone_surrogates_are_replaced_with_a_warning(client):
+    import json
+
+    body = json.dumps({"text": SPUN[:1500] + " \ud800 end", "id": "s\udfff"}).encode()  # ASCII JSON with \ud800 escapes
+    r = client.post("/v1/check", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["text"].endswith(" \ufffd end") and d["id"] == "s\ufffd"
+    assert any("lone surrogate" in w for w in d["warnings"])
+    page = json.dumps({"html": "<html><body><article><p>" + SPUN[:1500] + " \ud800</p></article></body></html>"}).encode()
+    r = client.post("/v1/check", content=page, headers={"content-type": "application/json"})
+    assert r.status_code == 200 and any("lone surrogate" in w for w in r.json()["warnings"])
+    docs = json.dumps({"documents": [{"id": "sur\ud800", "text": "A source with a lone \udc00 surrogate in it, and more words."}]}).encode()
+    r = client.post("/v1/index/documents", content=docs, headers={"content-type": "application/json", "authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 201, r.text
+    assert r.json()["ids"] == ["sur\ufffd"] and "lone surrogate" in r.json()["warnings"][0]
+    assert client.delete("/v1/index/documents/sur\ufffd", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 204
+
+
+# ---------------------------------------------------------------- a real server: connections and slow clients
+
+
+@pytest.fixture(scope="module")
+def live(detector):
+    """uvicorn on a free port with `unspin serve`'s options and small limits."""
+    import socket
+    import time
+
+    import uvicorn
+
+    from unspin.web.server import uvicorn_options
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(workers=1, max_connections=4, header_timeout_s=0.5, body_timeout_s=0.5)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(settings)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
+        time.sleep(0.05)
+    yield ("127.0.0.1", port)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _read_all(sock, seconds=5.0):
+    sock.settimeout(seconds)
+    data = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            return data, False
+        if not chunk:
+            return data, True  # closed by the server
+        data += chunk
+
+
+def _json_answer(raw):
+    import json
+
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert b"content-type: application/json" in head.lower(), head
+    return int(head.split()[1]), json.loads(body)
+
+
+def test_a_client_trickling_its_headers_is_disconnected(live):
+    import socket
+    import time
+
+    with socket.create_connection(live) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        t = time.monotonic()
+        for _ in range(3):
+            time.sleep(0.2)
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+        data, closed = _read_all(s)
+        assert closed and data == b"" and time.monotonic() - t < 3
+    with socket.create_connection(live) as s:  # an idle connection too
+        assert _read_all(s) == (b"", True)
+
+
+def test_a_slow_body_gets_408(live):
+    import socket
+
+    with socket.create_connection(live) as s:
+        s.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nonly a little")
+        data, closed = _read_all(s)
+    status, body = _json_answer(data)
+    assert status == 408 and "not received within 0.5 s" in body["error"] and closed
+
+
+def test_connections_over_the_limit_get_503(live):
+    import socket
+
+    held = [socket.create_connection(live) for _ in range(4)]
+    try:
+        with socket.create_connection(live) as s:
+            data, closed = _read_all(s, 2)
+        status, body = _json_answer(data)
+        assert status == 503 and "too many open connections" in body["error"] and closed
+    finally:
+        for h in held:
+            h.close()
+
+
+def test_malformed_http_gets_a_json_400(live):
+    import socket
+    import time
+
+    time.sleep(0.1)  # the held connections of the test before are gone
+    with socket.create_connection(live) as s:
+        s.sendall(b"NONSENSE\x00\x01 / HTTP/9\r\n\r\n")
+        data, _ = _read_all(s, 2)
+    status, body = _json_answer(data)
+    assert status == 400 and body["error"].startswith("bad HTTP request")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from unspin import __version__
 from unspin.cli import check, index, learn, report, scan, search, serve
-from unspin.cli.common import err
+from unspin.cli.common import err, safe_line
 from unspin.errors import UnspinError
 
 app = typer.Typer(
@@ -48,5 +49,5 @@ def main() -> None:
     try:
         app()
     except UnspinError as exc:  # resource problems: one line, not a traceback
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(safe_line(str(exc)))}")
         sys.exit(1)

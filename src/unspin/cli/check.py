@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from unspin.cli.common import InputFormat, err, fail, inputs_of, load_lexicons, out, print_read_result
+from unspin.cli.common import InputFormat, err, fail, inputs_of, load_lexicons, out, print_read_result, safe_line, safe_text
 from unspin.errors import InputError
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents
 from unspin.ingest.progress import with_progress
@@ -21,11 +21,12 @@ from unspin.settings import HIGH_CONFIDENCE_AT, PHRASE_FLAG_AT, SPUN_DOCUMENT_FL
 
 def render_report(report: Report, console: Console) -> None:
     """Human report: the text with flagged phrases highlighted, the suggestion beside each,
-    page furniture (excluded spans) dimmed, and the verdict."""
+    page furniture (excluded spans) dimmed, and the verdict. Everything from the input is
+    printed through `safe_text`/`safe_line`: no escape sequence in a document reaches the terminal."""
     doc = report.document
 
     def plain(a: int, b: int) -> Text:
-        piece = Text(doc.text[a:b])
+        piece = Text(safe_text(doc.text[a:b]))
         for x, y in doc.excluded:
             if x < b and a < y:
                 piece.stylize("dim", max(x, a) - a, min(y, b) - a)
@@ -33,7 +34,7 @@ def render_report(report: Report, console: Console) -> None:
 
     title = doc.source or doc.id or "<text>"
     colour = {"spun": "bold red", "clean": "bold green", "uncertain": "bold yellow"}[report.verdict]
-    console.rule(f"[bold]{escape(title)}")
+    console.rule(f"[bold]{escape(safe_line(title))}")
     text = Text()
     pos = 0
     for f in sorted(report.flags, key=lambda f: f.start):
@@ -41,16 +42,16 @@ def render_report(report: Report, console: Console) -> None:
             continue
         text.append_text(plain(pos, f.start))
         style = "bold red" if f.confidence >= HIGH_CONFIDENCE_AT else "red" if f.confidence >= WORD_FLAG_AT else "yellow"
-        text.append(f.text, style=f"{style} underline")
+        text.append(safe_text(f.text), style=f"{style} underline")
         if f.suggestion:
-            text.append(f" [{f.suggestion}]", style="cyan")
+            text.append(f" [{safe_line(f.suggestion)}]", style="cyan")
         pos = f.end
     text.append_text(plain(pos, len(doc.text)))
     console.print(text)
     console.print()
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {escape(w)}")
-    console.print(Text.assemble(("verdict: ", "bold"), (report.verdict.upper(), colour), f"  spin score {report.spin_score:.2f}  —  {report.explanation}"))
+        console.print(f"[yellow]warning:[/] {escape(safe_line(w))}")
+    console.print(Text.assemble(("verdict: ", "bold"), (report.verdict.upper(), colour), f"  spin score {report.spin_score:.2f}  —  {safe_line(report.explanation)}"))
 
 
 def check(

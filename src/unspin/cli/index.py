@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from unspin.cli.common import err, inputs_of, must_exist, out, print_read_result
+from unspin.cli.common import err, inputs_of, must_exist, out, print_read_result, safe_line
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, ReadResult
 
 index_app = typer.Typer(name="index", help="Build and maintain a source index (one SQLite file).", no_args_is_help=True, rich_markup_mode="rich")
@@ -77,4 +77,4 @@ def index_stats(
         sys.stdout.write(json.dumps(s) + "\n")
         return
     for k, v in s.items():
-        out.print(f"{k:>20}  {escape(str(v))}")
+        out.print(f"{k:>20}  {escape(safe_line(str(v)))}")

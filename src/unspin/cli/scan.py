@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from unspin.cli.common import InputFormat, err, load_lexicons, out
+from unspin.cli.common import InputFormat, err, fail, load_lexicons, out, safe_line
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions
 
 if TYPE_CHECKING:
@@ -58,8 +58,7 @@ def scan_command(
             **({"lexicons": [str(p) for p in lexicon]} if lexicon else {}),
         )
     except ScanError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2)
+        raise fail(str(exc)) from None
     if json_out:
         sys.stdout.write(json.dumps(summary.to_dict()) + "\n")
     else:
@@ -96,7 +95,7 @@ def _learn(summary: "ScanSummary", out_dir: Path, min_docs: int) -> bool:
 
 def render_summary(s: "ScanSummary") -> None:
     """The scan's summary table on stdout, the first errors on stderr."""
-    t = Table(title=f"scan → {escape(s.out)}", show_header=False, title_justify="left")
+    t = Table(title=f"scan → {escape(safe_line(s.out))}", show_header=False, title_justify="left")
     t.add_column(style="bold")
     t.add_column(justify="right")
     t.add_row("partitions", f"{s.partitions:,} ({s.partitions_reused:,} reused from an earlier run)" + (f", [red]{len(s.partitions_failed)} failed[/]" if s.partitions_failed else ""))
@@ -104,17 +103,17 @@ def render_summary(s: "ScanSummary") -> None:
     if s.checked:
         t.add_row("spun / uncertain / clean", f"{s.spun:,} / {s.uncertain:,} / {s.clean:,}")
     for reason, n in sorted(s.skipped.items(), key=lambda kv: -kv[1]):
-        t.add_row(f"skipped ({escape(reason)})", f"{n:,}")
+        t.add_row(f"skipped ({escape(safe_line(reason))})", f"{n:,}")
     t.add_row("errors", f"{s.errors:,}")
     if s.matched:
         t.add_row("with a source match", f"{s.matched:,}")
     if s.clusters is not None:
         t.add_row("clusters of copies", f"{s.clusters:,} ({s.clustered_documents:,} documents)")
-    t.add_row("workers", f"{s.workers} ({escape(s.scheduler)})")
+    t.add_row("workers", f"{s.workers} ({escape(safe_line(s.scheduler))})")
     t.add_row("wall time", f"{s.wall_s:,.1f} s")
     t.add_row("documents/s", f"{s.documents_per_s:,.1f}")
     out.print(t)
     for e in s.error_samples[:5]:
-        err.print(f"[red]error:[/] {escape(e)}")
+        err.print(f"[red]error:[/] {escape(safe_line(e))}")
     if s.errors > 5:
-        err.print(f"… {s.errors - 5:,} more in {escape(str(Path(s.out) / 'errors.jsonl'))}")
+        err.print(f"… {s.errors - 5:,} more in {escape(safe_line(str(Path(s.out) / 'errors.jsonl')))}")

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from unspin.cli.common import inputs_of, must_exist, out, print_read_result
+from unspin.cli.common import inputs_of, must_exist, out, print_read_result, safe_line, safe_text
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents
 from unspin.model import Match, SearchResult
 
@@ -53,7 +53,7 @@ def search_command(
 
 
 def _highlight(text: str, start: int, end: int, spans: list[tuple[int, int]], style: str) -> Text:
-    t = Text(text[start:end])
+    t = Text(safe_text(text[start:end]))
     for a, b in spans:
         if start <= a and b <= end:
             t.stylize(style, a - start, b - start)
@@ -64,18 +64,18 @@ def render_search(result: SearchResult, console: Console) -> None:
     """Human output: the ranked sources, then copy and best source side by side, substitutions highlighted."""
     doc = result.document
     name = result.id or (doc.source if doc else None) or "<text>"
-    console.rule(f"[bold]{escape(str(name))}")
+    console.rule(f"[bold]{escape(safe_line(str(name)))}")
     if not result.matches:
         console.print("[green]no source found[/]")
         return
     for i, m in enumerate(result.matches, 1):
-        console.print(f"{i}. [bold]{escape(m.title or m.id)}[/] ({escape(m.id)})  score {m.score:.2f}  coverage {m.coverage:.2f}  {len(m.substitutions)} substitutions")
+        console.print(f"{i}. [bold]{escape(safe_line(m.title or m.id))}[/] ({escape(safe_line(m.id))})  score {m.score:.2f}  coverage {m.coverage:.2f}  {len(m.substitutions)} substitutions")
     best: Match = result.matches[0]
     if doc is None or best.source_text is None:
         return
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("copy")
-    table.add_column(f"source: {escape(best.title or best.id)}")
+    table.add_column(f"source: {escape(safe_line(best.title or best.id))}")
     cs = [(s.copy_start, s.copy_end) for s in best.substitutions]
     ss = [(s.source_start, s.source_end) for s in best.substitutions]
     for p in best.pairs:

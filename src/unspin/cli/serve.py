@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from unspin.cli.common import err, fail, load_lexicons
+from unspin.cli.common import err, fail, load_lexicons, safe_line
 
 
 def serve(
@@ -22,6 +22,9 @@ def serve(
     queue_size: Optional[int] = typer.Option(None, "--queue-size", min=0, help="Checks that may wait for a worker; more get 503 + Retry-After \\[default 32, env UNSPIN_QUEUE_SIZE]."),
     cors_origin: Optional[List[str]] = typer.Option(None, "--cors-origin", help="Allow this origin by CORS (repeatable); CORS is off by default."),
     lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Flag the swaps of this spinner lexicon (unspin learn) in every check (repeatable) \\[env UNSPIN_LEXICONS, comma-separated]."),
+    max_connections: Optional[int] = typer.Option(None, "--max-connections", min=1, help="Open connections at once; one more gets 503 and is closed \\[default 256, env UNSPIN_MAX_CONNECTIONS]."),
+    header_timeout: Optional[float] = typer.Option(None, "--header-timeout", help="Seconds a client has to send a request's headers; slower ones are disconnected \\[default 10, env UNSPIN_HEADER_TIMEOUT]."),
+    body_timeout: Optional[float] = typer.Option(None, "--body-timeout", help="Seconds a client has to send a request body; 408 beyond it \\[default 30, env UNSPIN_BODY_TIMEOUT]."),
 ) -> None:
     """Serve the JSON API (/v1/check, /v1/search, /v1/index/documents, /healthz; docs at /docs) and the report page (/).
 
@@ -31,6 +34,7 @@ def serve(
         import uvicorn
 
         from unspin.web import Settings, create_app
+        from unspin.web.server import uvicorn_options
     except ImportError as exc:
         err.print(f"[red]error:[/] unspin serve needs the web extra ({exc.name} is missing): pip install 'unspin\\[web]'")
         raise typer.Exit(2)
@@ -38,11 +42,12 @@ def serve(
     token = token_file.read_text(encoding="utf-8").strip() if token_file is not None else None
     try:
         settings = Settings.from_env(index_path=index, token=token, max_body_bytes=max_body_bytes, timeout_s=timeout, workers=workers, queue_size=queue_size, cors_origins=tuple(cors_origin) if cors_origin else None,
-                                     lexicons=tuple(map(str, lexicon)) if lexicon else None)
+                                     lexicons=tuple(map(str, lexicon)) if lexicon else None,
+                                     max_connections=max_connections, header_timeout_s=header_timeout, body_timeout_s=body_timeout)
     except ValueError as exc:
         raise fail(str(exc)) from None
     if settings.index_path and settings.index_path != ":memory:" and not Path(settings.index_path).exists():
-        err.print(f"[yellow]note:[/] {escape(settings.index_path)} does not exist: a new, empty index is created there")
+        err.print(f"[yellow]note:[/] {escape(safe_line(settings.index_path))} does not exist: a new, empty index is created there")
     if not settings.writes_enabled:
         err.print("[yellow]note:[/] no token configured (UNSPIN_TOKEN or --token-file): the index write endpoints are disabled")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options(settings))

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 from unspin.errors import InputError
 from unspin.ingest.html import looks_like_html
+from unspin.ingest.validate import clean_document, repair_text, repair_value
 from unspin.model import Document
 from unspin.web.errors import HTTPProblem, validation_message
 from unspin.web.settings import Settings
@@ -63,6 +64,12 @@ class IndexDocument(BaseModel):
     source: Optional[str] = Field(None, description="Where it came from (a URL).")
     metadata: dict[str, MetaValue] = Field(default_factory=dict, description="Scalar fields; title, url and date are shown with matches.")
 
+    @field_validator("id", "source", "metadata", mode="before")
+    @classmethod
+    def _repaired(cls, v: Any) -> Any:
+        """Lone surrogates and control characters repaired before validation, as the readers do for ids."""
+        return repair_value(v)
+
     @field_validator("text")
     @classmethod
     def _not_blank(cls, v: str) -> str:
@@ -70,8 +77,11 @@ class IndexDocument(BaseModel):
             raise ValueError("text is empty")
         return v
 
-    def to_document(self) -> Document:
-        return Document(text=self.text, id=self.id, source=self.source, metadata=dict(self.metadata))
+    def to_document(self, n: int) -> tuple[Document, list[str]]:
+        """The document, with the readers' rule for odd text applied (lone surrogates -> U+FFFD,
+        control characters -> spaces, one warning each; id, source and metadata repaired silently)."""
+        text, warnings = repair_text(self.text, f"documents[{n}]")
+        return clean_document(Document(text=text, id=self.id, source=self.source, metadata=dict(self.metadata))), warnings
 
 
 class IndexDocumentsRequest(BaseModel):
@@ -196,6 +206,10 @@ def build_document(raw: RawInput, settings: Settings) -> tuple[Document, tuple[s
 
     options = IngestOptions(max_bytes=settings.max_body_bytes, max_record_bytes=settings.max_body_bytes)
     source = None if raw.name.startswith("<") else raw.name
+    repaired: list[str] = []
+    if isinstance(raw.payload, str):  # JSON can carry lone surrogates: the readers' rule, before anything encodes it
+        payload, repaired = repair_text(raw.payload, raw.name)
+        raw = RawInput(raw.kind, payload, raw.name, raw.doc_id)
     if raw.kind == "html" or (raw.kind == "bytes" and isinstance(raw.payload, bytes) and (looks_like_html(raw.payload[:4096]) or raw.name.lower().endswith((".html", ".htm", ".xhtml")))):
         data = raw.payload.encode("utf-8") if isinstance(raw.payload, str) else raw.payload
         result = html_record(data, name=raw.name, source=source or raw.name, doc_id=raw.doc_id, declared_charset="utf-8" if isinstance(raw.payload, str) else None)
@@ -206,6 +220,8 @@ def build_document(raw: RawInput, settings: Settings) -> tuple[Document, tuple[s
         else:
             text, warnings = raw.payload, []
         result = ReadResult(document=Document(text=text, id=raw.doc_id, source=source, metadata={"format": "txt"}), warnings=tuple(warnings))
+    if repaired:
+        result = ReadResult(document=result.document, error=result.error, skipped=result.skipped, warnings=(*repaired, *result.warnings))
     result = finish_document(result, options)
     if result.error is not None or result.document is None:
         raise InputError(result.error or f"{raw.name}: no text")

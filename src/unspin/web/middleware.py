@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,12 +17,18 @@ class BodyTooLarge(Exception):
     """The request body passed the configured limit while it was being read."""
 
 
-class BodyLimitMiddleware:
-    """Refuse bodies over ``limit`` bytes: at once from Content-Length, else while streaming."""
+class BodyTimedOut(Exception):
+    """The request body did not arrive in time."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class BodyLimitMiddleware:
+    """Refuse bodies over ``limit`` bytes (413: at once from Content-Length, else while streaming)
+    and bodies that take longer than ``read_timeout`` seconds to arrive (408); the connection is then closed."""
+
+    def __init__(self, app: ASGIApp, limit: int, read_timeout: float | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -38,14 +46,28 @@ class BodyLimitMiddleware:
                     return
         seen = 0
         started = False
+        complete = False
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
 
         async def limited_receive() -> Message:
-            nonlocal seen
-            msg = await receive()
+            nonlocal seen, complete, deadline
+            if complete or self.read_timeout is None:
+                msg = await receive()
+            else:
+                if deadline is None:
+                    deadline = loop.time() + self.read_timeout
+                try:
+                    msg = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+                except asyncio.TimeoutError:
+                    raise BodyTimedOut() from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.limit:
                     raise BodyTooLarge()
+                complete = complete or not msg.get("more_body", False)
+            else:
+                complete = True
             return msg
 
         async def tracking_send(msg: Message) -> None:
@@ -58,7 +80,11 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await JSONResponse(message, status_code=413)(scope, receive, send)
+                await JSONResponse(message, status_code=413, headers={"connection": "close"})(scope, receive, send)
+        except BodyTimedOut:
+            if not started:
+                slow = {"error": f"request body not received within {self.read_timeout:g} s"}
+                await JSONResponse(slow, status_code=408, headers={"connection": "close"})(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:

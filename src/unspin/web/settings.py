@@ -12,6 +12,12 @@ DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
 DEFAULT_TIMEOUT_S = 30.0
 #: Checks waiting for a worker before new ones are answered 503.
 DEFAULT_QUEUE_SIZE = 32
+#: Open connections; one more is answered 503 and closed.
+DEFAULT_MAX_CONNECTIONS = 256
+#: Seconds a client has to send a complete request head (slow or stalled clients are closed).
+DEFAULT_HEADER_TIMEOUT_S = 10.0
+#: Seconds a client has to send a whole request body (408 beyond it).
+DEFAULT_BODY_TIMEOUT_S = 30.0
 #: Shortest bearer token accepted for the index write endpoints.
 MIN_TOKEN_CHARS = 16
 
@@ -39,6 +45,12 @@ class Settings:
     queue_size: int = DEFAULT_QUEUE_SIZE
     #: Origins allowed by CORS; empty (the default): no CORS headers at all.
     cors_origins: tuple[str, ...] = ()
+    #: Open connections at once; one more gets 503 at once and is closed (`unspin.web.server`).
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    #: Seconds from connecting (or from the previous response) to a complete request head.
+    header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
+    #: Seconds from the first byte of a request body to its last (408 beyond it).
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
     #: Seconds a client is told to wait (Retry-After) when the queue is full.
     retry_after_s: int = 1
     #: Spinner lexicon files (unspin learn) whose swaps every check flags too (kind "lexicon").
@@ -51,6 +63,10 @@ class Settings:
             raise ValueError(f"timeout_s must be positive, not {self.timeout_s}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
+        if self.max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, not {self.max_connections}")
+        if not (self.header_timeout_s > 0 and self.body_timeout_s > 0):
+            raise ValueError("header and body timeouts must be positive")
         if self.queue_size < 0:
             raise ValueError(f"queue_size must be >= 0, not {self.queue_size}")
         if self.token is not None and len(self.token) < MIN_TOKEN_CHARS:
@@ -66,7 +82,8 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Settings from ``UNSPIN_INDEX``, ``UNSPIN_TOKEN``, ``UNSPIN_MAX_BODY_BYTES``, ``UNSPIN_TIMEOUT``,
-        ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE``, ``UNSPIN_LEXICONS`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
+        ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE``, ``UNSPIN_MAX_CONNECTIONS``, ``UNSPIN_HEADER_TIMEOUT``,
+        ``UNSPIN_BODY_TIMEOUT``, ``UNSPIN_LEXICONS`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
         keyword overrides that are not None win."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
@@ -79,6 +96,9 @@ class Settings:
             ("UNSPIN_TIMEOUT", "timeout_s", float),
             ("UNSPIN_WORKERS", "workers", int),
             ("UNSPIN_QUEUE_SIZE", "queue_size", int),
+            ("UNSPIN_MAX_CONNECTIONS", "max_connections", int),
+            ("UNSPIN_HEADER_TIMEOUT", "header_timeout_s", float),
+            ("UNSPIN_BODY_TIMEOUT", "body_timeout_s", float),
         ):
             if env.get(key):
                 try:

@@ -72,9 +72,16 @@ def authorize(request: Request, service: Service = Depends(get_service)) -> None
 async def v1_index_add(body: IndexDocumentsRequest, service: Service = Depends(get_service)) -> JSONResponse:
     """Add source articles to the index (bearer token); a document with an id already there replaces it."""
     index = service.index_or_501()
-    docs = [d.to_document() for d in body.documents]
+    docs, warnings = [], []
+    for n, item in enumerate(body.documents):
+        doc, fixed = item.to_document(n)
+        docs.append(doc)
+        warnings += fixed
     added = await service.run(lambda: index.add(docs))
-    return JSONResponse({"added": added, "ids": [d.id for d in docs]}, status_code=201)
+    answer: dict[str, Any] = {"added": added, "ids": [d.id for d in docs]}
+    if warnings:
+        answer["warnings"] = warnings
+    return JSONResponse(answer, status_code=201)
 
 
 @router.delete("/v1/index/documents/{doc_id}", tags=["index"], status_code=204, dependencies=[Depends(authorize)])
