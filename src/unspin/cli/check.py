@@ -55,7 +55,7 @@ def render_report(report: Report, console: Console) -> None:
 
 
 def check(
-    files: List[Path] = typer.Argument(None, help="Files or directories to check: plain text, HTML, JSONL, WARC(.gz), Parquet, any of them gzipped; '-' for stdin.", show_default=False),
+    files: List[Path] = typer.Argument(None, readable=False, help="Files or directories to check: plain text, HTML, JSONL, WARC(.gz), Parquet, any of them gzipped; '-' for stdin.", show_default=False),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object per document (JSON lines) instead of the human report."),
     jsonl: Optional[str] = typer.Option(None, "--jsonl", metavar="IN", help="Read documents from a JSONL file (lines {\"id\": ..., \"text\": ...}; '-' for stdin) and write one JSON result per line."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes: plain-text files over it are refused, longer extracted texts are truncated."),

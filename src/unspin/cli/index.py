@@ -19,7 +19,7 @@ index_app = typer.Typer(name="index", help="Build and maintain a source index (o
 @index_app.command("add")
 def index_add(
     index: Path = typer.Argument(..., help="The index file (created if missing)."),
-    files: List[Path] = typer.Argument(None, help="Files or directories to add (any format unspin check reads).", show_default=False),
+    files: List[Path] = typer.Argument(None, readable=False, help="Files or directories to add (any format unspin check reads).", show_default=False),
     jsonl: Optional[str] = typer.Option(None, "--jsonl", metavar="IN", help="Add the lines {\"id\", \"text\", optional \"title\", \"url\", \"date\"} of a JSONL file ('-' for stdin)."),
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Documents per transaction."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes."),

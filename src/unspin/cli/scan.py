@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def scan_command(
-    inputs: List[Path] = typer.Argument(..., help="Files or directories: plain text, HTML, JSONL, WARC(.gz), Parquet (as unspin check reads them)."),
+    inputs: List[Path] = typer.Argument(..., readable=False, help="Files or directories: plain text, HTML, JSONL, WARC(.gz), Parquet (as unspin check reads them)."),
     out_dir: Path = typer.Option(..., "--out", metavar="DIR", help="Output directory: documents/part-*.parquet, clusters.parquet, pairs.parquet, errors.jsonl, summary.json, manifest.json."),
     index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Find each document's best sources in this index (unspin index add); without it, clusters of spun copies are found in the input."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
@@ -80,16 +80,16 @@ def _learn(summary: "ScanSummary", out_dir: Path, min_docs: int) -> bool:
         return False
 
     def report(msg: str) -> None:
-        err.print(f"[yellow]warning:[/] {escape(msg)}")
+        err.print(f"[yellow]warning:[/] {escape(safe_line(msg))}")
 
     try:
         lex = learn_pairs(pairs_from_scan(out_dir, report), min_docs=min_docs, on_error=report)
     except PairError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(f"[red]error:[/] {escape(safe_line(str(exc)))}")
         return False
     path = out_dir / "lexicon.lex"
     lex.write(path)
-    err.print(f"learned {len(lex):,} lexicon entries from {lex.meta.get('pairs', 0):,} verified pairs → {escape(str(path))}")
+    err.print(f"learned {len(lex):,} lexicon entries from {lex.meta.get('pairs', 0):,} verified pairs → {escape(safe_line(str(path)))}")
     return True
 
 
