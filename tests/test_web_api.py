@@ -172,7 +172,11 @@ def _wait_idle(c, seconds=10.0):
 def test_a_real_check_past_the_limit_is_cancelled(detector):
     import time
 
-    long_text = (SPUN + "\n\n") * 60  # ~120,000 characters: many seconds of detector work
+    import random
+
+    rng, words = random.Random(7), SPUN.split()
+    # 5,000 words in an order no cache has seen: seconds of detector work (the word cap's worth)
+    long_text = "\n\n".join(" ".join(rng.sample(words, len(words))) + "." for _ in range(30))
     with TestClient(create_app(Settings(timeout_s=0.5, workers=1, queue_size=0))) as c:
         t = time.monotonic()
         assert c.post("/v1/check", json={"text": long_text}).status_code == 504
