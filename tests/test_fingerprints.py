@@ -2,7 +2,7 @@ import pytest
 from typer.testing import CliRunner
 
 from unspin.cli import app
-from unspin.detect.fingerprints import And, FingerprintList, Not, Or, Phrase, QuerySyntaxError, evaluate, parse_query
+from unspin.detect.catalogue import And, Not, Or, Phrase, PhraseCatalogue, QuerySyntaxError, evaluate, parse_query
 from unspin.errors import InputError
 from unspin.model import Document
 
@@ -54,7 +54,7 @@ def test_pps_csv_export(tmp_path):
         '"""opening service"" NOT ""church""",opening ceremony,3\n'
         '"""flag clamor""~1",signal to noise,5\n'
     )
-    fl = FingerprintList.load(p)
+    fl = PhraseCatalogue.load(p)
     assert len(fl) == 4
     flags = fl.flags(Document(TEXT))
     got = {f.text: f.suggestion for f in flags}
@@ -69,12 +69,12 @@ def test_pps_csv_export(tmp_path):
 def test_tsv_and_errors(tmp_path):
     p = tmp_path / "list.tsv"
     p.write_text("# my list\ntortured\texpected\nFake Neural Organization\tartificial neural network\n")
-    flags = FingerprintList.load(p).flags(Document(TEXT))
+    flags = PhraseCatalogue.load(p).flags(Document(TEXT))
     assert [(f.text, f.suggestion) for f in flags] == [("fake neural organization", "artificial neural network")]
     bad = tmp_path / "bad.csv"
     bad.write_text('Tortured phrase,Expected phrase\n"""unclosed"" AND (",x\n')
     with pytest.raises(InputError, match="line 2"):
-        FingerprintList.load(bad)
+        PhraseCatalogue.load(bad)
 
 
 def test_cli_fingerprints(tmp_path):
@@ -92,3 +92,18 @@ def test_cli_fingerprints(tmp_path):
             "confidence": 0.99, "kind": "fingerprint"} == {k: flags[0][k] for k in ("start", "end", "text", "suggestion", "confidence", "kind")}
     r = CliRunner().invoke(app, ["check", str(doc), "--fingerprints", str(tmp_path / "nope.csv")])
     assert r.exit_code == 2 and "nope.csv" in r.stderr
+
+
+def test_old_names_still_work(tmp_path):
+    from unspin.detect import fingerprints as old
+
+    assert old.FingerprintList is PhraseCatalogue and old.parse_query is parse_query
+    p = tmp_path / "list.tsv"
+    p.write_text("fake neural organization\tartificial neural network\n")
+    cat = PhraseCatalogue.load(p)
+    import pytest
+
+    from unspin.api import check
+
+    with pytest.raises(TypeError, match="not both"):
+        check("text", catalogue=cat, fingerprints=cat)

@@ -177,3 +177,20 @@ def test_check_returns_the_sources_it_found(detector):
     alone = check(Document(UNRELATED), detector=detector, index=SourceIndex.open())
     assert alone.sources == () and json.loads(alone.to_json())["sources"] == []
     assert "sources" not in json.loads(check(Document(copy), detector=detector).to_json())
+
+
+def test_maintenance_is_methods_of_the_index(tmp_path):
+    from unspin.search import index_remove, index_stats
+
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"id": k, "text": body}) + "\n" for k, (_t, body) in ARTICLES.items())
+                   + '{"id": "bad"}\n')
+    seen = []
+    with SourceIndex.open(tmp_path / "ix.db") as ix:
+        stats = ix.add_inputs([(str(src), "jsonl")], on_result=seen.append)
+        assert stats.added == len(ARTICLES) and len(ix) == len(ARTICLES)
+        assert any(r.error for r in seen)  # the bad line was reported, not added
+        assert ix.add_inputs([(str(src), "jsonl")]).unchanged == len(ARTICLES)  # a rerun resumes
+        assert ix.remove_many(["harbour", "nope"]) == 1
+    assert index_stats(tmp_path / "ix.db")["documents"] == len(ARTICLES) - 1
+    assert index_remove(tmp_path / "ix.db", ["drought"]) == 1

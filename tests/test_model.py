@@ -51,3 +51,33 @@ def test_invalid_values_rejected():
 def test_excluded_serialised_only_when_present():
     assert "excluded" not in Document("abc").to_dict()
     assert Document("abc def", excluded=((4, 7),)).to_dict()["excluded"] == [[4, 7]]
+
+
+def test_package_face():
+    """`import unspin` exports the library with real signatures; old module paths still work."""
+    import inspect
+
+    import unspin
+
+    for name in unspin.__all__:
+        assert getattr(unspin, name) is not None, name
+    params = inspect.signature(unspin.check).parameters
+    assert {"catalogue", "index", "top_sources", "min_confidence", "max_words"} <= set(params)
+    assert "document" in params and not any(p.kind is p.VAR_KEYWORD for p in params.values())
+    assert list(inspect.signature(unspin.search).parameters)[:2] == ["document", "index"]
+    from unspin.search import index_add, search  # the module is still a module
+
+    assert callable(index_add) and callable(unspin.search) and unspin.search.search is search
+    import unspin.scan.runner  # noqa: F401  (binds unspin.scan to the package: still callable)
+
+    assert callable(unspin.scan) and "out" in inspect.signature(unspin.scan).parameters
+    assert issubclass(unspin.EmptyInput, unspin.InputError) and issubclass(unspin.ResourceError, unspin.UnspinError)
+
+
+def test_index_does_not_import_detect():
+    import subprocess
+    import sys
+
+    code = "import sys, unspin.index; print(sorted(m for m in sys.modules if m.startswith('unspin.detect')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

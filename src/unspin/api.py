@@ -17,7 +17,7 @@ from unspin.model import Document, Report
 from unspin.settings import MAX_CHECK_WORDS
 
 if TYPE_CHECKING:
-    from unspin.detect.fingerprints import FingerprintList
+    from unspin.detect.catalogue import PhraseCatalogue
     from unspin.index import SourceIndex
 
 __all__ = ["check", "get_detector"]
@@ -38,8 +38,8 @@ def get_detector() -> Detector:
 def check(
     document: Document | str,
     *,
-    fingerprints: "FingerprintList | None" = None,
-    index: "SourceIndex | str | Path | None" = None,
+    catalogue: PhraseCatalogue | None = None,
+    index: SourceIndex | str | Path | None = None,
     top_sources: int = 1,
     min_confidence: float | None = None,
     max_words: int | None = MAX_CHECK_WORDS,
@@ -47,11 +47,13 @@ def check(
     detector: Detector | None = None,
     lexicons: Sequence[Any] = (),
     flaggers: Sequence[Flagger] = (),
+    fingerprints: PhraseCatalogue | None = None,
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
-    With ``fingerprints`` (a tortured-phrase catalogue), catalogued phrases are flagged
-    too (kind ``fingerprint``); they take precedence over statistical flags they overlap.
+    With ``catalogue`` (a `unspin.detect.catalogue.PhraseCatalogue` of tortured phrases),
+    catalogued phrases are flagged too (kind ``fingerprint``); they take precedence over
+    statistical flags they overlap. ``fingerprints`` is its old name, still accepted.
     With ``index`` (a `unspin.index.SourceIndex` or an index path), the best source
     found there is aligned with the document and every substituted word gets a
     ``source`` flag with the exact original, taking precedence over the flags it
@@ -77,9 +79,13 @@ def check(
     """
     doc = Document(text=document) if isinstance(document, str) else document
     prepared = prepare(doc, max_words)
-    layers: list[Flagger] = [*flaggers]
     if fingerprints is not None:
-        layers.insert(0, CatalogueFlagger(fingerprints))
+        if catalogue is not None:
+            raise TypeError("check() takes catalogue= or its old name fingerprints=, not both")
+        catalogue = fingerprints
+    layers: list[Flagger] = [*flaggers]
+    if catalogue is not None:
+        layers.insert(0, CatalogueFlagger(catalogue))
     if lexicons:
         layers.insert(0, LexiconLayer(lexicons))
     if index is None:

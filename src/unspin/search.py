@@ -1,4 +1,12 @@
-"""Library entry points for source search; the ``unspin index`` and ``unspin search`` commands wrap them."""
+"""Library entry points for source search; the ``unspin index`` and ``unspin search`` commands wrap them.
+
+`search` finds the sources of a document. The index maintenance functions here are thin
+wrappers of `SourceIndex` methods (`add_inputs`, `remove_many`, `stats`) that open the index
+when given a path; ``source_flags`` lives in `unspin.detect.flags`.
+
+This module can also be called: ``import unspin; unspin.search(doc, "sources.db")`` runs
+`search` (the package exports the function under the module's own name).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from unspin.index import AddStats, SearchOptions, SourceIndex
-from unspin.ingest import IngestOptions, ReadResult, iter_documents
+from unspin.ingest import IngestOptions, ReadResult
 from unspin.detect.flags import source_flags
 from unspin.model import Document, SearchResult
 
@@ -26,47 +34,30 @@ def index_add(
     batch_size: int = 500,
     on_result: Callable[[ReadResult], None] | None = None,
 ) -> AddStats:
-    """Read documents with `unspin.ingest` and add them to the index at ``index``.
-
-    Each batch of ``batch_size`` documents is one transaction; documents already
-    there with the same content are skipped, so rerunning an interrupted add resumes it.
-    Unreadable inputs and skipped documents are passed to ``on_result`` and not added.
+    """`SourceIndex.add_inputs` on the index at ``index`` (opened and closed here when a path).
 
     Example: ``index_add("sources.db", [("articles.jsonl", "jsonl")])``
     """
     ix = open_index(index)
-    opts = options or IngestOptions(language_check=False)
-
-    def documents() -> Iterable[Document]:
-        for result in iter_documents(inputs, format=format, options=opts):
-            if on_result is not None:
-                on_result(result)
-            if result.document is not None and result.error is None and result.skipped is None:
-                doc = result.document
-                if not doc.id:
-                    doc = Document(doc.text, id=doc.source, source=doc.source, metadata=doc.metadata, excluded=doc.excluded)
-                yield doc
-
     try:
-        return ix.add_many(documents(), batch_size=batch_size)
+        return ix.add_inputs(inputs, format=format, options=options, batch_size=batch_size, on_result=on_result)
     finally:
         if ix is not index:
             ix.close()
 
 
 def index_remove(index: SourceIndex | str | Path, ids: Sequence[str]) -> int:
-    """Remove documents by id in one transaction; returns how many were there."""
+    """`SourceIndex.remove_many`: remove documents by id in one transaction; returns how many were there."""
     ix = open_index(index)
     try:
-        with ix.insertion_session():
-            return sum(ix.remove(i) for i in ids)
+        return ix.remove_many(ids)
     finally:
         if ix is not index:
             ix.close()
 
 
 def index_stats(index: SourceIndex | str | Path) -> dict[str, object]:
-    """Documents, postings, bytes per document and fingerprint settings."""
+    """`SourceIndex.stats`: documents, postings, bytes per document and fingerprint settings."""
     ix = open_index(index)
     try:
         return ix.stats()
@@ -90,3 +81,7 @@ def search(document: Document | str, index: SourceIndex | str | Path, *, top: in
 
 
 __all__ = ["index_add", "index_remove", "index_stats", "open_index", "search", "source_flags"]
+
+from unspin._callable import make_callable  # noqa: E402
+
+make_callable(__name__, "search")

@@ -22,7 +22,7 @@ import numpy as np
 
 from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot
-from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.vectors import Vectors
 from unspin.text import Token, TokenKind

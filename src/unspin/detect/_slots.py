@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from unspin.detect._lmcache import LMCache
 from unspin.detect.candidates import Candidate, CandidateGenerator
-from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lm.ngram import BOS, EOS
 from unspin.text import Token, TokenKind

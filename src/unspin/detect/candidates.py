@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.inflection import UPOS_TAGS
 from unspin.lexicon.moby import Thesaurus
 from unspin.lexicon.wordnet import WordNet

@@ -33,7 +33,7 @@ from typing import Callable, Mapping, Sequence
 
 from unspin.detect.calibration import LinearModel, read_model_file
 from unspin.detect.candidates import usable_headword
-from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus
 from unspin.lm.ngram import BOS

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from unspin.detect.calibration import LinearModel, read_model_file
-from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.model import Flag
 from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT
 from unspin.text import Sentence, Token, TokenKind, split_sentences, tokenize

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.detect.stopwords import FUNCTION_WORDS
+from unspin.text.stopwords import FUNCTION_WORDS
 
 #: Function words a spinner often *writes* when it swaps a content word
 #: ("doing", "go", "once"): left out of the skeleton so a swap does not insert one.
@@ -92,8 +92,9 @@ def skeleton(text: str) -> list[str]:
     return out
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads the bits so ``h % sample`` is a fair sample."""
+def mix64(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the bits of 64-bit hashes, so ``h % sample`` is a fair
+    sample (`unspin.scan.minhash` derives its MinHash permutations from it too)."""
     with np.errstate(over="ignore"):
         h = h ^ (h >> np.uint64(30))
         h = h * np.uint64(0xBF58476D1CE4E5B9)
@@ -101,6 +102,10 @@ def _mix(h: np.ndarray) -> np.ndarray:
         h = h * np.uint64(0x94D049BB133111EB)
         h = h ^ (h >> np.uint64(31))
     return h
+
+
+#: the old private name, still imported by `unspin.scan.minhash`
+_mix = mix64
 
 
 def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
@@ -113,7 +118,7 @@ def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
-            h = _mix(h ^ ids[j : j + n] + np.uint64(j))
+            h = mix64(h ^ ids[j : j + n] + np.uint64(j))
     return h
 
 

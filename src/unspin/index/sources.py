@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from unspin.align import AlignOptions, align
 from unspin.index.fingerprints import FingerprintOptions, fingerprint
@@ -128,8 +128,48 @@ class SourceIndex:
                     setattr(stats, outcome, getattr(stats, outcome) + 1)
         return stats
 
+    def add_inputs(
+        self,
+        inputs: Iterable[str | tuple[str, str]],
+        *,
+        format: str | None = None,
+        options: Any = None,
+        batch_size: int = 500,
+        on_result: Callable[[Any], None] | None = None,
+    ) -> AddStats:
+        """Read documents with `unspin.ingest` (paths, or ``(path, format)`` pairs) and add them.
+
+        Each batch of ``batch_size`` documents is one transaction; documents already
+        there with the same content are skipped, so rerunning an interrupted add resumes it.
+        Every `unspin.ingest.ReadResult` is passed to ``on_result`` (unreadable inputs and
+        skipped documents are not added). ``options``: `unspin.ingest.IngestOptions`
+        (default: no language check). A document without an id is indexed under its source.
+
+        Example: ``index.add_inputs([("articles.jsonl", "jsonl")])``
+        """
+        from unspin.ingest import IngestOptions, iter_documents
+
+        opts = options or IngestOptions(language_check=False)
+
+        def documents() -> Iterator[Document]:
+            for result in iter_documents(inputs, format=format, options=opts):
+                if on_result is not None:
+                    on_result(result)
+                if result.document is not None and result.error is None and result.skipped is None:
+                    doc = result.document
+                    if not doc.id:
+                        doc = Document(doc.text, id=doc.source, source=doc.source, metadata=doc.metadata, excluded=doc.excluded)
+                    yield doc
+
+        return self.add_many(documents(), batch_size=batch_size)
+
     def remove(self, doc_id: str) -> bool:
         return self.storage.remove(doc_id)
+
+    def remove_many(self, ids: Iterable[str]) -> int:
+        """Remove documents by id in one transaction; returns how many were there."""
+        with self.insertion_session():
+            return sum(self.remove(i) for i in ids)
 
     def get(self, doc_id: str) -> StoredDocument | None:
         return self.storage.get(doc_id)
