@@ -101,9 +101,7 @@ finally:
 
 #: Entry points held to the catalogue record by record, and what each cannot do yet.
 ENTRY_POINTS = ("check", "check-stdin", "index-add", "scan")
-PENDING: dict[tuple[str, str], str] = {
-    ("scan", "fifo.txt"): "scan counts a skipped FIFO as an input error, not a notice; fixed by scan (unspin.ingest.source.SkippedEntry)",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list[object]:
@@ -239,7 +237,6 @@ def test_each_run_is_clean_with_documented_exit_code(entry: str, tree, runs) -> 
             assert len(ix) == h.expected_documents(expects), "every good record indexed, no bad one"
 
 
-@pytest.mark.xfail(strict=True, reason="the scan manifest cannot hold a non-UTF-8 file name (UnicodeEncodeError); fixed by scan")
 def test_scan_reads_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     """A file name with an undecodable byte and a terminal escape: read and named printably."""
     d = tmp_path / "in"

@@ -91,3 +91,31 @@ def test_a_failing_check_a_failing_reader_a_surrogate_and_an_unwritable_row_cost
     assert errs[2] == f"{tmp_path / 'b.jsonl'}#2: text is not valid Unicode: lone surrogate U+D800 at character 2; not checked"
     assert "b.jsonl#3: cannot be written" in errs[3]
     assert s.documents == 3 and s.errors == 4
+
+
+def test_a_fifo_is_a_notice_and_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
+    import os
+    import random
+
+    import pytest
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    rng = random.Random(6)
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "good.txt").write_text(article(rng, 4), encoding="utf-8")
+    with open(os.fsencode(d) + b"/odd-\xff-name.txt", "wb") as fh:
+        fh.write(article(rng, 4).encode())
+    os.mkfifo(d / "pipe.txt")
+    s = scan([str(d)], tmp_path / "out", workers=0, detect=False)
+    assert s.complete and s.documents == 2 and s.errors == 0
+    assert len(s.notices) == 1 and "pipe.txt" in s.notices[0] and s.warnings >= 1
+    got = rows(tmp_path / "out")
+    assert [r["status"] for r in got] == ["ok", "ok"]
+    assert [r["input"] for r in got] == [str(d / "good.txt"), f"{d}/odd-\\udcff-name.txt"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["documents"] == 2 and summary["notices"] == s.notices
+    assert (tmp_path / "out" / "errors.jsonl").read_text() == ""
+    again = scan([str(d)], tmp_path / "out", workers=0, detect=False)
+    assert again.partitions_reused == again.partitions and again.documents_this_run == 0

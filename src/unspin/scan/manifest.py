@@ -20,7 +20,7 @@ from typing import Any, Iterator, Sequence
 
 from unspin import __version__
 from unspin.errors import UnspinError
-from unspin.scan.output import part_path, remove_outputs, write_json
+from unspin.scan.output import part_path, remove_outputs, safe_text, write_json
 from unspin.scan.partitions import Plan
 from unspin.scan.stats import PartitionStats
 
@@ -46,6 +46,8 @@ def args_hash(plan: Plan, cfg: Any, verify: Any, index_size: int | None) -> str:
         "index": [os.path.abspath(cfg.index), index_size] if cfg.index else None,
         "lsh": cfg.lsh.to_dict(), "verify": verify.to_dict(), "jsonl": cfg.jsonl,
     }
+    if plan.notices:  # entries passed over (absent: hashes as before)
+        ident["plan_notices"] = list(plan.notices)
     if getattr(cfg, "lexicons", ()):  # a scan with other lexicons is another scan (absent: hashes as before)
         ident["lexicons"] = [[p, os.path.getsize(p) if os.path.exists(p) else None] for p in cfg.lexicons]
     return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()
@@ -84,7 +86,7 @@ class Manifest:
         if data:
             return cls(out, data)
         remove_outputs(out)
-        data = {"layout": LAYOUT_VERSION, "args_hash": run_hash, "inputs": [p for p, _, _ in plan.files],
+        data = {"layout": LAYOUT_VERSION, "args_hash": run_hash, "inputs": [safe_text(p) for p, _, _ in plan.files],
                 "index": index, "partitions_total": len(plan.partitions), "partitions": {}, "clusters_done": False, "complete": False}
         m = cls(out, data)
         m.save()

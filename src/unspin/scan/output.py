@@ -67,6 +67,16 @@ def atomic_write_table(path: Path, table: Any) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def safe_text(s: str) -> str:
+    """``s`` with any character that cannot be written as UTF-8 (a lone surrogate, as in a file name
+    that is not UTF-8) shown as an escape."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
@@ -106,7 +116,7 @@ def write_errors(out: Path, plan_errors: Iterable[str], parts_with_errors: Itera
     """``errors.jsonl``: every input that could not be planned and every error row, in partition order."""
     import pyarrow.parquet as pq
 
-    lines = [json.dumps({"partition": None, "record": None, "error": e}, ensure_ascii=False) for e in plan_errors]
+    lines = [json.dumps({"partition": None, "record": None, "error": safe_text(e)}, ensure_ascii=False) for e in plan_errors]
     for pid in sorted(parts_with_errors):
         t = pq.read_table(part_path(out, pid), columns=["partition", "record", "input", "status", "error"]).to_pylist()
         lines += [json.dumps({"partition": r["partition"], "record": r["record"], "input": r["input"], "error": r["error"]}, ensure_ascii=False)

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from unspin.ingest import IngestOptions, ReadResult, read_source
 from unspin.model import Document, Match, Report
 from unspin.scan.minhash import LSHOptions, signature
-from unspin.scan.output import atomic_write_bytes, atomic_write_table, document_schema, json_line, part_path
+from unspin.scan.output import atomic_write_bytes, atomic_write_table, document_schema, json_line, part_path, safe_text
 from unspin.scan.partitions import Partition, Piece
 from unspin.scan.stats import PartitionStats, worker_peak_rss_mb
 
@@ -127,15 +127,6 @@ def _results(piece: Piece, options: IngestOptions) -> Iterator[ReadResult | str]
         yield result
 
 
-def safe_text(s: str) -> str:
-    """``s`` with any character that cannot be written as UTF-8 (a lone surrogate) shown as an escape."""
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def unicode_problem(row: dict[str, Any]) -> str | None:
     """What in a row cannot be written as UTF-8 (a lone surrogate), or None."""
     for k, v in row.items():
@@ -170,7 +161,8 @@ def _record_row(row: dict[str, Any], result: ReadResult, cfg: TaskConfig) -> dic
     doc = result.document
     if doc is None:
         return _error_row(row, result.error or f"{row['input']}: record {row['record']}: no document")
-    row.update(id=doc.id, source=doc.source, text=doc.text,
+    # names (a file name that is not UTF-8) are shown escaped; a text that cannot be written is an error below
+    row.update(id=None if doc.id is None else safe_text(doc.id), source=None if doc.source is None else safe_text(doc.source), text=doc.text,
                metadata=json.dumps(dict(doc.metadata), ensure_ascii=False, default=str) if doc.metadata else None)
     name = doc.source or doc.id or f"{row['input']} record {row['record']}"
     problem = unicode_problem(row)
@@ -219,14 +211,14 @@ def process_partition(part: Partition, cfg: TaskConfig) -> PartitionStats:
     record = 0
     for piece in part.pieces:
         for result in _results(piece, cfg.options):
-            place: dict[str, Any] = {"partition": part.pid, "record": record, "input": piece.path, "warnings": []}
+            place: dict[str, Any] = {"partition": part.pid, "record": record, "input": safe_text(piece.path), "warnings": []}
             if isinstance(result, str):  # the reader failed: the rest of this input is lost
                 row = _error_row(place, result)
             else:
                 stats.warnings += len(result.warnings)
                 if result.document is None and result.error is None:
                     continue  # a notice about the input as a whole
-                place["warnings"] = list(result.warnings)
+                place["warnings"] = [safe_text(w) for w in result.warnings]
                 row = _record_row(place, result, cfg)
             record += 1
             rows.append(row)

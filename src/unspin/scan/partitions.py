@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from unspin.errors import InputError
 from unspin.ingest import Source, detect_reader, expand_inputs
-from unspin.ingest.source import STDIN_NAME
+from unspin.ingest.source import STDIN_NAME, SkippedEntry
 from unspin.ingest.warc import splittable
 
 
@@ -66,6 +66,8 @@ class Plan:
     errors: tuple[str, ...]
     #: (path, size, mtime_ns) of every file read: part of the scan's identity.
     files: tuple[tuple[str, int, int], ...]
+    #: Entries passed over that are not errors (a FIFO or socket in a directory): one line each.
+    notices: tuple[str, ...] = ()
 
 
 def plan_partitions(
@@ -79,6 +81,7 @@ def plan_partitions(
     """Cut ``inputs`` (paths, directories, ``(path, format)`` pairs) into partitions."""
     parts: list[Partition] = []
     errors: list[str] = []
+    notices: list[str] = []
     files: list[tuple[str, int, int]] = []
     group: list[Piece] = []
     group_bytes = 0
@@ -90,6 +93,9 @@ def plan_partitions(
             group, group_bytes = [], 0
 
     for item in expand_inputs(inputs, format):
+        if isinstance(item, SkippedEntry):
+            notices.append(str(item))
+            continue
         if isinstance(item, InputError):
             errors.append(str(item))
             continue
@@ -125,7 +131,7 @@ def plan_partitions(
         group.append(Piece(item.name, item.format))
         group_bytes += st.st_size
     flush()
-    return Plan(tuple(parts), tuple(errors), tuple(files))
+    return Plan(tuple(parts), tuple(errors), tuple(files), tuple(notices))
 
 
 def _row_group_slices(path: Path, rows: int) -> list[tuple[tuple[int, int], int]]:

@@ -111,7 +111,7 @@ def scan(
         if do_cluster and summary.complete and manifest.clusters is None:
             manifest.clusters_finished(find_clusters(ex, plan, out, lsh, verify, summary.stage_s, progress))
         summary.worker_peak_rss_mb = ex.peak_rss()
-    summary.add_totals(plan.errors, manifest.done, manifest.clusters if do_cluster else None)
+    summary.add_totals(plan.errors, manifest.done, manifest.clusters if do_cluster else None, plan.notices)
     summary.wall_s = round(time.perf_counter() - t0, 3)
     if summary.complete:
         remove_stale_temporaries(out)

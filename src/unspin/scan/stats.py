@@ -7,6 +7,8 @@ import resource
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from unspin.scan.output import safe_text
+
 #: Error messages kept per partition and per summary (all of them are in ``errors.jsonl``).
 ERROR_SAMPLES = 20
 
@@ -80,6 +82,8 @@ class ScanSummary:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     warnings: int = 0
+    #: Inputs passed over that are not errors (a FIFO in a directory): the first 20.
+    notices: list[str] = field(default_factory=list)
     matched: int = 0
     fingerprinted: int = 0
     clusters: int | None = None
@@ -116,13 +120,16 @@ class ScanSummary:
 
     def failed(self, pid: int, exc: BaseException) -> None:
         self.partitions_failed.append(pid)
-        self.error_samples.append(f"partition {pid} failed: {type(exc).__name__}: {exc}")
+        self.error_samples.append(safe_text(f"partition {pid} failed: {type(exc).__name__}: {exc}"))
 
-    def add_totals(self, plan_errors: tuple[str, ...], done: Mapping[int, PartitionStats], clusters: Mapping[str, Any] | None) -> None:
+    def add_totals(self, plan_errors: tuple[str, ...], done: Mapping[int, PartitionStats], clusters: Mapping[str, Any] | None,
+                   plan_notices: tuple[str, ...] = ()) -> None:
         """The totals over every finished partition (this run's and reused ones) and the clustering."""
         self.partitions_failed.sort()
+        self.notices = [safe_text(n) for n in plan_notices[:ERROR_SAMPLES]]
+        self.warnings = len(plan_notices)
         self.errors = len(plan_errors)
-        self.error_samples = list(plan_errors[:ERROR_SAMPLES]) + self.error_samples
+        self.error_samples = [safe_text(e) for e in plan_errors[:ERROR_SAMPLES]] + self.error_samples
         for st in (done[k] for k in sorted(done)):
             self.documents += st.documents
             self.checked += st.checked
