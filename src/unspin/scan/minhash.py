@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.index.fingerprints import _mix
+from unspin.index.fingerprints import mix64
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class LSHOptions:
 
 def _seeds(n: int, salt: int = 0x5EED) -> np.ndarray:
     """``n`` fixed 64-bit seeds (the same in every process and every run)."""
-    return _mix(np.arange(1, n + 1, dtype=np.uint64) + np.uint64(salt))
+    return mix64(np.arange(1, n + 1, dtype=np.uint64) + np.uint64(salt))
 
 
 def signature(hashes: np.ndarray, num_perm: int = 32) -> np.ndarray:
@@ -53,7 +53,7 @@ def signature(hashes: np.ndarray, num_perm: int = 32) -> np.ndarray:
     h = np.asarray(hashes).view(np.uint64) if np.asarray(hashes).dtype.itemsize == 8 else np.asarray(hashes, dtype=np.uint64)
     if len(h) == 0:
         return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    return _mix(h[:, None] ^ _seeds(num_perm)[None, :]).min(axis=0)
+    return mix64(h[:, None] ^ _seeds(num_perm)[None, :]).min(axis=0)
 
 
 def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
@@ -66,6 +66,6 @@ def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
         for b in range(bands):
             h = np.full(n, np.uint64(b) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
             for r in range(rows):
-                h = _mix(h ^ sigs[:, b * rows + r])
+                h = mix64(h ^ sigs[:, b * rows + r])
             keys[:, b] = h
     return keys
