@@ -130,19 +130,12 @@ def verify_bucket(components: list[tuple[list[int], list[tuple[int, int]]]], opt
     edges: list[tuple[int, int, float, float]] = []
     for members, lsh_pairs in components:
         parent = {m: m for m in members}
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
         order = list(lsh_pairs)
         if len(members) <= opts.all_pairs_up_to:
             seen = set(order)
             order += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :] if (a, b) not in seen]
         for a, b in order:
-            ra, rb = find(a), find(b)
+            ra, rb = _find(parent, a), _find(parent, b)
             if ra == rb or a not in docs or b not in docs:
                 continue
             if a not in tokens:
@@ -152,6 +145,14 @@ def verify_bucket(components: list[tuple[list[int], list[tuple[int, int]]]], opt
                 parent[max(ra, rb)] = min(ra, rb)
                 edges.append((a, b, round(al.score, 4), round(al.coverage, 4)))
     return {"edges": edges, "docs": {k: (v[0], v[1]) for k, v in docs.items()}}
+
+
+def _find(parent: dict[int, int], x: int) -> int:
+    """The root of ``x`` in a union-find forest (path halving)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
 
 
 def components_of(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -250,8 +251,8 @@ def _write(out: Path, clusters: list[list[int]], edges: list[tuple[int, int, flo
     pcols: dict[str, list[Any]] = {"partition_a": [], "record_a": [], "partition_b": [], "record_b": [], "score": [], "coverage": []}
     for a, b, score, cov in edges:
         (pa_, ra), (pb, rb) = split_key(a), split_key(b)
-        for k, v in zip(pcols, (pa_, ra, pb, rb, score, cov)):
-            pcols[k].append(v)
+        for k, val in zip(pcols, (pa_, ra, pb, rb, score, cov)):
+            pcols[k].append(val)
     pschema = pa.schema([("partition_a", pa.int32()), ("record_a", pa.int32()), ("partition_b", pa.int32()), ("record_b", pa.int32()),
                          ("score", pa.float64()), ("coverage", pa.float64())])
     atomic_write_table(out / "pairs.parquet", pa.Table.from_pydict(pcols, schema=pschema))
