@@ -100,3 +100,28 @@ def test_library_search_in_memory():
         ix.add(Document(body, id=key, metadata={"title": title}))
     res = search(spin(ARTICLES["drought"][1], [("urgent", "pressing")])[0], ix)
     assert res.matches[0].id == "drought" and res.matches[0].substitutions[0].source_text == "urgent"
+
+
+def test_side_by_side_never_passes_terminal_escapes():
+    import io
+
+    from rich.console import Console
+
+    from unspin.cli.search import render_search
+
+    key = "harbour"
+    _title, body = ARTICLES[key]
+    copy, _ = spin(body, HARBOUR_SWAPS)
+    ix = SourceIndex.open(None)
+    ix.add(Document(text=body, id=key))
+    found = search(Document(text=copy, id="copy"), ix, top=1)
+    assert found.matches
+    from dataclasses import replace
+
+    evil = "\x1b]0;pwned\x07\x1b[2J"
+    m = replace(found.matches[0], id=key + evil, title="Title" + evil, source_text=evil + found.matches[0].source_text)
+    result = SearchResult(id="copy" + evil, matches=(m,), document=Document(text=copy, id="copy"))
+    buf = io.StringIO()
+    render_search(result, Console(file=buf, width=160, color_system=None))
+    shown = buf.getvalue()
+    assert "Title" in shown and "\x1b" not in shown and "\x07" not in shown
