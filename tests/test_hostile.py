@@ -324,6 +324,25 @@ def test_two_megabytes_of_words_are_checked_in_bounded_time(tmp_path: Path) -> N
     assert report["warnings"], "a capped check says so"
 
 
+@pytest.mark.xfail(strict=True, reason="a 1,000-deep JSON line aborts unspin learn with a traceback (RecursionError); fixed by learn")
+def test_learn_reads_hostile_pairs_line_by_line(tmp_path: Path) -> None:
+    src, cp = h.GOOD[0], h.GOOD[0].replace("council", "board").replace("repair", "fix")
+    lines = [
+        json.dumps({"id": "a", "copy": cp, "source": src}),
+        json.dumps({"id": "s", "copy": cp.replace("board", "board \ud800"), "source": src}),
+        json.dumps({"id": "n", "copy": cp.replace("board", "board\u0000\u001b[2J"), "source": src}),
+        '{"id": "deep", "copy": ' + "[" * h.DEEP + "]" * h.DEEP + ', "source": "x"}',
+        json.dumps({"id": "w", "copy": cp + " " + "z" * 300_000, "source": src}),
+        json.dumps({"id": "b", "copy": cp, "source": src}),
+    ]
+    (tmp_path / "pairs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = unspin("learn", "pairs.jsonl", "--out", "spinner.lex", "--min-docs", "1", cwd=tmp_path)
+    assert_clean(run, extra_prefixes=("learned ",))
+    assert run.rc == 1
+    assert [line for line in run.lines("error: ") if "pairs.jsonl:4" in line]
+    assert (tmp_path / "spinner.lex").exists()
+
+
 # --- index files ---------------------------------------------------------------------------
 
 
