@@ -3,15 +3,29 @@
 A context-blind spinner turns an original word ``h`` into one of the entries
 of ``h``'s thesaurus list. For an observed word ``w`` the candidates are
 therefore the headwords whose list holds ``w`` (or ``w``'s lemma), each
-re-inflected like ``w`` and carrying the channel probability
-``P(w | h) = 1 / len(list(h))`` of a uniform pick from ``h``'s list.
+re-inflected like ``w`` and carrying two channel probabilities:
+
+* ``log_channel``: ``P(w | h) = 1 / len(list(h))``, a uniform pick from ``h``'s list
+  (what the shipped confidence and restoration models were trained with);
+* ``log_prior``: ``P(w | h)`` under the channel model of how spinners really pick
+  (`unspin.detect.channel`: common, close-in-meaning, single-word synonyms), which the
+  decoder uses to choose and rank the originals; equal to ``log_channel`` without one.
+
+**Extra candidate sources** (the hook for learned spinner lexicons, issue 14):
+``CandidateGenerator(..., sources=[...])`` or ``add_source(source)`` takes any callable
+``source(observed) -> Iterable[(original, log10 P(observed | original), evidence)]``,
+``observed`` being the normalised (lower-case) word as written. Its originals become
+candidates like the thesaurus's, with ``log_channel = log_prior =`` the given probability,
+``Candidate.source`` naming where they came from and ``Candidate.evidence`` the dict
+returned; when the thesaurus proposes the same form too, the likelier of the two is kept.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.inflection import UPOS_TAGS
@@ -23,8 +37,22 @@ from unspin.lexicon.wordnet import WordNet
 class Candidate:
     form: str  # the re-inflected original, lower case
     headword: str
-    rank: int  # position of the observed word in the headword's list
-    log_channel: float  # log10 P(observed | original)
+    rank: int  # position of the observed word in the headword's list (-1: not from a list)
+    log_channel: float  # log10 P(observed | original) of a uniform pick
+    #: log10 P(observed | original) under the channel model (NaN: same as ``log_channel``)
+    log_prior: float = math.nan
+    #: where the candidate came from: "moby", "wordnet" or an extra source's name
+    source: str = "moby"
+    evidence: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def prior(self) -> float:
+        """The decoder's log10 channel prior: the channel model's, else the uniform pick's."""
+        return self.log_channel if math.isnan(self.log_prior) else self.log_prior
+
+
+#: an extra source of candidate originals: observed word -> [(original, log10 P, evidence)]
+CandidateSource = Callable[[str], Iterable[tuple[str, float, Mapping[str, Any]]]]
 
 
 def usable_headword(head: str) -> bool:
@@ -44,8 +72,11 @@ def _inflected(head: str, table: dict[str, str] | None, tags: tuple[str, ...]) -
 
 class CandidateGenerator:
     def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400, wordnet: WordNet | None = None,
-                 wordnet_penalty: float = 0.5) -> None:
+                 wordnet_penalty: float = 0.5, channel: Any = None, sources: Sequence[CandidateSource] = ()) -> None:
         self.th = thesaurus
+        #: a `unspin.detect.channel.ChannelTable` (or None: the uniform pick is the prior too)
+        self.channel = channel
+        self.sources: list[CandidateSource] = list(sources)
         self.max_candidates = max_candidates
         #: optional second thesaurus: WordNet synonyms not in Moby's lists become candidates too,
         #: with the channel probability of a pick from the synonym's own synsets, lowered by
@@ -66,6 +97,11 @@ class CandidateGenerator:
             info = (usable_headword(head), -math.log10(max(th.list_size(head), 1)), table, bool(table) and head in table.values())
             self._heads[head] = info
         return info
+
+    def add_source(self, source: CandidateSource) -> None:
+        """Add an extra candidate source (see the module docstring); clears the memo."""
+        self.sources.append(source)
+        self.candidates.cache_clear()
 
     def _can_be(self, head: str, upos: str) -> bool:
         key = (head, upos)
@@ -97,16 +133,26 @@ class CandidateGenerator:
                         if upos in UPOS_TAGS and not self._can_be(head, upos):
                             continue
                         forms = _inflected(head, table, tags)
+                    log_prior = self.channel.log_prob(head, rank) if self.channel is not None else math.nan
                     for form in forms:
                         if form == word or form in FUNCTION_WORDS:
                             continue
                         prev = out.get(form)
-                        if prev is None or prev.log_channel < log_channel:
-                            out[form] = Candidate(form, head, rank, log_channel)
+                        if prev is None or _better(log_channel, log_prior, prev):
+                            out[form] = Candidate(form, head, rank, log_channel, log_prior)
                     if len(out) >= self.max_candidates:
                         break
             if self.wordnet is not None and upos in UPOS_TAGS:
                 self._add_wordnet(out, word, upos, lemma, tags)
+        for source in self.sources:
+            name = getattr(source, "name", None) or getattr(source, "__name__", None) or type(source).__name__
+            for original, log_p, evidence in source(word):
+                form = original.lower()
+                if form == word:
+                    continue
+                prev = out.get(form)
+                if prev is None or prev.prior < log_p:
+                    out[form] = Candidate(form, form, -1, float(log_p), float(log_p), str(name), dict(evidence))
         return tuple(out.values())
 
     def _add_wordnet(self, out: dict[str, Candidate], word: str, upos: str, lemma: str, tags: tuple[str, ...]) -> None:
@@ -116,6 +162,14 @@ class CandidateGenerator:
             if not head.isalpha() or not usable_headword(head):
                 continue
             log_channel = -math.log10(max(len(wn.synonyms(head, upos)), 1)) - self.wordnet_penalty
+            log_prior = self.channel.log_prob_pair(head, lemma) if self.channel is not None else math.nan
             for form in _inflected(head, self.th.inflections.get(head), tags):
                 if form != word and form not in FUNCTION_WORDS and form not in out:
-                    out[form] = Candidate(form, head, 0, log_channel)
+                    out[form] = Candidate(form, head, 0, log_channel, log_prior, "wordnet")
+
+
+def _better(log_channel: float, log_prior: float, prev: Candidate) -> bool:
+    """Is a new reading of the same form likelier than ``prev`` (by the prior the decoder uses)?"""
+    if math.isnan(log_prior):
+        return prev.log_channel < log_channel
+    return prev.prior < log_prior

@@ -105,7 +105,7 @@ class ChannelLexicon:
                 last, _ = self._pos_lemmas(words[-1])
                 pos = (first & _POS_BITS["VERB"]) | (last & ~_POS_BITS["VERB"])
                 lemmas = frozenset((term,))
-            got = (zipf(term), vec, pos, lemmas)
+            got = (_zipf(words), vec, pos, lemmas)
             if len(self._terms) > 400_000:
                 self._terms.clear()
             self._terms[term] = got
@@ -173,6 +173,20 @@ class ChannelLexicon:
         if idx:
             out[idx, 1] = np.stack([vecs[k] for k in idx]) @ v_o
         return out
+
+
+def _zipf(words: list[str]) -> float:
+    """Zipf frequency of a word or phrase. A phrase combines its words' frequencies as wordfreq
+    does (``1 / Σ 1/f``) from the memoised per-word values, without re-tokenising the phrase."""
+    if len(words) == 1:
+        return zipf(words[0])
+    inv = 0.0
+    for w in words:
+        z = zipf(w)
+        if z <= 0:
+            return 0.0
+        inv += 10 ** (-z)
+    return round(max(0.0, -math.log10(inv)), 2)
 
 
 _LEX_LOCK = threading.Lock()
@@ -438,13 +452,17 @@ class ChannelTable:
                 a, b = th.fwd_indptr[h], th.fwd_indptr[h + 1]
                 wn_ids = {th.term_id[s] for s in wn if s in th.term_id}
                 x[a:b, 7] = [1.0 if j in wn_ids else 0.0 for j in fwd[a:b]]
-        for k in np.flatnonzero(x[:, 8] > 0):
-            o, s = terms[head_of[k]], terms[fwd[k]]
-            if " " not in s and " " not in o and (lex.term(s)[3] & lex.term(o)[3]):
+        # inflections of one lemma share their first three letters ("leader"/"leaders"): only
+        # those pairs are checked one by one
+        prefix = np.array([hash(t[:3]) for t in terms], dtype=np.int64)
+        for k in np.flatnonzero((x[:, 8] > 0) & (prefix[fwd] == prefix[head_of]) & (multi[fwd] == 0) & (multi[head_of] == 0)):
+            if lex.term(terms[fwd[k]])[3] & lex.term(terms[head_of[k]])[3]:
                 x[k, 9] = 1.0
         # two-way pairs: the reversed pair code is a forward pair too
-        code = head_of * n_terms + fwd
-        x[:, 10] = np.isin(fwd * n_terms + head_of, code)
+        code = np.sort(head_of * n_terms + fwd)
+        rev = fwd * n_terms + head_of
+        at = np.minimum(np.searchsorted(code, rev), len(code) - 1)
+        x[:, 10] = code[at] == rev
         score = x.astype(np.float64) @ w
         starts = th.fwd_indptr[heads_with_list]
         top = np.maximum.reduceat(score, starts)
