@@ -80,7 +80,7 @@ class SlotBuilder:
             if len(cands) > opt.shortlist:
                 # cheap pre-scores before the full trigram scoring: the bigram with the left
                 # neighbour for every candidate, then both bigrams for the best `prescore`
-                left = {c.form: lp + c.log_channel for c, lp in zip(cands, self.lm.bigrams_after(p1, [c.form for c in cands]))}
+                left = {c.form: lp + c.prior for c, lp in zip(cands, self.lm.bigrams_after(p1, [c.form for c in cands]))}
                 if len(cands) > opt.prescore:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.prescore]
                 if n1 is not None:
@@ -95,17 +95,21 @@ class SlotBuilder:
                     sc += cond(n1, p1, c.form)
                     if n2 is not None:
                         sc += cond(n2, c.form, n1)
-                scored.append((sc + c.log_channel, c))
+                scored.append((sc + c.prior, c))
             scored.sort(key=lambda x: -x[0])
             s.priors[0] = keep_prior
             for _sc, c in scored[: opt.beam]:
                 s.choices.append(c.form)
                 s.cands.append(c)
+                # the ICM prior stays the uniform pick's: decoding with the channel model's sharper
+                # prior moves the evidence the confidence model was trained on (seed page recall
+                # 0.37 -> 0.06); it chooses which candidates get here (see `usable_candidates`)
                 s.priors.append(opt.log_spin_prior + c.log_channel)
         return slots
 
     def usable_candidates(self, word: str) -> tuple[Candidate, ...]:
-        """Candidates the LM knows and that are common enough, most frequent first (memoised)."""
+        """Candidates the LM knows and that are common enough, most likely first by frequency and
+        the channel prior (`Candidate.prior`: the channel model's pick probability), memoised."""
         got = self._usable.get(word)
         if got is None:
             opt = self.options
@@ -113,7 +117,7 @@ class SlotBuilder:
             uni = {c.form: self.lm.cond(c.form, None, None) for c in self.gen.candidates(word)}
             floor = opt.min_candidate_zipf - 9.0
             cands = [c for c in self.gen.candidates(word) if uni[c.form] >= floor and self.lm.lm.in_vocab(c.form)]
-            cands.sort(key=lambda c: -(uni[c.form] + c.log_channel))
+            cands.sort(key=lambda c: -(uni[c.form] + c.prior))
             if len(self._usable) > MAX_USABLE:
                 self._usable.clear()
             got = self._usable[word] = tuple(cands)

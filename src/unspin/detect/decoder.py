@@ -31,6 +31,7 @@ from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot, SlotBuilder
 from unspin.detect.calibration import TokenModel, load_restore_model, load_token_model
 from unspin.detect.candidates import CandidateGenerator
+from unspin.detect.channel import ChannelLexicon, ChannelTable, load_channel_model
 from unspin.detect.flags import layer, phrase_flag, spun_document_flags, word_flag
 from unspin.detect.phrases import PhraseDetector, PhraseMatch
 from unspin.detect.prepared import PreparedDocument, document_tokens, prepare
@@ -71,6 +72,9 @@ class DetectorOptions:
     passes: int = 3
     #: log10 units per unit of cosine between a choice and the document's topic
     topic_weight: float = 2.0
+    #: decode with the channel model's pick probabilities (`unspin.detect.channel`) as the
+    #: candidate prior instead of the uniform ``1 / len(list)``
+    channel_prior: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,12 @@ class Detector:
         self.lm = lm or load_lm()
         self.th = thesaurus or load_thesaurus()
         self.options = options or DetectorOptions()
-        self.gen = CandidateGenerator(self.th, wordnet=load_wordnet())
+        channel = None
+        if self.options.channel_prior:
+            # the table is cached on disk for the shared thesaurus; another one gets its own
+            own = None if thesaurus is None or thesaurus is load_thesaurus() else ChannelLexicon(thesaurus=self.th)
+            channel = ChannelTable(load_channel_model(), lexicon=own)
+        self.gen = CandidateGenerator(self.th, wordnet=load_wordnet(), channel=channel)
         self.token_model = token_model or load_token_model()
         self.restore_model = load_restore_model()
         self.vectors = vectors or load_vectors()
