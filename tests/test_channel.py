@@ -125,3 +125,37 @@ def test_table_matches_log_prob(small_lexicon):
     # a pair outside the list: normalised over the list alone (log_prob adds it to the candidates)
     lp = m.log_prob("leader", "captain")
     assert table.log_prob_pair("leader", "captain") == pytest.approx(lp - math.log10(1 - 10**lp), abs=1e-4)
+
+
+def test_candidates_carry_the_channel_prior_and_extra_sources(small_lexicon):
+    from unspin.detect.candidates import CandidateGenerator
+
+    th = small_lexicon.th
+    m = ChannelModel({"zipf": 0.5, "cos": 6.0, "multi": -2.5}, lexicon=small_lexicon)
+    gen = CandidateGenerator(th, channel=ChannelTable(m, lexicon=small_lexicon))
+    by_form = {c.form: c for c in gen.candidates("chief")}
+    c = by_form["leader"]
+    assert c.log_channel == pytest.approx(-math.log10(6)) and c.source == "moby"
+    assert c.prior == pytest.approx(m.log_prob("leader", "chief"), abs=1e-4) and c.prior != c.log_channel
+    # without a channel model the prior is the uniform pick's
+    plain = {c.form: c for c in CandidateGenerator(th).candidates("chief")}
+    assert plain["leader"].prior == plain["leader"].log_channel
+
+    # the hook for learned lexicons: observed word -> [(original, log10 P, evidence)]
+    def lexicon(observed):
+        return [("captain", -0.2, {"count": 7})] if observed == "chief" else []
+
+    gen.add_source(lexicon)
+    got = {c.form: c for c in gen.candidates("chief")}
+    assert got["captain"].prior == -0.2 and got["captain"].source == "lexicon"
+    assert got["captain"].evidence == {"count": 7}
+    assert "leader" in got  # the thesaurus's candidates stay
+    assert not any(c.source == "lexicon" for c in gen.candidates("head"))
+
+
+def test_detector_decodes_with_the_channel_prior(detector):
+    assert detector.options.channel_prior and detector.gen.channel is not None
+    cands = {c.form: c for c in detector.gen.candidates("chiefs")}
+    assert "leaders" in cands
+    # a close, common synonym: likelier under the channel model than a uniform pick from a long list
+    assert cands["leaders"].prior > cands["leaders"].log_channel
