@@ -119,3 +119,20 @@ def test_a_fifo_is_a_notice_and_a_file_name_that_is_not_utf8_is_read_and_shown_e
     assert (tmp_path / "out" / "errors.jsonl").read_text() == ""
     again = scan([str(d)], tmp_path / "out", workers=0, detect=False)
     assert again.partitions_reused == again.partitions and again.documents_this_run == 0
+
+
+def test_an_output_that_cannot_be_used_is_a_one_line_scan_error(tmp_path):
+    import pytest
+
+    from unspin.scan import ScanError
+
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": "Some words here."}) + "\n")
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(ScanError, match="cannot be the output directory"):
+        scan([str(tmp_path / "in.jsonl")], tmp_path / "a-file", workers=0, detect=False)
+    (tmp_path / "garbled").mkdir()
+    (tmp_path / "garbled" / "manifest.json").write_text("{not json")
+    with pytest.raises(ScanError, match="not a readable scan manifest"):
+        scan([str(tmp_path / "in.jsonl")], tmp_path / "garbled", workers=0, detect=False)
+    s = scan([str(tmp_path / "in.jsonl")], tmp_path / "garbled", workers=0, detect=False, overwrite=True)
+    assert s.complete and s.documents == 1

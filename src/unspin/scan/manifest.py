@@ -68,7 +68,15 @@ class Manifest:
     def open(cls, out: Path, run_hash: str, plan: Plan, *, index: str | None = None, overwrite: bool = False) -> "Manifest":
         """The manifest of ``out`` for a scan of ``run_hash``: the one there if it is that scan's, else a fresh one
         (the old outputs removed; only with ``overwrite`` when they belong to a scan with other arguments)."""
-        out.mkdir(parents=True, exist_ok=True)
+        if out.exists() and not out.is_dir():
+            raise ScanError(f"{out}: cannot be the output directory (it is a file)")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            probe = out / f".unspin-write-test-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            raise ScanError(f"{out}: cannot be the output directory ({exc.strerror or exc})") from exc
         path = out / MANIFEST
         data: dict[str, Any] = {}
         if path.exists():
