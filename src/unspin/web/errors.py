@@ -38,6 +38,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+class BodyTooLarge(Exception):
+    """The request body passed the configured limit while it was being read (413)."""
+
+
+class BodyTimedOut(Exception):
+    """The request body did not arrive in time (408)."""
+
+
 class HTTPProblem(Exception):
     """An error answered as ``{"error": message}`` with a status code (or an error page)."""
 
@@ -76,6 +84,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI turns any failure while it reads a body into "400: error parsing the body";
+        # the body middleware's limits keep their own status
+        if isinstance(exc.__cause__, BodyTooLarge):
+            return error_response(413, str(exc.__cause__), {"connection": "close"})
+        if isinstance(exc.__cause__, BodyTimedOut):
+            return error_response(408, str(exc.__cause__), {"connection": "close"})
         detail = exc.detail if isinstance(exc.detail, str) else "request refused"
         if exc.status_code == 400 and detail == "There was an error parsing the body":
             detail = "request body could not be parsed (not valid JSON, or nested too deeply)"

@@ -7,18 +7,12 @@ import asyncio
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from unspin.web.errors import BodyTimedOut, BodyTooLarge
+
 #: The report page allows only its own scripts and styles: article text can never run.
 PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 #: Swagger UI starts itself with one inline script.
 DOCS_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-
-class BodyTooLarge(Exception):
-    """The request body passed the configured limit while it was being read."""
-
-
-class BodyTimedOut(Exception):
-    """The request body did not arrive in time."""
 
 
 class BodyLimitMiddleware:
@@ -35,6 +29,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         message = {"error": f"request body over the {self.limit:,}-byte limit"}
+        slow = {"error": f"request body not received within {self.read_timeout:g} s"}
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
@@ -60,11 +55,11 @@ class BodyLimitMiddleware:
                 try:
                     msg = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
                 except asyncio.TimeoutError:
-                    raise BodyTimedOut() from None
+                    raise BodyTimedOut(slow["error"]) from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge()
+                    raise BodyTooLarge(message["error"])
                 complete = complete or not msg.get("more_body", False)
             else:
                 complete = True
@@ -83,7 +78,6 @@ class BodyLimitMiddleware:
                 await JSONResponse(message, status_code=413, headers={"connection": "close"})(scope, receive, send)
         except BodyTimedOut:
             if not started:
-                slow = {"error": f"request body not received within {self.read_timeout:g} s"}
                 await JSONResponse(slow, status_code=408, headers={"connection": "close"})(scope, receive, send)
 
 
