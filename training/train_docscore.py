@@ -35,6 +35,9 @@ from unspin.detect.calibration import LinearModel
 from unspin.detect.score import STYLE, document_features
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
+from unspin.detect.modelio import save_model
+from unspin.settings import DOCUMENT_FEATURES
+from devkit.provenance import training_files
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "doc_model.json"
 CACHE = Path(__file__).resolve().parents[1] / "bench" / "work" / "docscore_features.json"
@@ -90,7 +93,8 @@ def main() -> None:
     if args.refit:
         cached = json.loads(CACHE.read_text())
         model = fit(cached["X"], cached["y"])
-        OUT.write_text(json.dumps(dict(model.to_dict(), meta=dict(cached.get("meta", {}), refit=True)), indent=1) + "\n")
+        save_model(OUT, dict(model.to_dict(), meta=dict(cached.get("meta", {}), refit=True)), model.features,
+                   training_files(), feature_settings=DOCUMENT_FEATURES.to_dict())
         print({n: round(w, 3) for n, w in model.weights.items()})
         return
     train, _ = split_ids(load_bbc())
@@ -132,7 +136,7 @@ def main() -> None:
     model = fit(X, y)
     d = model.to_dict()
     d["meta"] = meta
-    OUT.write_text(json.dumps(d, indent=1) + "\n")
+    save_model(OUT, d, model.features, training_files(), feature_settings=DOCUMENT_FEATURES.to_dict())
     print(f"{len(y)} documents in {time.time() - t:.0f}s -> {OUT}")
     for n, w in model.weights.items():
         print(f"  {n:15s} {w:+.3f}")

@@ -16,7 +16,6 @@ over the match's evidence becomes the model.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -29,6 +28,8 @@ from devkit.evalkit import fit_logistic
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.api import get_detector
 from unspin.model import Document
+from unspin.detect.modelio import save_model
+from devkit.provenance import training_files
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "phrase_model.json"
 SETTINGS = [
@@ -82,7 +83,7 @@ def main() -> None:
                  "settings": SETTINGS, "neg_weight": NEG_WEIGHT,
                  "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300), each clean and spun; "
                            f"{args.sotu} State of the Union passages (training half)"}
-    OUT.write_text(json.dumps(d, indent=1) + "\n")
+    save_model(OUT, d, model.features, training_files())
     print(f"{len(y)} phrase matches ({int(Y.sum())} spun) in {time.time() - t:.0f}s -> {OUT}")
     for n, w in sorted(model.weights.items(), key=lambda kv: -abs(kv[1])):
         print(f"  {n:18s} {w:+.3f}")

@@ -23,6 +23,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from unspin.detect.modelio import check_features, load_shipped
+
 MODEL_FILE = "token_model.json"
 DOC_FEATURES = ("doc_mean_p1", "doc_share_p1", "doc_log_words", "doc_mean_x_margin")
 
@@ -33,6 +35,11 @@ class LinearModel:
     bias: float
     #: feature -> (mean, scale) used to standardise before the dot product
     scaling: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The features this model reads."""
+        return tuple(self.weights)
 
     def raw(self, features: Mapping[str, float]) -> float:
         z = self.bias
@@ -118,6 +125,14 @@ class TokenModel:
     stage2: TreeEnsemble | LinearModel | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def features(self) -> tuple[str, ...]:
+        """Every feature either stage reads (stage 2 adds `DOC_FEATURES`)."""
+        names = dict.fromkeys(self.stage1.features)
+        if self.stage2 is not None:
+            names.update(dict.fromkeys(self.stage2.features))
+        return tuple(names)
+
     def predict_document(self, features: Sequence[dict[str, float]]) -> list[float]:
         """Confidence for every candidate word of one document (adds the doc features in place)."""
         if not features:
@@ -149,7 +164,8 @@ class TokenModel:
         return cls(LinearModel.from_dict(d["stage1"]), stage2, dict(d.get("meta", {})))
 
 
-#: used only when no trained model ships: confidence 0.5 at a margin of 2 log10 units
+#: for training only (``training/train_detect.py`` collects features before a model exists):
+#: confidence 0.5 at a margin of 2 log10 units. A missing shipped model is an error, not this.
 FALLBACK = TokenModel(LinearModel(weights={"margin": 2.0}, bias=-4.0), None, {"trained": False})
 
 
@@ -163,14 +179,24 @@ def read_model_file(name: str) -> dict[str, Any] | None:
 
 
 def load_token_model() -> TokenModel:
-    d = read_model_file(MODEL_FILE)
-    return FALLBACK if d is None else TokenModel.from_dict(d)
+    """The shipped word-confidence model, its features checked against the code's
+    (`unspin.detect.modelio`; a `ResourceError` when missing or mismatched)."""
+    from unspin.detect._evidence import WORD_FEATURES
+
+    d = load_shipped(MODEL_FILE)
+    model = TokenModel.from_dict(d)
+    check_features(MODEL_FILE, d["metadata"], model.features, (*WORD_FEATURES, *DOC_FEATURES))
+    return model
 
 
 RESTORE_FILE = "restore_model.json"
 
 
-def load_restore_model() -> LinearModel | None:
-    """The linear model that ranks candidate originals (None: keep the decoder's order)."""
-    d = read_model_file(RESTORE_FILE)
-    return None if d is None else LinearModel.from_dict(d)
+def load_restore_model() -> LinearModel:
+    """The shipped linear model that ranks candidate originals, its features checked."""
+    from unspin.detect._evidence import ALTERNATIVE_FEATURES
+
+    d = load_shipped(RESTORE_FILE)
+    model = LinearModel.from_dict(d)
+    check_features(RESTORE_FILE, d["metadata"], model.features, ALTERNATIVE_FEATURES)
+    return model

@@ -31,7 +31,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from unspin.detect.calibration import LinearModel, read_model_file
+from unspin.detect.calibration import LinearModel
+from unspin.detect.modelio import check_features, load_shipped
 from unspin.detect.candidates import usable_headword
 from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
@@ -41,7 +42,7 @@ from unspin.text import Token, TokenKind
 
 MODEL_FILE = "phrase_model.json"
 MAX_WORDS = 4
-#: used only when no trained model ships: confidence 0.5 at a margin of 3 log10 units
+#: for training only (``training/train_phrases.py``): confidence 0.5 at a margin of 3 log10 units
 FALLBACK = LinearModel(weights={"margin": 2.0}, bias=-6.0)
 
 CondFn = Callable[[str, "str | None", "str | None"], float]
@@ -69,9 +70,17 @@ class PhraseMatch:
     confidence: float = 0.0
 
 
+#: the features `PhraseDetector` computes for a match (what the phrase model may read)
+PHRASE_FEATURES = ("margin", "margin_channel", "per_word_obs", "cohesion", "n_words", "log_channel", "alt_uni",
+                   "alt_zipf", "content_share", "min_content_zipf", "inflected", "second_gap")
+
+
 def load_phrase_model() -> LinearModel:
-    d = read_model_file(MODEL_FILE)
-    return FALLBACK if d is None else LinearModel.from_dict(d)
+    """The shipped phrase model, its features checked against `PHRASE_FEATURES` (`unspin.detect.modelio`)."""
+    d = load_shipped(MODEL_FILE)
+    model = LinearModel.from_dict(d)
+    check_features(MODEL_FILE, d["metadata"], model.features, PHRASE_FEATURES)
+    return model
 
 
 class PhraseDetector:

@@ -25,7 +25,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from unspin.detect.calibration import LinearModel, read_model_file
+from unspin.detect.calibration import LinearModel
+from unspin.detect.modelio import check_features, load_shipped
 from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.model import Flag
 from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT
@@ -122,30 +123,34 @@ def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag]
     }
 
 
-def _load_model() -> LinearModel | None:
-    d = read_model_file(MODEL_FILE)
-    return None if d is None else LinearModel.from_dict(d)
+#: every document feature `document_features` computes (what the document model may read)
+DOCUMENT_FEATURE_NAMES = ("log_words", "flag_density", "mass_density", "mean_conf", "high_share", "gain_per_word",
+                          "surprise_share", "rare_share", "common_flag_density", "phrase_density", *STYLE)
+
+
+def _load_model() -> LinearModel:
+    d = load_shipped(MODEL_FILE)
+    model = LinearModel.from_dict(d)
+    check_features(MODEL_FILE, d["metadata"], model.features, DOCUMENT_FEATURE_NAMES,
+                   feature_settings=DOCUMENT_FEATURES.to_dict())
+    return model
 
 
 _MODEL: LinearModel | None = None
-_LOADED = False
 
 
-def doc_model() -> LinearModel | None:
-    global _MODEL, _LOADED
-    if not _LOADED:
-        _MODEL, _LOADED = _load_model(), True
+def doc_model() -> LinearModel:
+    """The shipped document model, its features and their cut-offs checked (`unspin.detect.modelio`)."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = _load_model()
     return _MODEL
 
 
 def probability(features: Mapping[str, float], model: LinearModel | None = None) -> float:
-    """spin_score from document features (the fallback without a trained model is documented above)."""
+    """spin_score from document features."""
     model = model or doc_model()
-    if model is None:
-        # untrained fallback: flag mass per content word through a logistic centred on 4 %
-        z = (features["mass_density"] - 0.04) / 0.012
-    else:
-        z = model.raw(features)
+    z = model.raw(features)
     z = max(-40.0, min(40.0, z))
     return 1.0 / (1.0 + math.exp(-z))
 
