@@ -395,6 +395,37 @@ def test_only_index_add_creates_an_index(bad_indexes, capsys) -> None:
     assert found.rc == 0 and json.loads(found.stdout)["matches"], found.stderr
 
 
+def test_indexes_created_at_once_on_one_path_are_one_index(tmp_path: Path) -> None:
+    """Creation is atomic (built under a temporary name, then linked into place): writers racing
+    to create one index all end up adding to the same, complete file, and leave nothing behind."""
+    import threading
+
+    from unspin.index import SourceIndex
+    from unspin.model import Document
+
+    path = tmp_path / "new.db"
+    failures: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def writer(k: int) -> None:
+        try:
+            start.wait()
+            with SourceIndex.open(path) as ix, ix.insertion_session():
+                ix.add(Document(h.GOOD[k], id=f"d{k}"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures
+    with SourceIndex.open(path, create=False) as ix:
+        assert len(ix) == 4
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("new.db")) == []
+
+
 def test_storage_refuses_to_create_when_told_not_to(tmp_path: Path) -> None:
     from unspin.errors import IndexFileError
     from unspin.index import SourceIndex
@@ -465,15 +496,17 @@ def test_web_still_checks_normally_after_hostile_requests(web) -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+#: Text with lone surrogates and control characters among letters (plain st.text() has no surrogates).
+_hostile_text = st.text(alphabet=st.characters(categories=["Cs", "Cc", "L", "Zs", "P", "N"]), max_size=300) | st.text(max_size=300)
 _json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _hostile_text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=10,
 )
 _line = st.one_of(
     st.binary(max_size=200),
-    st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
-    st.builds(lambda t, i: json.dumps({"id": i, "text": t}).encode(), st.text(max_size=300), _json_values),
+    _hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.builds(lambda t, i: json.dumps({"id": i, "text": t}).encode(), _hostile_text, _json_values),
     _json_values.map(lambda v: json.dumps(v).encode()),
     st.integers(1, 3000).map(lambda d: ("[" * d + "]" * d).encode()),
 )
@@ -509,7 +542,7 @@ def test_fuzz_jsonl_reader_names_every_line_and_never_raises(tmp_path: Path, lin
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=st.one_of(
     _json_values.map(lambda v: json.dumps({"text": v})),
-    st.text(max_size=200).map(lambda t: json.dumps({"text": t})),
+    _hostile_text.map(lambda t: json.dumps({"text": t})),
     st.text(max_size=200).map(lambda t: '{"text": "' + t.encode("unicode_escape").decode("ascii").replace('"', "") + '"}'),
     st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
 ))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -318,3 +319,50 @@ def test_one_batch_of_every_bad_input_loses_nothing(tmp_path: Path) -> None:
     assert got[0] == "0-good.txt" and got[-1] == "8-good.html"
     assert "j" in got and PAGES[0][0] in got  # what was read before each problem is kept
     assert not any("unexpected error" in e for e in errs)
+
+
+def test_open_regular_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    """A FIFO put where a file was listed: opened non-blocking and refused, never waited on."""
+    from unspin.errors import NotAFile
+    from unspin.ingest.source import open_regular
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(NotAFile, match="FIFO"):
+        open_regular(tmp_path / "pipe.txt", "pipe.txt")
+    (tmp_path / "ok.txt").write_text("fine", encoding="utf-8")
+    with open_regular(tmp_path / "ok.txt", "ok.txt") as fh:
+        assert fh.read() == b"fine"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("plain.txt", "plain.txt"),
+        ("a\x1b[2Jb.txt", "a\\x1b[2Jb.txt"),
+        (os.fsdecode(b"caf\xe9.txt"), "caf\\xe9.txt"),  # Latin-1 bytes a UTF-8 file system cannot decode
+        ("x\ud800y", "x\ufffdy"),  # a surrogate that is not an escaped byte
+    ],
+)
+def test_printable_names(name: str, shown: str) -> None:
+    from unspin.ingest.validate import printable
+
+    assert printable(name) == shown
+
+
+def test_directory_walk_reports_loops_broken_links_and_skips_fifos(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text("The council met on Tuesday.", encoding="utf-8")
+    (d / "loop.txt").symlink_to("loop.txt")
+    (d / "gone.txt").symlink_to("nowhere.txt")
+    (d / "gone.png").symlink_to("nowhere.png")  # not a format unspin reads: ignored, not an error
+    (d / "sub" / "up").symlink_to("..")  # a link back up the tree is not followed
+    os.mkfifo(d / "pipe.txt")
+    results = list(iter_documents([d], options=IngestOptions(language_check=False)))
+    docs = [r.document.source for r in results if r.document is not None]
+    errors = [r.error for r in results if r.error]
+    notices = [w for r in results if r.document is None and r.error is None for w in r.warnings]
+    assert docs == [str(d / "a.txt")]
+    assert sorted(errors) == [f"{d}/gone.txt: broken symbolic link (its target does not exist); skipped",
+                              f"{d}/loop.txt: symbolic link loop; skipped"]
+    assert notices == [f"{d}/pipe.txt: a FIFO (named pipe), not read"]

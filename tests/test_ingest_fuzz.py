@@ -100,3 +100,23 @@ def test_furniture_on_any_text(text: str) -> None:
     spans = furniture_spans(text)
     assert list(spans) == sorted(spans)
     assert all(a < b and prev_end < a for (_, prev_end), (a, b) in zip([(-1, -1)] + list(spans), spans))
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(categories=["Cs", "Cc", "L", "Zs", "P"]), max_size=300) | st.text(max_size=300))
+def test_repair_keeps_length_and_leaves_only_printable_utf8(text: str) -> None:
+    """`repair_text` (the one rule for text entering unspin): same length, so offsets hold; valid
+    UTF-8 out; no control characters left; a warning whenever something changed; idempotent."""
+    from unspin.ingest.validate import printable_message, repair_text
+
+    out, warnings = repair_text(text, "doc")
+    assert len(out) == len(text)
+    out.encode("utf-8")
+    assert not any(ord(c) < 32 and c not in "\t\n\x0b\x0c\r" or 0x7F <= ord(c) <= 0x9F for c in out)
+    assert bool(warnings) == (out != text)
+    assert repair_text(out, "doc") == (out, [])
+    for ch, new in zip(text, out):
+        assert ch == new or new in (" ", "\ufffd")
+    shown = printable_message(text.replace("\n", " ").replace("\r", " "))
+    shown.encode("utf-8")
+    assert "\x1b" not in shown and "\x00" not in shown
