@@ -282,9 +282,10 @@ def scaling(path: Path, workers: list[int], repeat: int) -> dict[int, dict]:
     count: short runs, so at least one is likely to find the shared CPUs free."""
     import pyarrow.parquet as pq
 
-    part = WORK / "slice-20000.parquet"
+    part = WORK / f"slice-20000-of-{path.stem}.parquet"  # (fewer documents when the crawl is smaller)
     if not part.exists():
-        pq.write_table(pq.ParquetFile(path).read_row_groups(list(range(10))), part, row_group_size=2000)
+        f = pq.ParquetFile(path)
+        pq.write_table(f.read_row_groups(list(range(min(10, f.num_row_groups)))), part, row_group_size=2000)
     out: dict[int, dict] = {}
     for w in workers:
         runs = [run(f"slice, {w} worker(s), run {i + 1}", [str(part)], WORK / f"out-slice-{w}", workers=w, detect=False, cluster=True)

@@ -102,7 +102,11 @@ def plan_partitions(
         if item.is_stdin or item.path is None:
             errors.append(f"{STDIN_NAME}: a scan cannot read standard input (it must be able to read an input again to resume); write it to a file")
             continue
-        st = os.stat(item.path)
+        try:
+            st = os.stat(item.path)
+        except OSError as exc:  # gone or unreadable since the directory was listed
+            errors.append(f"{item.name}: {exc.strerror or exc}")
+            continue
         files.append((item.name, st.st_size, st.st_mtime_ns))
         try:
             reader = detect_reader(item)
