@@ -237,6 +237,26 @@ def test_each_run_is_clean_with_documented_exit_code(entry: str, tree, runs) -> 
             assert len(ix) == h.expected_documents(expects), "every good record indexed, no bad one"
 
 
+def test_search_reads_the_catalogue_as_copies(tree, runs) -> None:
+    """``unspin search`` over the same hostile tree, against the index ``index add`` built from it:
+    one result per readable document, each finding itself; errors one line each."""
+    root, expects = tree
+    _run("index-add", root, runs)
+    run = unspin("search", "sources.db", "in", "--json", cwd=root)
+    assert_clean(run)
+    assert run.rc == 1
+    results = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+    assert len(results) == h.expected_documents(expects)
+    # two catalogue texts are too short to fingerprint once their junk is set aside (8 words of the
+    # invalid-UTF-8 Parquet row; "The council met." around the excluded 300,000-character word)
+    too_short = {"p2", "huge-word"}
+    assert all(r["matches"] and r["matches"][0]["score"] > 0.9 for r in results if r["id"] not in too_short), \
+        [r["id"] for r in results if not r["matches"]]
+    for e in expects:
+        if e.outcome == "error":
+            assert [line for line in run.lines("error: ") if _message_names(line, e.record)], e.record
+
+
 def test_scan_reads_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     """A file name with an undecodable byte and a terminal escape: read and named printably."""
     d = tmp_path / "in"
@@ -449,6 +469,7 @@ WEB_CASES = [
     ("invalid-json", "/v1/check", b'{"text": "The cou', JSON, 400, "JSON", None),
     ("deep-nesting", "/v1/check", ('{"text": ' + "[" * 1000 + "]" * 1000 + "}").encode(), JSON, 400, "", None),
     ("deep-nesting-search", "/v1/search", ('{"text": "a", "x": ' + '{"a": ' * 1000 + "1" + "}" * 1000 + "}").encode(), JSON, 400, "", None),
+    ("two-megabytes", "/v1/check", json.dumps({"text": h.worst_texts(2_000_000)["ordinary-words"]}).encode(), JSON, 200, "word cap", None),
     ("surrogate-search", "/v1/search", b'{"text": "The council met \\ud800 on Tuesday to talk about the bridge."}', JSON, 200, "", None),
     ("surrogate-report", "/report.json", b'{"text": "The council met \\ud800 on Tuesday to talk about the bridge."}', JSON, 200, "lone surrogate", None),
     ("surrogate-index-add", "/v1/index/documents",
