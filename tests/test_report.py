@@ -326,3 +326,87 @@ def test_cli_report(scanned, tmp_path):
     res = runner.invoke(app, ["report", str(tmp_path), "--out", str(tmp_path / "r2.html")])
     assert res.exit_code == 1 and "not an unspin scan folder" in res.output and len(res.output.strip().splitlines()) == 1
     assert not (tmp_path / "r2.html").exists()
+
+
+# --------------------------------------------------------------------------- unspin serve --scan
+
+def _app(scan_dir):
+    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'unspin[web]'")
+    from unspin.web.app import create_app
+    from unspin.web.settings import Settings
+
+    return create_app(Settings(workers=1, queue_size=2, scan_dir=None if scan_dir is None else str(scan_dir)))
+
+
+def test_served_at_scan_with_its_own_csp(scanned, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from unspin.report.html import CSP
+
+    out, s = scanned
+    with TestClient(_app(out)) as client:
+        r = client.get("/scan")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert r.headers["content-security-policy"] == CSP and "'unsafe-inline'" not in CSP
+        assert r.text.count('<article class="group" id="cluster-') == s.clusters
+        assert client.get("/").headers["content-security-policy"] != CSP  # other pages keep the service's policy
+    with TestClient(_app(None)) as client:
+        r = client.get("/scan")
+        assert r.status_code == 404 and "unspin serve --scan" in r.json()["error"]
+    (tmp_path / "manifest.json").write_text(json.dumps({"layout": 1, "complete": False, "partitions": {}, "partitions_total": 3}))
+    with TestClient(_app(tmp_path)) as client:
+        r = client.get("/scan")
+        assert r.status_code == 409 and "unfinished scan" in r.json()["error"]
+
+
+def test_cli_serve_refuses_a_folder_that_is_not_a_scan(tmp_path):
+    pytest.importorskip("uvicorn", reason="the web extra is not installed")
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    res = CliRunner().invoke(app, ["serve", "--scan", str(tmp_path)])
+    assert res.exit_code == 2 and "not an unspin scan folder" in res.output
+
+
+def test_served_page_runs_under_its_csp(browser, scanned):
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    out, _ = scanned
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(_app(out), host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
+            time.sleep(0.05)
+        context = browser.new_context()
+        pg = context.new_page()
+        problems: list[str] = []
+        pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        pg.goto(f"http://127.0.0.1:{port}/scan")
+        assert page_ok(pg)
+        context.close()
+        assert problems == [], problems  # a CSP violation (style or script blocked) is a console error
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def page_ok(pg) -> bool:
+    """The script ran (tables paged, a side-by-side view drawn) and the style applied."""
+    details = pg.locator("#clusters details").first
+    details.locator("summary").click()
+    drawn = details.locator(".sbs mark.sub").count() > 0
+    paged = pg.locator("#documents-table + .pager").count() == 1
+    styled = pg.evaluate("getComputedStyle(document.querySelector('.card')).borderTopWidth") == "4px"
+    return drawn and paged and styled

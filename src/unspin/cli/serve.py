@@ -25,6 +25,7 @@ def serve(
     max_connections: Optional[int] = typer.Option(None, "--max-connections", min=1, help="Open connections at once; one more gets 503 and is closed \\[default 256, env UNSPIN_MAX_CONNECTIONS]."),
     header_timeout: Optional[float] = typer.Option(None, "--header-timeout", help="Seconds a client has to send a request's headers; slower ones are disconnected \\[default 10, env UNSPIN_HEADER_TIMEOUT]."),
     body_timeout: Optional[float] = typer.Option(None, "--body-timeout", help="Seconds a client has to send a request body; 408 beyond it \\[default 30, env UNSPIN_BODY_TIMEOUT]."),
+    scan: Optional[Path] = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Serve the report of this finished unspin scan folder at /scan."),
 ) -> None:
     """Serve the JSON API (/v1/check, /v1/search, /v1/index/documents, /healthz; docs at /docs) and the report page (/).
 
@@ -41,13 +42,21 @@ def serve(
     load_lexicons(lexicon)  # a missing file is a usage error now, broken lines a warning each
     token = token_file.read_text(encoding="utf-8").strip() if token_file is not None else None
     try:
-        settings = Settings.from_env(index_path=index, token=token, max_body_bytes=max_body_bytes, timeout_s=timeout, workers=workers, queue_size=queue_size, cors_origins=tuple(cors_origin) if cors_origin else None,
+        settings = Settings.from_env(index_path=index, token=token, scan_dir=str(scan) if scan is not None else None, max_body_bytes=max_body_bytes, timeout_s=timeout, workers=workers, queue_size=queue_size, cors_origins=tuple(cors_origin) if cors_origin else None,
                                      lexicons=tuple(map(str, lexicon)) if lexicon else None,
                                      max_connections=max_connections, header_timeout_s=header_timeout, body_timeout_s=body_timeout)
     except ValueError as exc:
         raise fail(str(exc)) from None
     if settings.index_path and settings.index_path != ":memory:" and not Path(settings.index_path).exists():
         err.print(f"[yellow]note:[/] {escape(safe_line(settings.index_path))} does not exist: a new, empty index is created there")
+    if scan is not None:
+        from unspin.report import ReportError, check_scan_dir
+
+        try:
+            check_scan_dir(scan)
+        except ReportError as exc:
+            raise fail(str(exc)) from None
+        err.print(f"the scan report is at http://{host}:{port}/scan")
     if not settings.writes_enabled:
         err.print("[yellow]note:[/] no token configured (UNSPIN_TOKEN or --token-file): the index write endpoints are disabled")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options(settings))

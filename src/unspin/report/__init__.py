@@ -16,10 +16,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from unspin.report.data import Group, ReportError, ScanData, host_of, load_scan
+from unspin.report.data import Group, ReportError, ScanData, check_scan_dir, host_of, load_scan
 from unspin.report.html import Aligned, render
 
-__all__ = ["ReportError", "ScanData", "build_report", "host_of", "load_scan"]
+__all__ = ["ReportError", "ScanData", "build_report", "check_scan_dir", "host_of", "load_scan"]
 
 
 def _rank_clusters(data: ScanData) -> list[Group]:

@@ -155,6 +155,11 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
+def check_scan_dir(path: str | Path) -> dict[str, Any]:
+    """The manifest of the finished scan in ``path``; `ReportError` (one line) when it is not one."""
+    return _read_manifest(Path(path))
+
+
 def _read_docs(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
     import pyarrow as pa
     import pyarrow.parquet as pq

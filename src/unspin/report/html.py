@@ -231,7 +231,7 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
     texts = Texts()
 
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
+             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
              f"<title>{esc(title)}</title><style>{CSS}</style></head><body><header><h1>unspin scan report</h1>"
              f'<p class="where">{esc(data.path.resolve())} · {_int(len(data.manifest.get("inputs") or []))} inputs · '
              f'{_int(data.manifest.get("partitions_total"))} partitions</p></header><main>']
@@ -264,7 +264,7 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
     # charts
     parts.append('<section id="charts"><h2>Spin scores</h2><div class="charts"><figure>'
                  f'{histogram_svg(scores, verdict)}<figcaption>Documents by spin score, coloured by verdict '
-                 + " ".join(f'<span class="key" style="background:{c}"></span>{v}' for v, c in VERDICT_COLOURS.items())
+                 + " ".join(f'<span class="key k-{v}"></span>{v}' for v in VERDICT_COLOURS)
                  + f'</figcaption></figure><figure>{density_svg(words, scores)}<figcaption>Spin score against length; darker cells hold more documents</figcaption></figure></div></section>')
 
     # sites
@@ -409,6 +409,7 @@ h2{font-size:18px;margin:0 0 10px}h2 small,h3 small{font-weight:400;color:var(--
 .card.spun{border-top-color:var(--spun)}.card.uncertain{border-top-color:var(--uncertain)}.card.clean{border-top-color:var(--clean)}.card.error{border-top-color:#555}
 .charts{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px}
 figcaption{font-size:13px;color:var(--muted)}.key{display:inline-block;width:10px;height:10px;margin:0 3px 0 8px;border-radius:2px}
+.k-spun{background:var(--spun)}.k-uncertain{background:var(--uncertain)}.k-clean{background:var(--clean)}
 svg.chart{max-width:100%;height:auto}svg .tick{font-size:11px;fill:var(--muted)}svg .label{font-size:12px;fill:var(--ink)}
 svg .grid{stroke:#eef1f4}svg .axis{stroke:#9aa6b2}svg rect.bar:hover,svg rect.cell:hover{stroke:#000;stroke-width:1}
 table.data{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line);font-size:14px}
@@ -483,3 +484,14 @@ document.addEventListener('mouseover',function(e){var m=e.target.closest&&e.targ
  box.querySelectorAll('mark.sub').forEach(function(x){if(x.getAttribute('data-pair')===m.getAttribute('data-pair'))x.classList.add('hot');});});
 })();
 """
+
+
+def _sha256(text: str) -> str:
+    import base64
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+#: The page's Content-Security-Policy (in a meta element, and as the header where it is served):
+#: nothing from the network, only this page's own style and script (by hash), no inline handlers.
+CSP = f"default-src 'none'; style-src {_sha256(CSS)}; script-src {_sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'"

@@ -26,7 +26,7 @@ from unspin.web import index as web_index
 from unspin.web.errors import install_error_handlers
 from unspin.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from unspin.web.pool import WorkerPool
-from unspin.web.routes import api, pages
+from unspin.web.routes import api, pages, scan_report
 from unspin.web.service import Service
 from unspin.web.settings import Settings
 
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, index: SourceIndex | None = 
     _mount_docs(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(scan_report.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

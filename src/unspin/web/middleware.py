@@ -96,8 +96,9 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
                 headers = list(msg.get("headers", []))
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):  # a page may set its own (/scan)
+                    headers.append((b"content-security-policy", csp))
                 headers += [
-                    (b"content-security-policy", csp),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
                     (b"x-frame-options", b"DENY"),

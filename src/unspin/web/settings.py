@@ -55,6 +55,8 @@ class Settings:
     retry_after_s: int = 1
     #: Spinner lexicon files (unspin learn) whose swaps every check flags too (kind "lexicon").
     lexicons: tuple[str, ...] = ()
+    #: A finished ``unspin scan`` folder whose report is served at /scan; None: no /scan page.
+    scan_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1024:
