@@ -56,6 +56,13 @@ def page_html(scanned, tmp_path_factory):
     return html, path
 
 
+def test_reads_the_layout_the_scan_writes():
+    from unspin.report.data import READS_LAYOUT
+    from unspin.scan.manifest import LAYOUT_VERSION
+
+    assert READS_LAYOUT == LAYOUT_VERSION, "the scan's layout changed: teach unspin.report.data to read it"
+
+
 def test_host_of():
     assert host_of("https://www.Example.com:8080/a?b", "x") == "example.com"
     assert host_of(None, "news.example.org/2024/story") == "news.example.org"
@@ -168,6 +175,14 @@ def test_a_scan_without_the_detector(tmp_path):
     assert '<article class="group" id="cluster-' in html  # the clusters are there all the same
 
 
+def test_a_scan_of_nothing_but_errors(tmp_path):
+    (tmp_path / "bad.jsonl").write_text("not json\n{\"id\": \"<b>x</b>\"}\n", encoding="utf-8")
+    scan([str(tmp_path / "bad.jsonl")], tmp_path / "scan", workers=0)
+    html = build_report(tmp_path / "scan")
+    assert "No spin scores in this scan." in html and "No cluster of copies found." in html
+    assert html.count("<li><code>") == 2 and "not JSON" in html
+
+
 @pytest.fixture(scope="module")
 def index_scan(tmp_path_factory, detector):
     from unspin.search import index_add
@@ -186,7 +201,15 @@ def index_scan(tmp_path_factory, detector):
 
 def test_index_scan_shows_sources_with_and_without_the_index(index_scan):
     root = index_scan
-    plain = build_report(root / "scan")
+    # the scan's manifest names its index: the report finds it there
+    auto = _data(build_report(root / "scan"))
+    assert all(a["s"] is not None for a in auto["a"])
+    (root / "ix.db").rename(root / "moved.db")
+    try:
+        plain = build_report(root / "scan")
+    finally:
+        (root / "moved.db").rename(root / "ix.db")
+    assert "the index the scan searched" in plain and "is gone" in plain
     assert "did not look for clusters" in plain and 'id="sources"' in plain
     al = {a["l"]: a for a in _data(plain)["a"]}
     assert set(al) == {"Copy: farm-1", "Copy: farm-2"}  # the swapped copy, and the verbatim one
@@ -341,7 +364,7 @@ def _app(scan_dir):
 def test_served_at_scan_with_its_own_csp(scanned, tmp_path):
     from fastapi.testclient import TestClient
 
-    from unspin.report.html import CSP
+    from unspin.report.assets import CSP
 
     out, s = scanned
     with TestClient(_app(out)) as client:

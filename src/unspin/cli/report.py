@@ -14,7 +14,7 @@ from unspin.cli.common import err, fail
 def report_command(
     scan_dir: Path = typer.Argument(..., metavar="SCAN_DIR", help="The output folder of a finished unspin scan."),
     out_file: Path = typer.Option(Path("report.html"), "--out", "-o", metavar="FILE", help="Where to write the HTML page."),
-    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="The index the scan searched: its sources are shown side by side with their copies."),
+    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="The index the scan searched (default: the one its manifest names): its sources are shown side by side with their copies."),
     clusters: int = typer.Option(40, "--clusters", min=0, help="Clusters shown, largest first."),
     members: int = typer.Option(8, "--members", min=1, help="Copies aligned with the original in each cluster shown."),
     sites: int = typer.Option(500, "--sites", min=1, help="Rows of the sites table."),

@@ -84,7 +84,8 @@ def build_report(
     """The HTML report of the finished scan in ``scan_dir``; `ReportError` (one line) when it is not one.
 
     ``index``: the source index the scan searched, to show indexed sources side by side
-    with their copies (without it the copies show the original words the scan stored).
+    with their copies (default: the index recorded in the scan's manifest, when it is still
+    there; without one the copies show the original words the scan stored).
     ``top_clusters`` clusters are shown (largest first) with up to ``members`` copies
     aligned each; swaps are counted over the copies of the first ``swap_clusters``
     clusters (and the copies shown for indexed sources). ``top_sites``,
@@ -95,6 +96,13 @@ def build_report(
     if index is not None:
         if not Path(index).exists():
             raise ReportError(f"no index at {index}")
+    elif data.sources and isinstance(data.manifest.get("index"), str):
+        recorded = data.manifest["index"]  # the index the scan searched
+        if Path(recorded).is_file():
+            index = recorded
+        else:
+            data.notes.append(f"the index the scan searched ({recorded}) is gone: sources are shown without their text")
+    if index is not None:
         from unspin.index import SourceIndex
 
         ix = SourceIndex.open(str(index))

@@ -25,6 +25,8 @@ from unspin.errors import UnspinError
 READS_LAYOUT = 1
 #: Columns read for every document.
 COLUMNS = ("partition", "record", "id", "source", "status", "metadata", "words", "spin_score", "verdict", "n_flags", "source_id", "source_score")
+#: Columns read as floats (NaN where empty).
+NUMERIC = ("spin_score", "source_score", "words", "n_flags")
 #: Site of a document whose URL and id name no host.
 NO_HOST = "(no host)"
 
@@ -180,12 +182,12 @@ def _read_docs(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
             raise ReportError(f"{p} lacks the columns {', '.join(missing)}: written by another unspin version; scan again with this version")
         tables.append(pq.read_table(p, columns=list(COLUMNS)))
     if not tables:
-        return {c: np.array([], dtype=object) for c in COLUMNS} | {"spin_score": np.array([], dtype=float), "words": np.array([], dtype=float)}
+        return {c: np.array([], dtype=float if c in NUMERIC else np.int64 if c in ("partition", "record") else object) for c in COLUMNS}
     t = pa.concat_tables(tables)
     out: dict[str, np.ndarray] = {}
     for c in COLUMNS:
         col = t.column(c)
-        if c in ("spin_score", "source_score", "words", "n_flags"):
+        if c in NUMERIC:
             out[c] = np.asarray(col.cast(pa.float64()).to_numpy(), dtype=float)  # nulls become NaN
         elif c in ("partition", "record"):
             out[c] = col.to_numpy().astype(np.int64)

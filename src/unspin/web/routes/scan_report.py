@@ -30,7 +30,7 @@ def _index_path(service: Service) -> str | None:
 @router.get("/scan", response_class=HTMLResponse)
 def scan_report(service: Service = Depends(get_service)) -> HTMLResponse:
     from unspin.report import ReportError, build_report
-    from unspin.report.html import CSP
+    from unspin.report.assets import CSP
 
     scan_dir = service.settings.scan_dir
     if not scan_dir:
