@@ -83,9 +83,7 @@ def density_svg(words: np.ndarray, scores: np.ndarray, xbins: int = 36, ybins: i
 
 
 def _ticks(ymax: int) -> list[int]:
-    step = 10 ** max(0, int(math.log10(ymax)))
-    for m in (1, 2, 5, 10):
-        if ymax / (step * m) <= 5:
-            step *= m
-            break
+    """Axis ticks from 0: steps of 1, 2 or 5 times a power of ten, at most 5 above 0."""
+    base = 10 ** max(0, int(math.log10(ymax)) - 1)
+    step = next(base * m for m in (1, 2, 5, 10, 20, 50, 100) if ymax / (base * m) <= 5)
     return list(range(0, ymax + 1, step))
