@@ -453,6 +453,10 @@ def test_storage_refuses_to_create_when_told_not_to(tmp_path: Path) -> None:
     with pytest.raises(IndexFileError, match="no index here"):
         SourceIndex.open(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
+    with pytest.raises(IndexFileError, match="no folder"):
+        SourceIndex.open(tmp_path / "nowhere" / "new.db")
+    with pytest.raises(IndexFileError, match="not a regular file"):
+        SourceIndex.open(tmp_path)
 
 
 # --- the web API -------------------------------------------------------------------------

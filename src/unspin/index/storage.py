@@ -272,6 +272,8 @@ class SQLiteStorage(Storage):
 
         When another process creates the index at the same time, the first link wins and this
         one opens it; an existing file is never replaced."""
+        if not self.path.parent.is_dir():
+            raise IndexFileError(f"{self.path}: cannot create the index file (no folder {self.path.parent})")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             db = sqlite3.connect(str(tmp), isolation_level=None)
