@@ -135,8 +135,8 @@ def add_document_context(raw: Sequence["RawDecision"], counts: Mapping[str, int]
 
 def topic_vector(tokens: Sequence[Token], vectors: Vectors) -> np.ndarray | None:
     """Unit centroid of the document's content-word vectors (None if too few)."""
-    vs = [vectors.get(t.norm) for t in tokens if t.kind is TokenKind.WORD and t.norm not in FUNCTION_WORDS and len(t.norm) > 2]
-    vs = [v for v in vs if v is not None]
+    found = (vectors.get(t.norm) for t in tokens if t.kind is TokenKind.WORD and t.norm not in FUNCTION_WORDS and len(t.norm) > 2)
+    vs = [v for v in found if v is not None]
     if len(vs) < 5:
         return None
     c = np.sum(vs, axis=0)

@@ -94,7 +94,7 @@ class CandidateGenerator:
         if info is None:
             th = self.th
             table = th.inflections.get(head)
-            info = (usable_headword(head), -math.log10(max(th.list_size(head), 1)), table, bool(table) and head in table.values())
+            info = (usable_headword(head), -math.log10(max(th.list_size(head), 1)), table, table is not None and head in table.values())
             self._heads[head] = info
         return info
 
