@@ -34,7 +34,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: C0 controls except tab, LF, VT, FF, CR; DEL; C1 controls (U+0085 NEL included: it is no word either).
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+_LONG_WORD = re.compile(r"\S{%d,}+" % (MAX_WORD_CHARS + 1))  # possessive: no backtracking inside a run
 
 
 def _plural(n: int, word: str) -> str:
