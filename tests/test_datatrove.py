@@ -129,3 +129,22 @@ def test_bad_arguments_say_what_is_wrong(tmp_path):
         SpinFilter(threshold=1.5)
     with pytest.raises(FileNotFoundError, match="no index at"):
         SpinFilter(index=str(tmp_path / "missing.sqlite"))
+
+
+def test_index_gives_the_best_source(tmp_path, detector):
+    from datatrove.data import Document as DTDocument
+
+    from unspin.search import index_add
+
+    src = tmp_path / "sources.jsonl"
+    src.write_text("".join(json.dumps({"id": k, "text": text}) + "\n" for k, (_, text) in ARTICLES.items()), encoding="utf-8")
+    index_add(tmp_path / "ix.db", [str(src)])
+    f = SpinFilter(index=str(tmp_path / "ix.db"), drop=False)
+    copy = DTDocument(text=swap(ARTICLES["harbour"][1], HARBOUR_SWAPS)[0], id="c", metadata={})
+    other = DTDocument(text=UNRELATED, id="u", metadata={})
+    assert f.filter(copy) is True and f.filter(other) is True
+    assert copy.metadata["spin_source"] == "harbour" and copy.metadata["spin_source_score"] > 0.5
+    assert "spin_source" not in other.metadata
+    # the substitutions the index explains are flags of their own (kind "source"), as unspin check --index gives
+    assert copy.metadata["spin_flags"] >= len(HARBOUR_SWAPS) - 2
+    assert f.stats["source_found"].total == 1
