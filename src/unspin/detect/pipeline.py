@@ -101,7 +101,10 @@ def run(
     score = score_document(decisions, flags, total_words=prepared.words, text=doc.text, tokens=prepared.tokens,
                            sentences=prepared.sentences)
     explanation = score.explanation
-    if score.verdict == "spun":
+    # a document a spinner lexicon recognises as its spinner's output has that spinner's swaps
+    # flagged already; the detector's low-confidence words there are mostly not swaps (bench/learn.py)
+    spinner_known = any(f.kind == "lexicon" and f.evidence.get("spinner_document") for f in flags)
+    if score.verdict == "spun" and not spinner_known:
         # the document is spun, so most of its suspicious words are swaps: show those
         # below the word threshold too (the score above was computed without them)
         more = detector.spun_document_flags(decisions, flags)
