@@ -14,8 +14,9 @@ The confidence is the posterior that the occurrence is a swap: prior odds from t
 swap rate (smoothed) times the LM likelihood ratio ``10 ** margin``. Whether the
 document is the spinner's output at all decides the bar: a document with at least
 ``gate_count`` *strong* occurrences (``margin >= min_margin``), at least ``gate_density``
-per 100 words, is (on the simulator's copies: 4-25 per document; on clean news and old
-prose: 0-3, at most 0.7 per 100 words), and there every occurrence where the original fits
+per 100 words, is (K = 100 lexicons of the simulator's spinners, bench/learn.py: 4-36 per
+copy, at least 1.9 per 100 words on the realistic habits; on 300-word State of the Union
+passages 0-4, at most 1.33 per 100 words), and there every occurrence where the original fits
 better (``margin > 0``) is flagged; elsewhere only ``margin >= alone_margin``. A *distinctive* multi-word entry, whose spun wording
 is far less probable as a phrase than the original (``isolation gain >=
 distinctive_gain``, e.g. "opening service" for "opening ceremony"), is flagged wherever
@@ -44,11 +45,11 @@ class LexiconOptions:
     #: a document is this spinner's output when it has at least ``gate_count`` strong occurrences
     #: and at least ``gate_density`` per 100 words; there every occurrence where the original
     #: fits better (margin > ``spun_margin``) is flagged
-    gate_count: int = 2
-    gate_density: float = 1.0
+    gate_count: int = 3
+    gate_density: float = 1.5
     spun_margin: float = 0.0
     #: elsewhere (clean text, another spinner) only occurrences this strong are flagged
-    alone_margin: float = 3.0
+    alone_margin: float = 4.0
     #: least confidence for a flag
     threshold: float = 0.6
     #: LM gain (log10) of the original over the spun wording *as phrases* above which a

@@ -15,6 +15,8 @@ from unspin.learn.keys import analyses
 
 #: fewest single-word swaps worth fitting a channel to
 MIN_EXAMPLES = 20
+#: most swaps fitted on (an even sample beyond): a dozen weights need no more
+MAX_EXAMPLES = 2000
 
 
 def _lemma(word: str) -> str:
@@ -25,8 +27,8 @@ def _lemma(word: str) -> str:
 def fit_lexicon_channel(swaps: Sequence[tuple[str, str]], *, on_error: Callable[[str], None] | None = None,
                         l2: float = 1.0) -> dict[str, Any] | None:
     """Channel parameters (``ChannelModel.to_dict()``) fitted to ``(original, spun)`` single-word
-    swaps, each against the candidate set of its original; None when there are too few swaps
-    or the channel model is not available."""
+    swaps, each against the candidate set of its original (an even sample of `MAX_EXAMPLES`
+    when there are more); None when there are too few swaps or the channel model is not available."""
     try:
         from unspin.detect.channel import default_lexicon, fit_channel
     except ImportError:
@@ -35,6 +37,9 @@ def fit_lexicon_channel(swaps: Sequence[tuple[str, str]], *, on_error: Callable[
         return None
     lex = default_lexicon()
     examples = []
+    if len(swaps) > MAX_EXAMPLES:
+        step = len(swaps) / MAX_EXAMPLES
+        swaps = [swaps[int(i * step)] for i in range(MAX_EXAMPLES)]
     for original, spun in swaps:
         o, s = _lemma(original), _lemma(spun)
         cands = lex.candidate_set(o)

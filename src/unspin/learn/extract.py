@@ -22,8 +22,10 @@ seen in fewer than ``min_docs`` documents is dropped.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -41,6 +43,7 @@ MIN_SCORE = 0.25
 #: largest text accepted, in characters
 MAX_CHARS = 2_000_000
 _OPENERS = set('.!?"“”‘\'(…:;')
+_DIGIT = re.compile(r"\d")
 
 
 class PairError(InputError):
@@ -108,7 +111,7 @@ def _initials(tokens: list[Token]) -> list[bool]:
 
 def _plain(t: Token, initial: bool) -> bool:
     """A word that can be part of a swap: not a number, a name or an acronym."""
-    if t.kind is not TokenKind.WORD or any(ch.isdigit() for ch in t.text):
+    if t.kind is not TokenKind.WORD or _DIGIT.search(t.text):
         return False
     if t.text.isupper() and len(t.text) > 1:
         return False
@@ -124,6 +127,7 @@ def _same_word(a: str, b: str) -> bool:
     return bool({lem for _, lem, _ in analyses(a)} & {lem for _, lem, _ in analyses(b)})
 
 
+@lru_cache(maxsize=200_000)
 def _keep(spun: tuple[str, ...], original: tuple[str, ...]) -> bool:
     if not spun or not original or spun == original:
         return False

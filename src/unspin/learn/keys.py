@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon import inflection as infl
 
 #: parts of speech tried for a phrase, in order (a noun phrase inflects its last word)
@@ -36,6 +37,7 @@ def analyses(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=200_000)
 def lemma_pair(spun: tuple[str, ...], original: tuple[str, ...]) -> tuple[str, str, str]:
     """``(spun, original, pos)`` of an entry: both wordings lemmatised on their head for the
     first part of speech under which the two heads share an inflection, else as written."""
@@ -46,6 +48,8 @@ def lemma_pair(spun: tuple[str, ...], original: tuple[str, ...]) -> tuple[str, s
             continue
         tried.add(pos)
         hs, ho = head_index(len(spun), pos), head_index(len(original), pos)
+        if spun[hs] in FUNCTION_WORDS or original[ho] in FUNCTION_WORDS:
+            continue  # "the railroads" -> "the": no inflection to share
         for upos_s, lem_s, tags_s in analyses(spun[hs]):
             if upos_s != pos:
                 continue
@@ -86,6 +90,8 @@ def realise(original: str, pos: str, tag: str) -> str:
         return original
     words = original.split(" ")
     h = head_index(len(words), pos)
+    if words[h] in FUNCTION_WORDS:
+        return original
     form = infl.inflect(words[h], tag)
     if form:
         words[h] = form

@@ -59,8 +59,9 @@ def normalize_token(text: str) -> str:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens whose offsets index into ``text``."""
-    out: list[Token] = []
-    for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        kind = TokenKind(m.lastgroup)
-        out.append(Token(m.start(), m.end(), m.group(), kind))
-    return out
+    kinds = _KINDS  # a dict lookup instead of the Enum constructor: tokenize is a hot path
+    return [Token(m.start(), m.end(), m.group(), kinds[m.lastgroup])  # type: ignore[index]
+            for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end)]
+
+
+_KINDS: dict[str, TokenKind] = {k.value: k for k in TokenKind}
