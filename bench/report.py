@@ -8,7 +8,10 @@ words of one article, sites from a pool of hosts (a few farms publish most
 copies), spin scores drawn per verdict. Then it times ``build_report`` and
 states the size of the page.
 
-    python -m bench.report --docs 100000        # the figure in docs/report.md
+    python -m bench.report --docs 100000 --browser      # the figures in docs/report.md
+
+``--browser`` also opens the page in headless Chromium (Playwright, Debian's
+/usr/bin/chromium) and times the load and the first side-by-side view.
 """
 
 from __future__ import annotations
@@ -84,6 +87,30 @@ def make_scan(out: Path, docs: int, *, part_rows: int = 2000, seed: int = 1) -> 
     (out / "errors.jsonl").write_text("")
 
 
+def browser_times(page_file: Path, chromium: str = "/usr/bin/chromium") -> tuple[float, float]:
+    """Seconds to load the page, and to open its first side-by-side view, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"], headless=True)
+        try:
+            pg = b.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            t = time.perf_counter()
+            pg.goto(page_file.resolve().as_uri(), wait_until="load")
+            loaded = time.perf_counter() - t
+            t = time.perf_counter()
+            pg.locator("#clusters details summary").first.click()
+            pg.wait_for_selector("#clusters details[open] mark.sub")
+            opened = time.perf_counter() - t
+            if errors:
+                raise SystemExit(f"error: the page raised {errors[0]}")
+        finally:
+            b.close()
+    return loaded, opened
+
+
 def main(argv: list[str] | None = None) -> None:
     import tempfile
 
@@ -92,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--keep", type=Path, help="write the scan folder and report.html here and keep them")
+    ap.add_argument("--browser", action="store_true", help="also time the page in headless Chromium")
     a = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="unspin-bench-report-") as tmp:
         root = a.keep or Path(tmp)
@@ -103,7 +131,10 @@ def main(argv: list[str] | None = None) -> None:
         built, cpu = time.perf_counter() - t, time.process_time() - c
         (root / "report.html").write_text(html, encoding="utf-8")
         size = len(html.encode("utf-8"))
-    print(f"synthetic scan of {a.docs:,} documents written in {made:.1f} s; build_report {built:.1f} s ({cpu:.1f} CPU-s); report.html {size / 1e6:.2f} MB")
+        print(f"synthetic scan of {a.docs:,} documents written in {made:.1f} s; build_report {built:.1f} s ({cpu:.1f} CPU-s); report.html {size / 1e6:.2f} MB")
+        if a.browser:
+            loaded, opened = browser_times(root / "report.html")
+            print(f"headless Chromium: page loaded in {loaded:.2f} s, first side-by-side view drawn in {opened:.2f} s")
 
 
 if __name__ == "__main__":
