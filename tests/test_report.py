@@ -433,3 +433,28 @@ def page_ok(pg) -> bool:
     paged = pg.locator("#documents-table + .pager").count() == 1
     styled = pg.evaluate("getComputedStyle(document.querySelector('.card')).borderTopWidth") == "4px"
     return drawn and paged and styled
+
+
+def test_copy_without_its_source_in_a_browser(browser, index_scan, tmp_path):
+    root = index_scan
+    (root / "ix.db").rename(root / "moved.db")
+    try:
+        html = build_report(root / "scan")
+    finally:
+        (root / "moved.db").rename(root / "ix.db")
+    path = tmp_path / "r.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context()
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    pg.goto(path.as_uri())
+    item = pg.locator("#sources li.copy", has_text="farm-1")
+    item.locator("summary").click()
+    box = item.locator(".sbs")
+    assert box.locator(".col").count() == 1 and "give the index (--index)" in box.inner_text()
+    titles = box.locator("mark.sub").evaluate_all("ms => ms.map(m => m.title)")
+    assert "original: approved" in titles and len(titles) >= len(HARBOUR_SWAPS) - 2
+    context.close()
+    assert problems == [], problems
