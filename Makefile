@@ -55,6 +55,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.scan
+	$(BIN)/python -m bench.datatrove --docs 100 --repeat 3
+	$(BIN)/python -m bench.report --docs 100000 --browser
 
 # Rebuild the shipped models in src/unspin/data from the BBC development corpus (needs ../shared)
 # and State of the Union passages (npm): word confidence and restoration, multi-word phrases, and
