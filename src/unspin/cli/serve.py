@@ -56,7 +56,7 @@ def serve(
             check_scan_dir(scan)
         except ReportError as exc:
             raise fail(str(exc)) from None
-        err.print(f"the scan report is at http://{host}:{port}/scan")
+        err.print(escape(f"the scan report is at http://{host}:{port}/scan"))
     if not settings.writes_enabled:
         err.print("[yellow]note:[/] no token configured (UNSPIN_TOKEN or --token-file): the index write endpoints are disabled")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options(settings))
