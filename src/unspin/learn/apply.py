@@ -210,3 +210,68 @@ def lexicon_flagger(lexicons, detector) -> LexiconFlagger:
             _FLAGGERS.clear()
         got = _FLAGGERS[key] = LexiconFlagger(lexicons, detector)
     return got
+
+
+class LexiconCandidates:
+    """A `unspin.detect.candidates.CandidateSource`: the single-word entries of a lexicon as
+    candidate originals of an observed word, with the learned ``log10 P(observed | original)``
+    (the entry's share of the swaps of that original)."""
+
+    name = "lexicon"
+
+    def __init__(self, lexicon: SpinnerLexicon) -> None:
+        self.index = LexiconIndex(e for e in lexicon.entries if e.n_words == 1 and " " not in e.original)
+        totals: dict[tuple[str, str], int] = {}
+        for e in lexicon.entries:
+            totals[(e.original, e.pos)] = totals.get((e.original, e.pos), 0) + e.count
+        self.totals = totals
+
+    def __call__(self, observed: str):
+        from unspin.learn.keys import lookup_keys
+
+        out = []
+        for key, pos, tag in lookup_keys((observed,)):
+            for e in self.index.by_key.get((key, pos), ()):
+                form = realise(e.original, pos, tag)
+                p = e.count / max(self.totals.get((e.original, e.pos), e.count), 1)
+                out.append((form, math.log10(max(p, 1e-6)), {"lexicon_entry": f"{e.spun} -> {e.original}", "count": e.count}))
+        return out
+
+
+_DETECTORS: dict[tuple[int, ...], object] = {}
+
+
+def lexicon_detector(lexicons, detector):
+    """``detector`` with the lexicons' single-word entries as extra candidate originals and, when
+    the lexicon carries fitted channel parameters, that channel as the decoder's prior; the
+    language model, thesaurus, vectors and models are shared (memoised per lexicons)."""
+    import copy
+
+    from unspin.detect.candidates import CandidateGenerator
+
+    flagger = lexicon_flagger(lexicons, detector)
+    key = (id(detector), id(flagger))
+    got = _DETECTORS.get(key)
+    if got is not None:
+        return got
+    lex = flagger.lexicon
+    channel = detector.gen.channel
+    if lex.channel:
+        from unspin.detect.channel import ChannelModel, ChannelTable
+
+        try:
+            channel = ChannelTable(ChannelModel.from_dict(lex.channel))
+        except (KeyError, TypeError, ValueError):
+            channel = detector.gen.channel  # parameters this version cannot read: the shipped channel
+    det = copy.copy(detector)
+    det.gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=channel,
+                                 sources=[*detector.gen.sources, LexiconCandidates(lex)])
+    from unspin.detect._decode import SentenceDecoder
+    from unspin.detect._slots import SlotBuilder
+
+    det.slot_builder = SlotBuilder(det.scores, det.gen, det.options)
+    det.decoder = SentenceDecoder(det.scores, det.slot_builder, det.vectors, det.options)
+    if len(_DETECTORS) > 8:
+        _DETECTORS.clear()
+    _DETECTORS[key] = det
+    return det
