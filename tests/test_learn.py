@@ -270,3 +270,24 @@ def test_learn_from_a_scan_with_an_index(tmp_path):
     assert "chief\tleader\tNOUN\t3\t3" in (tmp_path / "again.lex").read_text()
     r = _cli(["learn", "--scan", str(tmp_path), "--out", str(tmp_path / "x.lex")])
     assert r.exit_code == 1 and "not a scan output directory" in r.output
+
+
+def test_cli_learn_from_an_index(tmp_path):
+    from unspin.index import SourceIndex
+    from unspin.model import Document
+
+    with SourceIndex.open(tmp_path / "sources.db") as ix, ix.insertion_session():
+        for i, text in enumerate(SOURCES):
+            ix.add(Document(text, id=f"src-{i}"))
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for i, c in enumerate(COPIES):
+        (copies / f"copy{i}.txt").write_text(c)
+    (copies / "unrelated.txt").write_text("Completely different words about gardening and the weather in the hills, " * 3)
+    out = tmp_path / "idx.lex"
+    r = _cli(["learn", "--index", str(tmp_path / "sources.db"), str(copies), "--out", str(out), "--no-channel"])
+    assert r.exit_code == 1, r.output  # the unrelated page has no source: one error, the rest learned
+    assert "unrelated.txt: no source found in the index" in r.output
+    assert "chief\tleader\tNOUN\t3\t3" in out.read_text()
+    r = _cli(["learn", "--index", str(tmp_path / "nope.db"), str(copies), "--out", str(out)])
+    assert r.exit_code == 2 and "no index" in r.output
