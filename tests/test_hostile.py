@@ -344,7 +344,6 @@ def test_two_megabytes_of_words_are_checked_in_bounded_time(tmp_path: Path) -> N
     assert report["warnings"], "a capped check says so"
 
 
-@pytest.mark.xfail(strict=True, reason="a 1,000-deep JSON line aborts unspin learn with a traceback (RecursionError); fixed by learn")
 def test_learn_reads_hostile_pairs_line_by_line(tmp_path: Path) -> None:
     src, cp = h.GOOD[0], h.GOOD[0].replace("council", "board").replace("repair", "fix")
     lines = [

@@ -33,6 +33,9 @@ def read_pairs_jsonl(path: str | Path, on_error: Callable[[str], None]) -> Itera
             except ValueError as e:
                 on_error(f"{path}:{no}: not a JSON object ({e}); line skipped")
                 continue
+            except RecursionError:
+                on_error(f"{path}:{no}: JSON nested too deeply; line skipped")
+                continue
             try:
                 yield pair_from_record(rec, no)
             except PairError as e:
