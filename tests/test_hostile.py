@@ -362,6 +362,90 @@ def test_learn_reads_hostile_pairs_line_by_line(tmp_path: Path) -> None:
     assert (tmp_path / "spinner.lex").exists()
 
 
+# --- learn, report and the scan summary: human output and unreadable inputs ------------------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\r\x08"
+
+
+def _pairs(n: int = 2) -> str:
+    src, cp = h.GOOD[0], h.GOOD[0].replace("council", "board").replace("repair", "fix")
+    return "".join(json.dumps({"id": f"p{i}", "copy": cp, "source": src}) + "\n" for i in range(n))
+
+
+def _no_escapes(run: Run) -> None:
+    for stream in (run.stdout, run.stderr):
+        assert not any(c in stream for c in "\x1b\x07\r\x08"), repr(stream[-500:])
+
+
+def test_learn_human_output_passes_no_terminal_escape(tmp_path: Path, capsys) -> None:
+    """File names, record ids and the --out path with escapes: every line learn prints is safe."""
+    pairs = tmp_path / f"pairs{ESCAPES}.jsonl"
+    pairs.write_text(_pairs() + "{broken\n" + json.dumps({"id": "x" + ESCAPES, "copy": "a"}) + "\n", encoding="utf-8")
+    out = tmp_path / f"out{ESCAPES}.lex"
+    run = unspin_here(capsys, "learn", str(pairs), str(tmp_path / f"gone{ESCAPES}.jsonl"), "--out", str(out), "--min-docs", "1", "--no-channel")
+    assert_clean(run, extra_prefixes=("learned ",))
+    _no_escapes(run)
+    assert run.rc == 1 and out.exists()
+    errors = run.lines("error: ")
+    assert len(errors) == 3 and any(":4:" in e for e in errors) and any("gone" in e and "no such file" in e for e in errors), errors
+    merged = tmp_path / f"merged{ESCAPES}.lex"
+    run = unspin_here(capsys, "learn", "--merge", str(out), str(tmp_path / f"missing{ESCAPES}.lex"), "--out", str(merged))
+    assert_clean(run, extra_prefixes=("merged ",))
+    _no_escapes(run)
+    assert run.rc == 1 and merged.exists() and len(run.lines("error: ")) == 1
+
+
+def test_learn_unreadable_pairs_file_is_its_own_error(tmp_path: Path) -> None:
+    """An unreadable PAIRS file among good ones: one error line naming it, the rest learned from (exit 1)."""
+    (tmp_path / "good.jsonl").write_text(_pairs(), encoding="utf-8")
+    (tmp_path / "secret.jsonl").write_text(_pairs(), encoding="utf-8")
+    os.chmod(tmp_path / "secret.jsonl", 0)
+    try:
+        run = unspin("learn", "good.jsonl", "secret.jsonl", "--out", "spinner.lex", "--min-docs", "1", "--no-channel",
+                     cwd=tmp_path, prefix=_unprivileged_prefix())
+    finally:
+        os.chmod(tmp_path / "secret.jsonl", 0o644)
+    assert_clean(run, extra_prefixes=("learned ",))
+    assert run.rc == 1
+    (error,) = run.lines("error: ")
+    assert "secret.jsonl" in error and "Permission denied" in error, error
+    assert [line for line in run.err_lines if line.startswith("learned ") and "from 2 pairs" in line], run.err_lines
+    assert (tmp_path / "spinner.lex").exists()
+
+
+def _small_scan(root: Path, capsys, *extra: str) -> Run:
+    (root / "in").mkdir(exist_ok=True)
+    for i in range(3):
+        (root / "in" / f"doc{i}.txt").write_text(h.GOOD[i], encoding="utf-8")
+    return unspin_here(capsys, "scan", str(root / "in"), "--out", str(root / "scan"), "--workers", "0", "--no-detect", *extra)
+
+
+def test_report_human_output_passes_no_terminal_escape(tmp_path: Path, capsys) -> None:
+    assert _small_scan(tmp_path, capsys, "--json").rc == 0
+    out = tmp_path / f"report{ESCAPES}.html"
+    run = unspin_here(capsys, "report", str(tmp_path / "scan"), "--out", str(out))
+    assert_clean(run, extra_prefixes=("report written to ",))
+    _no_escapes(run)
+    assert run.rc == 0 and out.exists()
+    run = unspin_here(capsys, "report", str(tmp_path / f"nowhere{ESCAPES}"))
+    assert_clean(run)
+    _no_escapes(run)
+    assert run.rc == 1 and len(run.lines("error: ")) == 1
+
+
+def test_scan_human_summary_prints_its_notices(tmp_path: Path, capsys) -> None:
+    """A FIFO in a scanned folder is passed over with a notice: the human summary says so on stderr."""
+    (tmp_path / "in").mkdir()
+    os.mkfifo(tmp_path / "in" / f"pipe{ESCAPES}.txt")
+    run = _small_scan(tmp_path, capsys)
+    assert_clean(run)
+    _no_escapes(run)
+    assert run.rc == 0, run.stderr
+    (notice,) = run.lines("warning: ")
+    assert "pipe" in notice and "FIFO" in notice, notice
+    assert "documents" in run.stdout
+
+
 # --- index files ---------------------------------------------------------------------------
 
 

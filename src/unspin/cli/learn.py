@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from unspin.cli.common import err, fail, print_read_result
+from unspin.cli.common import err, fail, print_read_result, safe_line
 from unspin.errors import InputError
 
 
@@ -27,7 +27,7 @@ def _progress(pairs: Iterable, enabled: bool) -> Iterator:
 
 
 def learn_command(
-    inputs: List[Path] = typer.Argument(None, help="PAIRS.jsonl files ('-' for stdin): one JSON object per line with the copy and its source, {\"id\", \"copy\", \"source\"} or {\"id\", \"spun\", \"original\"}, optional \"site\" or \"url\". With --index: the copies (any format unspin check reads). With --merge: the lexicons to combine.", show_default=False),
+    inputs: List[Path] = typer.Argument(None, readable=False, help="PAIRS.jsonl files ('-' for stdin): one JSON object per line with the copy and its source, {\"id\", \"copy\", \"source\"} or {\"id\", \"spun\", \"original\"}, optional \"site\" or \"url\". With --index: the copies (any format unspin check reads). With --merge: the lexicons to combine.", show_default=False),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Write the lexicon to FILE (a TSV with a header line; the fitted channel parameters on a '# channel:' line)."),
     index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Find each copy's source in INDEX (unspin index add) and learn from the copies whose source is found."),
     scan_dir: Optional[Path] = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Learn from the verified copy/source pairs of a finished unspin scan."),
@@ -68,7 +68,7 @@ def learn_command(
     def report(msg: str) -> None:
         nonlocal errors
         errors += 1
-        err.print(f"[red]error:[/] {escape(msg)}")
+        err.print(f"[red]error:[/] {escape(safe_line(msg))}")
 
     if merge:
         lexicons = []
@@ -85,7 +85,7 @@ def learn_command(
             raise typer.Exit(1)
         result = merge_lexicons(lexicons, min_docs=min_docs)
         result.write(out_path)
-        err.print(f"merged {len(lexicons)} lexicons: {len(result):,} entries → {escape(str(out_path))}")
+        err.print(f"merged {len(lexicons)} lexicons: {len(result):,} entries → {escape(safe_line(str(out_path)))}")
         raise typer.Exit(1 if errors else 0)
 
     if index is not None:
@@ -111,9 +111,12 @@ def learn_command(
         def from_files():
             for p in inputs:
                 if str(p) != "-" and not p.is_file():
-                    report(f"{p}: no such file")
+                    report(f"{p}: no such file" if not p.exists() else f"{p}: not a regular file")
                     continue
-                yield from read_pairs_jsonl(p, report)
+                try:
+                    yield from read_pairs_jsonl(p, report)
+                except PairError as exc:  # this file cannot be read: its own error, the others are learned from
+                    report(str(exc))
 
         pairs = from_files()
     try:
@@ -124,7 +127,7 @@ def learn_command(
     m = lex.meta
     summary = (f"learned {len(lex):,} entries (seen in ≥ {min_docs} documents) from {m.get('pairs', 0):,} pairs, "
                f"{m.get('swaps', 0):,} swaps; channel {'fitted' if lex.channel else 'not fitted'} → {out_path}")
-    err.print(escape(summary))
+    err.print(escape(safe_line(summary)))
     if m.get("pairs", 0) == 0:
         raise typer.Exit(1)
     if errors:

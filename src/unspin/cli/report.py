@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from unspin.cli.common import err, fail
+from unspin.cli.common import err, fail, safe_line
 
 
 def report_command(
@@ -36,4 +36,4 @@ def report_command(
         tmp.replace(out_file)
     except OSError as exc:
         raise fail(f"cannot write {out_file}: {exc.strerror or exc}", 1) from None
-    err.print(f"report written to {escape(str(out_file))} ({len(html.encode('utf-8')) / 1024:,.0f} KiB)")
+    err.print(f"report written to {escape(safe_line(str(out_file)))} ({len(html.encode('utf-8')) / 1024:,.0f} KiB)")

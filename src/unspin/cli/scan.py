@@ -113,6 +113,10 @@ def render_summary(s: "ScanSummary") -> None:
     t.add_row("wall time", f"{s.wall_s:,.1f} s")
     t.add_row("documents/s", f"{s.documents_per_s:,.1f}")
     out.print(t)
+    for n in s.notices[:5]:
+        err.print(f"[yellow]warning:[/] {escape(safe_line(n))}")
+    if len(s.notices) > 5:
+        err.print(f"… {len(s.notices) - 5:,} more notices in {escape(safe_line(str(Path(s.out) / 'summary.json')))}")
     for e in s.error_samples[:5]:
         err.print(f"[red]error:[/] {escape(safe_line(e))}")
     if s.errors > 5:
