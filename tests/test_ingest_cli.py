@@ -10,11 +10,13 @@ from typing import Any, Callable, Sequence
 import pytest
 from typer.testing import CliRunner
 
-from ingest_samples import FRENCH_TEXT, PAGE1, SPUN_BODY, spun_page_text, warc_bytes, write_jsonl, write_parquet, write_warc
+from ingest_samples import FRENCH_TEXT, PAGE1, SPUN_BODY, SPUN_FURNITURE, spun_page_text, warc_bytes, write_jsonl, write_parquet, write_warc
 from unspin.cli import app
 from unspin.model import Document, Report
 
 ENGLISH = " ".join(SPUN_BODY)
+#: The bundled spun example (examples/spun_article.txt), for the end-to-end test with the real detector.
+SPUN_EXAMPLE = (Path(__file__).resolve().parents[1] / "examples" / "spun_article.txt").read_text(encoding="utf-8")
 runner = CliRunner()
 
 
@@ -204,13 +206,19 @@ def test_check_without_input_is_a_usage_error() -> None:
 
 
 def test_check_with_the_real_detector(tmp_path: Path) -> None:
-    """End to end, no stub: a web page and a spun plain-text page are read and scored."""
+    """End to end, no stub: a clean news page and a really spun article copied off a page with its
+    furniture (the bundled example, whose swaps are known word by word) are read and judged."""
+    from e2e_samples import GOLD, assert_spun_report
+
+    head = "Big firms to pay for help with energy bills\n\n"
+    page = head + SPUN_EXAMPLE + "\n" + "\n".join(SPUN_FURNITURE) + "\n"
     spun = tmp_path / "spun.txt"
-    spun.write_text(spun_page_text())
+    spun.write_text(page)
     result = check(str(_html(tmp_path)), str(spun), "--json")
     assert result.exit_code == 0, result.stderr
     html_out, txt_out = lines(result.stdout)
-    assert html_out["verdict"] in ("spun", "clean", "uncertain") and html_out["metadata"]["format"] == "html"
-    assert txt_out["excluded"]
+    assert html_out["verdict"] == "clean" and html_out["metadata"]["format"] == "html", (html_out["verdict"], html_out["flags"])
+    assert txt_out["excluded"] and any("Leave a Reply" in page[a:b] for a, b in txt_out["excluded"])
+    assert_spun_report(txt_out, {start + len(head): swap for start, swap in GOLD.items()})
     for flag in txt_out["flags"]:  # nothing is flagged inside the furniture
         assert not any(a <= flag["start"] < b for a, b in txt_out["excluded"])

@@ -5,19 +5,16 @@ from __future__ import annotations
 import threading
 
 import pytest
+from fastapi.testclient import TestClient
 
-pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'unspin[web]'")
+from unspin.model import Document, Report
+from unspin.web import service as web_service
+from unspin.web.app import create_app
+from unspin.web.inputs import safe_name
+from unspin.web.settings import Settings
+from unspin.web.views import restored_text
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from unspin.model import Document, Report  # noqa: E402
-from unspin.web import service as web_service  # noqa: E402
-from unspin.web.app import create_app  # noqa: E402
-from unspin.web.inputs import safe_name  # noqa: E402
-from unspin.web.settings import Settings  # noqa: E402
-from unspin.web.views import restored_text  # noqa: E402
-
-from web_samples import SPUN, XSS, source_index  # noqa: E402
+from web_samples import SPUN, XSS, XSS_ARTICLE, source_index
 
 TOKEN = "t" * 24
 
@@ -232,6 +229,16 @@ def test_search(client, bare):
     r = bare.post("/v1/search", json={"text": SPUN})
     assert r.status_code == 501 and "not available" in r.json()["error"]
     assert client.post("/v1/search?k=0", json={"text": SPUN}).status_code == 422
+
+
+def test_search_picks_the_right_document_among_decoys(client):
+    """The index holds decoys (unrelated news on neighbouring topics): each text finds its own."""
+    from e2e_samples import DECOYS
+
+    for doc_id, text in DECOYS.items():
+        assert [m["id"] for m in client.post("/v1/search", json={"text": text}).json()["matches"]] == [doc_id]
+    (m,) = client.post("/v1/search", json={"text": XSS_ARTICLE}).json()["matches"]
+    assert m["id"] == "src-xss" and m["title"] == "Museum " + XSS  # the JSON carries the title as it is
 
 
 def test_settings_from_env():
