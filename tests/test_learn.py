@@ -215,7 +215,6 @@ def test_cli_learn_usage_errors(tmp_path):
 
 
 def test_serve_applies_lexicons(tmp_path, detector):
-    pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
     from unspin.web.app import create_app
@@ -250,7 +249,6 @@ def test_scan_with_lexicon_flags_every_document(tmp_path, detector):
 
 
 def test_learn_from_a_scan_with_an_index(tmp_path):
-    pytest.importorskip("unspin.scan.pairs")
     import json
 
     from unspin.index import SourceIndex

@@ -235,7 +235,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+    import playwright.sync_api as playwright_api
+
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium to run the browser tests")
     with playwright_api.sync_playwright() as p:
@@ -354,7 +355,6 @@ def test_cli_report(scanned, tmp_path):
 # --------------------------------------------------------------------------- unspin serve --scan
 
 def _app(scan_dir):
-    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'unspin[web]'")
     from unspin.web.app import create_app
     from unspin.web.settings import Settings
 
@@ -383,7 +383,6 @@ def test_served_at_scan_with_its_own_csp(scanned, tmp_path):
 
 
 def test_cli_serve_refuses_a_folder_that_is_not_a_scan(tmp_path):
-    pytest.importorskip("uvicorn", reason="the web extra is not installed")
     from typer.testing import CliRunner
 
     from unspin.cli import app
