@@ -43,13 +43,9 @@ browser:
 			|| echo "warning: could not install chromium (see /tmp/unspin-chromium-install.log); browser tests will skip"; \
 	fi
 
-# Installs what the optional tests need (chromium, WordNet, the datatrove extra) so none skips; in
+# Installs what the optional tests need (chromium, WordNet; the test extra has datatrove) so none skips; in
 # CI (CI set) a skip is a failure (UNSPIN_NO_SKIPS=1, tests/conftest.py). Every skip prints its reason.
-$(VENV)/.installed-datatrove: pyproject.toml | $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[test,datatrove]'
-	touch $@
-
-test: $(STAMP) $(VENV)/.installed-datatrove browser wordnet
+test: $(STAMP) browser wordnet
 	UNSPIN_NO_SKIPS=$${UNSPIN_NO_SKIPS:-$${CI:+1}} $(BIN)/python -m pytest -q
 
 # Benchmarks read ../shared (BBC development data); each writes its table under bench/results/.
