@@ -65,6 +65,13 @@ MIN_WORDS = 30
 #: a catalogued tortured phrase or an aligned source raises the spin_score to at least this
 MATCHED_SCORE_FLOOR = 0.9
 
+# -- screening (`unspin.screen`) ----------------------------------------------------
+
+#: screening score at or above which a document goes on to the full check (``unspin check
+#: --screen``, ``unspin scan --screen``); chosen from bench/screen.py for the recall stated in
+#: docs/screen.md
+SCREEN_THRESHOLD = 0.5
+
 
 # -- document-score features (part of the trained document model) -----------------
 

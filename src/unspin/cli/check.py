@@ -67,6 +67,7 @@ def check(
     fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
     index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
     lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of a spinner lexicon (unspin learn) where the original fits the context better (kind 'lexicon'). Repeatable."),
+    screen: bool = typer.Option(False, "--screen", help="Only the fast screening pass (unspin.screen, ~100x cheaper): the screening score, verdict 'clean' when screened out and 'uncertain' when the document would go on to the full check; no flags, the evidence in the explanation."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under {WORD_FLAG_AT:g} ({SPUN_DOCUMENT_FLAG_AT:g} once the verdict is spun; those are shown in yellow) or phrases under {PHRASE_FLAG_AT:g}."),
 ) -> None:
     """Flag spun phrases and score each document.
@@ -79,6 +80,8 @@ def check(
     from unspin.api import check as check_document
 
     inputs = inputs_of(files, jsonl, hint=" (see unspin check --help)")
+    if screen and (fingerprints or index is not None or lexicon or min_confidence is not None):
+        raise fail("--screen gives a score without flags: it takes none of --fingerprints, --index, --lexicon, --min-confidence")
     fp_list = None
     if fingerprints:
         from unspin.detect.fingerprints import FingerprintList
@@ -108,7 +111,12 @@ def check(
         if not print_read_result(result):
             failures += 1
         elif result.document is not None and result.skipped is None:
-            report = check_document(result.document, fingerprints=fp_list, warnings=result.warnings, index=source_index, min_confidence=min_confidence, lexicons=lexicons)
+            if screen:
+                from unspin.screen import screen_report
+
+                report = screen_report(result.document, warnings=result.warnings)
+            else:
+                report = check_document(result.document, fingerprints=fp_list, warnings=result.warnings, index=source_index, min_confidence=min_confidence, lexicons=lexicons)
             if as_json:
                 sys.stdout.write(report.to_json() + "\n")
                 sys.stdout.flush()

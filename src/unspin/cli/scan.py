@@ -13,6 +13,7 @@ from rich.table import Table
 
 from unspin.cli.common import InputFormat, err, fail, load_lexicons, out, safe_line
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions
+from unspin.settings import SCREEN_THRESHOLD
 
 if TYPE_CHECKING:
     from unspin.scan import ScanSummary
@@ -26,6 +27,7 @@ def scan_command(
     workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Local worker processes (default: one per CPU, or in-process for a small input; 0: in-process)."),
     detect: bool = typer.Option(True, "--detect/--no-detect", help="Run the spin detector on every document (slow: ~3 articles/s per core); --no-detect only finds sources and clusters."),
     clusters: Optional[bool] = typer.Option(None, "--clusters/--no-clusters", help="Find clusters of spun copies in the input (default: when there is no --index)."),
+    screen: Optional[float] = typer.Option(None, "--screen", metavar="THRESHOLD", min=0.0, max=1.0, help=f"Fully check only the documents the fast screening pass (unspin check --screen) scores at or above THRESHOLD ({SCREEN_THRESHOLD:g} is the default of unspin check --screen); the others get the screening score, verdict clean and screened_out."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Also write documents/part-*.jsonl (the JSON of unspin check --json, plus the scan's fields)."),
     input_format: Optional[InputFormat] = typer.Option(None, "--format", help="Read every input as this format.", case_sensitive=False),
     text_field: str = typer.Option("text", "--text-field", help="JSONL key or Parquet column holding the text."),
@@ -55,7 +57,7 @@ def scan_command(
             [str(p) for p in inputs], out_dir, index=index, scheduler=scheduler, workers=workers, detect=detect, cluster=clusters,
             jsonl=jsonl, format=input_format.value if input_format is not None else None, options=options,
             partition_rows=partition_rows, overwrite=overwrite, progress=err if err.is_terminal else None,
-            **({"lexicons": [str(p) for p in lexicon]} if lexicon else {}),
+            **({"lexicons": [str(p) for p in lexicon]} if lexicon else {}), **({"screen": screen} if screen is not None else {}),
         )
     except ScanError as exc:
         raise fail(str(exc)) from None
@@ -102,6 +104,8 @@ def render_summary(s: "ScanSummary") -> None:
     t.add_row("documents", f"{s.documents:,}")
     if s.checked:
         t.add_row("spun / uncertain / clean", f"{s.spun:,} / {s.uncertain:,} / {s.clean:,}")
+    if s.screened_out:
+        t.add_row("screened out (clean, not fully checked)", f"{s.screened_out:,}")
     for reason, n in sorted(s.skipped.items(), key=lambda kv: -kv[1]):
         t.add_row(f"skipped ({escape(safe_line(reason))})", f"{n:,}")
     t.add_row("errors", f"{s.errors:,}")

@@ -48,6 +48,8 @@ def args_hash(plan: Plan, cfg: Any, verify: Any, index_size: int | None) -> str:
     }
     if plan.notices:  # entries passed over (absent: hashes as before)
         ident["plan_notices"] = list(plan.notices)
+    if getattr(cfg, "screen", None) is not None:  # a screened scan is another scan (absent: hashes as before)
+        ident["screen"] = cfg.screen
     if getattr(cfg, "lexicons", ()):  # a scan with other lexicons is another scan (absent: hashes as before)
         ident["lexicons"] = [[p, os.path.getsize(p) if os.path.exists(p) else None] for p in cfg.lexicons]
     return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()

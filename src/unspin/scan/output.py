@@ -93,6 +93,7 @@ def document_schema() -> Any:
         ("text", pa.string()), ("metadata", pa.string()),
         ("words", pa.int32()), ("spin_score", pa.float64()), ("verdict", pa.string()), ("explanation", pa.string()),
         ("n_flags", pa.int32()), ("flags", pa.string()),
+        ("screen_score", pa.float64()), ("screened_out", pa.bool_()),  # scan(screen=...) only
         ("source_id", pa.string()), ("source_score", pa.float64()), ("matches", pa.string()),
         ("minhash", pa.list_(pa.uint64())),
     ])

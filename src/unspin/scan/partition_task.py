@@ -40,6 +40,9 @@ class TaskConfig:
     jsonl: bool = False
     #: spinner lexicon files (`unspin.learn`) every check applies
     lexicons: tuple[str, ...] = ()
+    #: screening threshold (`unspin.screen`): a document scored under it gets the screen's score and verdict
+    #: and ``screened_out`` instead of a full check; None: every document is checked
+    screen: float | None = None
 
 
 _INDEXES: dict[str, Any] = {}
@@ -88,7 +91,20 @@ def _document_row(doc: Document, cfg: TaskConfig, warnings: tuple[str, ...]) -> 
     row: dict[str, Any] = {"status": "ok", "warnings": list(warnings)}
     ix = _index(cfg.index) if cfg.index else None
     matches: tuple[Match, ...] = ()
-    if cfg.detect:
+    screened = None
+    if cfg.detect and cfg.screen is not None:
+        from unspin.screen import screen
+
+        screened = screen(doc, cfg.screen)
+        row.update(screen_score=round(screened.score, 4), screened_out=not screened.passed)
+    if screened is not None and not screened.passed:
+        row.update(words=screened.words, spin_score=round(screened.score, 4), verdict="clean",
+                   explanation=screened.explanation(), n_flags=0, flags="[]")
+        if ix is not None:
+            from unspin.search import search
+
+            matches = search(doc, ix, top=cfg.top).matches
+    elif cfg.detect:
         # with an index, check searches it once: its sources are the row's matches (no second search)
         report: Report = check(doc, warnings=warnings, index=ix, top_sources=cfg.top,
                                lexicons=_lexicons(cfg.lexicons) if cfg.lexicons else ())

@@ -57,6 +57,7 @@ def scan(
     progress: Any = None,
     on_partition: Callable[[PartitionStats], None] | None = None,
     lexicons: Sequence[str | Path] = (),
+    screen: float | None = None,
 ) -> ScanSummary:
     """Scan ``inputs`` (files, directories, ``(path, format)`` pairs) into ``out``; see the module docstring.
 
@@ -67,6 +68,9 @@ def scan(
     with the same arguments on the same ``out`` skips the partitions already written and
     ends with the same output. ``progress``: a Rich console to show progress on.
     ``lexicons``: spinner lexicon files (`unspin.learn`) whose swaps every check flags too.
+    ``screen``: a screening threshold (`unspin.screen`, e.g. `unspin.settings.SCREEN_THRESHOLD`): only documents
+    the screen scores at or above it are fully checked; the others get its score, verdict ``clean`` and
+    ``screened_out`` (columns ``screen_score``, ``screened_out``).
     ``on_partition`` is called in the client with each finished partition's `PartitionStats`.
 
     Example: ``scan(["crawl/"], "scan-out", workers=2).spun``
@@ -79,7 +83,7 @@ def scan(
         raise ScanError(f"no index at {index} (build one with unspin index add)")
     cfg = TaskConfig(out=str(out.resolve()), options=opts, detect=detect, index=str(Path(index).resolve()) if index else None,
                      top=top, cluster=do_cluster, lsh=lsh, jsonl=jsonl,
-                     lexicons=tuple(str(Path(p).resolve()) for p in lexicons))
+                     lexicons=tuple(str(Path(p).resolve()) for p in lexicons), screen=screen)
     plan = plan_partitions(inputs, format=format or opts.format, partition_rows=partition_rows, partition_bytes=partition_bytes)
     run_hash = args_hash(plan, cfg, verify, Path(index).stat().st_size if index else None)
     manifest = Manifest.open(out, run_hash, plan, index=cfg.index, overwrite=overwrite)

@@ -28,6 +28,8 @@ class PartitionStats:
     verdicts: dict[str, int] = field(default_factory=dict)
     #: Documents with a source match in the index.
     matched: int = 0
+    #: Documents the screen (``scan(screen=...)``) scored under its threshold: not fully checked.
+    screened_out: int = 0
     #: Documents with a MinHash signature (long enough to take part in clustering).
     fingerprinted: int = 0
     warnings: int = 0
@@ -54,6 +56,7 @@ class PartitionStats:
             self.checked += 1
             self.verdicts[row["verdict"]] = self.verdicts.get(row["verdict"], 0) + 1
         self.matched += row.get("source_id") is not None
+        self.screened_out += bool(row.get("screened_out"))
         self.fingerprinted += row.get("minhash") is not None
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +88,8 @@ class ScanSummary:
     #: Inputs passed over that are not errors (a FIFO in a directory): the first 20.
     notices: list[str] = field(default_factory=list)
     matched: int = 0
+    #: Documents the screen scored under its threshold (verdict clean without a full check).
+    screened_out: int = 0
     fingerprinted: int = 0
     clusters: int | None = None
     clustered_documents: int | None = None
@@ -136,6 +141,7 @@ class ScanSummary:
             self.errors += st.errors
             self.warnings += st.warnings
             self.matched += st.matched
+            self.screened_out += st.screened_out
             self.fingerprinted += st.fingerprinted
             for k, v in st.skipped.items():
                 self.skipped[k] = self.skipped.get(k, 0) + v

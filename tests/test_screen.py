@@ -1,0 +1,128 @@
+"""unspin.screen: the screening pass (features, score, report contract), check --screen, scan --screen."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from unspin.cli import app
+from unspin.model import Document, Report
+from unspin.screen import FEATURES, MODEL_FILE, load_screen_model, screen, screen_features, screen_report
+from unspin.settings import SCREEN_THRESHOLD
+
+PARAGRAPHS = [
+    "The city council has approved a plan to rebuild the old harbour bridge, which was closed last winter after engineers "
+    "found cracks in its main supports. Work is expected to start in the spring and to last about two years. The council "
+    "said the cost would be shared with the regional government, and that a temporary ferry would run while the bridge was "
+    "closed. Local shop owners welcomed the decision but warned that many businesses had already lost customers during the "
+    "months of uncertainty. A spokesman for the engineers said the new design would carry heavier traffic and would need "
+    "less repair in the years to come.",
+    "Hospital waiting times have fallen for the first time in five years, according to figures published on Tuesday. The "
+    "health minister said the improvement showed that extra funding for staff was starting to work, but doctors said the "
+    "change was small and that many patients were still waiting too long for operations. The report found that the number "
+    "of people waiting more than a year for treatment had dropped by about a tenth. Opposition leaders called for a full "
+    "review of how the money had been spent and asked the government to publish its plans for the coming winter.",
+    "Energy prices are likely to stay high through the winter, the country's largest supplier has warned. The company said "
+    "that the cost of gas on the wholesale market had risen sharply over the summer and that it could not keep bills at "
+    "their present level for much longer. Consumer groups urged families to check whether they could switch to a cheaper "
+    "tariff and asked ministers to extend the support scheme that ends next month. The supplier said it would offer help "
+    "to customers who struggled to pay and would not cut off anyone's supply during the coldest months.",
+]
+
+
+def test_features_are_the_models_and_the_shipped_model_carries_metadata():
+    from unspin.detect.modelio import load_shipped
+
+    meta = load_shipped(MODEL_FILE)["metadata"]
+    model = load_screen_model()
+    assert set(model.model.features) <= set(FEATURES)
+    assert meta["features"] == sorted(model.model.features) and meta["data"]
+    feats, words, _ = screen_features(PARAGRAPHS[0])
+    assert set(feats) == set(FEATURES) and words == len(PARAGRAPHS[0].split())
+    assert all(isinstance(v, float) and v == v for v in feats.values())
+
+
+def test_spun_paragraphs_score_higher_than_their_originals():
+    from devkit.spinner import Spinner
+
+    clean = [screen(p).score for p in PARAGRAPHS]
+    spun = [screen(Spinner(rate=0.4, pick="uniform", seed=i).spin(p).text).score for i, p in enumerate(PARAGRAPHS)]
+    assert all(0.0 <= s <= 1.0 for s in clean + spun)
+    assert sum(spun) / len(spun) > sum(clean) / len(clean) + 0.1
+    assert sum(s > c for s, c in zip(spun, clean)) >= 2
+
+
+def test_threshold_decides_and_a_short_text_always_passes_on():
+    r = screen(PARAGRAPHS[1])
+    assert screen(PARAGRAPHS[1], threshold=0.0).passed
+    assert not screen(PARAGRAPHS[1], threshold=1.01).passed
+    assert r.passed == (r.score >= SCREEN_THRESHOLD)
+    short = screen("A short note about the harbour bridge.", threshold=1.01)
+    assert short.passed and "too short" in short.explanation()
+
+
+def test_page_furniture_is_not_read():
+    text = PARAGRAPHS[2]
+    furniture = "Subscribe now! Cookies policy | Share on social media | Related stories\n"
+    doc = Document(furniture + text, excluded=((0, len(furniture)),))
+    assert screen(doc).features == screen(text).features
+
+
+def test_report_follows_the_check_contract():
+    rep = screen_report(Document(PARAGRAPHS[0], id="p0"), warnings=("a reader warning",))
+    assert rep.flags == () and rep.verdict in ("clean", "uncertain") and rep.warnings == ("a reader warning",)
+    assert (rep.verdict == "clean") == (rep.spin_score < SCREEN_THRESHOLD)
+    assert "screen score" in rep.explanation
+    assert Report.from_dict(json.loads(rep.to_json())) == rep
+
+
+def test_unicode_and_odd_input_do_not_break_the_screen():
+    for text in ("", "\n\n", "1 2 3 4 5", "Ünïcödé wörds — “quoted” ‘text’ naïve café " * 8, "x" * 10_000, "\u200b" * 50):
+        r = screen(text)
+        assert 0.0 <= r.score <= 1.0
+
+
+runner = CliRunner()
+
+
+def test_check_screen_command(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(PARAGRAPHS[0])
+    r = runner.invoke(app, ["check", "--screen", "--json", str(p)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout.strip().splitlines()[-1])
+    assert d["flags"] == [] and d["verdict"] in ("clean", "uncertain") and d["explanation"].startswith("screen")
+    assert d["spin_score"] == round(screen(PARAGRAPHS[0]).score, 4)
+    bad = runner.invoke(app, ["check", "--screen", "--index", str(tmp_path / "none.db"), str(p)])
+    assert bad.exit_code == 2 and "--screen" in bad.output
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.0])
+def test_scan_screen_checks_only_what_passes(tmp_path, detector, threshold):
+    import pyarrow.parquet as pq
+
+    from devkit.spinner import Spinner
+    from unspin.api import check
+    from unspin.scan import scan
+
+    rng = random.Random(3)
+    docs = [{"id": f"c{i}", "text": p} for i, p in enumerate(PARAGRAPHS)]
+    docs.append({"id": "s0", "text": Spinner(rate=0.4, seed=rng.randrange(1000)).spin(PARAGRAPHS[0]).text})
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    s = scan([str(src)], tmp_path / "out", workers=0, screen=threshold, cluster=False)
+    rows = {r["id"]: r for r in pq.read_table(next((tmp_path / "out" / "documents").glob("part-*.parquet"))).to_pylist()}
+    assert s.checked == len(docs)
+    for d in docs:
+        row = rows[d["id"]]
+        sc = screen(d["text"])
+        assert row["screen_score"] == round(sc.score, 4)
+        if threshold == 0.0:
+            full = check(Document(d["text"], id=d["id"]))
+            assert not row["screened_out"] and row["verdict"] == full.verdict and row["spin_score"] == round(full.spin_score, 4)
+        else:
+            assert row["screened_out"] and row["verdict"] == "clean" and row["n_flags"] == 0 and row["explanation"].startswith("screen")
+    assert s.screened_out == (0 if threshold == 0.0 else len(docs))
