@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.scan
 	$(BIN)/python -m bench.datatrove --docs 100 --repeat 3
 	$(BIN)/python -m bench.report --docs 100000 --browser
+	$(BIN)/python -m bench.screen
 
 # Rebuild the shipped models in src/unspin/data from the BBC development corpus (needs ../shared)
 # and State of the Union passages (npm): word confidence and restoration, multi-word phrases, and
@@ -70,6 +71,7 @@ model: $(STAMP)
 	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30
 	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_phrases --docs 300 --sotu 100
 	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_docscore --docs 300 --sotu 150
+	$(BIN)/python -m training.train_screen --docs 500 --sotu 150
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -69,6 +69,11 @@ MIN_WORD_COUNT = 2
 #: bigram table: in at least this many spun documents
 MIN_BIGRAM_DOCS = 3
 MIN_WEIGHT = 0.7
+#: likely originals kept per word, how they are ranked, the commonest words given them
+ORIGINALS = 4
+ORIGINAL_ZIPF_WEIGHT = 0.7
+ORIGINAL_MIN_ZIPF = 3.0
+VOCABULARY = 30_000
 MAX_WEIGHT = 5.0
 #: features whose weight may be negative (what is normal for a kind of prose, not evidence of spinning)
 FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words")
@@ -113,11 +118,9 @@ def build_corpus(docs: int, sotu: int) -> list[dict]:
     return out
 
 
-def count_tables(corpus: list[dict]) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
-    """The word and bigram spinner-likeness tables and the likely originals counted over ``corpus``
-    (see the module docstring)."""
+def count_tables(corpus: list[dict]) -> tuple[dict[str, float], dict[str, float]]:
+    """The word and bigram spinner-likeness tables counted over ``corpus`` (see the module docstring)."""
     pos, neg = Counter(), Counter()
-    pairs: Counter = Counter()
     spun_df, clean_df = Counter(), Counter()
     n_spun = n_clean = 0
     for d in corpus:
@@ -133,9 +136,6 @@ def count_tables(corpus: list[dict]) -> tuple[dict[str, float], dict[str, float]
                         k += 1
                     if w is not None and w not in FUNCTION_WORDS and k < len(spans) and spans[k][0] < b:
                         pos[w] += 1
-                        orig = d.get("originals", {}).get(f"{spans[k][0]}:{spans[k][1]}")
-                        if orig and spans[k] == (a, b) and " " not in orig.strip():
-                            pairs[w, orig.strip().lower().replace("’", "'")] += 1
         else:
             n_clean += 1
             for _, _, w in units:
@@ -157,24 +157,44 @@ def count_tables(corpus: list[dict]) -> tuple[dict[str, float], dict[str, float]
             v = math.log((c / max(n_spun, 1)) / ((clean_df[b] + 1) / max(n_clean, 1)))
             if v >= MIN_WEIGHT:
                 bigrams[b] = min(v, MAX_WEIGHT)
-    originals: dict[str, str] = {}
-    best: dict[str, int] = {}
-    for (w, o), c in sorted(pairs.items()):
-        if o != w and c > best.get(w, 0):
-            originals[w], best[w] = o, c
-    return words, bigrams, originals
+    return words, bigrams
+
+
+def build_originals(corpus: list[dict], top: int = VOCABULARY) -> dict[str, tuple[str, ...]]:
+    """Each word of the vocabulary (the ``top`` commonest English words and every word of ``corpus``)
+    -> the `ORIGINALS` likeliest originals of the full check's candidate generator (channel prior plus
+    `ORIGINAL_ZIPF_WEIGHT` x Zipf frequency; Zipf at least `ORIGINAL_MIN_ZIPF`; in the language model)."""
+    from wordfreq import top_n_list
+
+    from unspin.api import get_detector
+    from unspin.lexicon.freq import zipf
+    from unspin.lm import load_lm
+
+    gen, lm = get_detector().gen, load_lm()
+    vocab = {w for w in top_n_list("en", top) if w.isalpha()}
+    for d in corpus:
+        vocab.update(w for _, _, w in word_units(d["text"]) if w is not None)
+    out: dict[str, tuple[str, ...]] = {}
+    for w in sorted(vocab):
+        if w in FUNCTION_WORDS or not lm.in_vocab(w):
+            continue
+        cands = [(c.prior + ORIGINAL_ZIPF_WEIGHT * zipf(c.form), c.form) for c in gen.candidates(w)
+                 if " " not in c.form and zipf(c.form) >= ORIGINAL_MIN_ZIPF and lm.in_vocab(c.form)]
+        if cands:
+            out[w] = tuple(f for _, f in sorted(cands, reverse=True)[:ORIGINALS])
+    return out
 
 
 _NO_MODEL = LinearModel({}, 0.0)
 
 
-def features(corpus: list[dict]) -> list[dict[str, float]]:
+def features(corpus: list[dict], originals: dict[str, tuple[str, ...]]) -> list[dict[str, float]]:
     """Each document's features, its table features from the tables of the other half (cross-fitting)."""
     halves = [[d for d in corpus if hash_half(d["group"]) == h] for h in (0, 1)]
     tables = [count_tables(halves[1 - h]) for h in (0, 1)]
     out = []
     for d in corpus:
-        words, bigrams, originals = tables[hash_half(d["group"])]
+        words, bigrams = tables[hash_half(d["group"])]
         out.append(screen_features(d["text"], ScreenModel(words, bigrams, _NO_MODEL, originals))[0])
     return out
 
@@ -185,11 +205,43 @@ def hash_half(group: str) -> int:
     return zlib.crc32(group.encode()) % 2
 
 
+TEACHER = ROOT / "bench" / "work" / "screen_teacher.json"
+
+
+def _verdict(text: str) -> str:
+    from unspin.api import check
+
+    return check(text).verdict
+
+
+def teacher_labels(corpus: list[dict], processes: int = 2) -> list[str]:
+    """The full check's verdict on every training document (memoised in bench/work by text hash, so an
+    interrupted run resumes)."""
+    import hashlib
+    from multiprocessing import get_context
+
+    memo = json.loads(TEACHER.read_text()) if TEACHER.exists() else {}
+    keys = [hashlib.sha256(d["text"].encode("utf-8", "surrogatepass")).hexdigest()[:24] for d in corpus]
+    todo = sorted({k: d["text"] for k, d in zip(keys, corpus) if k not in memo}.items())
+    if todo:
+        with get_context("fork").Pool(processes) as pool:
+            for i, v in enumerate(pool.imap(_verdict, [t for _, t in todo], chunksize=8)):
+                memo[todo[i][0]] = v
+                if i % 100 == 99:
+                    TEACHER.write_text(json.dumps(memo))
+                    print(f"  full checks {i + 1}/{len(todo)}", flush=True)
+        TEACHER.write_text(json.dumps(memo))
+    return [memo[k] for k in keys]
+
+
 def fit(X: list[dict[str, float]], corpus: list[dict]) -> LinearModel:
+    """The regression: a document is positive when it is spun *and* the full check calls it spun (the
+    screen's job is to pass on what the full check would catch; a spin the full check misses would be
+    missed after the screen too, and as a positive it only blurs the boundary)."""
     XX, yy = [], []
     for x, d in zip(X, corpus):
         XX += [x] * d["weight"]
-        yy += [d["label"]] * d["weight"]
+        yy += [int(d["label"] and d.get("full", "spun") == "spun")] * d["weight"]
     return fit_logistic(XX, yy, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE)
 
 
@@ -215,11 +267,18 @@ def main() -> None:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_text(json.dumps(dict(key=key, corpus=corpus)))
     print(f"{len(corpus)} documents ({sum(d['label'] for d in corpus)} spun) in {time.time() - t:.0f}s")
-    X = features(corpus)
+    for d, v in zip(corpus, teacher_labels(corpus)):
+        d["full"] = v
+    print(f"full check: {sum(d['full'] == 'spun' for d in corpus if d['label'])} of {sum(d['label'] for d in corpus)} spun "
+          f"documents called spun, {sum(d['full'] == 'spun' for d in corpus if not d['label'])} of "
+          f"{sum(1 - d['label'] for d in corpus)} genuine ({time.time() - t:.0f}s)")
+    originals = build_originals(corpus)
+    print(f"{len(originals)} words with likely originals ({time.time() - t:.0f}s)")
+    X = features(corpus, originals)
     model = fit(X, corpus)
-    labels = [d["label"] for d in corpus]
+    labels = [int(d["label"] and d["full"] == "spun") for d in corpus]
     cross = auc([model.raw(x) for x in X], labels)
-    words, bigrams, originals = count_tables(corpus)
+    words, bigrams = count_tables(corpus)
     screen_model = ScreenModel(words, bigrams, model, originals)
     data = training_files() + ([realdev.DIR / n for n in ("pairs.jsonl", "spun.jsonl", "clean.jsonl")] if realdev.available() else [])
     payload = dict(screen_model.to_dict(), meta=dict(docs=args.docs, sotu=args.sotu, documents=len(corpus),

@@ -41,7 +41,7 @@ __all__ = ["ScreenModel", "ScreenResult", "screen", "screen_features", "screen_r
 
 MODEL_FILE = "screen_model.json"
 #: every feature `screen_features` computes (what the screening model may read)
-FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_share", "lm_mean", "lm_surprise", "lm_misfit", "lm_misfit_strong",
+FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_share", "orig_gain_strong", "lm_mean", "lm_surprise", "lm_misfit", "lm_misfit_strong",
             "lm_misfit_mean", "oov_share",
             "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words")
 #: log10 P under which a word counts as surprising (`lm_surprise`)
@@ -52,6 +52,8 @@ MISFIT_LOG10 = -0.3
 STRONG_MISFIT_LOG10 = -1.0
 #: log10 gain of the likely original over the word in its context from which `orig_gain_share` counts it
 ORIG_GAIN_LOG10 = 0.5
+#: ... and `orig_gain_strong`
+STRONG_GAIN_LOG10 = 1.5
 #: Zipf frequency under which a content word is rare
 RARE_ZIPF = 3.0
 #: a word weight from which a word counts in `word_spin_hi`
@@ -71,19 +73,21 @@ class ScreenModel:
     words: Mapping[str, float]
     bigrams: Mapping[str, float]
     model: LinearModel
-    #: a spinner's word -> the original it most often replaced (one word, as written), from the training spins
-    originals: Mapping[str, str] = field(default_factory=dict)
+    #: a word -> the originals a spinner most likely replaced with it (a few, inflected like it, in the language
+    #: model's vocabulary): precomputed by the training script from the full check's candidate generator
+    originals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "screen", "model": self.model.to_dict(),
                 "words": {w: round(v, 3) for w, v in sorted(self.words.items())},
                 "bigrams": {b: round(v, 3) for b, v in sorted(self.bigrams.items())},
-                "originals": dict(sorted(self.originals.items()))}
+                "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())}}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ScreenModel":
-        return cls(dict(d["words"]), dict(d["bigrams"]), LinearModel.from_dict(d["model"]), dict(d.get("originals", {})),
+        return cls(dict(d["words"]), dict(d["bigrams"]), LinearModel.from_dict(d["model"]),
+                   {w: tuple(o.split()) for w, o in d.get("originals", {}).items()},
                    dict(d.get("metadata", {})))
 
 
@@ -196,7 +200,7 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
     n = content = names = numbers = function = sentences = 0
     scored = surprising = misfits = strong = judged = oov = rare = 0
     lm_sum = zipf_sum = word_spin = bigram_spin = misfit_sum = gain_sum = 0.0
-    gains = 0
+    gains = strong_gains = 0
     hi = 0
     hits: list[tuple[float, str]] = []
     h1 = h2 = None  # the two words before, in the LM's vocabulary (None: sentence start or after an OOV word)
@@ -251,14 +255,20 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
                         misfit_sum += gap
                         if gap < STRONG_MISFIT_LOG10:
                             strong += 1
-                    o = origs.get(w)
-                    if o is not None and unigram(o) is not None:
-                        g = prob([o, h1, h2] if h2 is not None else [o, h1]) / _LOG10 - lp
-                        if g > 0.0:
-                            gain_sum += g
-                            if g >= ORIG_GAIN_LOG10:
+                    cands = origs.get(w)
+                    if cands is not None:
+                        best, bo = 0.0, ""
+                        for o in cands:
+                            g = prob([o, h1, h2] if h2 is not None else [o, h1]) / _LOG10 - lp
+                            if g > best:
+                                best, bo = g, o
+                        if best > 0.0:
+                            gain_sum += best
+                            if best >= ORIG_GAIN_LOG10:
                                 gains += 1
-                                hits.append((g, f"{w} ({o}?)"))
+                                if best >= STRONG_GAIN_LOG10:
+                                    strong_gains += 1
+                                hits.append((best, f"{w} ({bo}?)"))
             h1, h2 = w, h1
         elif c.isdigit():
             numbers += 1
@@ -277,6 +287,7 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
         "bigram_spin": bigram_spin / nn,
         "orig_gain": gain_sum / nc,
         "orig_gain_share": gains / nc,
+        "orig_gain_strong": strong_gains / nc,
         "lm_mean": lm_sum / scored if scored else -2.0,
         "lm_surprise": surprising / max(scored, 1),
         "lm_misfit": misfits / max(judged, 1),
