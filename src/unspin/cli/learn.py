@@ -33,7 +33,7 @@ def learn_command(
     scan_dir: Optional[Path] = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Learn from the verified copy/source pairs of a finished unspin scan."),
     merge: bool = typer.Option(False, "--merge", help="Combine the lexicon files given as arguments (counts add up; channel parameters averaged, weighted by what each was fitted on)."),
     min_docs: int = typer.Option(2, "--min-docs", min=1, help="Keep a swap only when it was seen in at least this many documents."),
-    channel: bool = typer.Option(True, "--channel/--no-channel", help="Fit the decoder's channel model (how this spinner picks among synonyms) to the swaps."),
+    channel: bool = typer.Option(True, "--channel/--no-channel", help="Fit the decoder's channel model (how this spinner picks among synonyms) to the swaps and store it in the file (not yet used by the flags; see docs/learning.md)."),
 ) -> None:
     """Learn a spinner's dictionary from copies whose source is known, to catch its other copies.
 
