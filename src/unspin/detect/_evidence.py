@@ -32,12 +32,12 @@ if TYPE_CHECKING:
 
 #: `word_features`, in the order they are computed
 OWN_FEATURES = ("margin", "second_gap", "obs_left", "left_gain", "obs_local_rel", "obs_uni", "alt_uni", "obs_zipf",
-                "alt_zipf", "obs_oov", "log_channel", "n_choices", "neighbour_changed")
+                "alt_zipf", "obs_oov", "log_channel", "log_prior", "n_choices", "neighbour_changed")
 #: `add_document_context`
 CONTEXT_FEATURES = ("topic_obs", "topic_alt", "topic_gain", "sim_obs_alt", "near_obs", "near_alt", "obs_repeats",
                     "alt_in_doc")
 #: `alternative_features` (the restoration model)
-ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "topic", "unigram", "sim_obs", "in_doc")
+ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "log_prior", "topic", "unigram", "sim_obs", "in_doc")
 #: every feature of a word the token model's first stage may read (the second stage adds
 #: `unspin.detect.calibration.DOC_FEATURES`)
 WORD_FEATURES = OWN_FEATURES + CONTEXT_FEATURES
@@ -68,6 +68,8 @@ def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: lis
         "alt_zipf": zipf(alt),
         "obs_oov": 1.0 if not lm.lm.in_vocab(obs) else 0.0,
         "log_channel": cand.log_channel,
+        # the channel model's probability that a spinner writes the observed word for this original
+        "log_prior": cand.prior,
         "n_choices": math.log10(len(s.choices)),
         "neighbour_changed": float(neighbour_changed),
     }
@@ -90,6 +92,8 @@ def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, 
             "local_rel": local[c] - top_local,
             "total_rel": local[c] + s.priors[c] - top_total,
             "log_channel": cand.log_channel,
+            # the channel model's pick probability (`unspin.detect.channel`; = log_channel without one)
+            "log_prior": cand.prior,
             "topic": float(v @ topic) if v is not None and topic is not None else 0.0,
             "unigram": cond(w, None, None),
             "sim_obs": float(v @ v_obs) if v is not None and v_obs is not None else 0.0,
