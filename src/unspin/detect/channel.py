@@ -398,6 +398,8 @@ class ChannelTable:
             try:
                 with np.load(path) as npz:
                     arrays = (npz["entry"], npz["log_z"])
+                if len(arrays[0]) != len(self.th.fwd_ids) or len(arrays[1]) != len(self.th.terms):
+                    arrays = None  # built for another thesaurus version: rebuild
             except (OSError, ValueError, KeyError):
                 arrays = None
         if arrays is None:
