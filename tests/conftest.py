@@ -1,7 +1,7 @@
 """Shared fixtures, and the rule on skips.
 
 A test may skip only for an optional part of the system that is not there (Debian's chromium for
-the browser tests, the WordNet database, the datatrove extra, setpriv when running as root), and
+the browser tests, the WordNet database, setpriv when running as root), and
 says why: ``-ra`` (pyproject.toml) prints every skip with its reason at the end of the run.
 unspin's own modules and the test extra's packages are imported outright, so an import error is a
 failure, never a skip.

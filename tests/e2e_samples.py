@@ -153,3 +153,16 @@ def assert_clean_report(report: Mapping[str, Any]) -> None:
     """A clean news article: judged clean, with at most a stray flag or two."""
     assert report["verdict"] == "clean", (report["verdict"], report["spin_score"], [f["text"] for f in report["flags"]])
     assert len(report["flags"]) <= 2, [f["text"] for f in report["flags"]]
+
+
+if __name__ == "__main__":  # PYTHONPATH=src:tests python tests/e2e_samples.py: how the detector does on these fixtures today
+    from unspin.api import check
+    from unspin.model import Document
+
+    spun = check(Document(text=SPUN)).to_dict()
+    j = judge(spun["flags"], GOLD)
+    print(f"spun example: {spun['verdict']} ({spun['spin_score']:.2f}); {j.swaps_found} of {len(GOLD)} swaps flagged, "
+          f"{j.on_swaps} of {j.flagged} flags on a swap, {j.restored} restored to the exact original")
+    for name, text in [("original", ORIGINAL), *DECOYS.items()]:
+        r = check(Document(text=text))
+        print(f"{name}: {r.verdict} ({r.spin_score:.2f}), {len(r.flags)} flags")
