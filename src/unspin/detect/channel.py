@@ -83,6 +83,7 @@ class ChannelLexicon:
         self.listing = lru_cache(maxsize=50_000)(self._listing)
         self.wn_synonyms = lru_cache(maxsize=50_000)(self._wn_synonyms)
         self.listed_under = lru_cache(maxsize=50_000)(self._listed_under)
+        self.wn_set = lru_cache(maxsize=50_000)(lambda o: frozenset(self.wn_synonyms(o)))
 
     def term(self, term: str) -> tuple[float, np.ndarray | None, int, frozenset[str]]:
         """``(zipf, unit vector or None, part-of-speech bits, lemmas)`` of a lower-case term."""
@@ -154,7 +155,7 @@ class ChannelLexicon:
         """``len(spuns) × len(FEATURES)`` features of each ``(original, s)`` pair."""
         _z_o, v_o, pos_o, lem_o = self.term(original)
         listing, n = self.listing(original)
-        wn = set(self.wn_synonyms(original))
+        wn = self.wn_set(original)
         heads_of_o = self.listed_under(original)
         term = self.term
         rows = []
@@ -410,6 +411,8 @@ class ChannelTable:
                 atomic_write_bytes(path, buf.getvalue())
         #: log10 P per forward entry (aligned with ``th.fwd_ids``); natural-log normaliser per term
         self.entry, self.log_z = arrays
+        self._w = model._w()
+        self._pairs: dict[tuple[str, str], float] = {}
 
     def log_prob(self, head: str, rank: int) -> float:
         """log10 P(``head``'s list entry at position ``rank`` | ``head``)."""
@@ -418,12 +421,21 @@ class ChannelTable:
 
     def log_prob_pair(self, head: str, spun: str) -> float:
         """log10 P(``spun`` | ``head``) for any pair (a WordNet-only pick, say), normalised
-        like the table."""
+        like the table (memoised)."""
+        key = (head, spun)
+        got = self._pairs.get(key)
+        if got is None:
+            if len(self._pairs) > 500_000:
+                self._pairs.clear()
+            got = self._pairs[key] = self._log_prob_pair(head, spun)
+        return got
+
+    def _log_prob_pair(self, head: str, spun: str) -> float:
         i = self.th.term_id.get(head)
         if i is None or not np.isfinite(self.log_z[i]):
             return self.model.log_prob(head, spun)
         row = self.lex.feature_matrix(head, [spun])[0]
-        return (float(row @ self.model._w()) - float(self.log_z[i])) / _LN10
+        return (float(row @ self._w) - float(self.log_z[i])) / _LN10
 
     def _build(self) -> tuple[np.ndarray, np.ndarray]:
         th, lex, w = self.th, self.lex, self.model._w()
