@@ -428,6 +428,10 @@ def page_ok(pg) -> bool:
     """The script ran (tables paged, a side-by-side view drawn) and the style applied."""
     details = pg.locator("#clusters details").first
     details.locator("summary").click()
+    try:  # the view is drawn by the page's script after the click: wait for it, not a fixed moment
+        details.locator(".sbs mark.sub").first.wait_for(state="attached", timeout=15_000)
+    except Exception:  # playwright's TimeoutError: judged below
+        pass
     drawn = details.locator(".sbs mark.sub").count() > 0
     paged = pg.locator("#documents-table + .pager").count() == 1
     styled = pg.evaluate("getComputedStyle(document.querySelector('.card')).borderTopWidth") == "4px"
