@@ -1,6 +1,7 @@
 # unspin: two commands on a fresh machine.
 #   make demo  - set up .venv and run `unspin check` on the bundled example
-#   make test  - set up .venv (with test extras) and run the test suite (python -m devkit.mutation_check: the mutation check)
+#   make test  - set up .venv (with test extras), run make lint, then the test suite (python -m devkit.mutation_check: the mutation check)
+#   make lint  - ruff (style, imports, bugbear, pyupgrade) and mypy (src/unspin); configured in pyproject.toml
 #   make bench - run the benchmarks (needs ../shared)
 #   make model - retrain the shipped models (needs ../shared)
 PY ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench model clean browser wordnet
+.PHONY: demo test lint setup bench model clean browser wordnet
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -43,9 +44,14 @@ browser:
 			|| echo "warning: could not install chromium (see /tmp/unspin-chromium-install.log); browser tests will skip"; \
 	fi
 
+# ruff over every Python tree and mypy over the package (configured in pyproject.toml); run by make test.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 # Installs what the optional tests need (chromium, WordNet; the test extra has datatrove) so none skips; in
 # CI (CI set) a skip is a failure (UNSPIN_NO_SKIPS=1, tests/conftest.py). Every skip prints its reason.
-test: $(STAMP) browser wordnet
+test: lint $(STAMP) browser wordnet
 	UNSPIN_NO_SKIPS=$${UNSPIN_NO_SKIPS:-$${CI:+1}} $(BIN)/python -m pytest -q
 
 # Benchmarks read ../shared (BBC development data); each writes its table under bench/results/.

@@ -183,7 +183,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if before else ""),
     ]
     dump = {}
-    for name, group, o, b, share in rows:
+    for name, _group, o, b, share in rows:
         clean = not o.gold
         dump[name] = {"unspin": o.__dict__, "naive": b.__dict__}
         prev = before.get(name, {}).get("unspin")
@@ -192,7 +192,7 @@ def main() -> None:
             pc = Counts(**prev) if prev else None
             extra = (f" {pc.false_per_1000:.2f} /1k |" if clean else f" {pc.f1:.3f} |") if pc else " — |"
         lines.append(f"| {name} | {'—' if clean else f'{share:.1%}'} | {fmt(o, clean)} | {fmt(b, clean)} |{extra}")
-    for name, o, b, note in real:
+    for name, o, b, _note in real:
         dump[name] = {"unspin": o.__dict__, "naive": b.__dict__}
         prev = before.get(name, {}).get("unspin")
         extra = ""

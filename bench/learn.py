@@ -41,7 +41,6 @@ from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
 from unspin.api import check
 from unspin.detect import Detector
 from unspin.learn import CopyPair, SpinnerLexicon, learn_pairs
-from unspin.learn.apply import LexiconFlagger, LexiconOptions
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
 

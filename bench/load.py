@@ -26,10 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
 from devkit.spinner import Spinner, load_bbc, split_ids
 
+HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "load.md"
 #: CPU seconds (user + sys) of each child run, in order: steadier than wall time on a busy machine
 CPU_TIMES: list[float] = []
@@ -124,8 +123,8 @@ def main() -> None:
     )
     e = dict(env, UNSPIN_CACHE_DIR=str(work / "cache"))
     proc = subprocess.run([sys.executable, "-c", _WRAP, "-c", code], env=e, stderr=subprocess.PIPE, text=True, check=True)
-    first, warm = (float(x) for x in next(l for l in proc.stderr.splitlines() if l.startswith("TIMES")).split()[1:])
-    peak = int(next(l for l in proc.stderr.splitlines() if l.startswith("VmHWM_KB")).split()[1]) / 1024
+    first, warm = (float(x) for x in next(ln for ln in proc.stderr.splitlines() if ln.startswith("TIMES")).split()[1:])
+    peak = int(next(ln for ln in proc.stderr.splitlines() if ln.startswith("VmHWM_KB")).split()[1]) / 1024
     rows.append(("in-process: first check (loads resources)", first, peak, None))
     rows.append(("warm: in-process, resources loaded", warm, peak, None))
     print(f"{'warm: in-process, resources loaded':45s} {warm:6.2f} s  {peak:7.0f} MiB")

@@ -46,7 +46,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from bench.scan_report import index_lines, raw_cmd, splice_index_table, write
 from bench.search import duplicates, make_corpus
 from devkit.spinner import Spinner, load_bbc

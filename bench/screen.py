@@ -193,7 +193,7 @@ def main() -> None:
         f"{platform.machine()}, 2 CPUs shared with other jobs, {time.strftime('%Y-%m-%d')}; {n_docs} documents, each screened and "
         f"fully checked in this one run ({time.time() - t_wall:.0f} s wall).",
         "",
-        f"Threshold **{thr:g}**: " + (f"given (`--threshold`)." if args.threshold is not None else
+        f"Threshold **{thr:g}**: " + ("given (`--threshold`)." if args.threshold is not None else
         f"the highest that passes on {args.recall:.0%} of the documents the full check calls spun on the development rows "
         "(clean rows and trained habits; held-apart rows and realdev fold 1 are not used to choose it)."),
         "",

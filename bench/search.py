@@ -38,7 +38,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 from devkit.spinner import Spinner, load_bbc
 from unspin.index import SourceIndex
 from unspin.model import Document
@@ -195,8 +194,9 @@ def main() -> None:
     base_n = args.baseline_docs or args.docs
     if not args.no_baselines:
         bcorpus = corpus[:base_n]
-        from datasketch import MinHash, MinHashLSH
         import re
+
+        from datasketch import MinHash, MinHashLSH
 
         word = re.compile(r"\w+")
 

@@ -34,11 +34,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-import httpx  # noqa: E402
+import httpx
 
 from devkit.spinner import Spinner, load_bbc
+
+HERE = Path(__file__).resolve().parent
 
 WORDS = 800
 

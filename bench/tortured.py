@@ -17,7 +17,7 @@ catching one without a catalogue (docs/channel.md):
 from __future__ import annotations
 
 import argparse
-from functools import lru_cache
+from functools import cache
 
 from devkit.spinner import load_bbc, split_ids
 from unspin.detect.candidates import usable_headword
@@ -55,7 +55,7 @@ def main() -> None:
     if wn is not None:  # WordNet's multi-word lemmas, every part of speech
         terms |= {lemma.replace("_", " ").lower() for index, _data in wn._tables.values() for lemma in index if "_" in lemma}
 
-    @lru_cache(maxsize=None)
+    @cache
     def lp(w: str, c: str | None = None) -> float:
         if not lm.in_vocab(w):
             return -7.0
@@ -64,7 +64,7 @@ def main() -> None:
     def pmi(a: str, b: str) -> float:
         return lp(b, a) - lp(b)
 
-    @lru_cache(maxsize=None)
+    @cache
     def heads(w: str) -> tuple[str, ...]:
         best: dict[str, float] = {}
         for key in {w} | {lem for _u, lem, _t in th.analyse(w)}:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
-from pathlib import Path
-
 
 from devkit.spinner import SpunText
 from unspin.detect import Detector
@@ -22,7 +19,7 @@ class Counts:
     restored: int = 0
     words: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for k in self.__dict__:
             setattr(self, k, getattr(self, k) + getattr(other, k))
 

@@ -17,10 +17,8 @@ flag; restoration is counted over the found ``sure`` substitutions only
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-
 
 from devkit.evalkit import Counts, match_flags
 

@@ -27,8 +27,9 @@ import inspect
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from devkit.spinner import Spinner, load_bbc
 from unspin.model import Document, Report

@@ -44,13 +44,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import sys
 import math
+import random
 import re
-from dataclasses import dataclass, replace
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-
 
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon import inflection as infl
@@ -477,7 +476,11 @@ class Spinner:
         return SpunText("".join(pieces), text, tuple(subs), len(units), len(words))
 
 
-def load_bbc(path: str | Path = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news_dev.jsonl") -> list[dict]:
+#: The BBC development articles in ../shared (read-only; benchmarks and training only).
+BBC_JSONL = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news_dev.jsonl"
+
+
+def load_bbc(path: str | Path = BBC_JSONL) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

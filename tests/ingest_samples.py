@@ -9,8 +9,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 # --- A spun article copied off a page, furniture and all --------------------------------
 

@@ -2,7 +2,7 @@
 
 ARTICLES = {
     "harbour": (
-        "Harbour Bridge repairs", 
+        "Harbour Bridge repairs",
         "The city council of Portmere approved a plan on Tuesday to repair the old harbour bridge, "
         "which has been closed to lorries since March. Engineers said the steel frame was badly damaged "
         "by salt water and that the work would take at least 18 months. The council leader, Anna Kowalski, "
@@ -13,7 +13,7 @@ ARTICLES = {
         "of next year, when a new footpath for cyclists will also be opened.",
     ),
     "orchestra": (
-        "Orchestra tour", 
+        "Orchestra tour",
         "The Northfield Symphony Orchestra will begin its first tour of Japan in October, playing "
         "eleven concerts in six cities. The conductor, Tomas Eriksen, said the musicians had been "
         "preparing for more than a year and were excited to perform in famous halls in Tokyo and Osaka. "
@@ -23,7 +23,7 @@ ARTICLES = {
         "before travelled to Asia. Its manager said the trip would help attract young listeners.",
     ),
     "drought": (
-        "Farmers and the drought", 
+        "Farmers and the drought",
         "Farmers in the Vale of Ardley say the long drought has cut their wheat harvest by almost half "
         "this summer. The regional farming union said that many small farms were struggling to pay "
         "their debts and asked the government for urgent help. Rainfall in July was the lowest since "

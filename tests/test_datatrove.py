@@ -8,16 +8,16 @@ import random
 from pathlib import Path
 
 import pytest
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
 
-from datatrove.executor import LocalPipelineExecutor  # noqa: E402
-from datatrove.pipeline.readers import JsonlReader  # noqa: E402
-from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
-
-from scan_samples import article, spin  # noqa: E402
-from search_samples import ARTICLES, HARBOUR_SWAPS, UNRELATED, spin as swap  # noqa: E402
-from web_samples import SOURCE, SPUN  # noqa: E402
-from unspin.api import check  # noqa: E402
-from unspin.integrations.datatrove import SpinFilter  # noqa: E402
+from scan_samples import article, spin
+from search_samples import ARTICLES, HARBOUR_SWAPS, UNRELATED
+from search_samples import spin as swap
+from unspin.api import check
+from unspin.integrations.datatrove import SpinFilter
+from web_samples import SOURCE, SPUN
 
 GERMAN = ("Die Regierung hat am Montag angekündigt, dass die Steuern im nächsten Jahr steigen werden, "
           "um die Kosten für neue Schulen und Krankenhäuser im ganzen Land zu decken. ") * 3

@@ -515,7 +515,7 @@ def test_indexes_created_at_once_on_one_path_are_one_index(tmp_path: Path) -> No
             start.wait()
             with SourceIndex.open(path) as ix, ix.insertion_session():
                 ix.add(Document(h.GOOD[k], id=f"d{k}"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             failures.append(exc)
 
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]

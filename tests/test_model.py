@@ -68,7 +68,7 @@ def test_package_face():
     from unspin.search import index_add, search  # the module is still a module
 
     assert callable(index_add) and callable(unspin.search) and unspin.search.search is search
-    import unspin.scan.runner  # noqa: F401  (binds unspin.scan to the package: still callable)
+    import unspin.scan.runner  # binds unspin.scan to the package: still callable
 
     assert callable(unspin.scan) and "out" in inspect.signature(unspin.scan).parameters
     assert issubclass(unspin.EmptyInput, unspin.InputError) and issubclass(unspin.ResourceError, unspin.UnspinError)

@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from scan_samples import article, make_crawl, spin
-from search_samples import ARTICLES, HARBOUR_SWAPS, spin as swap
+from search_samples import ARTICLES, HARBOUR_SWAPS
+from search_samples import spin as swap
 from unspin.report import ReportError, build_report, host_of, load_scan
 from unspin.scan import scan
 

@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from unspin.lexicon import load_thesaurus, reinflect
-from unspin.lexicon.moby import cache_file, load_thesaurus as load
+from unspin.lexicon.moby import cache_file
+from unspin.lexicon.moby import load_thesaurus as load
 from unspin.lexicon.vectors import load_vectors
 from unspin.lm import load_lm
 

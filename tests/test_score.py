@@ -3,7 +3,6 @@
 import re
 
 from test_detect import CLEAN, SWAPS
-
 from unspin.api import check
 from unspin.detect.score import MIN_WORDS, doc_model, document_features
 
@@ -68,7 +67,6 @@ def test_spun_document_shows_its_less_confident_swaps():
 
 def test_style_features_are_untouched_by_word_swaps():
     from test_detect import SPUN
-
     from unspin.detect.score import NEWS_STYLE, STYLE, style_features
 
     clean, spun = style_features(CLEAN), style_features(SPUN)

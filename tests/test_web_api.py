@@ -13,7 +13,6 @@ from unspin.web.app import create_app
 from unspin.web.inputs import safe_name
 from unspin.web.settings import Settings
 from unspin.web.views import restored_text
-
 from web_samples import SPUN, XSS, XSS_ARTICLE, source_index
 
 TOKEN = "t" * 24
@@ -170,9 +169,8 @@ def _wait_idle(c, seconds=10.0):
 
 
 def test_a_real_check_past_the_limit_is_cancelled(detector):
-    import time
-
     import random
+    import time
 
     rng, words = random.Random(7), SPUN.split()
     # 5,000 words in an order no cache has seen: seconds of detector work (the word cap's worth)

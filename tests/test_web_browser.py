@@ -14,9 +14,6 @@ import socket
 import threading
 import time
 
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 import playwright.sync_api as playwright_api
 import pytest
 import uvicorn
@@ -25,6 +22,9 @@ from e2e_samples import GOLD, GOLD_INDEXED, judge
 from unspin.web.app import create_app
 from unspin.web.settings import Settings
 from web_samples import SPUN, XSS, XSS_ARTICLE, source_index
+
+CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 if not os.access(CHROMIUM, os.X_OK):
     pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium (make test does, as root with apt-get) to run the browser tests", allow_module_level=True)

@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
+import numpy as np
 
 from devkit.evalkit import labelled_decisions
+from devkit.provenance import training_files
 from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
 from unspin.detect import Detector
-import numpy as np  # noqa: E402
-
-from unspin.model import Document
 from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features
 from unspin.detect.modelio import save_model
-from devkit.provenance import training_files
+from unspin.model import Document
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
 RESTORE_OUT = OUT.with_name("restore_model.json")

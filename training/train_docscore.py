@@ -23,21 +23,19 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from pathlib import Path
 
-
 from devkit.evalkit import fit_logistic
+from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.api import get_detector
 from unspin.detect.calibration import LinearModel
+from unspin.detect.modelio import save_model
 from unspin.detect.score import STYLE, document_features
 from unspin.model import Document
-from unspin.text import TokenKind, tokenize
-from unspin.detect.modelio import save_model
 from unspin.settings import DOCUMENT_FEATURES
-from devkit.provenance import training_files
+from unspin.text import TokenKind, tokenize
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "doc_model.json"
 CACHE = Path(__file__).resolve().parents[1] / "bench" / "work" / "docscore_features.json"

@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-
 from devkit.evalkit import fit_logistic
+from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.api import get_detector
-from unspin.model import Document
 from unspin.detect.modelio import save_model
-from devkit.provenance import training_files
+from unspin.model import Document
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "phrase_model.json"
 SETTINGS = [

@@ -40,7 +40,7 @@ from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
-from unspin.screen import FEATURES, ScreenModel, screen_features, word_units
+from unspin.screen import ScreenModel, screen_features, word_units
 from unspin.text.stopwords import FUNCTION_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,10 +29,16 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-from unspin.errors import (  # noqa: E402
-    BinaryInput, EmptyInput, InputError, InputTooLarge, NotAFile, ResourceError, UnspinError,
+from unspin.errors import (
+    BinaryInput,
+    EmptyInput,
+    InputError,
+    InputTooLarge,
+    NotAFile,
+    ResourceError,
+    UnspinError,
 )
-from unspin.model import Alignment, Document, Flag, Match, Pair, Report, SearchResult, Substitution  # noqa: E402
+from unspin.model import Alignment, Document, Flag, Match, Pair, Report, SearchResult, Substitution
 
 if TYPE_CHECKING:
     from unspin.api import check, get_detector

@@ -7,8 +7,9 @@ and runs the one check pipeline (`unspin.detect.pipeline.run`).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from unspin.detect.decoder import Detector
 from unspin.detect.pipeline import CatalogueFlagger, Flagger, LexiconLayer, run

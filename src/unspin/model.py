@@ -9,8 +9,9 @@ into `Document.text`, so `doc.text[flag.start:flag.end] == flag.text`.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 Verdict = Literal["spun", "clean", "uncertain"]
 VERDICTS: tuple[str, ...] = ("spun", "clean", "uncertain")
@@ -48,7 +49,7 @@ class Document:
         return d
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Document":
+    def from_dict(cls, d: Mapping[str, Any]) -> Document:
         return cls(
             text=d["text"],
             id=d.get("id"),
@@ -91,7 +92,7 @@ class Flag:
         return d
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Flag":
+    def from_dict(cls, d: Mapping[str, Any]) -> Flag:
         return cls(
             start=int(d["start"]),
             end=int(d["end"]),
@@ -152,7 +153,7 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Report":
+    def from_dict(cls, d: Mapping[str, Any]) -> Report:
         return cls(
             document=Document.from_dict(d),
             spin_score=float(d["spin_score"]),
@@ -165,7 +166,7 @@ class Report:
         )
 
     @classmethod
-    def from_json(cls, s: str) -> "Report":
+    def from_json(cls, s: str) -> Report:
         return cls.from_dict(json.loads(s))
 
 
@@ -182,7 +183,7 @@ class Pair:
         return {"copy_start": self.copy_start, "copy_end": self.copy_end, "source_start": self.source_start, "source_end": self.source_end}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Pair":
+    def from_dict(cls, d: Mapping[str, Any]) -> Pair:
         return cls(int(d["copy_start"]), int(d["copy_end"]), int(d["source_start"]), int(d["source_end"]))
 
 
@@ -202,7 +203,7 @@ class Substitution:
         return {"copy_start": self.copy_start, "copy_end": self.copy_end, "copy_text": self.copy_text, "source_text": self.source_text}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Substitution":
+    def from_dict(cls, d: Mapping[str, Any]) -> Substitution:
         return cls(int(d["copy_start"]), int(d["copy_end"]), d["copy_text"], d["source_text"], int(d.get("source_start", 0)), int(d.get("source_end", 0)))
 
 
@@ -226,7 +227,7 @@ class Alignment:
         }
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Alignment":
+    def from_dict(cls, d: Mapping[str, Any]) -> Alignment:
         return cls(
             pairs=tuple(Pair.from_dict(p) for p in d.get("pairs") or ()),
             substitutions=tuple(Substitution.from_dict(s) for s in d.get("substitutions") or ()),
@@ -260,7 +261,7 @@ class Match:
         return d
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Match":
+    def from_dict(cls, d: Mapping[str, Any]) -> Match:
         return cls(
             id=d["id"], score=float(d["score"]), coverage=float(d["coverage"]),
             pairs=tuple(Pair.from_dict(p) for p in d.get("pairs") or ()),
@@ -284,5 +285,5 @@ class SearchResult:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "SearchResult":
+    def from_dict(cls, d: Mapping[str, Any]) -> SearchResult:
         return cls(id=d.get("id"), matches=tuple(Match.from_dict(m) for m in d.get("matches") or ()))

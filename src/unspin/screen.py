@@ -28,8 +28,9 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from unspin.detect.calibration import LinearModel
 from unspin.model import Document, Report
@@ -85,7 +86,7 @@ class ScreenModel:
                 "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())}}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "ScreenModel":
+    def from_dict(cls, d: Mapping[str, Any]) -> ScreenModel:
         return cls(dict(d["words"]), dict(d["bigrams"]), LinearModel.from_dict(d["model"]),
                    {w: tuple(o.split()) for w, o in d.get("originals", {}).items()},
                    dict(d.get("metadata", {})))

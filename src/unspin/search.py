@@ -10,12 +10,12 @@ This module can also be called: ``import unspin; unspin.search(doc, "sources.db"
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
+from unspin.detect.flags import source_flags
 from unspin.index import AddStats, SearchOptions, SourceIndex
 from unspin.ingest import IngestOptions, ReadResult
-from unspin.detect.flags import source_flags
 from unspin.model import Document, SearchResult
 
 InputSpec = str | tuple[str, str]

@@ -19,8 +19,9 @@ Two kinds of number live here:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 # -- flags -----------------------------------------------------------------------
 

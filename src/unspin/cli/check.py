@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -55,20 +54,20 @@ def render_report(report: Report, console: Console) -> None:
 
 
 def check(
-    files: List[Path] = typer.Argument(None, readable=False, help="Files or directories to check: plain text, HTML, JSONL, WARC(.gz), Parquet, any of them gzipped; '-' for stdin.", show_default=False),
+    files: list[Path] = typer.Argument(None, readable=False, help="Files or directories to check: plain text, HTML, JSONL, WARC(.gz), Parquet, any of them gzipped; '-' for stdin.", show_default=False),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object per document (JSON lines) instead of the human report."),
-    jsonl: Optional[str] = typer.Option(None, "--jsonl", metavar="IN", help="Read documents from a JSONL file (lines {\"id\": ..., \"text\": ...}; '-' for stdin) and write one JSON result per line."),
+    jsonl: str | None = typer.Option(None, "--jsonl", metavar="IN", help="Read documents from a JSONL file (lines {\"id\": ..., \"text\": ...}; '-' for stdin) and write one JSON result per line."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes: plain-text files over it are refused, longer extracted texts are truncated."),
-    input_format: Optional[InputFormat] = typer.Option(None, "--format", help="Read every FILE as this format instead of detecting it from content and extension.", case_sensitive=False),
+    input_format: InputFormat | None = typer.Option(None, "--format", help="Read every FILE as this format instead of detecting it from content and extension.", case_sensitive=False),
     text_field: str = typer.Option("text", "--text-field", help="JSONL key or Parquet column holding the text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL key or Parquet column holding the document id."),
-    max_records: Optional[int] = typer.Option(None, "--max-records", min=0, help="Stop after this many documents."),
+    max_records: int | None = typer.Option(None, "--max-records", min=0, help="Stop after this many documents."),
     language_check: bool = typer.Option(True, "--language-check/--no-language-check", help="Skip documents that are not in English (unspin's models are English)."),
-    fingerprints: Optional[List[Path]] = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
-    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
-    lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of a spinner lexicon (unspin learn) where the original fits the context better (kind 'lexicon'). Repeatable."),
+    fingerprints: list[Path] | None = typer.Option(None, "--fingerprints", metavar="FILE", help="Also flag catalogued tortured phrases: a Problematic Paper Screener CSV export (query syntax: quoted phrases, AND, OR, NOT, \"a b\"~N) or a two-column TSV (tortured, expected). Repeatable."),
+    index: Path | None = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
+    lexicon: list[Path] | None = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of a spinner lexicon (unspin learn) where the original fits the context better (kind 'lexicon'). Repeatable."),
     screen: bool = typer.Option(False, "--screen", help="Only the fast screening pass (unspin.screen, ~100x cheaper): the screening score, verdict 'clean' when screened out and 'uncertain' when the document would go on to the full check; no flags, the evidence in the explanation."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under {WORD_FLAG_AT:g} ({SPUN_DOCUMENT_FLAG_AT:g} once the verdict is spun; those are shown in yellow) or phrases under {PHRASE_FLAG_AT:g}."),
+    min_confidence: float | None = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under {WORD_FLAG_AT:g} ({SPUN_DOCUMENT_FLAG_AT:g} once the verdict is spun; those are shown in yellow) or phrases under {PHRASE_FLAG_AT:g}."),
 ) -> None:
     """Flag spun phrases and score each document.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -25,7 +24,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _UNSAFE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _replace(m: "re.Match[str]") -> str:
+def _replace(m: re.Match[str]) -> str:
     return "\ufffd" if "\ud800" <= m.group() <= "\udfff" else " "
 
 
@@ -44,7 +43,7 @@ def safe_line(text: str) -> str:
 InputFormat = Enum("InputFormat", {name: name for name in reader_names()}, type=str)  # type: ignore[misc]
 
 
-def inputs_of(files: Optional[List[Path]], jsonl: Optional[str], hint: str = "") -> list[str | tuple[str, str]]:
+def inputs_of(files: list[Path] | None, jsonl: str | None, hint: str = "") -> list[str | tuple[str, str]]:
     """The reader inputs of FILE arguments plus ``--jsonl IN``; a usage error (exit 2) when there are none."""
     inputs: list[str | tuple[str, str]] = [str(p) for p in files or []]
     if jsonl is not None:
@@ -80,7 +79,7 @@ def must_exist(index: Path) -> None:
         raise fail(f"no index at {index}")
 
 
-def load_lexicons(paths: Optional[List[Path]]) -> list:
+def load_lexicons(paths: list[Path] | None) -> list:
     """The ``--lexicon FILE`` options read (`unspin.learn.read_lexicon`): a missing or unreadable
     file is a usage error (exit 2); each broken line is one warning on stderr, the rest is used."""
     if not paths:

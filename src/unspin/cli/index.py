@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.markup import escape
@@ -19,8 +18,8 @@ index_app = typer.Typer(name="index", help="Build and maintain a source index (o
 @index_app.command("add")
 def index_add(
     index: Path = typer.Argument(..., help="The index file (created if missing)."),
-    files: List[Path] = typer.Argument(None, readable=False, help="Files or directories to add (any format unspin check reads).", show_default=False),
-    jsonl: Optional[str] = typer.Option(None, "--jsonl", metavar="IN", help="Add the lines {\"id\", \"text\", optional \"title\", \"url\", \"date\"} of a JSONL file ('-' for stdin)."),
+    files: list[Path] = typer.Argument(None, readable=False, help="Files or directories to add (any format unspin check reads).", show_default=False),
+    jsonl: str | None = typer.Option(None, "--jsonl", metavar="IN", help="Add the lines {\"id\", \"text\", optional \"title\", \"url\", \"date\"} of a JSONL file ('-' for stdin)."),
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Documents per transaction."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes."),
 ) -> None:
@@ -45,7 +44,7 @@ def index_add(
 @index_app.command("remove")
 def index_remove(
     index: Path = typer.Argument(..., help="The index file."),
-    ids: List[str] = typer.Argument(..., help="Document ids to remove."),
+    ids: list[str] = typer.Argument(..., help="Document ids to remove."),
 ) -> None:
     """Remove documents by id (one transaction).
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
 
 import typer
 from rich.markup import escape
@@ -27,10 +27,10 @@ def _progress(pairs: Iterable, enabled: bool) -> Iterator:
 
 
 def learn_command(
-    inputs: List[Path] = typer.Argument(None, readable=False, help="PAIRS.jsonl files ('-' for stdin): one JSON object per line with the copy and its source, {\"id\", \"copy\", \"source\"} or {\"id\", \"spun\", \"original\"}, optional \"site\" or \"url\". With --index: the copies (any format unspin check reads). With --merge: the lexicons to combine.", show_default=False),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Write the lexicon to FILE (a TSV with a header line; the fitted channel parameters on a '# channel:' line)."),
-    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Find each copy's source in INDEX (unspin index add) and learn from the copies whose source is found."),
-    scan_dir: Optional[Path] = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Learn from the verified copy/source pairs of a finished unspin scan."),
+    inputs: list[Path] = typer.Argument(None, readable=False, help="PAIRS.jsonl files ('-' for stdin): one JSON object per line with the copy and its source, {\"id\", \"copy\", \"source\"} or {\"id\", \"spun\", \"original\"}, optional \"site\" or \"url\". With --index: the copies (any format unspin check reads). With --merge: the lexicons to combine.", show_default=False),
+    out_path: Path | None = typer.Option(None, "--out", "-o", metavar="FILE", help="Write the lexicon to FILE (a TSV with a header line; the fitted channel parameters on a '# channel:' line)."),
+    index: Path | None = typer.Option(None, "--index", metavar="INDEX", help="Find each copy's source in INDEX (unspin index add) and learn from the copies whose source is found."),
+    scan_dir: Path | None = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Learn from the verified copy/source pairs of a finished unspin scan."),
     merge: bool = typer.Option(False, "--merge", help="Combine the lexicon files given as arguments (counts add up; channel parameters averaged, weighted by what each was fitted on)."),
     min_docs: int = typer.Option(2, "--min-docs", min=1, help="Keep a swap only when it was seen in at least this many documents."),
     channel: bool = typer.Option(True, "--channel/--no-channel", help="Fit the decoder's channel model (how this spinner picks among synonyms) to the swaps and store it in the file (not yet used by the flags; see docs/learning.md)."),
@@ -51,7 +51,8 @@ def learn_command(
     [bold]unspin learn --scan scan-out --out spinner.lex[/],
     [bold]unspin learn --merge a.lex b.lex --out both.lex[/]
     """
-    from unspin.learn import LexiconError, PairError, learn_pairs, merge as merge_lexicons, read_lexicon
+    from unspin.learn import LexiconError, PairError, learn_pairs, read_lexicon
+    from unspin.learn import merge as merge_lexicons
     from unspin.learn.sources import pairs_from_index, pairs_from_scan, read_pairs_jsonl
 
     if out_path is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -14,7 +13,7 @@ from unspin.cli.common import err, fail, safe_line
 def report_command(
     scan_dir: Path = typer.Argument(..., metavar="SCAN_DIR", help="The output folder of a finished unspin scan."),
     out_file: Path = typer.Option(Path("report.html"), "--out", "-o", metavar="FILE", help="Where to write the HTML page."),
-    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="The index the scan searched (default: the one its manifest names): its sources are shown side by side with their copies."),
+    index: Path | None = typer.Option(None, "--index", metavar="INDEX", help="The index the scan searched (default: the one its manifest names): its sources are shown side by side with their copies."),
     clusters: int = typer.Option(40, "--clusters", min=0, help="Clusters shown, largest first."),
     members: int = typer.Option(8, "--members", min=1, help="Copies aligned with the original in each cluster shown."),
     sites: int = typer.Option(500, "--sites", min=1, help="Rows of the sites table."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -20,16 +20,16 @@ if TYPE_CHECKING:
 
 
 def scan_command(
-    inputs: List[Path] = typer.Argument(..., readable=False, help="Files or directories: plain text, HTML, JSONL, WARC(.gz), Parquet (as unspin check reads them)."),
+    inputs: list[Path] = typer.Argument(..., readable=False, help="Files or directories: plain text, HTML, JSONL, WARC(.gz), Parquet (as unspin check reads them)."),
     out_dir: Path = typer.Option(..., "--out", metavar="DIR", help="Output directory: documents/part-*.parquet, clusters.parquet, pairs.parquet, errors.jsonl, summary.json, manifest.json."),
-    index: Optional[Path] = typer.Option(None, "--index", metavar="INDEX", help="Find each document's best sources in this index (unspin index add); without it, clusters of spun copies are found in the input."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Local worker processes (default: one per CPU, or in-process for a small input; 0: in-process)."),
+    index: Path | None = typer.Option(None, "--index", metavar="INDEX", help="Find each document's best sources in this index (unspin index add); without it, clusters of spun copies are found in the input."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
+    workers: int | None = typer.Option(None, "--workers", min=0, help="Local worker processes (default: one per CPU, or in-process for a small input; 0: in-process)."),
     detect: bool = typer.Option(True, "--detect/--no-detect", help="Run the spin detector on every document (slow: ~3 articles/s per core); --no-detect only finds sources and clusters."),
-    clusters: Optional[bool] = typer.Option(None, "--clusters/--no-clusters", help="Find clusters of spun copies in the input (default: when there is no --index)."),
-    screen: Optional[float] = typer.Option(None, "--screen", metavar="THRESHOLD", min=0.0, max=1.0, help=f"Fully check only the documents the fast screening pass (unspin check --screen) scores at or above THRESHOLD ({SCREEN_THRESHOLD:g} is the default of unspin check --screen); the others get the screening score, verdict clean and screened_out."),
+    clusters: bool | None = typer.Option(None, "--clusters/--no-clusters", help="Find clusters of spun copies in the input (default: when there is no --index)."),
+    screen: float | None = typer.Option(None, "--screen", metavar="THRESHOLD", min=0.0, max=1.0, help=f"Fully check only the documents the fast screening pass (unspin check --screen) scores at or above THRESHOLD ({SCREEN_THRESHOLD:g} is the default of unspin check --screen); the others get the screening score, verdict clean and screened_out."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Also write documents/part-*.jsonl (the JSON of unspin check --json, plus the scan's fields)."),
-    input_format: Optional[InputFormat] = typer.Option(None, "--format", help="Read every input as this format.", case_sensitive=False),
+    input_format: InputFormat | None = typer.Option(None, "--format", help="Read every input as this format.", case_sensitive=False),
     text_field: str = typer.Option("text", "--text-field", help="JSONL key or Parquet column holding the text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL key or Parquet column holding the document id."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes."),
@@ -37,7 +37,7 @@ def scan_command(
     partition_rows: int = typer.Option(2000, "--partition-rows", min=1, help="Parquet rows per partition (whole row groups)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Start afresh when DIR holds a scan with other arguments (default: refuse)."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
-    lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of this spinner lexicon (unspin learn) in every document (repeatable)."),
+    lexicon: list[Path] | None = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of this spinner lexicon (unspin learn) in every document (repeatable)."),
     learn: bool = typer.Option(False, "--learn", help="When the scan is complete, learn a spinner lexicon from its verified copy/source pairs and write DIR/lexicon.lex (unspin learn --scan DIR)."),
     min_docs: int = typer.Option(2, "--min-docs", min=1, help="With --learn: keep a swap seen in at least this many documents."),
 ) -> None:
@@ -57,7 +57,7 @@ def scan_command(
             [str(p) for p in inputs], out_dir, index=index, scheduler=scheduler, workers=workers, detect=detect, cluster=clusters,
             jsonl=jsonl, format=input_format.value if input_format is not None else None, options=options,
             partition_rows=partition_rows, overwrite=overwrite, progress=err if err.is_terminal else None,
-            **({"lexicons": [str(p) for p in lexicon]} if lexicon else {}), **({"screen": screen} if screen is not None else {}),
+            lexicons=[str(p) for p in lexicon] if lexicon else (), screen=screen,
         )
     except ScanError as exc:
         raise fail(str(exc)) from None
@@ -72,7 +72,7 @@ def scan_command(
         raise typer.Exit(1)
 
 
-def _learn(summary: "ScanSummary", out_dir: Path, min_docs: int) -> bool:
+def _learn(summary: ScanSummary, out_dir: Path, min_docs: int) -> bool:
     """``--learn``: the scan's lexicon into DIR/lexicon.lex; False when it could not be learned."""
     from unspin.learn import PairError, learn_pairs
     from unspin.learn.sources import pairs_from_scan
@@ -95,7 +95,7 @@ def _learn(summary: "ScanSummary", out_dir: Path, min_docs: int) -> bool:
     return True
 
 
-def render_summary(s: "ScanSummary") -> None:
+def render_summary(s: ScanSummary) -> None:
     """The scan's summary table on stdout, the first errors on stderr."""
     t = Table(title=f"scan → {escape(safe_line(s.out))}", show_header=False, title_justify="left")
     t.add_column(style="bold")
@@ -117,8 +117,8 @@ def render_summary(s: "ScanSummary") -> None:
     t.add_row("wall time", f"{s.wall_s:,.1f} s")
     t.add_row("documents/s", f"{s.documents_per_s:,.1f}")
     out.print(t)
-    for n in s.notices[:5]:
-        err.print(f"[yellow]warning:[/] {escape(safe_line(n))}")
+    for notice in s.notices[:5]:
+        err.print(f"[yellow]warning:[/] {escape(safe_line(notice))}")
     if len(s.notices) > 5:
         err.print(f"… {len(s.notices) - 5:,} more notices in {escape(safe_line(str(Path(s.out) / 'summary.json')))}")
     for e in s.error_samples[:5]:

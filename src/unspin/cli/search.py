@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -19,8 +18,8 @@ from unspin.model import Match, SearchResult
 
 def search_command(
     index: Path = typer.Argument(..., help="The index file (unspin index add)."),
-    files: List[Path] = typer.Argument(None, readable=False, help="Copies to find the sources of.", show_default=False),
-    jsonl: Optional[str] = typer.Option(None, "--jsonl", metavar="IN", help="Read copies from JSONL and write one JSON result per line."),
+    files: list[Path] = typer.Argument(None, readable=False, help="Copies to find the sources of.", show_default=False),
+    jsonl: str | None = typer.Option(None, "--jsonl", metavar="IN", help="Read copies from JSONL and write one JSON result per line."),
     top: int = typer.Option(5, "--top", min=1, help="Most candidate sources per copy."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per copy: {id, matches: [{id, score, coverage, pairs, substitutions}]}."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest document text in bytes."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.markup import escape
@@ -14,18 +13,18 @@ from unspin.cli.common import err, fail, load_lexicons, safe_line
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 exposes the service to the network)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
-    index: Optional[str] = typer.Option(None, "--index", metavar="PATH", help="Source index for /v1/search and the side-by-side view \\[env UNSPIN_INDEX]."),
-    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the bearer token of the index write endpoints (or set UNSPIN_TOKEN); without one they answer 403.", exists=True, dir_okay=False),
-    max_body_bytes: Optional[int] = typer.Option(None, "--max-body-bytes", help="Largest request body; 413 beyond it \\[default 2 MiB, env UNSPIN_MAX_BODY_BYTES]."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds one check may take; 504 beyond it \\[default 30, env UNSPIN_TIMEOUT]."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Detector threads \\[default: CPUs, at most 8; env UNSPIN_WORKERS]."),
-    queue_size: Optional[int] = typer.Option(None, "--queue-size", min=0, help="Checks that may wait for a worker; more get 503 + Retry-After \\[default 32, env UNSPIN_QUEUE_SIZE]."),
-    cors_origin: Optional[List[str]] = typer.Option(None, "--cors-origin", help="Allow this origin by CORS (repeatable); CORS is off by default."),
-    lexicon: Optional[List[Path]] = typer.Option(None, "--lexicon", metavar="FILE", help="Flag the swaps of this spinner lexicon (unspin learn) in every check (repeatable) \\[env UNSPIN_LEXICONS, comma-separated]."),
-    max_connections: Optional[int] = typer.Option(None, "--max-connections", min=1, help="Open connections at once; one more gets 503 and is closed \\[default 256, env UNSPIN_MAX_CONNECTIONS]."),
-    header_timeout: Optional[float] = typer.Option(None, "--header-timeout", help="Seconds a client has to send a request's headers; slower ones are disconnected \\[default 10, env UNSPIN_HEADER_TIMEOUT]."),
-    body_timeout: Optional[float] = typer.Option(None, "--body-timeout", help="Seconds a client has to send a request body; 408 beyond it \\[default 30, env UNSPIN_BODY_TIMEOUT]."),
-    scan: Optional[Path] = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Serve the report of this finished unspin scan folder at /scan."),
+    index: str | None = typer.Option(None, "--index", metavar="PATH", help="Source index for /v1/search and the side-by-side view \\[env UNSPIN_INDEX]."),
+    token_file: Path | None = typer.Option(None, "--token-file", help="File holding the bearer token of the index write endpoints (or set UNSPIN_TOKEN); without one they answer 403.", exists=True, dir_okay=False),
+    max_body_bytes: int | None = typer.Option(None, "--max-body-bytes", help="Largest request body; 413 beyond it \\[default 2 MiB, env UNSPIN_MAX_BODY_BYTES]."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Seconds one check may take; 504 beyond it \\[default 30, env UNSPIN_TIMEOUT]."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Detector threads \\[default: CPUs, at most 8; env UNSPIN_WORKERS]."),
+    queue_size: int | None = typer.Option(None, "--queue-size", min=0, help="Checks that may wait for a worker; more get 503 + Retry-After \\[default 32, env UNSPIN_QUEUE_SIZE]."),
+    cors_origin: list[str] | None = typer.Option(None, "--cors-origin", help="Allow this origin by CORS (repeatable); CORS is off by default."),
+    lexicon: list[Path] | None = typer.Option(None, "--lexicon", metavar="FILE", help="Flag the swaps of this spinner lexicon (unspin learn) in every check (repeatable) \\[env UNSPIN_LEXICONS, comma-separated]."),
+    max_connections: int | None = typer.Option(None, "--max-connections", min=1, help="Open connections at once; one more gets 503 and is closed \\[default 256, env UNSPIN_MAX_CONNECTIONS]."),
+    header_timeout: float | None = typer.Option(None, "--header-timeout", help="Seconds a client has to send a request's headers; slower ones are disconnected \\[default 10, env UNSPIN_HEADER_TIMEOUT]."),
+    body_timeout: float | None = typer.Option(None, "--body-timeout", help="Seconds a client has to send a request body; 408 beyond it \\[default 30, env UNSPIN_BODY_TIMEOUT]."),
+    scan: Path | None = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Serve the report of this finished unspin scan folder at /scan."),
 ) -> None:
     """Serve the JSON API (/v1/check, /v1/search, /v1/index/documents, /healthz; docs at /docs) and the report page (/).
 
@@ -34,11 +33,12 @@ def serve(
     try:
         import uvicorn
 
-        from unspin.web import Settings, create_app
+        from unspin.web import Settings
+        from unspin.web.app import create_app
         from unspin.web.server import uvicorn_options
     except ImportError as exc:
         err.print(f"[red]error:[/] unspin serve needs the web extra ({exc.name} is missing): pip install 'unspin\\[web]'")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     load_lexicons(lexicon)  # a missing file is a usage error now, broken lines a warning each
     token = token_file.read_text(encoding="utf-8").strip() if token_file is not None else None
     try:

@@ -9,8 +9,9 @@ together ("crippling sanctions"). Internal to `unspin.detect`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class RawDecision:
 class SentenceDecoder:
     """Restores the most probable original of a sentence and measures each word's evidence."""
 
-    def __init__(self, lm: LMCache, slots: SlotBuilder, vectors: Vectors, options: "DetectorOptions") -> None:
+    def __init__(self, lm: LMCache, slots: SlotBuilder, vectors: Vectors, options: DetectorOptions) -> None:
         self.lm = lm
         self.slots = slots
         self.vectors = vectors

@@ -16,16 +16,17 @@ check the shipped models read nothing else. Internal to `unspin.detect`.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot
-from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.vectors import Vectors
 from unspin.text import Token, TokenKind
+from unspin.text.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from unspin.detect._decode import RawDecision
@@ -102,7 +103,7 @@ def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, 
     return tuple(out)
 
 
-def add_document_context(raw: Sequence["RawDecision"], counts: Mapping[str, int], vecs: Vectors) -> list[int]:
+def add_document_context(raw: Sequence[RawDecision], counts: Mapping[str, int], vecs: Vectors) -> list[int]:
     """Add the document-context features to every decided word (in place); returns the
     indices into ``raw`` of the words that have a suggestion (the ones the model scores).
 

@@ -7,7 +7,7 @@ the caches are bounded and cleared when full. Internal to `unspin.detect`.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from unspin.lm.ngram import LanguageModel
 
@@ -87,7 +87,7 @@ class LMCache:
         return out
 
 
-class _Vocabulary(dict):  # type: ignore[type-arg]
+class _Vocabulary(dict):
     """word -> is it in the LM's vocabulary; filled on first lookup, bounded."""
 
     def __init__(self, lm: LanguageModel) -> None:

@@ -10,15 +10,16 @@ a number, an acronym or a name). Internal to `unspin.detect`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from unspin.detect._lmcache import LMCache
 from unspin.detect.candidates import Candidate, CandidateGenerator
-from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.lm.ngram import BOS, EOS
 from unspin.text import Token, TokenKind
+from unspin.text.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import DetectorOptions
@@ -42,7 +43,7 @@ class Slot:
 class SlotBuilder:
     """Turns a sentence's tokens into slots with scored candidate originals."""
 
-    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: "DetectorOptions") -> None:
+    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: DetectorOptions) -> None:
         self.lm = lm
         self.gen = gen
         self.options = options

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class LinearModel:
                 "scaling": {k: list(v) for k, v in self.scaling.items()}}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "LinearModel":
+    def from_dict(cls, d: Mapping[str, Any]) -> LinearModel:
         return cls(dict(d["weights"]), float(d["bias"]),
                    {k: (float(v[0]), float(v[1])) for k, v in d.get("scaling", {}).items()})
 
@@ -88,7 +89,7 @@ class TreeEnsemble:
                 "trees": [{k: v.tolist() for k, v in t.items()} for t in self.trees]}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "TreeEnsemble":
+    def from_dict(cls, d: Mapping[str, Any]) -> TreeEnsemble:
         dtypes = {"feature": np.int64, "threshold": np.float64, "left": np.int64, "right": np.int64,
                   "leaf": bool, "value": np.float64, "missing_left": bool}
         trees = tuple({k: np.asarray(t[k], dtype=dt) for k, dt in dtypes.items()} for t in d["trees"])
@@ -156,7 +157,7 @@ class TokenModel:
                 "meta": dict(self.meta)}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "TokenModel":
+    def from_dict(cls, d: Mapping[str, Any]) -> TokenModel:
         s2 = d.get("stage2")
         stage2: TreeEnsemble | LinearModel | None = None
         if s2 is not None:

@@ -23,14 +23,15 @@ returned; when the thesaurus proposes the same form too, the likelier of the two
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
-from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.lexicon.inflection import UPOS_TAGS
 from unspin.lexicon.moby import Thesaurus
 from unspin.lexicon.wordnet import WordNet
+from unspin.text.stopwords import FUNCTION_WORDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,9 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
 
 from unspin.errors import InputError
 from unspin.model import Document, Flag
@@ -52,21 +52,21 @@ class Phrase:
 
 @dataclass(frozen=True)
 class And:
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    positive: "Node | None"  # None: a bare NOT X
-    negative: "Node"
+    positive: Node | None  # None: a bare NOT X
+    negative: Node
 
 
-Node = Union[Phrase, And, Or, Not]
+Node = Phrase | And | Or | Not
 
 _LEX = re.compile(r'\s*(?:(?P<phrase>"[^"]*")(?:~(?P<slop>\d+))?|(?P<lp>\()|(?P<rp>\))|(?P<word>[^\s()"]+))')
 
@@ -258,7 +258,7 @@ class PhraseCatalogue:
         return len(self.entries)
 
     @classmethod
-    def load(cls, path: str | Path) -> "PhraseCatalogue":
+    def load(cls, path: str | Path) -> PhraseCatalogue:
         """Read a PPS CSV export or a two-column TSV (errors name the file and line)."""
         p = Path(path)
         try:
@@ -269,7 +269,7 @@ class PhraseCatalogue:
         return cls.parse(text, name=str(path))
 
     @classmethod
-    def parse(cls, text: str, name: str = "<fingerprints>") -> "PhraseCatalogue":
+    def parse(cls, text: str, name: str = "<fingerprints>") -> PhraseCatalogue:
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         if not lines:
             raise InputError(f"{name}: no fingerprints")

@@ -44,10 +44,11 @@ import io
 import json
 import math
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -172,7 +173,7 @@ class ChannelLexicon:
         out = np.array(rows, dtype=np.float64).reshape(len(spuns), len(FEATURES))
         idx = [k for k, v in enumerate(vecs) if v is not None]
         if idx:
-            out[idx, 1] = np.stack([vecs[k] for k in idx]) @ v_o
+            out[idx, 1] = np.stack([v for v in vecs if v is not None]) @ v_o
         return out
 
 
@@ -274,7 +275,7 @@ class ChannelModel:
                 "weights": {f: float(self.weights.get(f, 0.0)) for f in FEATURES}, "note": self.note}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "ChannelModel":
+    def from_dict(cls, d: Mapping[str, Any]) -> ChannelModel:
         if d.get("type", "channel") != "channel":
             raise ValueError(f"not a channel model: type {d.get('type')!r}")
         return cls({k: float(v) for k, v in d["weights"].items()}, int(d.get("version", 1)), str(d.get("note", "")))
@@ -394,7 +395,7 @@ class ChannelTable:
         self.lex = lexicon or model.lexicon or default_lexicon()
         self.th = self.lex.th
         path = cache_dir() / f"channel-{model.digest()}-wn{int(self.lex.wordnet is not None)}-f{FORMAT}.npz"
-        arrays = None
+        arrays: tuple[np.ndarray, np.ndarray] | None = None
         if lexicon is None and model.lexicon is None and path.exists():
             try:
                 with np.load(path) as npz:
@@ -499,13 +500,13 @@ class ChannelTable:
         sum_e = np.add.reduceat(np.exp(score - np.repeat(top, sizes[heads_with_list])), starts)
         # WordNet synonyms Moby does not list join the normaliser
         if lex.wordnet is not None:
-            for k, h in enumerate(heads_with_list):
+            for j, h in enumerate(heads_with_list):
                 o = terms[h]
                 listing, _n = lex.listing(o)
                 extra = [s for s in lex.wn_synonyms(o) if s not in listing]
                 if extra:
                     sc = lex.feature_matrix(o, extra) @ w
-                    sum_e[k] += float(np.exp(sc - top[k]).sum())
+                    sum_e[j] += float(np.exp(sc - top[j]).sum())
         log_z = np.full(n_terms, np.inf)
         log_z[heads_with_list] = top + np.log(sum_e)
         entry = ((score - log_z[head_of]) / _LN10).astype(np.float32)

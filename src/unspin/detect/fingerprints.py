@@ -2,7 +2,15 @@
 kept as an alias with the old class names until every caller has switched."""
 
 from unspin.detect.catalogue import (
-    And, CatalogueEntry, Not, Or, Phrase, PhraseCatalogue, QuerySyntaxError, evaluate, parse_query,
+    And,
+    CatalogueEntry,
+    Not,
+    Or,
+    Phrase,
+    PhraseCatalogue,
+    QuerySyntaxError,
+    evaluate,
+    parse_query,
 )
 
 FingerprintList = PhraseCatalogue

@@ -8,8 +8,9 @@ flag, then the kinds read off outside evidence (catalogue, source).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from unspin.model import Document, Flag, Match
 from unspin.settings import SOURCE_FLAG_CONFIDENCE
@@ -36,7 +37,7 @@ def layer(layers: Iterable[Sequence[Flag] | None]) -> list[Flag]:
     return out
 
 
-def word_flag(d: "WordDecision") -> Flag:
+def word_flag(d: WordDecision) -> Flag:
     return Flag(
         start=d.token.start,
         end=d.token.end,
@@ -48,7 +49,7 @@ def word_flag(d: "WordDecision") -> Flag:
     )
 
 
-def phrase_flag(m: "PhraseMatch", text: str) -> Flag:
+def phrase_flag(m: PhraseMatch, text: str) -> Flag:
     observed = text[m.start : m.end]
     return Flag(
         start=m.start,
@@ -71,7 +72,7 @@ def source_flags(document: Document, match: Match, confidence: float = SOURCE_FL
     ]
 
 
-def spun_document_flags(decisions: Sequence["WordDecision"], flags: Sequence[Flag], lo: float, hi: float) -> list[Flag]:
+def spun_document_flags(decisions: Sequence[WordDecision], flags: Sequence[Flag], lo: float, hi: float) -> list[Flag]:
     """Word flags with confidence in ``[lo, hi)`` outside ``flags``, marked ``evidence.in_spun_document``."""
     out = []
     for d in decisions:

@@ -23,10 +23,11 @@ import hashlib
 import json
 import platform
 import subprocess
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from importlib import metadata as _md
 from importlib import resources
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 from unspin.errors import ResourceError
 
@@ -74,7 +75,7 @@ def model_metadata(features: Iterable[str], data_files: Sequence[str | Path], *,
     """The ``metadata`` object of a model file (see the module docstring)."""
     meta: dict[str, Any] = {
         "code_commit": commit or code_commit(),
-        "written": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "written": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": [file_digest(p) for p in data_files],
         "packages": package_versions(),
         "features": sorted(set(features)),

@@ -28,17 +28,17 @@ together (the *cohesion* feature) and the single word rarely wins by much.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 from unspin.detect.calibration import LinearModel
-from unspin.detect.modelio import check_features, load_shipped
 from unspin.detect.candidates import usable_headword
-from unspin.text.stopwords import FUNCTION_WORDS
+from unspin.detect.modelio import check_features, load_shipped
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus
 from unspin.lm.ngram import BOS
 from unspin.text import Token, TokenKind
+from unspin.text.stopwords import FUNCTION_WORDS
 
 MODEL_FILE = "phrase_model.json"
 MAX_WORDS = 4

@@ -20,7 +20,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from unspin.detect.flags import layer, source_flags
 from unspin.detect.prepared import PreparedDocument
@@ -41,7 +42,7 @@ class Flagger(Protocol):
 
     kind: str
 
-    def flags(self, prepared: PreparedDocument, detector: "Detector") -> list[Flag]: ...
+    def flags(self, prepared: PreparedDocument, detector: Detector) -> list[Flag]: ...
 
 
 class CatalogueFlagger:
@@ -52,8 +53,8 @@ class CatalogueFlagger:
     def __init__(self, catalogue: object) -> None:
         self.catalogue = catalogue
 
-    def flags(self, prepared: PreparedDocument, detector: "Detector") -> list[Flag]:
-        return self.catalogue.flags(prepared.document, tokens=prepared.tokens)  # type: ignore[attr-defined,no-any-return]
+    def flags(self, prepared: PreparedDocument, detector: Detector) -> list[Flag]:
+        return self.catalogue.flags(prepared.document, tokens=prepared.tokens)  # type: ignore[attr-defined]
 
 
 class LexiconLayer:
@@ -64,23 +65,23 @@ class LexiconLayer:
     def __init__(self, lexicons: object) -> None:
         self.lexicons = lexicons
 
-    def flags(self, prepared: PreparedDocument, detector: "Detector") -> list[Flag]:
+    def flags(self, prepared: PreparedDocument, detector: Detector) -> list[Flag]:
         from unspin.learn.apply import lexicon_flagger
 
         return lexicon_flagger(self.lexicons, detector).flags(prepared.document, tokens=prepared.tokens)
 
 
-def find_sources(prepared: PreparedDocument, index: "SourceIndex", top: int = 1) -> tuple[Match, ...]:
+def find_sources(prepared: PreparedDocument, index: SourceIndex, top: int = 1) -> tuple[Match, ...]:
     """Verified sources of the checked text in ``index``, best first."""
     return tuple(index.search(prepared.checked_text, top=max(1, top), tokens=prepared.all_tokens))
 
 
 def run(
     prepared: PreparedDocument,
-    detector: "Detector",
+    detector: Detector,
     *,
     flaggers: Sequence[Flagger] = (),
-    index: "SourceIndex | None" = None,
+    index: SourceIndex | None = None,
     top_sources: int = 1,
     min_confidence: float | None = None,
     warnings: Sequence[str] = (),

@@ -11,8 +11,8 @@ overlong sentence), so time and memory per document are bounded, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from unspin.detect._evidence import word_counts
 from unspin.model import Document

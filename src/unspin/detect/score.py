@@ -22,15 +22,16 @@ The thresholds and the features' cut-offs live in `unspin.settings`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import check_features, load_shipped
-from unspin.text.stopwords import FUNCTION_WORDS
 from unspin.model import Flag
 from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT
 from unspin.text import Sentence, Token, TokenKind, split_sentences, tokenize
+from unspin.text.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import WordDecision
@@ -93,7 +94,7 @@ def style_features(text: str, tokens: Sequence[Token] | None = None,
     }
 
 
-def document_features(decisions: Sequence["WordDecision"], flags: Sequence[Flag], total_words: int,
+def document_features(decisions: Sequence[WordDecision], flags: Sequence[Flag], total_words: int,
                       text: str = "", tokens: Sequence[Token] | None = None,
                       sentences: Sequence[Sentence] | None = None) -> dict[str, float]:
     """The document-level evidence the score is computed from.
@@ -156,7 +157,7 @@ def probability(features: Mapping[str, float], model: LinearModel | None = None)
 
 
 def score_document(
-    decisions: Sequence["WordDecision"], flags: Sequence[Flag], total_words: int, model: LinearModel | None = None,
+    decisions: Sequence[WordDecision], flags: Sequence[Flag], total_words: int, model: LinearModel | None = None,
     text: str = "", tokens: Sequence[Token] | None = None, sentences: Sequence[Sentence] | None = None,
 ) -> DocumentScore:
     feats = document_features(decisions, flags, total_words, text, tokens, sentences)

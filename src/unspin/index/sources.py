@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from unspin.align import AlignOptions, align
 from unspin.index.fingerprints import FingerprintOptions, fingerprint
@@ -77,13 +78,13 @@ class SourceIndex:
             storage.set_meta("fingerprint", json.dumps(self.fingerprint_options.to_dict()))
 
     @classmethod
-    def open(cls, path: str | Path | None = None, **config: Any) -> "SourceIndex":
+    def open(cls, path: str | Path | None = None, **config: Any) -> SourceIndex:
         """An index in the SQLite file ``path`` (created if missing), or in memory when None."""
         if path is None or str(path) == ":memory:":
             return cls(make_storage({"type": "memory", **config}))
         return cls(make_storage({"type": "sqlite", "path": str(path), **config}))
 
-    def __enter__(self) -> "SourceIndex":
+    def __enter__(self) -> SourceIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:

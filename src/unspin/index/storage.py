@@ -18,10 +18,11 @@ import uuid
 import zlib
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -79,14 +80,14 @@ class Storage(ABC):
     def set_meta(self, key: str, value: str) -> None: ...
 
     @contextmanager
-    def insertion_session(self) -> Iterator["Storage"]:
+    def insertion_session(self) -> Iterator[Storage]:
         """Group writes: everything inside is one transaction (all or nothing)."""
         yield self
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op unless a backend holds files or connections
         """Release files and connections."""
 
-    def __enter__(self) -> "Storage":
+    def __enter__(self) -> Storage:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -173,7 +174,7 @@ def _guarded(method: Any) -> Any:
     """Turn a database failure inside ``method`` into one `IndexFileError` naming the file."""
 
     @functools.wraps(method)
-    def wrapper(self: "SQLiteStorage", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: SQLiteStorage, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except UnicodeEncodeError:  # text that cannot be stored (a lone surrogate): the caller's input, not the file
@@ -320,7 +321,7 @@ class SQLiteStorage(Storage):
                 raise
 
     @contextmanager
-    def insertion_session(self) -> Iterator["Storage"]:
+    def insertion_session(self) -> Iterator[Storage]:
         if self._in_session:
             yield self
             return

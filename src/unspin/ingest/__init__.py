@@ -27,14 +27,16 @@ from unspin.ingest.options import DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES, I
 from unspin.ingest.registry import Reader, get_reader, reader_names, readers, register_reader
 
 # Registration order is detection order for the content tests (html before jsonl; txt last).
-from unspin.ingest.text import TEXT_READER, decode_text, read_text_file  # noqa: E402  (registers "txt")
-from unspin.ingest.html import HTML_READER, extract_html  # noqa: E402
-from unspin.ingest.jsonl import JSONL_READER  # noqa: E402
-from unspin.ingest.warc import WARC_READER  # noqa: E402
-from unspin.ingest.parquet import PARQUET_READER  # noqa: E402
-from unspin.ingest.furniture import FurnitureLine, find_furniture, furniture_spans  # noqa: E402
-from unspin.ingest.pipeline import iter_documents, read_source  # noqa: E402
-from unspin.ingest.source import Source, detect_reader, expand_inputs  # noqa: E402
+# isort: off
+from unspin.ingest.text import TEXT_READER, decode_text, read_text_file  # registers "txt"
+from unspin.ingest.html import HTML_READER, extract_html
+from unspin.ingest.jsonl import JSONL_READER
+from unspin.ingest.warc import WARC_READER
+from unspin.ingest.parquet import PARQUET_READER
+from unspin.ingest.furniture import FurnitureLine, find_furniture, furniture_spans
+from unspin.ingest.pipeline import iter_documents, read_source
+from unspin.ingest.source import Source, detect_reader, expand_inputs
+# isort: on
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from unspin.errors import EmptyInput, InputError, InputTooLarge
 from unspin.ingest.encoding import decode_bytes

@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import sys
 import zlib
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from unspin.ingest.options import IngestOptions, ReadResult
 from unspin.ingest.registry import Reader, register_reader

@@ -9,7 +9,8 @@ with a probability. Nothing is downloaded: the model file is package data.
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 #: Characters of text the identifier reads (beginning of the text, furniture left out).
 SAMPLE_CHARS = 4000

@@ -12,7 +12,8 @@ does have. Parquet needs random access, so standard input is not accepted.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from unspin.errors import InputError
 from unspin.ingest.options import IngestOptions, ReadResult

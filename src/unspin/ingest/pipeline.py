@@ -11,8 +11,8 @@ rest of its own file: the failure becomes one error line and the batch goes on.
 from __future__ import annotations
 
 import os
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import replace
-from typing import Generator, Iterable, Iterator, Union
 
 from unspin.errors import EmptyInput, InputError
 from unspin.ingest.furniture import find_furniture, merge_spans, repeated_title
@@ -22,9 +22,9 @@ from unspin.ingest.source import SkippedEntry, Source, detect_reader, expand_inp
 from unspin.ingest.validate import MAX_WORD_CHARS, clean_document, long_word_spans, printable_message, repair_text
 from unspin.model import Document
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = str | os.PathLike[str]
 #: An input: a path, "-" for standard input, a directory, or (path, format).
-InputSpec = Union[PathLike, tuple[PathLike, Union[str, None]]]
+InputSpec = PathLike | tuple[PathLike, str | None]
 
 
 def truncate_utf8(text: str, max_bytes: int) -> str:
@@ -125,7 +125,7 @@ def _read_source_raw(source: Source, options: IngestOptions) -> Iterator[ReadRes
         yield ReadResult(error=f"{source.name}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
     except ValueError as exc:  # unknown --format, or a library's refusal of the data
         yield ReadResult(error=f"{source.name}: {exc}")
-    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
+    except Exception as exc:  # a bad file must never stop the batch
         yield ReadResult(error=f"{source.name}: unexpected error while reading ({type(exc).__name__}: {exc})")
 
 

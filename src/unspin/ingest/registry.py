@@ -9,8 +9,9 @@ choices are the short names of the registered readers.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from unspin.ingest.options import IngestOptions, ReadResult

@@ -20,9 +20,10 @@ import os
 import stat
 import sys
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from unspin.errors import InputError, InputTooLarge, NotAFile
 from unspin.ingest.registry import Reader, get_reader, readers
@@ -45,7 +46,7 @@ class _PrefixedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         if self._prefix:
             n = min(len(buffer), len(self._prefix))
             buffer[:n] = self._prefix[:n]
@@ -93,7 +94,7 @@ def _stdin_bytes() -> BinaryIO:
     stdin = sys.stdin
     buf = getattr(stdin, "buffer", None)
     if buf is not None:
-        return buf  # type: ignore[no-any-return]
+        return buf
     return io.BytesIO(stdin.read().encode("utf-8"))  # a text-only stand-in
 
 
@@ -125,7 +126,7 @@ class Source:
     _opened: bool = field(default=False, repr=False)
 
     @classmethod
-    def stdin(cls, format: str | None = None) -> "Source":
+    def stdin(cls, format: str | None = None) -> Source:
         """A source reading standard input once."""
         return cls(name=STDIN_NAME, path=None, format=format)
 
@@ -292,8 +293,8 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
             else:
                 yield SkippedEntry(f"{printable(str(path))}: {_kind(mode)}, not read", path)
     while failed:
-        exc = failed.pop(0)
-        yield InputError(f"{printable(exc.filename or str(directory))}: cannot read this directory ({_os_error(exc)}); skipped")
+        failure = failed.pop(0)
+        yield InputError(f"{printable(failure.filename or str(directory))}: cannot read this directory ({_os_error(failure)}); skipped")
 
 
 def expand_inputs(inputs: Iterable[object], format: str | None = None) -> Iterator[Source | InputError]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from unspin.errors import EmptyInput, InputError, InputTooLarge, NotAFile
 from unspin.ingest.encoding import decode_plain

@@ -34,7 +34,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: C0 controls except tab, LF, VT, FF, CR; DEL; C1 controls (U+0085 NEL included: it is no word either).
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_LONG_WORD = re.compile(r"\S{%d,}+" % (MAX_WORD_CHARS + 1))  # possessive: no backtracking inside a run
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}+")  # possessive: no backtracking inside a run
 
 
 def _plural(n: int, word: str) -> str:
@@ -102,7 +102,7 @@ def printable_message(message: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
-def clean_document(doc: "Document") -> "Document":
+def clean_document(doc: Document) -> Document:
     """``doc`` with its id, source and string metadata repaired (`repair_value`); the text is
     left to `repair_text`, which warns."""
     fixed_id = repair_value(doc.id)

@@ -33,7 +33,8 @@ import logging
 import os
 import re
 import zlib
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from unspin.errors import InputError
 from unspin.ingest.encoding import decode_bytes
@@ -67,7 +68,7 @@ def _warcio_classes() -> tuple[type, type]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.bufferedreaders import DecompressingBufferedReader
 
-    class BoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
+    class BoundedReader(DecompressingBufferedReader):
         _line_bytes = 0
 
         def readline(self, length: int | None = None) -> bytes:
@@ -82,17 +83,17 @@ def _warcio_classes() -> tuple[type, type]:
 
         def read(self, length: int | None = None) -> bytes:
             self._line_bytes = 0
-            return super().read(length)  # type: ignore[no-any-return]
+            return super().read(length)
 
         def _decompress(self, data: bytes) -> bytes:
             if self.decompressor and data and self.num_block_read:
                 try:
-                    return self.decompressor.decompress(data)  # type: ignore[no-any-return]
+                    return self.decompressor.decompress(data)
                 except zlib.error as exc:
                     raise _WarcStreamError(f"corrupt gzip data ({exc})") from exc
-            return super()._decompress(data)  # type: ignore[no-any-return]
+            return super()._decompress(data)
 
-    class QuietIterator(ArchiveIterator):  # type: ignore[misc]
+    class QuietIterator(ArchiveIterator):
         # Blocks of 16 KB: zlib inflates at most ~1000:1, so one block of a gzip bomb is at most ~16 MB.
         def __init__(self, fileobj: BinaryIO, block_size: int = 1 << 14) -> None:
             super().__init__(fileobj, block_size=block_size)

@@ -105,7 +105,8 @@ class SpinFilter(BaseFilter):
 
     def _unspin_document(self, doc: Any) -> ReadResult:
         meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, (str, int, float, bool)) or v is None}
-        source = meta.get("url") if isinstance(meta.get("url"), str) else None
+        url = meta.get("url")
+        source = url if isinstance(url, str) else None
         try:
             udoc = UnspinDocument(text=doc.text or "", id=None if doc.id is None else str(doc.id), source=source, metadata=meta)
         except ValueError as exc:
@@ -128,7 +129,7 @@ class SpinFilter(BaseFilter):
         try:
             report = check(result.document, warnings=result.warnings, index=_index(self.index) if self.index else None)
             found = report.sources[0] if report.sources else None
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the pipeline
+        except Exception as exc:  # one bad document must not stop the pipeline
             self.stat_update("errors")
             md["spin_verdict"], md["spin_error"] = "error", f"unexpected error while checking ({type(exc).__name__}: {exc})"
             return True

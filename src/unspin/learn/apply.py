@@ -27,8 +27,8 @@ Each flag's evidence names the entry and its counts.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from unspin.learn.keys import realise
 from unspin.learn.lexicon import LexiconEntry, SpinnerLexicon

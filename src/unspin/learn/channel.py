@@ -9,7 +9,8 @@ in the lexicon file (``# channel:`` line, `ChannelModel.to_dict`).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from unspin.learn.keys import analyses
 

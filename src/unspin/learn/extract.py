@@ -24,9 +24,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from unspin.align import AlignOptions, align_detail
@@ -165,7 +166,7 @@ def extract_swaps(pair: CopyPair, *, min_score: float = MIN_SCORE, max_chars: in
         return idx
 
     for passage in detail.passages:
-        for ci, si, n in passage:  # identical runs: what the copy kept
+        for ci, _si, n in passage:  # identical runs: what the copy kept
             run: list[str] = []
             for k in range(ci, ci + n):
                 t = ct[k]

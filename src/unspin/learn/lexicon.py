@@ -26,9 +26,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from unspin.errors import InputError
 
@@ -178,7 +179,7 @@ def _parse_row(fields: list[str], where: str, problems: list[str]) -> LexiconEnt
     if pos not in POS_VALUES:
         problems.append(f"{where}: part of speech {fields[2].strip()!r} is not one of {', '.join(POS_VALUES)}; line skipped")
         return None
-    nums = []
+    nums: list[int | None] = []
     for col, value in zip(COLUMNS[3:], fields[3:]):
         value = value.strip()
         if not value:
@@ -243,6 +244,6 @@ def merge(lexicons: Sequence[SpinnerLexicon], *, min_docs: int = 1) -> SpinnerLe
     meta: dict[str, Any] = {"merged": [lex.name or f"#{i}" for i, lex in enumerate(lexicons)]}
     pairs = [lex.meta.get("pairs") for lex in lexicons]
     if all(isinstance(p, int) for p in pairs):
-        meta["pairs"] = sum(pairs)  # type: ignore[arg-type]
+        meta["pairs"] = sum(pairs)
     kept = [e for e in entries.values() if e.docs >= min_docs]
     return SpinnerLexicon(sort_entries(kept), channel, meta)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from unspin.learn.keys import analyses, lookup_keys
 from unspin.learn.lexicon import LexiconEntry

@@ -67,7 +67,7 @@ class WordNet:
         self.synonyms = lru_cache(maxsize=200_000)(self._synonyms)
 
     @classmethod
-    def open(cls, directory: Path) -> "WordNet":
+    def open(cls, directory: Path) -> WordNet:
         stamp = "|".join(f"{p}:{(directory / f'data.{p}').stat().st_size}:{int((directory / f'data.{p}').stat().st_mtime)}"
                          for p in POS_FILES.values())
         key = hashlib.sha1(f"{FORMAT}|{directory.resolve()}|{stamp}".encode()).hexdigest()[:16]

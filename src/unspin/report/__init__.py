@@ -57,6 +57,7 @@ def _source_group(data: ScanData, g: Group, texts: dict[int, str], matches: dict
         stored = index.get(g.key)
         src_text = stored.text if stored is not None else None
     out: list[Aligned] = []
+    subs: list[tuple[int, int, int | None, int | None, str, str]]
     for i in g.members[:members]:
         text = texts.get(i, "")
         if src_text is not None:

@@ -23,7 +23,7 @@ def histogram_svg(scores: np.ndarray, verdicts: np.ndarray, bins: int = 20) -> s
     ver = verdicts[ok]
     counts = {v: np.bincount(idx[ver == v], minlength=bins) for v in VERDICT_COLOURS}
     total = sum(counts.values())
-    ymax = max(1, int(total.max()))
+    ymax = max(1, int(np.max(total)))
     pw, ph = w - left - 26, h - bottom - top
     bw = pw / bins
     out = [f'<svg class="chart" id="hist" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="histogram of spin scores">']

@@ -175,7 +175,7 @@ def _read_docs(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
     for p in parts:
         try:
             names = pq.read_schema(p).names
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is reported the same way
+        except Exception as exc:  # any unreadable file is reported the same way
             raise ReportError(f"{p} is not a readable Parquet file ({type(exc).__name__}: {exc})") from None
         missing = [c for c in COLUMNS if c not in names]
         if missing:
@@ -228,7 +228,7 @@ def load_scan(path: str | Path) -> ScanData:
     else:
         notes.append("summary.json is missing: totals are counted from the documents")
 
-    errors_total, error_samples = 0, []
+    errors_total, error_samples = 0, list[str]()
     ep = path / "errors.jsonl"
     if ep.exists():
         with open(ep, encoding="utf-8", errors="replace") as fh:

@@ -15,8 +15,9 @@ import hashlib
 import html
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ class Aligned:
 
     row: int
     score: float | None
-    subs: list[tuple[int, int, int | None, int | None, str, str]]
+    subs: Sequence[tuple[int, int, int | None, int | None, str, str]]
     copy_text: str
     source_text: str | None
 
@@ -190,7 +191,7 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
 
     # sites
     sites: dict[str, dict[str, Any]] = {}
-    for i in np.flatnonzero(is_doc):
+    for i in np.flatnonzero(is_doc).tolist():
         s = sites.setdefault(data.hosts[i], {"docs": 0, "checked": 0, "spun": 0, "sum": 0.0, "clusters": set()})
         s["docs"] += 1
         if math.isfinite(scores[i]):
@@ -202,11 +203,11 @@ def render(data: ScanData, *, groups: list[tuple[Group, list[Aligned]]], source_
     ranked = sorted(sites.items(), key=lambda kv: (kv[0] == NO_HOST, -kv[1]["spun"], -(kv[1]["spun"] / max(1, kv[1]["checked"])), -kv[1]["docs"], kv[0]))
     rows = []
     for host, s in ranked[:top_sites]:
-        share = s["spun"] / s["checked"] if s["checked"] else float("nan")
+        spun_share = s["spun"] / s["checked"] if s["checked"] else float("nan")
         mean = s["sum"] / s["checked"] if s["checked"] else float("nan")
         label = f'<span class="muted">{esc(host)}</span>' if host == NO_HOST else esc(host)
         rows.append([(label, host), (_int(s["docs"]), s["docs"]), (_int(s["spun"]), s["spun"]),
-                     (f"{100 * share:.0f}%" if math.isfinite(share) else "–", _sortnum(share)), (_num(mean), _sortnum(mean)),
+                     (f"{100 * spun_share:.0f}%" if math.isfinite(spun_share) else "–", _sortnum(spun_share)), (_num(mean), _sortnum(mean)),
                      (_int(len(s["clusters"])), len(s["clusters"]))])
     parts.append(f'<section id="sites"><h2>Sites <small>{len(sites):,} sites, ranked by spun documents; documents without a host last</small></h2>'
                  '<p class="hint">The site is the host of a document\'s URL, else of its id when the id is a URL or starts with a domain name.</p>')

@@ -19,6 +19,6 @@ from unspin.scan.stats import PartitionStats, ScanSummary
 __all__ = ["LSHOptions", "Partition", "PartitionStats", "Piece", "Plan", "ScanError", "ScanSummary", "VerifiedPair",
            "VerifyOptions", "document_schema", "plan_partitions", "scan", "verified_pairs"]
 
-from unspin._callable import make_callable  # noqa: E402
+from unspin._callable import make_callable
 
 make_callable(__name__, "scan")  # ``unspin.scan(inputs, out)`` runs `scan` (see unspin._callable)

@@ -18,9 +18,10 @@ Every task is a deterministic function of its arguments and of the partition fil
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import inspect
 import logging
 import os
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from unspin.scan.partitions import Partition
 from unspin.scan.stats import worker_peak_rss_mb
@@ -57,7 +58,7 @@ class Executor:
             for p in parts:
                 try:
                     yield p, fn(p, **kwargs)
-                except Exception as exc:  # noqa: BLE001 - reported, the partition stays unfinished
+                except Exception as exc:  # reported, the partition stays unfinished
                     yield p, exc
             return
         from distributed import as_completed
@@ -89,7 +90,7 @@ class Executor:
         if self.cluster is not None:
             self.cluster.close()
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *exc: object) -> None:

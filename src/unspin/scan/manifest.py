@@ -15,8 +15,9 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from unspin import __version__
 from unspin.errors import UnspinError
@@ -67,7 +68,7 @@ class Manifest:
             int(k): PartitionStats.from_dict(v) for k, v in data.get("partitions", {}).items() if part_path(out, int(k)).exists()}
 
     @classmethod
-    def open(cls, out: Path, run_hash: str, plan: Plan, *, index: str | None = None, overwrite: bool = False) -> "Manifest":
+    def open(cls, out: Path, run_hash: str, plan: Plan, *, index: str | None = None, overwrite: bool = False) -> Manifest:
         """The manifest of ``out`` for a scan of ``run_hash``: the one there if it is that scan's, else a fresh one
         (the old outputs removed; only with ``overwrite`` when they belong to a scan with other arguments)."""
         if out.exists() and not out.is_dir():

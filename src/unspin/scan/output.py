@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 #: Bits of a document key (``pid << RECORD_BITS | record``) given to the record number.
 RECORD_BITS = 32

@@ -21,8 +21,9 @@ partition's rows (and, for clusters, the texts of the clustered documents).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from unspin.model import Alignment, Document
 from unspin.scan.manifest import MANIFEST, ScanError

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from unspin.ingest import IngestOptions, ReadResult, read_source
 from unspin.model import Document, Match, Report
@@ -136,7 +137,7 @@ def _results(piece: Piece, options: IngestOptions) -> Iterator[ReadResult | str]
             result = next(it)
         except StopIteration:
             return
-        except Exception as exc:  # noqa: BLE001 - the rest of this input is lost, not the partition
+        except Exception as exc:  # the rest of this input is lost, not the partition
             yield safe_text(f"{piece.path}: reading stopped after {n} records ({type(exc).__name__}: {exc})")
             return
         n += 1
@@ -189,7 +190,7 @@ def _record_row(row: dict[str, Any], result: ReadResult, cfg: TaskConfig) -> dic
         return row
     try:
         row.update(_document_row(doc, cfg, result.warnings))
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the scan
+    except Exception as exc:  # one bad document must not stop the scan
         return _error_row(row, f"{name}: unexpected error while checking ({type(exc).__name__}: {exc})")
     problem = unicode_problem(row)
     return row if problem is None else _error_row(row, f"{name}: {problem}")

@@ -19,9 +19,10 @@ same partitions with the same numbers.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from unspin.errors import InputError
 from unspin.ingest import Source, detect_reader, expand_inputs
@@ -145,7 +146,7 @@ def _row_group_slices(path: Path, rows: int) -> list[tuple[tuple[int, int], int]
         import pyarrow.parquet as pq
 
         md = pq.ParquetFile(path).metadata
-    except Exception:  # noqa: BLE001 - reported by the reader
+    except Exception:  # reported by the reader
         return []
     out: list[tuple[tuple[int, int], int]] = []
     start, n, nbytes = 0, 0, 0

@@ -18,8 +18,9 @@ scheduler address, or Dask's synchronous scheduler in this process; `executor`):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from unspin.ingest import IngestOptions
 from unspin.scan.clustering import VerifyOptions, find_clusters

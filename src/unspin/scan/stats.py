@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import resource
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from unspin.scan.output import safe_text
 
@@ -63,7 +64,7 @@ class PartitionStats:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "PartitionStats":
+    def from_dict(cls, d: Mapping[str, Any]) -> PartitionStats:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 

@@ -65,7 +65,8 @@ def validation_message(errors: list[dict[str, object]]) -> str:
     """Pydantic's or FastAPI's validation errors on one line: ``documents[0].text: Field required; ...``."""
     parts = []
     for e in errors[:5]:
-        loc = [str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "header")]  # type: ignore[union-attr]
+        raw_loc = e.get("loc", ())
+        loc = [str(x) for x in (raw_loc if isinstance(raw_loc, (list, tuple)) else ()) if x not in ("body", "query", "path", "header")]
         where = ""
         for x in loc:
             where += f"[{x}]" if x.isdigit() else (f".{x}" if where else x)

@@ -10,8 +10,9 @@ the same `SourceIndex` is what `unspin.api.check(doc, index=...)` searches.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -120,7 +121,7 @@ def open_index(path: str | None) -> ServiceIndex | None:
         return None
     try:
         index = SourceIndex.open(None if path == ":memory:" else path)
-    except Exception as exc:  # noqa: BLE001 - a bad index must not stop the checker from serving
+    except Exception as exc:  # a bad index must not stop the checker from serving
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise IndexUnavailable(f"the index {path!r} could not be opened ({reason}); /v1/search and the index endpoints answer 501") from exc
     return wrap(index, "memory" if path == ":memory:" else f"sqlite {path}")

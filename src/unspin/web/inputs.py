@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema, field_validator, model_validator
@@ -27,7 +27,7 @@ from unspin.web.settings import Settings
 _NAME_JUNK = {i: None for i in [*range(0x20), *range(0x7F, 0xA0)]}
 
 #: A metadata value of an indexed document: a scalar (title, url, date, ...), never a nested structure.
-MetaValue = Union[str, int, float, bool, None]
+MetaValue = str | int | float | bool | None
 
 
 class CheckRequest(BaseModel):
@@ -35,12 +35,12 @@ class CheckRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": "The government proclaimed on Tuesday that it would hoist taxes."}]})
 
-    text: Optional[str] = Field(None, description="The article as plain text.")
-    html: Optional[str] = Field(None, description="A whole web page; its main text is extracted (page furniture dropped).")
-    id: Optional[str] = Field(None, description="An id echoed in the report.")
+    text: str | None = Field(None, description="The article as plain text.")
+    html: str | None = Field(None, description="A whole web page; its main text is extracted (page furniture dropped).")
+    id: str | None = Field(None, description="An id echoed in the report.")
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "CheckRequest":
+    def _exactly_one(self) -> CheckRequest:
         if (self.text is None) == (self.html is None):
             raise ValueError("give exactly one of 'text' or 'html'")
         return self
@@ -49,9 +49,9 @@ class CheckRequest(BaseModel):
 class CheckForm(BaseModel):
     """The report page's form: pasted ``text`` (a pasted page is extracted) or an uploaded ``file``."""
 
-    text: Optional[str] = Field(None, description="The article, pasted.")
-    file: Annotated[Optional[bytes], WithJsonSchema({"type": "string", "format": "binary"})] = Field(None, description="An article file: text (any charset) or HTML.")
-    id: Optional[str] = Field(None, description="An id echoed in the report.")
+    text: str | None = Field(None, description="The article, pasted.")
+    file: Annotated[bytes | None, WithJsonSchema({"type": "string", "format": "binary"})] = Field(None, description="An article file: text (any charset) or HTML.")
+    id: str | None = Field(None, description="An id echoed in the report.")
 
 
 class IndexDocument(BaseModel):
@@ -61,7 +61,7 @@ class IndexDocument(BaseModel):
 
     id: str = Field(min_length=1, description="Unique id; an indexed document with the same id is replaced.")
     text: str = Field(description="The article text.")
-    source: Optional[str] = Field(None, description="Where it came from (a URL).")
+    source: str | None = Field(None, description="Where it came from (a URL).")
     metadata: dict[str, MetaValue] = Field(default_factory=dict, description="Scalar fields; title, url and date are shown with matches.")
 
     @field_validator("id", "source", "metadata", mode="before")

@@ -54,7 +54,7 @@ class BodyLimitMiddleware:
                     deadline = loop.time() + self.read_timeout
                 try:
                     msg = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     raise BodyTimedOut(slow["error"]) from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))

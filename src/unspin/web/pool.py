@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -101,7 +102,7 @@ class WorkerPool:
         """Jobs running or waiting."""
         return self._in_flight
 
-    def _release(self, _future: Future[object]) -> None:
+    def _release(self, _future: Future[Any]) -> None:
         with self._lock:
             self._in_flight -= 1
 
@@ -130,7 +131,7 @@ class WorkerPool:
         waiting = asyncio.wrap_future(self._submit(job))
         try:
             return await asyncio.wait_for(asyncio.shield(waiting), self.timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.timed_out += 1
             waiting.add_done_callback(lambda f: f.cancelled() or f.exception())  # its end is no one's business now
             if job.cancel():

@@ -3,8 +3,9 @@ the worker pool, the source index; and the check every route runs (`Service.chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -66,4 +67,4 @@ class Service:
 
 def get_service(request: Request) -> Service:
     """The running service (a FastAPI dependency)."""
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service

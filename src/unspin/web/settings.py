@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 #: Largest request body (bytes): a long article in HTML is well under a megabyte.
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -82,7 +82,7 @@ class Settings:
         return self.token is not None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``UNSPIN_INDEX``, ``UNSPIN_TOKEN``, ``UNSPIN_MAX_BODY_BYTES``, ``UNSPIN_TIMEOUT``,
         ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE``, ``UNSPIN_MAX_CONNECTIONS``, ``UNSPIN_HEADER_TIMEOUT``,
         ``UNSPIN_BODY_TIMEOUT``, ``UNSPIN_LEXICONS`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);

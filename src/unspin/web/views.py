@@ -7,8 +7,9 @@ twin (`report_json`) is built from the same objects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from unspin.model import Flag, Match, Report
 from unspin.settings import HIGH_CONFIDENCE_AT, WORD_FLAG_AT
