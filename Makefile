@@ -71,7 +71,7 @@ bench: $(STAMP)
 # and State of the Union passages (npm): word confidence and restoration, multi-word phrases, and
 # the document score last (its features depend on the other two).
 # Trained with Moby candidates only (UNSPIN_WORDNET_DIR empty): a word model trained with WordNet
-# candidates too called the real spinner's article in ../shared/seed clean (see the README).
+# candidates too called the real spinner's article in ../shared/seed clean (see docs/detection.md).
 model: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30

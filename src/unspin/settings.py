@@ -2,7 +2,7 @@
 
 The rest of the library (and the CLI and web views, for their colour bands and help
 texts) reads these names instead of restating the numbers. Changing one changes
-what ``unspin check`` reports; the measured effect of each is in the README and
+what ``unspin check`` reports; the measured effect of each is in
 ``docs/``.
 
 Two kinds of number live here:

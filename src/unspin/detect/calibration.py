@@ -9,8 +9,8 @@ borderline word in a heavily spun article is flagged and the same word in a
 clean one is not.
 
 The model lives in ``unspin/data/token_model.json``; ``training/train_detect.py``
-rebuilds it from the BBC development corpus and the spinner simulator (see the
-README). Inference needs only NumPy.
+rebuilds it from the BBC development corpus and the spinner simulator (see
+docs/detection.md). Inference needs only NumPy.
 """
 
 from __future__ import annotations
