@@ -81,16 +81,29 @@ class Row:
     dev: bool = False
 
 
-def run_doc(d: Doc) -> None:
+MEMO = HERE.parent / "bench" / "work" / "screen_full.json"
+
+
+def key(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def run_doc(d: Doc, memo: dict | None) -> None:
     doc = Document(d.text)
     t = time.process_time()
     r = screen(doc, threshold=0.0)
     d.screen_s = time.process_time() - t
     d.score, d.words = r.score, r.words
-    t = time.process_time()
-    rep = check(doc)
-    d.full_s = time.process_time() - t
-    d.verdict = rep.verdict
+    got = memo.get(key(d.text)) if memo is not None else None
+    if got is None:
+        t = time.process_time()
+        rep = check(doc)
+        d.full_s = time.process_time() - t
+        d.verdict = rep.verdict
+    else:
+        d.full_s, d.verdict = got
 
 
 def f1(pairs: list[tuple[int, bool]]) -> float:
@@ -144,6 +157,8 @@ def main() -> None:
     ap.add_argument("--recall", type=float, default=0.97, help="recall of full-check-spun documents the threshold is chosen for")
     ap.add_argument("--threshold", type=float, default=None, help="use this threshold instead of choosing one")
     ap.add_argument("--out", type=Path, default=RESULTS / "screen.md")
+    ap.add_argument("--reuse-full", action="store_true", help="development only: reuse the full checks (verdicts and CPU times) "
+                    "of the last run instead of checking again (the table then says so)")
     args = ap.parse_args()
     from devkit.sotu import sotu_passages
 
@@ -173,11 +188,16 @@ def main() -> None:
             rows.append(Row(f"realdev clean pages, fold {fold} ({what})", [Doc(p.text, 0) for p in got if not p.label], held_apart=fold == 1))
     n_docs = sum(len(r.docs) for r in rows)
     done = 0
+    import json
+
+    memo = json.loads(MEMO.read_text()) if args.reuse_full and MEMO.exists() else None
     for r in rows:
         for d in r.docs:
-            run_doc(d)
+            run_doc(d, memo)
             done += 1
         print(f"{done}/{n_docs} {r.name}", flush=True)
+    MEMO.parent.mkdir(parents=True, exist_ok=True)
+    MEMO.write_text(json.dumps({key(d.text): [d.full_s, d.verdict] for r in rows for d in r.docs}))
     # the crawl mix: every clean news and prose document, spun ones drawn from the habit rows for 5 %
     clean_docs = clean.docs + prose.docs
     n_spun = max(1, round(len(clean_docs) * SPUN_SHARE / (1 - SPUN_SHARE)))
@@ -191,7 +211,8 @@ def main() -> None:
         "",
         f"`python -m bench.screen --docs {args.docs} --clean {args.clean} --sotu {args.sotu}` — Python {platform.python_version()}, "
         f"{platform.machine()}, 2 CPUs shared with other jobs, {time.strftime('%Y-%m-%d')}; {n_docs} documents, each screened and "
-        f"fully checked in this one run ({time.time() - t_wall:.0f} s wall).",
+        f"fully checked in this one run ({time.time() - t_wall:.0f} s wall)."
+        + (" **Full checks reused from an earlier run (`--reuse-full`): a development table, not a measurement.**" if memo is not None else ""),
         "",
         f"Threshold **{thr:g}**: " + ("given (`--threshold`)." if args.threshold is not None else
         f"the highest that passes on {args.recall:.0%} of the documents the full check calls spun on the development rows "

@@ -16,8 +16,14 @@ Two tables are counted over the word units of `unspin.screen.word_units`: a cont
 spinner-likeness is the log ratio of its rate among substituted words (the simulator's gold, and
 the aligned swaps of the real pairs) to its rate among the words of clean documents; a bigram's is
 the log ratio of the share of spun documents holding it to the share of clean ones. Only words and
-bigrams seen often enough and clearly spinner-like are kept. The document features
-(`unspin.screen.FEATURES`) then feed a logistic regression; the table features of a document are
+bigrams seen often enough and clearly spinner-like are kept. The likely originals of each word of
+the vocabulary (the 30,000 commonest English words and the corpus's) are the full check's own
+candidates (`unspin.detect.candidates`), ranked by channel prior and frequency, computed here once.
+
+The screen's job is to pass on what the full check would call spun, so the regression's positives
+are the spun documents the full check calls spun (its verdicts are computed once and kept in
+``bench/work/screen_teacher.json``); a spin the full check misses would be missed after the screen
+too. The document features (`unspin.screen.FEATURES`) feed a logistic regression; the table features of a document are
 computed with tables counted on the *other* half of the articles (cross-fitting), so the regression
 weighs them as they behave on unseen text; the shipped tables are counted on all of it.
 
@@ -214,24 +220,28 @@ def _verdict(text: str) -> str:
     return check(text).verdict
 
 
-def teacher_labels(corpus: list[dict], processes: int = 2) -> list[str]:
-    """The full check's verdict on every training document (memoised in bench/work by text hash, so an
-    interrupted run resumes)."""
+def teacher_labels(corpus: list[dict], limit: int | None = None, processes: int = 2) -> list[str | None]:
+    """The full check's verdict on every spun training document (on ``limit`` of them at most, the real
+    pages first, then in hash order), None for a genuine one (a negative whatever the full check says)
+    and for a spun one left out; memoised in bench/work by text hash, so an interrupted run resumes."""
     import hashlib
     from multiprocessing import get_context
 
     memo = json.loads(TEACHER.read_text()) if TEACHER.exists() else {}
     keys = [hashlib.sha256(d["text"].encode("utf-8", "surrogatepass")).hexdigest()[:24] for d in corpus]
-    todo = sorted({k: d["text"] for k, d in zip(keys, corpus) if k not in memo}.items())
+    spun = sorted({(d["kind"] != "realdev", k): d["text"] for k, d in zip(keys, corpus) if d["label"]}.items())
+    spun = spun[:limit] if limit is not None else spun
+    chosen = {k for (_, k), _ in spun}
+    todo = [(k, t) for (_, k), t in spun if k not in memo]
     if todo:
         with get_context("fork").Pool(processes) as pool:
             for i, v in enumerate(pool.imap(_verdict, [t for _, t in todo], chunksize=8)):
                 memo[todo[i][0]] = v
-                if i % 100 == 99:
+                if i % 50 == 49:
                     TEACHER.write_text(json.dumps(memo))
                     print(f"  full checks {i + 1}/{len(todo)}", flush=True)
         TEACHER.write_text(json.dumps(memo))
-    return [memo[k] for k in keys]
+    return [memo[k] if d["label"] and k in chosen else None for k, d in zip(keys, corpus)]
 
 
 def fit(X: list[dict[str, float]], corpus: list[dict]) -> LinearModel:
@@ -240,6 +250,8 @@ def fit(X: list[dict[str, float]], corpus: list[dict]) -> LinearModel:
     missed after the screen too, and as a positive it only blurs the boundary)."""
     XX, yy = [], []
     for x, d in zip(X, corpus):
+        if d["label"] and d.get("full") is None:
+            continue  # a spun document the full check was not run on: no label
         XX += [x] * d["weight"]
         yy += [int(d["label"] and d.get("full", "spun") == "spun")] * d["weight"]
     return fit_logistic(XX, yy, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE)
@@ -256,6 +268,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=500, help="BBC training articles (each as written and spun once)")
     ap.add_argument("--sotu", type=int, default=150, help="State of the Union passages (training half)")
+    ap.add_argument("--teacher", type=int, default=None, help="full checks on at most this many spun documents (default: all)")
     ap.add_argument("--refit", action="store_true", help="reuse the spun texts of the last run (bench/work)")
     args = ap.parse_args()
     t = time.time()
@@ -267,23 +280,24 @@ def main() -> None:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_text(json.dumps(dict(key=key, corpus=corpus)))
     print(f"{len(corpus)} documents ({sum(d['label'] for d in corpus)} spun) in {time.time() - t:.0f}s")
-    for d, v in zip(corpus, teacher_labels(corpus)):
+    for d, v in zip(corpus, teacher_labels(corpus, args.teacher)):
         d["full"] = v
-    print(f"full check: {sum(d['full'] == 'spun' for d in corpus if d['label'])} of {sum(d['label'] for d in corpus)} spun "
-          f"documents called spun, {sum(d['full'] == 'spun' for d in corpus if not d['label'])} of "
-          f"{sum(1 - d['label'] for d in corpus)} genuine ({time.time() - t:.0f}s)")
+    print(f"full check: {sum(d['full'] == 'spun' for d in corpus if d['label'])} of {sum(d['full'] is not None for d in corpus)} "
+          f"spun documents checked called spun ({time.time() - t:.0f}s)")
     originals = build_originals(corpus)
     print(f"{len(originals)} words with likely originals ({time.time() - t:.0f}s)")
     X = features(corpus, originals)
     model = fit(X, corpus)
-    labels = [int(d["label"] and d["full"] == "spun") for d in corpus]
-    cross = auc([model.raw(x) for x in X], labels)
+    kept = [(x, int(d["label"] and d["full"] == "spun")) for x, d in zip(X, corpus) if not (d["label"] and d["full"] is None)]
+    labels = [y for _, y in kept]
+    cross = auc([model.raw(x) for x, _ in kept], labels)
     words, bigrams = count_tables(corpus)
     screen_model = ScreenModel(words, bigrams, model, originals)
     data = training_files() + ([realdev.DIR / n for n in ("pairs.jsonl", "spun.jsonl", "clean.jsonl")] if realdev.available() else [])
     payload = dict(screen_model.to_dict(), meta=dict(docs=args.docs, sotu=args.sotu, documents=len(corpus),
                                                      spun=sum(labels), cross_fitted_auc=round(cross, 4),
-                                                     settings=SETTINGS, realdev_fold_trained=0))
+                                                     settings=SETTINGS, realdev_fold_trained=0,
+                                                     teacher=sum(d["full"] is not None for d in corpus)))
     save_model(OUT, payload, model.features, data, compact=True)
     print(f"cross-fitted AUC on the training documents {cross:.4f}; {len(words)} words, {len(bigrams)} bigrams, "
           f"{len(originals)} likely originals -> {OUT}")
