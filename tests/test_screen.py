@@ -126,3 +126,14 @@ def test_scan_screen_checks_only_what_passes(tmp_path, detector, threshold):
         else:
             assert row["screened_out"] and row["verdict"] == "clean" and row["n_flags"] == 0 and row["explanation"].startswith("screen")
     assert s.screened_out == (0 if threshold == 0.0 else len(docs))
+
+
+def test_scan_command_screen_option(tmp_path):
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": f"c{i}", "text": p}) + "\n" for i, p in enumerate(PARAGRAPHS)))
+    r = runner.invoke(app, ["scan", str(src), "--out", str(tmp_path / "out"), "--workers", "0", "--no-clusters", "--screen", "1.0", "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert summary["screened_out"] == len(PARAGRAPHS) and summary["clean"] == len(PARAGRAPHS)
+    bad = runner.invoke(app, ["scan", str(src), "--out", str(tmp_path / "out2"), "--screen", "1.5"])
+    assert bad.exit_code == 2
