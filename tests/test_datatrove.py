@@ -146,3 +146,33 @@ def test_index_gives_the_best_source(tmp_path, detector):
     # the substitutions the index explains are flags of their own (kind "source"), as unspin check --index gives
     assert copy.metadata["spin_flags"] >= len(HARBOUR_SWAPS) - 2
     assert f.stats["source_found"].total == 1
+
+
+def test_screen_first_fully_checks_only_what_passes(detector):
+    """screen=THRESHOLD: a document under it is annotated from the screen alone (no full check, no
+    flags, verdict clean); one at or above it gets the full check, and both carry spin_screen_score."""
+    from datatrove.data import Document as DTDocument
+
+    from unspin.screen import screen
+
+    f = SpinFilter(screen=0.5, drop=False)
+    seen = {}
+    for key, text in (("clean", SOURCE), ("spun", SPUN)):
+        doc = DTDocument(text=text, id=key, metadata={})
+        assert f.filter(doc) is True
+        seen[key] = (screen(text, 0.5), doc.metadata)
+    for key, (first, md) in seen.items():
+        assert md["spin_screen_score"] == round(first.score, 4)
+        if first.passed:
+            assert "spin_screened_out" not in md and md["spin_score"] == round(check(SPUN if key == "spun" else SOURCE).spin_score, 4)
+        else:
+            assert md["spin_screened_out"] is True and md["spin_verdict"] == "clean" and md["spin_flags"] == 0
+    # the two ends of the threshold: 1.0 screens (almost) everything out, 0.0 passes everything on
+    out = DTDocument(text=SPUN, id="x", metadata={})
+    SpinFilter(screen=1.0, drop=False).filter(out)
+    assert out.metadata.get("spin_screened_out") is (True if screen(SPUN, 1.0).passed is False else None)
+    on = DTDocument(text=SPUN, id="y", metadata={})
+    SpinFilter(screen=0.0, drop=False).filter(on)
+    assert "spin_screened_out" not in on.metadata and on.metadata["spin_verdict"] == check(SPUN).verdict
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        SpinFilter(screen=-0.1)

@@ -11,6 +11,12 @@ the result goes into ``doc.metadata``:
 - with an ``index``: ``spin_source`` (id of the best source found) and
   ``spin_source_score`` (its alignment score), absent when no source is found.
 
+With ``screen`` (a threshold, e.g. `unspin.settings.SCREEN_THRESHOLD`), each document
+is first scored by the fast screening pass (`unspin.screen`, lookups only); only those
+at or above the threshold get the full check. A screened-out document gets the screen's
+score as ``spin_score``, verdict ``clean``, ``spin_screened_out: true`` and the counter
+``screened_out``; ``spin_screen_score`` is written for every screened document.
+
 A document is dropped when it is spun: its verdict is ``spun`` (the default),
 or its ``spin_score`` is at least ``threshold`` when one is given. ``drop=False``
 only annotates. Skipped documents and errors are kept (they were not judged)
@@ -71,6 +77,8 @@ class SpinFilter(BaseFilter):
 
     ``threshold``: drop documents whose ``spin_score`` is at least this (default: drop
     those whose verdict is ``spun``). ``drop=False``: keep every document, annotate only.
+    ``screen``: screen first (`unspin.screen`) and fully check only documents whose
+    screening score is at least this; the others are annotated as screened out (clean).
     ``index``: path of an unspin source index (``unspin index add``): the best source of
     each document is searched there (and its substitutions become exact flags).
     ``options``: how documents are finished before checking (furniture, language, size
@@ -86,12 +94,15 @@ class SpinFilter(BaseFilter):
         *,
         drop: bool = True,
         index: str | None = None,
+        screen: float | None = None,
         options: IngestOptions | None = None,
         exclusion_writer: DiskWriter | None = None,
     ) -> None:
         super().__init__(exclusion_writer)
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+        if screen is not None and not 0.0 <= screen <= 1.0:
+            raise ValueError(f"screen must be between 0 and 1, not {screen}")
         if index is not None:
             from pathlib import Path
 
@@ -101,6 +112,7 @@ class SpinFilter(BaseFilter):
         self.threshold = threshold
         self.drop = drop
         self.index = index
+        self.screen = screen
         self.options = options or IngestOptions()
 
     def _unspin_document(self, doc: Any) -> ReadResult:
@@ -126,6 +138,22 @@ class SpinFilter(BaseFilter):
             self.stat_update("skipped")
             md["spin_verdict"], md["spin_error"] = "skipped", result.skipped
             return True
+        if self.screen is not None:
+            from unspin.screen import screen
+
+            try:
+                first = screen(result.document, self.screen)
+            except Exception as exc:  # one bad document must not stop the pipeline
+                self.stat_update("errors")
+                md["spin_verdict"], md["spin_error"] = "error", f"unexpected error while screening ({type(exc).__name__}: {exc})"
+                return True
+            md["spin_screen_score"] = round(first.score, 4)
+            if not first.passed:
+                self.stat_update("screened_out")
+                self.stat_update("clean")
+                md["spin_score"], md["spin_verdict"], md["spin_screened_out"] = round(first.score, 4), "clean", True
+                md["spin_flags"], md["spin_words"] = 0, first.words
+                return True
         try:
             report = check(result.document, warnings=result.warnings, index=_index(self.index) if self.index else None)
             found = report.sources[0] if report.sources else None
