@@ -62,9 +62,25 @@ def word_count(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
 
 
+DETECTOR = None
+
+
+def model_detector(model_dir: str):
+    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``),
+    the shipped ones otherwise."""
+    from unspin.detect import Detector
+    from unspin.detect.calibration import LinearModel, TokenModel
+
+    d = Path(model_dir)
+    det = Detector(token_model=TokenModel.from_dict(json.loads((d / "token_model.json").read_text())))
+    if (d / "restore_model.json").exists():
+        det.restore_model = LinearModel.from_dict(json.loads((d / "restore_model.json").read_text()))
+    return det
+
+
 def unspin_flags(text: str | Document) -> list[tuple[int, int, str | None]]:
     doc = text if isinstance(text, Document) else Document(text)
-    return [(f.start, f.end, f.suggestion) for f in check(doc, detector=get_detector()).flags]
+    return [(f.start, f.end, f.suggestion) for f in check(doc, detector=DETECTOR or get_detector()).flags]
 
 
 def fmt(c: Counts, clean: bool) -> str:
@@ -84,7 +100,11 @@ def main() -> None:
     ap.add_argument("--json", default=str(RESULTS / "detect.json"), help="where to keep the counts ('' for nowhere)")
     ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
     ap.add_argument("--out", default=str(RESULTS / "detect.md"), help="the table ('' to only print it)")
+    ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
     args = ap.parse_args()
+    global DETECTOR
+    if args.model_dir:
+        DETECTOR = model_detector(args.model_dir)
 
     def wanted(name: str) -> bool:
         return not args.only or any(k in name for k in args.only.split(","))
@@ -92,7 +112,7 @@ def main() -> None:
     _train, test = split_ids(load_bbc())
     test = test[: args.docs]
     t0 = time.time()
-    get_detector().detect(Document("Warm up the caches."))
+    (DETECTOR or get_detector()).detect(Document("Warm up the caches."))
     naive = NaiveDecoder()
     load_s = time.time() - t0
     rows: list[tuple[str, str, Counts, Counts, float]] = []  # name, group, unspin, naive, share of words swapped

@@ -439,13 +439,15 @@ class Spinner:
         keyed = sorted(((self.rng.random() ** (1 / max(weight(u[0]), 1e-9)), i) for i, u in enumerate(units) if not u[3]),
                        reverse=True)
         chosen: dict[int, list[tuple[str, str]]] = {}
+        budget = 0  # original words (rate_of="words") or units (rate_of="content") spun so far
         for _, i in keyed:
-            if len(chosen) >= n_target:
+            if budget >= n_target:
                 break
             k, n, opts, _tell = units[i]
             opts = opts if opts is not None else options(k)
             if opts:
                 chosen[i] = opts
+                budget += n if h.rate_of == "words" else 1
         for i, u in enumerate(units):
             if u[3] and self.rng.random() < h.connectives * min(1.0, self.rate / 0.3) * weight(u[0]):
                 chosen[i] = u[2]

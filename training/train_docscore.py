@@ -61,6 +61,23 @@ SETTINGS = [
     dict(rate=0.15, pick="common"),
     dict(rate=0.3, pick="common"),
 ]
+#: realistic habits (`devkit.spinner.HABITS`) added to the rotation with --habits; light spins
+#: weigh most, since the document score must hold on them
+REALISTIC = [
+    dict(rate=0.1, habit="spinbot"),
+    dict(rate=0.15, habit="spinbot"),
+    dict(rate=0.3, habit="spinbot"),
+    dict(rate=0.05, habit="spinnerchief"),
+    dict(rate=0.08, habit="spinnerchief"),
+]
+
+
+def settings_for(habits: str, exclude: str = "") -> list[dict]:
+    """The rotating settings plus the realistic ones named in ``habits``, minus those in ``exclude``."""
+    want = {h for h in habits.split(",") if h}
+    drop = {h for h in exclude.split(",") if h}
+    out = list(SETTINGS) + [s for s in REALISTIC if s["habit"] in want]
+    return [s for s in out if s.get("habit", s.get("pick")) not in drop]
 
 
 def doc_features_of(text: str) -> dict[str, float]:
@@ -87,7 +104,10 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--sotu", type=int, default=150, help="State of the Union passages (training half) as negatives")
     ap.add_argument("--refit", action="store_true", help="refit from the features cached by the last run")
+    ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
+    ap.add_argument("--exclude", default="", help="habits or picks left out")
     args = ap.parse_args()
+    settings = settings_for(args.habits, args.exclude)
     if args.refit:
         cached = json.loads(CACHE.read_text())
         model = fit(cached["X"], cached["y"])
@@ -103,7 +123,7 @@ def main() -> None:
     for i, r in enumerate(train):
         X.append(doc_features_of(r["text"]))
         y.append(0)
-        setting = SETTINGS[i % len(SETTINGS)]
+        setting = settings[i % len(settings)]
         X.append(doc_features_of(Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"]).text))
         y.append(1)
     # genuine prose of another genre and age: the training half of the State of the Union addresses
@@ -122,10 +142,10 @@ def main() -> None:
     # ... and spun: the style features must not learn that old prose is never spun
     rng_sotu = random.Random(5)
     for i, text in enumerate(sotu_passages(args.sotu, part="train", seed=1)):
-        setting = SETTINGS[i % len(SETTINGS)]
+        setting = settings[i % len(settings)]
         X.append(doc_features_of(Spinner(seed=rng_sotu.randrange(1 << 30), **setting).spin(text).text))
         y.append(1)
-    meta = {"docs": len(train), "examples": len(y), "settings": SETTINGS, "neg_weight": NEG_WEIGHT,
+    meta = {"docs": len(train), "examples": len(y), "settings": settings, "neg_weight": NEG_WEIGHT,
             "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300), each clean and spun, every third "
                       f"also under the close habit; {args.sotu} State of the Union passages (training half), "
                       "each as written and spun"}

@@ -37,6 +37,12 @@ SETTINGS = [
     dict(rate=0.3, pick="common", phrases=True),
     dict(rate=0.15, pick="uniform", phrases=True),
 ]
+#: realistic habits with multi-word picks, added with --habits
+REALISTIC = [
+    dict(rate=0.3, habit="spinbot"),
+    dict(rate=0.08, habit="spinnerchief"),
+    dict(rate=0.15, habit="spinnerchief"),
+]
 #: weight of a negative example relative to a positive one (precision on clean text matters most)
 NEG_WEIGHT = 2.0
 
@@ -56,14 +62,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--sotu", type=int, default=100)
+    ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
     args = ap.parse_args()
+    want = {h for h in args.habits.split(",") if h}
+    settings = SETTINGS + [s for s in REALISTIC if s["habit"] in want]
     train, _ = split_ids(load_bbc())
     rng = random.Random(5)
     data: list[tuple[dict[str, float], int]] = []
     t = time.time()
     for i, r in enumerate(train[: args.docs]):
         data += examples(r["text"])
-        spun = Spinner(seed=rng.randrange(1 << 30), **SETTINGS[i % len(SETTINGS)]).spin(r["text"])
+        spun = Spinner(seed=rng.randrange(1 << 30), **settings[i % len(settings)]).spin(r["text"])
         data += examples(spun.text, spun.substitutions)
     from devkit.sotu import sotu_passages
 
@@ -78,7 +87,7 @@ def main() -> None:
         print(f"threshold {th}: training precision {tp / max(tp + fp, 1):.3f}, recall {tp / max(Y.sum(), 1):.3f}")
     d = model.to_dict()
     d["meta"] = {"examples": len(y), "positives": int(Y.sum()), "docs": args.docs, "sotu": args.sotu,
-                 "settings": SETTINGS, "neg_weight": NEG_WEIGHT,
+                 "settings": settings, "neg_weight": NEG_WEIGHT,
                  "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300), each clean and spun; "
                            f"{args.sotu} State of the Union passages (training half)"}
     save_model(OUT, d, model.features, training_files())
