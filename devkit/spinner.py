@@ -173,9 +173,11 @@ class Spinner:
 
             self.vectors = load_vectors()
         if source == "wordnet":
-            from unspin.lexicon.wordnet import load_wordnet
+            from unspin.lexicon.wordnet import DEFAULT_DIR, WordNet, load_wordnet
 
-            self.wordnet = load_wordnet()
+            # the spinner's own thesaurus, even when the detector runs without WordNet
+            # (make model sets UNSPIN_WORDNET_DIR empty)
+            self.wordnet = load_wordnet() or (WordNet.open(DEFAULT_DIR) if (DEFAULT_DIR / "index.noun").exists() else None)
             if self.wordnet is None:
                 raise FileNotFoundError("WordNet database not installed (apt-get install wordnet-base)")
 
