@@ -218,7 +218,10 @@ def main() -> None:
         extra = ""
         if before:
             extra = f" {type(o)(**prev).f1:.3f} |" if prev else " — |"
-        lines.append(f"| {name} | — | {fmt(o, False)} | {fmt(b, False)} |{extra}")
+        row = f"| {name} | — | {fmt(o, False)} | {fmt(b, False)} |{extra}"
+        if not o.words:  # the seed page's counts have no word total
+            row = row.replace(f" {o.false_per_1000:.2f} |", " — |")
+        lines.append(row)
     lines += [""] + [f"- {name}: {note}" for name, _o, _b, note in real if note]
     lines += ["", f"unspin throughput: {words_checked / max(cpu, 1e-9):,.0f} words per CPU-second (`check`, process CPU "
                   f"time). Load + warm-up: {load_s:.1f} s.", ""]
