@@ -13,6 +13,7 @@ becomes one example with the decoder's features; a logistic regression
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from pathlib import Path
@@ -172,6 +173,45 @@ def fit_restore(X: list[dict], y: list[int]) -> LinearModel:
     )
 
 
+#: clean training articles (after the --docs used for fitting) on which the word model's false flags
+#: are calibrated, and the rate it may reach there (false flags per 1,000 words at the word threshold)
+CALIBRATION_DOCS = 30
+CALIBRATION_TARGET = 0.8
+
+
+def calibrate(model: TokenModel, records: list[dict], target: float = CALIBRATION_TARGET) -> tuple[TokenModel, float, float, float]:
+    """Shift the final logit (stage 2's baseline) down until word flags on clean ``records`` are at most
+    ``target`` per 1,000 words: a prior shift, as if genuine words weighed more in training. The
+    realistic habits make spun words look like natural ones, and a model trained on them flags more
+    genuine words; this puts it back on the clean-text operating point. Returns the model, the shift
+    and the rates before and after."""
+    import math
+
+    from unspin.settings import WORD_FLAG_AT
+    from unspin.text import TokenKind, tokenize
+
+    det = Detector(token_model=model)
+    conf: list[float] = []
+    words = 0
+    for r in records:
+        flags, _ = det.detect(Document(r["text"]))
+        conf += [f.confidence for f in flags if f.kind == "spin" and not f.evidence.get("phrase")]
+        words += sum(1 for t in tokenize(r["text"]) if t.kind is TokenKind.WORD)
+    logit = lambda p: math.log(p / (1 - p))  # noqa: E731
+    rate = lambda shift: 1000 * sum(logit(c) + shift >= logit(WORD_FLAG_AT) for c in conf) / max(words, 1)  # noqa: E731
+    before = rate(0.0)
+    shift = 0.0
+    while rate(shift) > target and shift > -2.0:
+        shift -= 0.05
+    if shift and isinstance(model.stage2, TreeEnsemble):
+        stage2 = TreeEnsemble(model.stage2.features, model.stage2.baseline + shift, model.stage2.trees)
+        model = TokenModel(model.stage1, stage2, dict(model.meta, logit_shift=round(shift, 3),
+                                                     calibration={"docs": len(records), "words": words,
+                                                                  "false_per_1000_before": round(before, 3),
+                                                                  "false_per_1000_after": round(rate(shift), 3)}))
+    return model, shift, before, rate(shift)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="training articles to use")
@@ -183,6 +223,8 @@ def main() -> None:
     ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
     ap.add_argument("--exclude", default="", help="habits or picks left out (for the generalisation rows)")
     ap.add_argument("--out-dir", default="", help="write the models here instead of src/unspin/data")
+    ap.add_argument("--calibrate-only", action="store_true",
+                    help="only calibrate the word model already written (see `calibrate`)")
     args = ap.parse_args()
     global OUT, RESTORE_OUT
     if args.out_dir:
@@ -192,7 +234,18 @@ def main() -> None:
     settings = settings_for(args.habits, args.exclude)
 
     train, _test = split_ids(load_bbc())
+    calibration_docs = train[args.docs : args.docs + CALIBRATION_DOCS]
     train = train[: args.docs]
+    if args.calibrate_only:
+        d = json.loads(OUT.read_text())
+        model, shift, before, after = calibrate(TokenModel.from_dict(d), calibration_docs)
+        out = model.to_dict()
+        out["metadata"] = dict(d.get("metadata", {}), note=(d.get("metadata", {}).get("note", "") +
+                               f"; calibrated: stage-2 logit shift {shift:+.2f}").lstrip("; "))
+        OUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
+        print(f"calibration on {len(calibration_docs)} clean training articles: {before:.2f} -> {after:.2f} false word "
+              f"flags per 1,000 words (logit shift {shift:+.2f}) -> {OUT}")
+        return
     t = time.time()
     Xr, yr = collect_restore(Detector(), train, settings)
     restore = fit_restore(Xr, yr)
@@ -217,6 +270,9 @@ def main() -> None:
             "settings": settings, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)"}
     model = fit(X, y, groups, meta)
+    model, shift, before, after = calibrate(model, calibration_docs)
+    print(f"calibration on {len(calibration_docs)} clean training articles: {before:.2f} -> {after:.2f} false word flags "
+          f"per 1,000 words (logit shift {shift:+.2f})")
     save_model(OUT, model.to_dict(), model.features, training_files(), compact=True)
     print(f"{len(y)} examples ({sum(y)} spun) from {len(train)} articles in {time.time() - t:.0f}s -> {OUT}")
     for n, w in sorted(model.stage1.weights.items(), key=lambda x: -abs(x[1])):
