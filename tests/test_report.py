@@ -268,7 +268,7 @@ def page(browser, page_html):
 
 def test_charts_are_drawn(page):
     bars = page.locator("#hist rect.bar")
-    assert bars.count() >= 3
+    assert bars.count() >= 2  # score bins with documents (2 with the document model of issue 13)
     assert all(page.locator("#hist rect.bar").nth(i).bounding_box()["height"] > 0 for i in range(bars.count()))
     assert page.locator("#density rect.cell").count() >= 3
     # the stacked bars add up to the documents scored
