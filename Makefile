@@ -74,9 +74,9 @@ bench: $(STAMP)
 # candidates too called the real spinner's article in ../shared/seed clean (see docs/detection.md).
 model: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
-	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30
+	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30 --habits spinbot,spinnerchief
 	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_phrases --docs 300 --sotu 100
-	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_docscore --docs 300 --sotu 150
+	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_docscore --docs 150 --sotu 80 --habits spinbot,spinnerchief
 	$(BIN)/python -m training.train_screen --docs 500 --sotu 150
 
 clean:
