@@ -1,108 +1,267 @@
-"""Tortured phrases without a catalogue: can what ships find the term behind "counterfeit consciousness"?
+"""Tortured phrases caught without a catalogue (issue 13's row), and what it costs on clean prose.
 
-A tortured phrase is a known multi-word term with each word swapped for a thesaurus synonym
-("artificial intelligence" -> "counterfeit consciousness"). This probe measures the two halves of
-catching one without a catalogue (docs/channel.md):
+**Evaluation list** (benchmark only: never shipped, never trained on, never copied into the
+repository): the Problematic Paper Screener's tortured phrases with their expected wording
+(Cabanac, Labbé & Magazinov, CC BY 4.0), as exported in the public repository
+``giladfeldman/torturedcheck`` (``src/data/tortured-phrases.json``). ``--list`` takes that JSON
+file, or the repository's git directory (read with ``git show HEAD:src/data/tortured-phrases.json``).
+Kept: entries whose expected wording is 2-4 plain words (parenthesised abbreviations dropped,
+entries with ``?``, ``/``, brackets or quotes skipped) and whose tortured phrase is 1-6 plain
+words different from it. The list is cut in two halves by a hash of the tortured phrase:
+``tune`` (thresholds are chosen there) and ``test`` (reported).
 
-* **term lists**: is the original term a Moby or WordNet multi-word entry, and is it a collocation
-  of the trigram LM (PMI = log10 P(b | a) - log10 P(b))?
-* **search**: for each adjacent pair of content words, the pair (a, b) among the ``--k`` likeliest
-  inverse-thesaurus candidates of each word (channel model × word frequency) with the strongest
-  collocation; how often is it the true term, and how many pairs of clean BBC news (test split)
-  does the same rule flag?
+Each phrase is put, as written in the list, into one of a few neutral sentences (chosen by hash)
+and checked. Recall: **right term** = a flag overlapping the phrase reads it as the expected wording
+(its term, or its suggestion for other kinds; compared without case, hyphens or a plural -s);
+**flagged** = any flag overlaps it.
 
-    python -m bench.tortured [--k 20] [--docs 60]
+* ``tortured`` rows: the tortured-phrase flagger alone (`unspin.detect.tortured`), every phrase;
+* ``unspin check`` rows: the whole default check (all flag kinds), on ``--check`` phrases of the half;
+* ``naive decoder`` (`devkit.naive`): any naive word flag inside the phrase, same phrases.
+
+**Clean prose**: tortured-phrase flags per 1,000 words on the BBC articles of the held-out split
+(`devkit.spinner.split_ids`, test part; ``--bbc`` articles) and on State of the Union passages
+(`devkit.sotu`, test half; ``--sotu`` passages of 500 words); the target is < 1 per 1,000 words.
+CPU per document: the flagger alone on the BBC articles (mean CPU ms per article and per 1,000 words).
+
+``--tune`` grids the acceptance thresholds (`unspin.settings.TorturedSettings`) on the tune half and
+the BBC *training* split, keeping false flags under ``--max-fp`` per 1,000 words, and prints the best.
+
+    python -m bench.tortured --list /work/.mirror/giladfeldman+torturedcheck/repo [--check 300] [--bbc 200] [--sotu 60] [--tune]
 """
 
 from __future__ import annotations
 
 import argparse
-from functools import cache
+import itertools
+import json
+import re
+import subprocess
+import time
+import zlib
+from dataclasses import replace
+from pathlib import Path
 
-from devkit.spinner import load_bbc, split_ids
-from unspin.detect.candidates import usable_headword
-from unspin.detect.channel import ChannelTable, default_lexicon, load_channel_model
-from unspin.lexicon.freq import zipf
-from unspin.lm.ngram import load_lm
-from unspin.text import TokenKind, tokenize
-from unspin.text.stopwords import FUNCTION_WORDS
+from unspin.text import split_sentences, tokenize
 
-#: tortured phrases reported in the scientific literature, with the term they stand for
-TORTURED = [
-    ("counterfeit consciousness", "artificial intelligence"), ("profound learning", "deep learning"),
-    ("irregular woodland", "random forest"), ("bosom malignancy", "breast cancer"),
-    ("colossal information", "big data"), ("choice tree", "decision tree"),
-    ("neural organization", "neural network"), ("straight relapse", "linear regression"),
-    ("strategic relapse", "logistic regression"), ("remote organization", "wireless network"),
-    ("picture acknowledgment", "image recognition"), ("discourse acknowledgment", "speech recognition"),
-    ("information mining", "data mining"), ("kidney disappointment", "kidney failure"),
-    ("square mistake", "square error"), ("savvy city", "smart city"),
-    ("inexhaustible vitality", "renewable energy"), ("highlight extraction", "feature extraction"),
-    ("haphazard backwoods", "random forest"), ("vitality utilization", "energy consumption"),
-    ("lactose bigotry", "lactose intolerance"), ("versatile organization", "mobile network"),
-]
+TEMPLATES = (
+    "In this study, the {p} was examined in detail.",
+    "Recent work has paid close attention to {p} and its applications.",
+    "The results show that {p} plays an important role in the proposed approach.",
+    "We describe how {p} is used in the experiments below.",
+    "Several authors have reported on {p} over the past decade.",
+)
+_PLAIN = re.compile(r"^[a-z][a-z' -]*[a-z]$")
+RESULTS = Path(__file__).resolve().parent / "results" / "tortured.md"
+
+
+def read_list(path: Path) -> list[dict]:
+    if path.is_dir():
+        raw = subprocess.run(["git", "--git-dir", str(path), "show", "HEAD:src/data/tortured-phrases.json"],
+                             check=True, capture_output=True).stdout
+        data = json.loads(raw)
+    else:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data["phrases"])
+
+
+def clean_entries(entries: list[dict]) -> list[tuple[str, str]]:
+    """(tortured, expected) pairs the row can be measured on (see the module docstring)."""
+    out: dict[str, str] = {}
+    for e in entries:
+        tortured, correct = str(e.get("tortured", "")).strip().lower(), str(e.get("correct", "")).strip().lower()
+        if any(c in correct for c in "?/[]\"\\"):
+            continue
+        correct = re.sub(r"\s*\([^)]*\)", "", correct).strip()
+        if not (_PLAIN.match(correct) and _PLAIN.match(tortured)):
+            continue
+        if not 2 <= len(correct.replace("-", " ").split()) <= 4 or not 1 <= len(tortured.split()) <= 6:
+            continue
+        if _key(tortured) == _key(correct):
+            continue
+        out.setdefault(tortured, correct)
+    return sorted(out.items())
+
+
+def _key(text: str) -> str:
+    words = text.lower().replace("-", " ").split()
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
+
+
+def half(tortured: str) -> str:
+    return "tune" if zlib.crc32(tortured.encode()) % 2 == 0 else "test"
+
+
+def sentence(tortured: str) -> tuple[str, int, int]:
+    t = TEMPLATES[zlib.crc32(("t" + tortured).encode()) % len(TEMPLATES)]
+    start = t.index("{p}")
+    return t.format(p=tortured), start, start + len(tortured)
+
+
+def _overlap(a: int, b: int, start: int, end: int) -> bool:
+    return a < end and start < b
+
+
+def run_flagger(finder, pairs):
+    """Per pair: (expected term in the term list, a candidate reads the phrase as it, any accepted
+    flag overlapping the phrase, one with the right term)."""
+    out = []
+    for tortured, correct in pairs:
+        text, a, b = sentence(tortured)
+        ms = [m for m in finder.matches(tokenize(text)) if _overlap(m.window_start, m.window_end, a, b)]
+        hit = [m for m in _select([m for m in ms if finder.accept(m)]) if _overlap(m.start, m.end, a, b)]
+        in_list = tuple(correct.replace("-", " ").split()) in finder.terms.by_words or any(
+            _key(t.text) == _key(correct) for t in _terms_like(finder, correct))
+        out.append((in_list, any(_key(m.term.text) == _key(correct) for m in ms), bool(hit),
+                    any(_key(m.term.text) == _key(correct) for m in hit)))
+    return out
+
+
+def _terms_like(finder, correct):
+    first = correct.replace("-", " ").split()[0]
+    return [finder.terms.terms[i] for i in finder.terms.by_first.get(first, ())]
+
+
+def clean_texts(n_bbc: int, n_sotu: int, part: str = "test") -> dict[str, list[str]]:
+    from devkit.spinner import load_bbc, split_ids
+
+    train, test = split_ids(load_bbc())
+    bbc = (test if part == "test" else train)[:n_bbc]
+    texts = {"BBC news, held-out split" if part == "test" else "BBC news, training split": [r["text"] for r in bbc]}
+    if n_sotu:
+        from devkit.sotu import sotu_passages
+
+        texts["State of the Union passages" + (", test half" if part == "test" else ", train half")] = sotu_passages(n_sotu, part=part)
+    return texts
+
+
+def words_of(text: str) -> int:
+    return sum(1 for t in tokenize(text) if t.is_word)
+
+
+def tune(finder, pairs, n_bbc: int, max_fp: float) -> None:
+    from unspin.settings import TORTURED
+
+    texts = clean_texts(n_bbc, 0, part="train")
+    docs = next(iter(texts.values()))
+    n_words = sum(words_of(t) for t in docs)
+    clean_cands = []
+    for t in docs:
+        toks = tokenize(t)
+        for s in split_sentences(t, toks):
+            clean_cands.append(finder.matches(toks, s.first_token, s.last_token, min_score=1.0))
+    phrase_cands = []
+    for tortured, correct in pairs:
+        text, a, b = sentence(tortured)
+        toks = tokenize(text)
+        phrase_cands.append((finder.matches(toks, min_score=1.0), a, b, correct))
+    rows = []
+    for min_score, max_pmi, min_zipf, min_term_pmi, min_coh in itertools.product(
+            (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0), (-0.5, 0.0, 0.5, 1.0), (1.0, 3.0), (1.0, 2.0), (-1.0, 0.0, 0.1, 0.2, 0.3)):
+        s = replace(TORTURED, min_score=min_score, max_window_pmi=max_pmi, min_term_zipf=min_zipf, min_term_pmi=min_term_pmi,
+                    min_coherence_gap=min_coh)
+
+        def ok(m, s=s):
+            return (not m.window_known and m.score >= s.min_score and m.window_pmi <= s.max_window_pmi
+                    and m.term.zipf >= s.min_term_zipf and m.term.pmi >= s.min_term_pmi and m.coherence_gap >= s.min_coherence_gap)
+
+        fp = sum(len(_select([m for m in c if ok(m)])) for c in clean_cands) / n_words * 1000
+        right = flagged = 0
+        for cands, a, b, correct in phrase_cands:
+            hit = [m for m in _select([m for m in cands if ok(m)]) if _overlap(m.start, m.end, a, b)]
+            flagged += bool(hit)
+            right += any(_key(m.term.text) == _key(correct) for m in hit)
+        rows.append((right / len(pairs), flagged / len(pairs), fp, s))
+    good = sorted((r for r in rows if r[2] < max_fp), key=lambda r: (-r[0], r[2]))
+    print(f"tune half: {len(pairs)} phrases; BBC training split: {len(docs)} articles, {n_words:,} words")
+    for right, flagged, fp, s in good[:15]:
+        print(f"right {right:.3f} flagged {flagged:.3f} fp/1k {fp:.2f}  min_score={s.min_score} max_window_pmi={s.max_window_pmi} "
+              f"min_term_zipf={s.min_term_zipf} min_term_pmi={s.min_term_pmi} min_coherence_gap={s.min_coherence_gap}")
+
+
+def _select(cands):
+    cands = sorted(cands, key=lambda m: (-m.score, m.start))
+    kept = []
+    for m in cands:
+        if not any(_overlap(m.window_start, m.window_end, k.window_start, k.window_end) for k in kept):
+            kept.append(m)
+    return kept
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--k", type=int, default=20, help="candidates per word (channel x frequency)")
-    ap.add_argument("--docs", type=int, default=60, help="clean BBC test-split articles")
+    ap.add_argument("--list", type=Path, required=True, help="tortured-phrases.json or the git directory of its repository")
+    ap.add_argument("--check", type=int, default=300, help="phrases of the test half checked by the whole check and the naive decoder")
+    ap.add_argument("--bbc", type=int, default=200, help="held-out BBC articles for false flags")
+    ap.add_argument("--sotu", type=int, default=60, help="State of the Union passages for false flags")
+    ap.add_argument("--tune", action="store_true", help="grid the thresholds on the tune half instead")
+    ap.add_argument("--max-fp", type=float, default=0.5, help="--tune: most false flags per 1,000 words of the BBC training split")
+    ap.add_argument("--write", action="store_true", help=f"write the table to {RESULTS.relative_to(RESULTS.parents[2])}")
     args = ap.parse_args()
-    lex = default_lexicon()
-    th, lm, wn = lex.th, load_lm(), lex.wordnet
-    table = ChannelTable(load_channel_model())
-    terms = {t for t in th.terms if " " in t}
-    if wn is not None:  # WordNet's multi-word lemmas, every part of speech
-        terms |= {lemma.replace("_", " ").lower() for index, _data in wn._tables.values() for lemma in index if "_" in lemma}
 
-    @cache
-    def lp(w: str, c: str | None = None) -> float:
-        if not lm.in_vocab(w):
-            return -7.0
-        return lm.logprob(w, [c] if c and lm.in_vocab(c) else [])
+    from unspin.api import get_detector
+    from unspin.detect.tortured import for_detector, load_terms
 
-    def pmi(a: str, b: str) -> float:
-        return lp(b, a) - lp(b)
+    pairs = clean_entries(read_list(args.list))
+    halves = {h: [p for p in pairs if half(p[0]) == h] for h in ("tune", "test")}
+    detector = get_detector()
+    finder = for_detector(detector)
+    if args.tune:
+        tune(finder, halves["tune"], args.bbc, args.max_fp)
+        return
+    lines = [(f"evaluation list: {len(pairs)} usable phrases of the Problematic Paper Screener export "
+             f"({len(halves['tune'])} tune / {len(halves['test'])} test); term list: {len(load_terms().terms):,} terms")]
+    table = ["| set | phrases | right term | flagged |", "|---|---:|---:|---:|"]
+    ceiling = ["| half | phrases | expected term in the term list | a candidate reads the phrase as the term (any score) |",
+               "|---|---:|---:|---:|"]
+    for h in ("test", "tune"):
+        res = run_flagger(finder, halves[h])
+        n = len(res)
+        table.append(f"| tortured-phrase flagger alone, {h} half | {n} | {sum(r[3] for r in res) / n:.3f} | {sum(r[2] for r in res) / n:.3f} |")
+        ceiling.append(f"| {h} | {n} | {sum(r[0] for r in res) / n:.3f} | {sum(r[1] for r in res) / n:.3f} |")
+    sample = halves["test"][: args.check]
+    if sample:
+        import unspin
+        from devkit.naive import NaiveDecoder
 
-    @cache
-    def heads(w: str) -> tuple[str, ...]:
-        best: dict[str, float] = {}
-        for key in {w} | {lem for _u, lem, _t in th.analyse(w)}:
-            for h, r in th.inverse(key):
-                if usable_headword(h) and lm.in_vocab(h) and zipf(h) >= 3:
-                    best[h] = max(best.get(h, -99.0), table.log_prob(h, r))
-        return tuple(sorted(best, key=lambda h: -(best[h] + zipf(h)))[: args.k])
-
-    def search(x: str, y: str) -> tuple[float, str, str] | None:
-        got = [(pmi(a, b), a, b) for a in heads(x) for b in heads(y)]
-        return max(got) if got else None
-
-    in_lists = sum(t in terms for _s, t in TORTURED)
-    collocations = sum(pmi(*t.split()) >= 1 for _s, t in TORTURED)
-    print(f"{len(TORTURED)} tortured phrases: term a Moby/WordNet entry {in_lists}, LM collocation (PMI >= 1) {collocations}")
-    _train, test = split_ids(load_bbc())
-    clean: list[float] = []
-    words = 0
-    for rec in test[: args.docs]:
-        toks = [t for t in tokenize(rec["text"])]
-        words += sum(t.kind is TokenKind.WORD for t in toks)
-        for t1, t2 in zip(toks, toks[1:]):
-            if t1.kind is not TokenKind.WORD or t2.kind is not TokenKind.WORD or t2.start - t1.end != 1:
-                continue
-            x, y = t1.norm, t2.norm
-            if t2.text[:1].isupper() or x in FUNCTION_WORDS or y in FUNCTION_WORDS or pmi(x, y) > 0.5:
-                continue
-            found = search(x, y)
-            if found is not None:
-                clean.append(found[0])
-    for thr in (1.0, 2.0, 3.0):
-        hits = 0
-        for spun, term in TORTURED:
-            found = search(*spun.split())
-            hits += found is not None and found[0] >= thr and f"{found[1]} {found[2]}" == term
-        flagged = sum(p >= thr for p in clean)
-        print(f"k={args.k} PMI >= {thr}: true term found {hits}/{len(TORTURED)}; clean news pairs flagged "
-              f"{flagged} ({1000 * flagged / words:.1f} per 1,000 words, {args.docs} articles)")
+        right = flagged = naive_hit = 0
+        naive = NaiveDecoder()
+        for tortured, correct in sample:
+            text, a, b = sentence(tortured)
+            rep = unspin.check(text)
+            hit = [f for f in rep.flags if _overlap(f.start, f.end, a, b)]
+            flagged += bool(hit)
+            right += any(_key(str(f.evidence.get("term") or f.suggestion or "")) == _key(correct) for f in hit)
+            naive_hit += any(_overlap(s, e, a, b) for s, e, _ in naive.flags(text))
+        n = len(sample)
+        table.append(f"| unspin check (default, all kinds), test half | {n} | {right / n:.3f} | {flagged / n:.3f} |")
+        table.append(f"| naive decoder (devkit.naive), test half | {n} | - | {naive_hit / n:.3f} |")
+    fp_table = ["| clean prose | texts | words | tortured flags | per 1,000 words |", "|---|---:|---:|---:|---:|"]
+    cpu_line = ""
+    examples: list[str] = []
+    for name, docs in clean_texts(args.bbc, args.sotu).items():
+        n_words = n_flags = 0
+        cpu = 0.0
+        for t in docs:
+            toks = tokenize(t)
+            sents = split_sentences(t, toks)
+            c0 = time.process_time()
+            ms = finder.find(toks, sents)
+            cpu += time.process_time() - c0
+            n_words += words_of(t)
+            n_flags += len(ms)
+            examples.extend(f"{t[m.start:m.end]!r} -> {m.suggestion!r} (score {m.score:.2f})" for m in ms[:2])
+        fp_table.append(f"| {name} | {len(docs)} | {n_words:,} | {n_flags} | {n_flags / n_words * 1000:.2f} |")
+        if name.startswith("BBC"):
+            cpu_line = (f"CPU of the flagger alone on the BBC articles (warm caches after the first): "
+                        f"{cpu / len(docs) * 1000:.1f} ms per article, {cpu / n_words * 1e6:.1f} ms per 1,000 words")
+    out = "\n".join([*lines, "", *table, "", "what bounds the recall:", "", *ceiling, "", *fp_table, "", cpu_line, "", "false flags on clean prose (first two per text):",
+                     *(f"- {e}" for e in examples[:30])])
+    print(out)
+    if args.write:
+        RESULTS.write_text("# Tortured phrases without a catalogue (bench/tortured.py)\n\n"
+                           f"`python -m bench.tortured --list <repo> --check {args.check} --bbc {args.bbc} --sotu {args.sotu} --write`\n\n"
+                           + out + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,10 @@ VERDICTS: tuple[str, ...] = ("spun", "clean", "uncertain")
 
 #: Kinds of flag. ``spin``: statistical detector; ``fingerprint``: a catalogued
 #: tortured phrase; ``source``: restoration read off an aligned source article;
-#: ``lexicon``: a swap learned from the same spinner's copies (`unspin.learn`).
-FLAG_KINDS: tuple[str, ...] = ("spin", "fingerprint", "source", "lexicon")
+#: ``lexicon``: a swap learned from the same spinner's copies (`unspin.learn`);
+#: ``tortured``: an uncatalogued tortured phrase, a known term with its words swapped
+#: (`unspin.detect.tortured`).
+FLAG_KINDS: tuple[str, ...] = ("spin", "fingerprint", "source", "lexicon", "tortured")
 
 
 @dataclass(frozen=True)

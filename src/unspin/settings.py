@@ -45,7 +45,37 @@ HIGH_CONFIDENCE_AT = 0.8
 #: overlaps (`unspin.detect.flags.layer`). Weakest first: the statistical detector, then
 #: a swap learned from the same spinner's copies (`unspin.learn`), then evidence from outside
 #: the text (a catalogued tortured phrase, an aligned source).
-FLAG_PRECEDENCE: tuple[str, ...] = ("spin", "lexicon", "fingerprint", "source")
+FLAG_PRECEDENCE: tuple[str, ...] = ("spin", "tortured", "lexicon", "fingerprint", "source")
+#: kinds read off the text alone (statistics): unlike a match with outside evidence, they do not
+#: raise the spin_score to `MATCHED_SCORE_FLOOR`
+STATISTICAL_KINDS: tuple[str, ...] = ("spin", "tortured")
+
+
+@dataclass(frozen=True)
+class TorturedSettings:
+    """When a window that reads as a spin of a known term is flagged (``kind: "tortured"``,
+    `unspin.detect.tortured`; tuned on one half of the evaluation list, bench/tortured.py)."""
+
+    #: log10 odds of the term spun against the window as written (the trigram LM's preference
+    #: for the term in the sentence plus the channel probability of the spinner's picks)
+    min_score: float = 3.0
+    #: the window's own words stick together at most this much (LM PMI, log10): not a collocation
+    max_window_pmi: float = 0.5
+    #: the term is at least this common (Zipf) ...
+    min_term_zipf: float = 1.0
+    #: ... and its words stick together at least this much (PMI, log10)
+    min_term_pmi: float = 1.0
+    #: the term's parts are at least this much more coherent than the window's (GloVe cosine of
+    #: neighbouring parts): a spinner's wrong-sense picks do not belong together
+    min_coherence_gap: float = -1.0
+    #: confidence = logistic(bias + slope * score)
+    confidence_bias: float = -1.0
+    confidence_slope: float = 0.8
+
+
+#: flag tortured phrases by default in every check (`unspin.detect.pipeline.run`)
+TORTURED_PHRASES = True
+TORTURED = TorturedSettings()
 
 # -- work per document -------------------------------------------------------------
 

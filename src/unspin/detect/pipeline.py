@@ -27,7 +27,7 @@ from unspin.detect.flags import layer, source_flags
 from unspin.detect.prepared import PreparedDocument
 from unspin.detect.score import score_document
 from unspin.model import Flag, Match, Report
-from unspin.settings import FLAG_PRECEDENCE
+from unspin.settings import FLAG_PRECEDENCE, TORTURED_PHRASES
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import Detector
@@ -90,6 +90,10 @@ def run(
     doc = prepared.document
     decisions = detector.decisions(prepared)
     by_kind: dict[str, list[Flag]] = {"spin": detector.spin_flags(prepared, decisions)}
+    if TORTURED_PHRASES and not any(f.kind == "tortured" for f in flaggers):
+        from unspin.detect.tortured import TorturedFlagger
+
+        flaggers = [TorturedFlagger(), *flaggers]  # uncatalogued tortured phrases, on by default
     for flagger in flaggers:
         _require_kind(flagger.kind)
         by_kind.setdefault(flagger.kind, []).extend(flagger.flags(prepared, detector))

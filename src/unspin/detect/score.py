@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import check_features, load_shipped
 from unspin.model import Flag
-from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT
+from unspin.settings import CLEAN_BELOW, DOCUMENT_FEATURES, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT, STATISTICAL_KINDS
 from unspin.text import Sentence, Token, TokenKind, split_sentences, tokenize
 from unspin.text.stopwords import FUNCTION_WORDS
 
@@ -104,7 +104,7 @@ def document_features(decisions: Sequence[WordDecision], flags: Sequence[Flag], 
     cut = DOCUMENT_FEATURES
     judged = [d for d in decisions if d.features]
     n = max(len(decisions), 1)
-    spin_flags = [f for f in flags if f.kind == "spin"]
+    spin_flags = [f for f in flags if f.kind in STATISTICAL_KINDS]  # a tortured phrase is a spin too
     gain = sum(max(0.0, float(f.evidence.get("margin_log10", 0.0))) for f in spin_flags)
     return {
         "log_words": math.log10(total_words + 1),
@@ -161,8 +161,9 @@ def score_document(
     text: str = "", tokens: Sequence[Token] | None = None, sentences: Sequence[Sentence] | None = None,
 ) -> DocumentScore:
     feats = document_features(decisions, flags, total_words, text, tokens, sentences)
-    spin = [f for f in flags if f.kind == "spin"]
-    other = [f for f in flags if f.kind != "spin"]
+    spin = [f for f in flags if f.kind in STATISTICAL_KINDS]
+    # matches with outside evidence (catalogue, lexicon, source) floor the score; statistical kinds do not
+    other = [f for f in flags if f.kind not in STATISTICAL_KINDS]
     n_flags = len(flags)
     phrases = f"{n_flags} suspicious phrase{'s' if n_flags != 1 else ''} in {total_words} words"
     if total_words < MIN_WORDS:

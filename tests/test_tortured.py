@@ -1,0 +1,127 @@
+"""Tortured phrases without a catalogue (`unspin.detect.tortured`)."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import replace
+
+import pytest
+
+import unspin
+from unspin.api import get_detector
+from unspin.detect.prepared import prepare
+from unspin.detect.tortured import (
+    TermList,
+    TorturedFlagger,
+    for_detector,
+    load_terms,
+    spelling_variants,
+)
+from unspin.text import split_sentences, tokenize
+
+
+@pytest.fixture(scope="module")
+def finder():
+    return for_detector(get_detector())
+
+
+def _matches(finder, text):
+    toks = tokenize(text)
+    return finder.find(toks, split_sentences(text, toks))
+
+
+def test_term_list_is_shipped_and_parsed():
+    terms = load_terms()
+    assert len(terms.terms) > 10_000
+    by_text = {t.text: t for t in terms.terms}
+    ai = by_text["artificial intelligence"]
+    assert ai.words == ("artificial", "intelligence") and ai.zipf > 4 and ai.pmi > 2
+    assert by_text["signal-to-noise ratio"].words == ("signal", "to", "noise", "ratio")
+    assert "to" not in terms.vocab and "noise" in terms.vocab
+    assert terms.metadata["format"] == 1
+
+
+def test_term_list_parse_from_text():
+    tl = TermList.parse('# {"format": 1}\nbreast cancer\t5.8\t5.5\tgsw\nmalformed line\n')
+    assert [t.text for t in tl.terms] == ["breast cancer"] and tl.by_first == {"breast": (0,)}
+
+
+@pytest.mark.parametrize("phrase, term", [
+    ("counterfeit consciousness", "artificial intelligence"),
+    ("bosom malignant growth", "breast cancer"),
+    ("flag to commotion proportion", "signal-to-noise ratio"),
+])
+def test_tortured_phrase_read_back_to_its_term(finder, phrase, term):
+    text = f"The study reports that the {phrase} was examined in detail."
+    ms = finder.matches(tokenize(text))
+    best = max((m for m in ms if text[m.start:m.end] == phrase), key=lambda m: m.score)
+    assert best.term.text == term and best.swaps >= 2 and best.margin > 0
+
+
+def test_flag_names_term_and_swaps_and_matches_case(finder):
+    text = "Counterfeit consciousness is changing how hospitals read their scans."
+    ms = finder.matches(tokenize(text))
+    m = max((m for m in ms if m.start == 0), key=lambda m: m.score)
+    f = finder.flag(m, text)
+    assert f.kind == "tortured" and f.text == "Counterfeit consciousness"
+    assert f.suggestion == "Artificial intelligence"
+    assert f.evidence["term"] == "artificial intelligence"
+    assert ["counterfeit", "artificial"] in f.evidence["swaps"] and 0 <= f.confidence <= 1
+
+
+def test_flag_covers_the_swapped_words_and_plural_follows_the_window(finder):
+    text = "Both neural organizations were trained for a week."
+    ms = [m for m in finder.matches(tokenize(text)) if m.term.text == "neural network"]
+    assert ms and text[ms[0].start:ms[0].end] == "organizations" and ms[0].suggestion == "networks"
+    assert text[ms[0].window_start:ms[0].window_end] == "neural organizations"
+
+
+def test_the_term_itself_and_respellings_are_not_swaps(finder):
+    # the term as written, and a British spelling of it, are no tortured phrase
+    for text in ("Artificial intelligence is changing how hospitals read scans.",
+                 "The industrialised nations met in Geneva to discuss aid programmes."):
+        assert not [m for m in finder.matches(tokenize(text)) if m.swaps == 0]
+        assert not any(m.term.text in ("artificial intelligence", "industrialized nations") for m in _matches(finder, text))
+    assert finder.is_swap("programmes", "program") is False and finder.is_swap("bosom", "breast") is True
+    assert "organization" in spelling_variants("organisation")
+
+
+def test_common_clean_phrases_are_not_flagged(finder):
+    text = ("The team said it was the final year of the project and of great importance to the city. "
+            "Shares in the company rose sharply after the announcement on Monday.")
+    assert _matches(finder, text) == []
+
+
+def test_thresholds_decide(finder, monkeypatch):
+    from unspin.detect import tortured
+
+    text = "We used counterfeit consciousness to sort the scans."
+    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=-100.0, max_window_pmi=100.0))
+    assert _matches(finder, text)
+    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=100.0))
+    assert _matches(finder, text) == []
+
+
+def test_default_check_runs_the_flagger_and_it_does_not_floor_the_score(monkeypatch):
+    from unspin.detect import tortured
+
+    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=-100.0, max_window_pmi=100.0))
+    text = "The bosom malignant growth was examined in detail by the team at the hospital last week."
+    report = unspin.check(text)
+    tort = [f for f in report.flags if f.kind == "tortured"]
+    assert tort and any(f.suggestion == "breast cancer" for f in tort)
+    # the tortured flag replaced the word flags it overlaps (FLAG_PRECEDENCE)
+    for f in tort:
+        assert not [g for g in report.flags if g.kind == "spin" and g.start < f.end and f.start < g.end]
+    # a statistical kind: no MATCHED_SCORE_FLOOR (too short to judge here anyway)
+    assert report.verdict == "uncertain"
+    flags = TorturedFlagger().flags(prepare(unspin.Document(text)), get_detector())
+    assert [f.to_dict() for f in flags] == [f.to_dict() for f in tort]
+
+
+def test_terms_file_is_deterministic_gzip():
+    from importlib import resources
+
+    raw = resources.files("unspin.data").joinpath("terms.tsv.gz").read_bytes()
+    assert raw[4:8] == b"\x00\x00\x00\x00"  # mtime 0: rebuilding the same list gives the same bytes
+    assert gzip.decompress(raw).startswith(b"# {")

