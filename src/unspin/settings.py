@@ -54,7 +54,9 @@ STATISTICAL_KINDS: tuple[str, ...] = ("spin", "tortured")
 @dataclass(frozen=True)
 class TorturedSettings:
     """When a window that reads as a spin of a known term is flagged (``kind: "tortured"``,
-    `unspin.detect.tortured`; tuned on one half of the evaluation list, bench/tortured.py)."""
+    `unspin.detect.tortured`). Chosen by ``python -m bench.tortured --tune --bbc 80 --max-fp 0.7``:
+    the most tortured phrases of the list's tune half read as their term (1.8 %) with at most 0.7
+    flags per 1,000 words of the BBC training split (0.59); docs/tortured.md."""
 
     #: log10 odds of the term spun against the window as written (the trigram LM's preference
     #: for the term in the sentence plus the channel probability of the spinner's picks)
@@ -64,10 +66,10 @@ class TorturedSettings:
     #: the term is at least this common (Zipf) ...
     min_term_zipf: float = 1.0
     #: ... and its words stick together at least this much (PMI, log10)
-    min_term_pmi: float = 1.0
+    min_term_pmi: float = 2.0
     #: the term's parts are at least this much more coherent than the window's (GloVe cosine of
     #: neighbouring parts): a spinner's wrong-sense picks do not belong together
-    min_coherence_gap: float = -1.0
+    min_coherence_gap: float = 0.0
     #: confidence = logistic(bias + slope * score)
     confidence_bias: float = -1.0
     confidence_slope: float = 0.8

@@ -185,7 +185,7 @@ class TorturedPhrases:
                 mask[i] = True
         self._mask = mask
         self.originals = lru_cache(maxsize=100_000)(self._originals)
-        self.is_swap = lru_cache(maxsize=200_000)(self._is_swap)  # type: ignore[method-assign]
+        self.is_swap = lru_cache(maxsize=200_000)(self._is_swap)
         self._window_lp: dict[tuple[tuple[str, ...], ...], float] = {}
 
     # -- what a run of observed words can stand for -------------------------------------
