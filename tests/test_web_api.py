@@ -133,6 +133,7 @@ def test_queue_full_answers_503(bare):
     pool = bare.app.state.service.pool
     release = threading.Event()
     busy = pool.submit(release.wait)  # the only worker; queue_size=0, so nothing may wait
+    _wait_busy(bare)
     try:
         r = bare.post("/v1/check", json={"text": SPUN})
         assert r.status_code == 503
@@ -156,6 +157,15 @@ def test_timeout_answers_504_and_the_worker_is_reclaimed(detector, monkeypatch):
         pool = _wait_idle(c)
         assert pool["timed_out"] == 1 and pool["cancelled"] == 1
         assert c.app.state.service.pool.submit(lambda: 42).result(timeout=5) == 42  # the only worker is back
+
+
+def _wait_busy(c, seconds=10.0):
+    """Until a job handed over by `WorkerPool.submit` has reached the pool."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not c.app.state.service.pool.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _wait_idle(c, seconds=10.0):
@@ -244,6 +254,7 @@ def test_settings_from_env():
     assert (s.timeout_s, s.workers, s.queue_size, s.cors_origins) == (5.0, 3, 7, ("https://a.example", "https://b.example"))
     with pytest.raises(ValueError, match="UNSPIN_WORKERS"):
         Settings.from_env({"UNSPIN_WORKERS": "many"})
+    assert not s.processes and Settings.from_env({"UNSPIN_PROCESSES": "1"}).processes and not Settings.from_env({"UNSPIN_PROCESSES": "0"}).processes
 
 
 def test_cors_off_by_default(bare, detector):
@@ -326,6 +337,7 @@ def test_pasted_page_is_extracted(client):
 def test_busy_page_says_retry_after(bare):
     release = threading.Event()
     busy = bare.app.state.service.pool.submit(release.wait)
+    _wait_busy(bare)
     try:
         r = bare.post("/report", data={"text": SPUN[:500]})
         assert r.status_code == 503 and r.headers["retry-after"] == "1" and "server busy" in r.text
@@ -349,6 +361,9 @@ def test_serve_command(monkeypatch, tmp_path):
     assert r.exit_code == 0, r.output
     s = seen["app"].state.settings
     assert (seen["host"], seen["port"], s.workers, s.queue_size, s.cors_origins, s.writes_enabled) == ("127.0.0.1", 9999, 3, 5, ("https://a.example",), False)
+    assert s.processes  # unspin serve checks in worker processes ...
+    assert runner.invoke(cli_app, ["serve", "--threads"]).exit_code == 0
+    assert not seen["app"].state.settings.processes  # ... or, asked to, in threads
     assert (seen["http"].max_connections, seen["http"].header_timeout_s, seen["timeout_keep_alive"]) == (256, 10.0, 5)
     r = runner.invoke(cli_app, ["serve", "--max-connections", "9", "--header-timeout", "2", "--body-timeout", "4"])
     assert r.exit_code == 0, r.output

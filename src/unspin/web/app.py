@@ -3,8 +3,9 @@
 JSON API under ``/v1`` (OpenAPI at ``/docs``, generated from the request models in
 `unspin.web.inputs`) and a report page at ``/`` whose JSON twin is ``/report.json``; both
 are built from the same `Report`. The detector and the index are opened once per process
-(in the lifespan) into a `Service` the routes share; checks run on a bounded worker pool
-(`unspin.web.pool`). The pieces: `middleware` (body limit, security headers), `errors`
+(in the lifespan) into a `Service` the routes share; checks run on a bounded, cost-scheduled
+worker pool (`unspin.web.pool`): worker processes with ``Settings.processes`` (`unspin serve`),
+else threads of this process. The pieces: `middleware` (body limit, security headers), `errors`
 (``{"error": ...}`` for everything), `inputs` (request parsing), `index` (the shared index),
 `service`, `routes.api` and `routes.pages`, `views` (what the page shows).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -31,6 +33,8 @@ from unspin.web.service import Service
 from unspin.web.settings import Settings
 
 log = logging.getLogger("unspin.web")
+#: Seconds the worker processes have to load the detector before the server gives up starting.
+WORKER_START_S = 300.0
 HERE = Path(__file__).parent
 
 
@@ -40,30 +44,14 @@ def create_app(settings: Settings | None = None, *, index: SourceIndex | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from unspin.api import check, get_detector
-
-        detector = get_detector()
-        check("The minister said on Tuesday that the plan would go ahead.", detector=detector)  # load lazy resources now
-        service = Service(settings, detector, WorkerPool(settings.workers, settings.queue_size, settings.timeout_s))
-        if settings.lexicons:
-            from unspin.learn import read_lexicon
-
-            service.lexicons = tuple(read_lexicon(p) for p in settings.lexicons)
-        if index is not None:
-            service.index = web_index.wrap(index)
-        elif settings.index_path:
-            try:
-                service.index = web_index.open_index(settings.index_path)
-            except web_index.IndexUnavailable as exc:
-                service.index_error = str(exc)
-                log.warning("%s", exc)
-        if service.index is not None:
-            service.index_error = None
+        service = await _start_service(settings, index)
         app.state.service = service
         try:
             yield
         finally:
             service.pool.shutdown()
+            if service.writes is not None:
+                service.writes.shutdown()
 
     app = FastAPI(
         title="unspin",
@@ -87,6 +75,50 @@ def create_app(settings: Settings | None = None, *, index: SourceIndex | None = 
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, read_timeout=settings.body_timeout_s)
     return app
+
+
+async def _start_service(settings: Settings, index: SourceIndex | None) -> Service:
+    """The detector (in worker processes, or here for threads), the pool, the index."""
+    import asyncio
+
+    from unspin.web.pool import ProcessBackend
+    from unspin.web.service import Checker
+
+    service_index, index_error = None, "no index configured (start unspin serve with --index PATH)"
+    if index is not None:
+        service_index = web_index.wrap(index)
+    elif settings.index_path:
+        try:
+            service_index = web_index.open_index(settings.index_path)
+        except web_index.IndexUnavailable as exc:
+            index_error = str(exc)
+            log.warning("%s", exc)
+    processes = settings.processes
+    if processes and service_index is not None and (index is not None or settings.index_path == ":memory:"):
+        log.warning("an in-memory index lives in the server process: checks run in threads")
+        processes = False
+    if processes:
+        from unspin.web import worker
+
+        path = settings.index_path if service_index is not None else None
+        backend = ProcessBackend(settings.workers, worker.init, (replace(settings, token=None), path), preload=("unspin.web.preload",))
+        pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_s, backend=backend)
+        try:
+            await asyncio.to_thread(backend.wait_ready, WORKER_START_S)
+        except BaseException:
+            backend.shutdown()
+            raise
+        service = Service(settings, pool, writes=WorkerPool(1, settings.queue_size, settings.timeout_s))
+    else:
+        checker = await asyncio.to_thread(Checker.load, settings)
+        checker.index = service_index.index if service_index is not None else None
+        service = Service(settings, WorkerPool(settings.workers, settings.queue_size, settings.timeout_s), checker=checker)
+    service.index, service.index_error = service_index, (None if service_index is not None else index_error)
+    loop = asyncio.get_running_loop()
+    for p in (service.pool, service.writes):
+        if p is not None:
+            p.bind(loop)
+    return service
 
 
 def _mount_docs(app: FastAPI) -> None:

@@ -1,41 +1,71 @@
-"""The detector's worker pool: threads off the event loop, a bounded queue, a time limit that frees the worker.
+"""The detector's worker pool: a fair scheduler in front of worker processes (or threads), a bounded
+queue, a time limit that frees the worker.
 
-When every slot (running plus waiting) is taken the next request is refused at once
-(`QueueFull` -> 503 with Retry-After) instead of waiting. A check that runs past the
-limit is answered 504 *and cancelled*: a job still waiting is dropped, and a running one
-gets `CheckCancelled` raised inside its thread (CPython's ``PyThreadState_SetAsyncExc``),
-delivered at the next Python bytecode, so its worker is back within milliseconds instead
-of finishing minutes of work no one will read. The slot counts until the job has really
-stopped, so a stream of slow requests can never grow an unbounded backlog.
+**Where checks run.** `unspin serve` runs checks in ``workers`` worker processes (`ProcessBackend`,
+a `pebble.ProcessPool` forked from a fork server that loaded the detector once, `unspin.web.preload`): the detector is
+CPU-bound Python, so threads of one process share one core whatever the machine, and processes
+are what makes requests per second grow with the cores. `ThreadBackend` (threads of the server
+process, the detector shared) is for embedding the app in a process (tests, an in-memory index).
 
-What cancellation cannot interrupt: a single long call into C (a SQLite query, a numpy
-operation) finishes first; a blocking wait on a lock or event is not a check's work.
-The detector's shared state is read-only during a check, and the index's locks and
-transactions are released by ``with`` blocks, so an exception at any point leaves them usable.
+**Who runs next.** Every job carries its cost, known before it runs (the words of its text, capped
+at the word cap: `unspin.web.service.estimate_words`). When a worker frees up, the waiting job with
+the *highest response ratio* runs next: (time waited + expected run time) / expected run time, the
+classic HRRN rule, so short checks overtake long ones but a long one's ratio grows while it waits;
+and a job that has waited half the time limit goes first (oldest first), so nothing starves into a
+503 while the server keeps up. Jobs of at least ``heavy_words`` words are *heavy*: at most ``heavy_workers``
+of them run at once (half the workers, at least one), so worst-case requests can never hold every
+worker and normal checks always find one within one normal check's time.
+
+**Limits.** When every slot (running plus waiting) is taken the next request is refused at once
+(`QueueFull` -> 503 with Retry-After). A job that waited ``timeout_s`` without starting is dropped
+with `QueueFull` too (503: the server is overloaded, time spent queued is never a 504). A job that
+*runs* past ``timeout_s`` is answered `CheckTimeout` (504) and stopped: a worker process is killed
+and a fresh one started (pebble); a worker thread gets `CheckCancelled` raised inside it (CPython's
+``PyThreadState_SetAsyncExc``), delivered at its next Python bytecode. A slot counts until its job
+has really stopped, so a stream of slow requests can never grow an unbounded backlog.
+
+What a thread's cancellation cannot interrupt: a single long call into C (a SQLite query, a numpy
+operation) finishes first; processes have no such gap. The scheduler's state lives on the event
+loop (no locks); `WorkerPool.submit` hands a job over from another thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ctypes
+import logging
+import multiprocessing
 import threading
-from collections.abc import Callable
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Generic, TypeVar
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable, Generic, Optional, TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger("unspin.web")
 
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
 _set_async_exc.restype = ctypes.c_int
 
+#: Words a check gets through per second of one core (warm, BBC articles; bench/results/serve.md),
+#: and a fixed cost per job in words: the expected run time of HRRN.
+WORDS_PER_SECOND = 3000.0
+OVERHEAD_WORDS = 100
+
 
 class QueueFull(Exception):
-    """Every worker is busy and the queue is full."""
+    """Every worker is busy and the queue is full (or a job waited too long to start)."""
 
 
 class CheckTimeout(Exception):
     """A job ran past the per-request time limit."""
+
+
+class WorkerDied(Exception):
+    """The worker process running a job ended abnormally (killed, out of memory); a new one is started."""
 
 
 class CheckCancelled(BaseException):
@@ -83,65 +113,286 @@ class _Job(Generic[T]):
             return False
 
 
-class WorkerPool:
-    """``workers`` threads plus ``queue_size`` waiting jobs; beyond that `submit` raises `QueueFull`."""
+class ThreadBackend:
+    """Jobs on threads of this process; a job past its limit gets `CheckCancelled` raised in its thread."""
 
-    def __init__(self, workers: int, queue_size: int, timeout_s: float) -> None:
+    kind = "threads"
+
+    def __init__(self, workers: int) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspin-detect")
+
+    def start(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float) -> tuple[Future[Any], Callable[[], bool]]:
+        """Run ``fn(*args)``; the future ends when the job has stopped, the callable cancels it (the pool times it)."""
+        job = _Job(partial(fn, *args))
+        return self._executor.submit(job), job.cancel
+
+    @property
+    def times_itself(self) -> bool:
+        return False
+
+    def ready(self) -> int:
+        return self._executor._max_workers  # type: ignore[attr-defined,no-any-return]
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _started(counter: Any, initializer: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    """A worker process's initializer: the caller's, then one more ready worker counted."""
+    if initializer is not None:
+        initializer(*args)
+    with counter.get_lock():
+        counter.value += 1
+
+
+class ProcessBackend:
+    """Jobs in ``workers`` processes (`pebble.ProcessPool`), each set up once by ``initializer(*initargs)``.
+
+    A job past its limit is stopped by killing its process; pebble starts a fresh one, forked from
+    the fork server (which imported ``preload``: the detector), so it is back in milliseconds.
+    ``started`` counts worker initialisations (the first ``workers`` plus every replacement).
+    """
+
+    kind = "processes"
+
+    def __init__(self, workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+                 preload: tuple[str, ...] = ()) -> None:
+        from pebble import ProcessPool
+
+        # Workers are forked by multiprocessing's fork server, a single-threaded process started
+        # clean (the server's threads are never forked) that imports ``preload`` once: with
+        # `unspin.web.preload` every worker starts with the detector loaded.
+        ctx = multiprocessing.get_context("forkserver")
+        if preload:
+            ctx.set_forkserver_preload(list(preload))
+        self.workers = workers
+        self._started = ctx.Value("i", 0)
+        self._pool = ProcessPool(max_workers=workers, initializer=_started, initargs=(self._started, initializer, initargs), context=ctx)
+
+    @property
+    def times_itself(self) -> bool:
+        return True
+
+    @property
+    def started(self) -> int:
+        return int(self._started.value)
+
+    def ready(self) -> int:
+        return min(self.workers, self.started)
+
+    def start(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float) -> tuple[Future[Any], Callable[[], bool]]:
+        """Run ``fn(*args)`` in a worker; pebble kills it after ``timeout_s`` of running (its clock starts when a worker takes it)."""
+        future = self._pool.schedule(fn, args=args, timeout=timeout_s)
+        return future, future.cancel
+
+    def wait_ready(self, timeout_s: float) -> None:
+        """Block until every worker has run its initializer; RuntimeError after ``timeout_s``."""
+        self._pool.schedule(_noop)  # pebble starts its workers with the first job
+        deadline = time.monotonic() + timeout_s
+        while self.started < self.workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.workers - self.started} of {self.workers} worker processes did not start in {timeout_s:g} s (see the log)")
+            time.sleep(0.05)
+
+    def shutdown(self) -> None:
+        self._pool.stop()
+        self._pool.join(timeout=10)
+
+
+def _noop() -> None:
+    return None
+
+
+@dataclass(eq=False)
+class _Entry:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    cost: int
+    heavy: bool
+    answer: asyncio.Future[Any]
+    arrived: float = field(default_factory=time.monotonic)
+    expiry: Optional[asyncio.TimerHandle] = None
+    cancel: Optional[Callable[[], bool]] = None
+
+    def ratio(self, now: float) -> float:
+        """HRRN: (waited + expected run time) / expected run time."""
+        expected = (self.cost + OVERHEAD_WORDS) / WORDS_PER_SECOND
+        return (now - self.arrived + expected) / expected
+
+
+class WorkerPool:
+    """``workers`` workers plus ``queue_size`` waiting jobs, scheduled by cost; beyond that `run` raises `QueueFull`."""
+
+    def __init__(self, workers: int, queue_size: int, timeout_s: float, *, backend: ThreadBackend | ProcessBackend | None = None,
+                 heavy_words: int = 2000, heavy_workers: int | None = None) -> None:
         self.workers = workers
         self.capacity = workers + queue_size
         self.timeout_s = timeout_s
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspin-detect")
-        self._lock = threading.Lock()
-        self._in_flight = 0
+        self.backend = backend if backend is not None else ThreadBackend(workers)
+        self.heavy_words = heavy_words
+        self.heavy_workers = heavy_workers if heavy_workers is not None else max(1, workers // 2)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: list[_Entry] = []
+        self._in_flight = 0  # waiting + running + stopping
+        self._running = 0
+        self._heavy_running = 0
         self.rejected = 0
+        self.expired = 0
         self.timed_out = 0
         self.cancelled = 0
+        self.died = 0
 
     @property
     def in_flight(self) -> int:
         """Jobs running or waiting."""
         return self._in_flight
 
-    def _release(self, _future: Future[Any]) -> None:
-        with self._lock:
-            self._in_flight -= 1
+    # -- the event loop's side
 
-    def _submit(self, job: Callable[[], T]) -> Future[T]:
-        with self._lock:
-            if self._in_flight >= self.capacity:
-                self.rejected += 1
-                raise QueueFull(f"{self._in_flight} checks running or queued (capacity {self.capacity})")
-            self._in_flight += 1
+    async def run(self, fn: Callable[..., T], *args: Any, cost: int = 0) -> T:
+        """Run ``fn(*args)`` on a worker and await it, raising `QueueFull`, `CheckTimeout` or `WorkerDied`.
+
+        With processes, ``fn`` and ``args`` must pickle (a module-level function). ``cost`` is the
+        job's size in words (its scheduling priority; heavy from ``heavy_words``)."""
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        if self._in_flight >= self.capacity:
+            self.rejected += 1
+            raise QueueFull(f"{self._in_flight} checks running or queued (capacity {self.capacity})")
+        entry = _Entry(fn, args, cost, cost >= self.heavy_words, loop.create_future())
+        self._in_flight += 1
+        self._waiting.append(entry)
+        entry.expiry = loop.call_later(self.timeout_s, self._expire_waiting, entry)
+        self._dispatch()
         try:
-            future = self._executor.submit(job)
-        except BaseException:
-            with self._lock:
-                self._in_flight -= 1
+            return await asyncio.shield(entry.answer)  # type: ignore[no-any-return]
+        except asyncio.CancelledError:  # the request went away: a job still waiting never runs
+            if entry in self._waiting:
+                self._waiting.remove(entry)
+                self._release(entry, started=False)
             raise
-        future.add_done_callback(self._release)
-        return future
 
-    def submit(self, fn: Callable[[], T]) -> Future[T]:
-        """Start ``fn`` on a worker thread (not cancellable), or raise `QueueFull` when no slot is free."""
-        return self._submit(fn)
+    def _pick(self) -> _Entry | None:
+        """The next job: the oldest that has waited half the limit, else the highest response ratio."""
+        now = time.monotonic()
+        heavy_ok = self._heavy_running < self.heavy_workers
+        eligible = [e for e in self._waiting if heavy_ok or not e.heavy]  # oldest first
+        if not eligible:
+            return None
+        if now - eligible[0].arrived >= self.timeout_s / 2:
+            return eligible[0]  # about to be refused for waiting: its turn now
+        return max(eligible, key=lambda e: e.ratio(now))  # max keeps the first (older) on ties
 
-    async def run(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on a worker and await it, raising `QueueFull` or `CheckTimeout` (and then cancelling it)."""
-        job = _Job(fn)
-        waiting = asyncio.wrap_future(self._submit(job))
-        try:
-            return await asyncio.wait_for(asyncio.shield(waiting), self.timeout_s)
-        except TimeoutError:
-            self.timed_out += 1
-            waiting.add_done_callback(lambda f: f.cancelled() or f.exception())  # its end is no one's business now
-            if job.cancel():
+    def _dispatch(self) -> None:
+        while self._running < self.workers and self._waiting:
+            entry = self._pick()
+            if entry is None:
+                return
+            self._waiting.remove(entry)
+            if entry.expiry is not None:
+                entry.expiry.cancel()
+                entry.expiry = None
+            self._running += 1
+            self._heavy_running += entry.heavy
+            try:
+                future, entry.cancel = self.backend.start(entry.fn, entry.args, self.timeout_s)
+            except BaseException as exc:  # noqa: BLE001 - a pool that cannot take jobs answers this one with its error
+                self._finish(entry, None, exc)
+                continue
+            assert self._loop is not None
+            loop = self._loop
+            future.add_done_callback(lambda f, e=entry: loop.call_soon_threadsafe(self._finish, e, f, None))
+            if not self.backend.times_itself:
+                entry.expiry = loop.call_later(self.timeout_s, self._expire_running, entry)
+
+    def _expire_waiting(self, entry: _Entry) -> None:
+        if entry in self._waiting:
+            self._waiting.remove(entry)
+            self.expired += 1
+            self._answer(entry, exc=QueueFull(f"no worker was free within {self.timeout_s:g} s"))
+            self._release(entry, started=False)
+
+    def _expire_running(self, entry: _Entry) -> None:
+        """A thread job past its limit: answer 504 now; its slot stays taken until it has stopped."""
+        entry.expiry = None
+        if entry.answer.done():
+            return
+        self.timed_out += 1
+        self._answer(entry, exc=CheckTimeout(f"the check took longer than {self.timeout_s:g} s"))
+        if entry.cancel is not None and entry.cancel():
+            self.cancelled += 1
+
+    def _finish(self, entry: _Entry, future: Future[Any] | None, error: BaseException | None) -> None:
+        if entry.expiry is not None:
+            entry.expiry.cancel()
+            entry.expiry = None
+        if future is not None and not entry.answer.done():
+            if future.cancelled():
+                error = CheckTimeout(f"the check took longer than {self.timeout_s:g} s")
+            else:
+                error = future.exception()
+            if isinstance(error, FutureTimeout):  # pebble stopped it at the limit (the worker is replaced)
+                self.timed_out += 1
                 self.cancelled += 1
-            raise CheckTimeout(f"the check took longer than {self.timeout_s:g} s") from None
+                error = CheckTimeout(f"the check took longer than {self.timeout_s:g} s")
+            elif error is not None and type(error).__name__ == "ProcessExpired":
+                self.died += 1
+                log.warning("a worker process ended abnormally (%s); a new one is started", error)
+                error = WorkerDied(f"the worker process running this check ended abnormally ({error})")
+        if not entry.answer.done():
+            if error is not None:
+                self._answer(entry, exc=error)
+            else:
+                assert future is not None
+                self._answer(entry, value=future.result())
+        self._release(entry, started=True)
+        self._dispatch()
 
-    def stats(self) -> dict[str, int]:
+    @staticmethod
+    def _answer(entry: _Entry, value: Any = None, exc: BaseException | None = None) -> None:
+        if entry.answer.done():
+            return
+        if exc is not None:
+            entry.answer.set_exception(exc)
+            entry.answer.add_done_callback(lambda f: f.exception())  # no "never retrieved" noise when its request went away
+        else:
+            entry.answer.set_result(value)
+
+    def _release(self, entry: _Entry, started: bool) -> None:
+        self._in_flight -= 1
+        if started:
+            self._running -= 1
+            self._heavy_running -= entry.heavy
+
+    # -- other threads' side
+
+    def submit(self, fn: Callable[..., T], *args: Any, cost: int = 0) -> Future[T]:
+        """`run` from another thread (tests, benchmarks): a future of its result."""
+        if self._loop is None:
+            raise RuntimeError("the pool has not run a job yet (start it in the app's lifespan)")
+        return asyncio.run_coroutine_threadsafe(self.run(fn, *args, cost=cost), self._loop)
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The event loop the scheduler lives on (the app's lifespan sets it)."""
+        self._loop = loop
+
+    def stats(self) -> dict[str, Any]:
         """Counters for /healthz."""
-        return {"workers": self.workers, "capacity": self.capacity, "in_flight": self._in_flight, "rejected": self.rejected, "timed_out": self.timed_out, "cancelled": self.cancelled}
+        out: dict[str, Any] = {
+            "kind": self.backend.kind, "workers": self.workers, "capacity": self.capacity, "in_flight": self._in_flight,
+            "running": self._running, "waiting": len(self._waiting), "heavy_running": self._heavy_running,
+            "rejected": self.rejected, "expired_waiting": self.expired, "timed_out": self.timed_out, "cancelled": self.cancelled,
+        }
+        if isinstance(self.backend, ProcessBackend):
+            out["workers_started"] = self.backend.started
+            out["workers_died"] = self.died
+        return out
 
     def shutdown(self) -> None:
-        """Stop accepting jobs; queued ones are cancelled, running ones finish."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop accepting jobs; waiting ones are dropped, running ones stop (processes) or finish (threads)."""
+        for entry in self._waiting:
+            if entry.expiry is not None:
+                entry.expiry.cancel()
+            self._answer(entry, exc=QueueFull("the server is shutting down"))
+        self._waiting.clear()
+        self.backend.shutdown()

@@ -23,7 +23,8 @@ MIN_TOKEN_CHARS = 16
 
 
 def default_workers() -> int:
-    """Detector threads: one per CPU, at most 8 (the detector is mostly Python, so more only queue)."""
+    """Workers: one per CPU, at most 8 (the detector is CPU-bound: more only queue, and each worker
+    process holds its own detector, ~0.4-0.6 GB)."""
     return max(1, min(8, os.cpu_count() or 1))
 
 
@@ -39,8 +40,12 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     #: Seconds one request's detector work may take (504 beyond it).
     timeout_s: float = DEFAULT_TIMEOUT_S
-    #: Threads running the detector.
+    #: Workers running the detector: processes (``processes``) or threads.
     workers: int = field(default_factory=default_workers)
+    #: True: checks run in ``workers`` worker processes, each loading the detector once, so requests
+    #: per second grow with the cores (what `unspin serve` does); False: in threads of this process,
+    #: which share one core (the default when the app is embedded: tests, an in-memory index).
+    processes: bool = False
     #: Checks that may wait for a worker; one more is answered 503 with Retry-After.
     queue_size: int = DEFAULT_QUEUE_SIZE
     #: Origins allowed by CORS; empty (the default): no CORS headers at all.
@@ -85,7 +90,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``UNSPIN_INDEX``, ``UNSPIN_TOKEN``, ``UNSPIN_MAX_BODY_BYTES``, ``UNSPIN_TIMEOUT``,
         ``UNSPIN_WORKERS``, ``UNSPIN_QUEUE_SIZE``, ``UNSPIN_MAX_CONNECTIONS``, ``UNSPIN_HEADER_TIMEOUT``,
-        ``UNSPIN_BODY_TIMEOUT``, ``UNSPIN_LEXICONS`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
+        ``UNSPIN_BODY_TIMEOUT``, ``UNSPIN_PROCESSES`` (0 or 1), ``UNSPIN_LEXICONS`` and ``UNSPIN_CORS_ORIGINS`` (comma-separated);
         keyword overrides that are not None win."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
@@ -107,6 +112,8 @@ class Settings:
                     values[name] = conv(env[key])
                 except ValueError:
                     raise ValueError(f"{key}={env[key]!r} is not a number") from None
+        if env.get("UNSPIN_PROCESSES"):
+            values["processes"] = env["UNSPIN_PROCESSES"].strip().lower() not in ("0", "false", "no", "off")
         if env.get("UNSPIN_LEXICONS"):
             values["lexicons"] = tuple(p.strip() for p in env["UNSPIN_LEXICONS"].split(",") if p.strip())
         if env.get("UNSPIN_CORS_ORIGINS"):

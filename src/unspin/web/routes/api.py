@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from unspin import __version__
 from unspin.web import views
 from unspin.web.errors import ERROR_RESPONSES, HTTPProblem
-from unspin.web.inputs import IndexDocumentsRequest, build_document, check_request_body, read_input
+from unspin.web.inputs import IndexDocumentsRequest, check_request_body, read_input
 from unspin.web.service import Service, get_service
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -39,21 +39,16 @@ async def v1_check(request: Request, service: Service = Depends(get_service)) ->
     """Check one article (JSON ``text`` or ``html``, a form upload ``file``, or a text/plain or text/html body);
     returns the report JSON of ``unspin check --json`` (with ``--index`` when the service has an index)."""
     raw = await read_input(request, service.settings)
-    report, _ = await service.run(lambda: service.check(raw))
+    report, _ = await service.check(raw)
     return JSONResponse(report.to_dict())
 
 
 @router.post("/v1/search", tags=["index"], openapi_extra=check_request_body())
 async def v1_search(request: Request, k: int = Query(5, ge=1, le=MAX_SEARCH_K, description="Most sources returned."), service: Service = Depends(get_service)) -> JSONResponse:
     """Find the sources of an article in the configured index (same inputs as /v1/check); best first."""
-    index = service.index_or_501()
+    service.index_or_501()
     raw = await read_input(request, service.settings)
-
-    def job() -> list[Any]:
-        doc, _ = build_document(raw, service.settings)
-        return index.search(doc, k)
-
-    matches = await service.run(job)
+    matches = await service.search(raw, k)
     return JSONResponse({"matches": [m.to_dict() for m in matches]})
 
 
@@ -71,13 +66,13 @@ def authorize(request: Request, service: Service = Depends(get_service)) -> None
 @router.post("/v1/index/documents", tags=["index"], status_code=201, dependencies=[Depends(authorize)])
 async def v1_index_add(body: IndexDocumentsRequest, service: Service = Depends(get_service)) -> JSONResponse:
     """Add source articles to the index (bearer token); a document with an id already there replaces it."""
-    index = service.index_or_501()
+    service.index_or_501()
     docs, warnings = [], []
     for n, item in enumerate(body.documents):
         doc, fixed = item.to_document(n)
         docs.append(doc)
         warnings += fixed
-    added = await service.run(lambda: index.add(docs))
+    added = await service.add(docs)
     answer: dict[str, Any] = {"added": added, "ids": [d.id for d in docs]}
     if warnings:
         answer["warnings"] = warnings
@@ -87,8 +82,8 @@ async def v1_index_add(body: IndexDocumentsRequest, service: Service = Depends(g
 @router.delete("/v1/index/documents/{doc_id}", tags=["index"], status_code=204, dependencies=[Depends(authorize)])
 async def v1_index_delete(doc_id: str, service: Service = Depends(get_service)) -> Response:
     """Remove one source article from the index (bearer token); 404 when the id is unknown."""
-    index = service.index_or_501()
-    if not await service.run(lambda: index.delete(doc_id)):
+    service.index_or_501()
+    if not await service.delete(doc_id):
         raise HTTPProblem(404, f"no indexed document with id {doc_id!r}")
     return Response(status_code=204)
 
@@ -97,5 +92,5 @@ async def v1_index_delete(doc_id: str, service: Service = Depends(get_service)) 
 async def report_json(request: Request, service: Service = Depends(get_service)) -> JSONResponse:
     """The report page's JSON twin: ``{"report", "restored_text", "matches"}`` from the same inputs."""
     raw = await read_input(request, service.settings)
-    report, matches = await service.run(lambda: service.check(raw, PAGE_MATCHES))
+    report, matches = await service.check(raw, PAGE_MATCHES)
     return JSONResponse(views.report_json(report, matches))

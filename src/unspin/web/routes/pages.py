@@ -34,7 +34,7 @@ async def home(service: Service = Depends(get_service)) -> HTMLResponse:
 async def report_page(request: Request, service: Service = Depends(get_service)) -> HTMLResponse:
     try:
         raw = await read_input(request, service.settings)
-        report, matches = await service.run(lambda: service.check(raw, PAGE_MATCHES))
+        report, matches = await service.check(raw, PAGE_MATCHES)
     except HTTPProblem as exc:
         return page(service, "index.html", status=exc.status, headers=exc.headers, error=exc.message)
     best = matches[0] if matches else None
