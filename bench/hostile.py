@@ -175,13 +175,13 @@ def write_table(path: Path, base: Phase, mix: Phase, command: str, seconds: floa
         "",
         f"Command: `{command}` — {seconds:.0f} s per phase (the issue's default is 300 s; run shorter here because "
         f"the machine's {os.cpu_count()} CPUs are shared by several agents, so absolute latencies are noisy). "
-        f"Server: `unspin serve {' '.join(server_args)}`".replace(" `", "`") + f" (defaults: 2 MiB body limit, 30 s check timeout; "
+        f"Server: `{' '.join(('unspin serve', *server_args))}` (defaults: 2 MiB body limit, 30 s check timeout; "
         f"{base.pool.get('workers', '?')} {base.pool.get('kind', 'threads')}; cost-aware scheduling, heavy checks on at most "
         f"{max(1, int(base.pool.get('workers', 2)) // 2)} worker at a time), 127.0.0.1, load average at the end {os.getloadavg()[0]:.1f}. "
         f"Normal clients post {NORMAL_WORDS}-word spun BBC articles ({n_articles} distinct); hostile clients "
         f"post, in turn: {', '.join(mix.hostile_status) or '—'}. Python {platform.python_version()}.",
         "",
-        "| phase | normal checks ok | normal errors | p50 ms | p95 ms | p99 ms | hostile requests (status: count) | server peak RSS MB (with workers) |",
+        "| phase | normal checks ok | normal errors | p50 ms | p95 ms | p99 ms | hostile requests (status: count) | server peak RSS MB (summed over its processes) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for p in (base, mix):

@@ -149,6 +149,8 @@ class Result:
     status: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     retry_after_missing: int = 0
+    #: CPU seconds the server and its workers used during the phase.
+    cpu_seconds: float = 0.0
     #: Requests that sent an article already sent in this phase (the article list ran out).
     repeated: int = 0
     #: GET /healthz latencies measured during the load (is the event loop responsive?).
@@ -259,13 +261,14 @@ def run_mode(mode: str, args: argparse.Namespace, warm: list[str], slices: list[
     try:
         print(f"[{mode}] server warm-up: {len(warm)} articles ...", flush=True)
         asyncio.run(drive_once(server.url, warm))
-        out["rss_idle"] = process_rss_mb(server.proc.pid)
         for c, articles in zip(levels, slices):
             print(f"[{mode}] load: {c} clients for {args.duration:g} s ...", flush=True)
+            cpu0 = tree_cpu_seconds(server.proc.pid)
             r = asyncio.run(drive(server.url, articles, c, args.duration))
+            r.cpu_seconds = tree_cpu_seconds(server.proc.pid) - cpu0
             out["results"].append(r)
             print(f"  {r.ok / r.seconds:.2f} req/s, p50 {pct(r.latencies, .5)*1000:.0f} ms, p95 {pct(r.latencies, .95)*1000:.0f} ms, status {r.status}, errors {len(r.errors)}", flush=True)
-        out["rss_loaded"] = process_rss_mb(server.proc.pid)
+        out["memory"] = memory_tree(server.proc.pid)
         if args.soak_seconds > 0:
             samples = out["soak_samples"]
             print(f"[{mode}] soak: 8 clients for {args.soak_seconds:g} s ...", flush=True)
@@ -278,20 +281,74 @@ def run_mode(mode: str, args: argparse.Namespace, warm: list[str], slices: list[
     return out
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and every process under it (live ones)."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return total
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def memory_tree(pid: int) -> dict[str, list[tuple[float, float]]]:
+    """RSS and USS (memory no other process shares), MB, of the server ``pid`` and the processes under it,
+    by role: the server, the fork server (a child holding the preloaded detector), the workers (forked by
+    it, so they share its pages until they write to them), and other helpers."""
+    import psutil
+
+    out: dict[str, list[tuple[float, float]]] = {"server": [], "fork server": [], "workers": [], "other": []}
+    try:
+        root = psutil.Process(pid)
+        kids = root.children()
+    except psutil.Error:
+        return out
+
+    def mem(p: "psutil.Process") -> tuple[float, float]:
+        m = p.memory_full_info()
+        return m.rss / 2**20, m.uss / 2**20
+
+    try:
+        out["server"].append(mem(root))
+        for k in kids:
+            grandkids = k.children()
+            if grandkids:
+                out["fork server"].append(mem(k))
+                out["workers"] += [mem(g) for g in grandkids]
+            elif "forkserver" in " ".join(k.cmdline()):
+                out["fork server"].append(mem(k))
+            elif k.memory_info().rss > 100 * 2**20:
+                out["workers"].append(mem(k))
+            else:
+                out["other"].append(mem(k))
+    except psutil.Error:
+        pass
+    return out
+
+
 def _memory_line(run: dict) -> str:
-    loaded = run.get("rss_loaded") or {}
-    if not loaded:
+    tree = run.get("memory") or {}
+    if not tree or not tree.get("server"):
         return ""
-    server_pid, *workers = list(loaded)
-    server = loaded[server_pid]
-    if run["mode"] == "threads":
-        return f"{server:,.0f} MB (one process: the server with its detector)"
-    big = [loaded[p] for p in workers if loaded[p] > 100]
-    small = sum(loaded[p] for p in workers if loaded[p] <= 100)
-    per = ", ".join(f"{m:,.0f}" for m in big)
-    return (f"{sum(loaded.values()):,.0f} MB in all: server process {server:,.0f} MB (no detector), "
-            f"{len(big)} worker processes {per} MB (mean {statistics.mean(big) if big else float('nan'):,.0f} MB each), "
-            f"other helpers (multiprocessing's resource tracker) {small:,.0f} MB")
+    fmt = lambda xs: ", ".join(f"{r:,.0f}/{u:,.0f}" for r, u in xs)  # noqa: E731
+    parts = [f"server process {fmt(tree['server'])}"]
+    if tree["fork server"]:
+        parts.append(f"fork server (the preloaded detector) {fmt(tree['fork server'])}")
+    if tree["workers"]:
+        parts.append(f"{len(tree['workers'])} workers {fmt(tree['workers'])} (mean USS {statistics.mean(u for _, u in tree['workers']):,.0f} MB each)")
+    if tree["other"]:
+        parts.append(f"helpers {fmt(tree['other'])}")
+    total_uss = sum(u for xs in tree.values() for _, u in xs)
+    return "; ".join(parts) + f"; sum of USS {total_uss:,.0f} MB"
 
 
 def main() -> None:
@@ -352,8 +409,8 @@ def main() -> None:
         "",
         f"Library baseline (`unspin.api.check` in this process, one after another, on {len(lib)} of the first level's articles after the same warm-up): **{lib_rps:.2f} checks/s**, p50 {pct(lib, .5)*1000:.0f} ms, p95 {pct(lib, .95)*1000:.0f} ms.",
         "",
-        "| server | clients | requests/s | p50 ms | p95 ms | OK | 503 | errors | req/s vs library | req/s vs threads | p50 vs threads | /healthz p50 / max ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server | clients | requests/s | p50 ms | p95 ms | OK | 503 | errors | repeats | cores used | checks per CPU-second | req/s vs library | req/s vs threads | p50 vs threads | /healthz p50 / max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     base = {r.clients: r for r in runs[0]["results"]} if runs else {}
     for run in runs:
@@ -362,13 +419,20 @@ def main() -> None:
             b = base.get(r.clients)
             vs = f"{rps / (b.ok / b.seconds):.2f}" if b is not None and b.ok else "—"
             p50 = f"{pct(r.latencies, .5) / pct(b.latencies, .5):.2f}" if b is not None and b.latencies else "—"
-            lines.append(f"| {run['mode']} | {r.clients} | {rps:.2f} | {pct(r.latencies, .5)*1000:.0f} | {pct(r.latencies, .95)*1000:.0f} | {r.ok} | {r.rejected} | {r.failed} | {rps / lib_rps:.2f} | {vs} | {p50} | {pct(r.health, .5)*1000:.0f} / {max(r.health, default=float('nan'))*1000:.0f} |")
-    lines += ["", "Memory after the load (RSS, `psutil`, the server process and every process under it):", ""]
+            cores = r.cpu_seconds / r.seconds
+            per_cpu = r.ok / r.cpu_seconds if r.cpu_seconds else float("nan")
+            lines.append(f"| {run['mode']} | {r.clients} | {rps:.2f} | {pct(r.latencies, .5)*1000:.0f} | {pct(r.latencies, .95)*1000:.0f} | {r.ok} | {r.rejected} | {r.failed} | {r.repeated} | {cores:.2f} | {per_cpu:.2f} | {rps / lib_rps:.2f} | {vs} | {p50} | {pct(r.health, .5)*1000:.0f} / {max(r.health, default=float('nan'))*1000:.0f} |")
+    lines += ["", "Memory after the load, RSS/USS MB per process (`psutil`; USS is the memory no other process shares: "
+              "the workers are forked from a fork server holding the loaded detector, so their RSS counts shared pages again):", ""]
     lines += [f"- {run['mode']}: {_memory_line(run)}" for run in runs]
     for run in runs:
         r1 = run["results"][0] if run["results"] else None
         if r1 is not None and r1.clients == 1:
             lines += ["", f"HTTP overhead at 1 client ({run['mode']}): p50 {pct(r1.latencies, .5)*1000:.0f} ms over HTTP vs {pct(lib, .5)*1000:.0f} ms in process, a ratio of **{pct(r1.latencies, .5) / pct(lib, .5):.2f}**."]
+    lines.append("")
+    lines.append("*cores used*: CPU seconds of the server and all its processes over the phase's wall time; *checks per CPU-second*: "
+                 "answers per CPU second spent (the cost of a check, whatever share of the machine the server got). *repeats*: "
+                 "requests that resent an article of the phase (its level ran out of fresh ones): a worker that saw it answers faster.")
     lines.append("")
     lines.append("With threads the detector (CPU-bound Python) runs on one core whatever the machine, so extra clients only queue; "
                  "worker processes each run a check on their own core. The last column is GET /healthz, probed every 0.5 s during "

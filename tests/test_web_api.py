@@ -178,6 +178,7 @@ def _wait_idle(c, seconds=10.0):
     return pool
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # a cancel landing in a gc callback is retried
 def test_a_real_check_past_the_limit_is_cancelled(detector):
     import random
     import time

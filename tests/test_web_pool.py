@@ -234,3 +234,24 @@ def test_the_cost_of_a_request_is_known_before_it_runs():
     assert estimate_words(RawInput("text", "word " * 400_000, "<text>")) == MAX_CHECK_WORDS  # the check reads no further
     assert estimate_words(RawInput("bytes", b"one two", "up.txt")) == 2
     assert estimate_words(RawInput("html", "<p>" + "x" * 1797 + "</p>", "<text>")) == 101
+
+
+def test_heavy_jobs_jump_the_queue_only_after_resting():
+    pool = WorkerPool(2, 8, timeout_s=10)
+    from unspin.web.pool import HEAVY_REST, _Entry
+
+    loop = asyncio.new_event_loop()
+    try:
+        now = time.monotonic()
+        done = _Entry(print, (), 5000, True, loop.create_future(), started=now - 4)  # a heavy job that ran 4 s
+        pool._in_flight, pool._running, pool._heavy_running = 1, 1, 1
+        pool._release(done, started=True)
+        assert pool._heavy_rest_until >= now + HEAVY_REST * 4
+        heavy = _Entry(print, (), 5000, True, loop.create_future(), arrived=now - 6)
+        light = _Entry(print, (), 300, False, loop.create_future(), arrived=now - 5.5)
+        pool._waiting = [heavy, light]
+        assert pool._pick() is light  # both waited half the limit; the heavy lane is resting
+        pool._heavy_rest_until = 0.0
+        assert pool._pick() is heavy
+    finally:
+        loop.close()

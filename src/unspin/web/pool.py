@@ -12,7 +12,9 @@ at the word cap: `unspin.web.service.estimate_words`). When a worker frees up, t
 the *highest response ratio* runs next: (time waited + expected run time) / expected run time, the
 classic HRRN rule, so short checks overtake long ones but a long one's ratio grows while it waits;
 and a job that has waited half the time limit goes first (oldest first), so nothing starves into a
-503 while the server keeps up. Jobs of at least ``heavy_words`` words are *heavy*: at most ``heavy_workers``
+503 while the server keeps up — except that heavy jobs jump the queue that way only after resting
+three times as long as the last heavy job ran, so under a flood of worst-case requests they get at
+most a quarter of a worker's time while normal checks wait, and the rest of them 503. Jobs of at least ``heavy_words`` words are *heavy*: at most ``heavy_workers``
 of them run at once (half the workers, at least one), so worst-case requests can never hold every
 worker and normal checks always find one within one normal check's time.
 
@@ -54,6 +56,9 @@ _set_async_exc.restype = ctypes.c_int
 #: and a fixed cost per job in words: the expected run time of HRRN.
 WORDS_PER_SECOND = 3000.0
 OVERHEAD_WORDS = 100
+#: After a heavy job that ran R seconds, heavy jobs may jump the queue for waiting long only
+#: HEAVY_REST * R seconds later: at most 1 / (1 + HEAVY_REST) of a worker's time (a quarter).
+HEAVY_REST = 3.0
 
 
 class QueueFull(Exception):
@@ -106,7 +111,7 @@ class _Job(Generic[T]):
             if self._state == "waiting":
                 self._state = "done"
                 return True
-            if self._state == "running":
+            if self._state in ("running", "cancelling"):  # again when the first landed where it was swallowed (a gc callback)
                 if _set_async_exc(self._thread, ctypes.py_object(CheckCancelled)) == 1:
                     self._state = "cancelling"
                     return True
@@ -213,6 +218,8 @@ class _Entry:
     arrived: float = field(default_factory=time.monotonic)
     expiry: Optional[asyncio.TimerHandle] = None
     cancel: Optional[Callable[[], bool]] = None
+    started: float = 0.0
+    done: bool = False
 
     def ratio(self, now: float) -> float:
         """HRRN: (waited + expected run time) / expected run time."""
@@ -236,6 +243,7 @@ class WorkerPool:
         self._in_flight = 0  # waiting + running + stopping
         self._running = 0
         self._heavy_running = 0
+        self._heavy_rest_until = 0.0
         self.rejected = 0
         self.expired = 0
         self.timed_out = 0
@@ -273,14 +281,20 @@ class WorkerPool:
             raise
 
     def _pick(self) -> _Entry | None:
-        """The next job: the oldest that has waited half the limit, else the highest response ratio."""
+        """The next job: the oldest that has waited half the limit, else the highest response ratio.
+
+        A heavy job jumps the queue that way only once the heavy jobs before it have rested
+        (`HEAVY_REST`): heavy checks take at most a quarter of a worker's time from waiting normal ones."""
         now = time.monotonic()
         heavy_ok = self._heavy_running < self.heavy_workers
         eligible = [e for e in self._waiting if heavy_ok or not e.heavy]  # oldest first
         if not eligible:
             return None
-        if now - eligible[0].arrived >= self.timeout_s / 2:
-            return eligible[0]  # about to be refused for waiting: its turn now
+        for e in eligible:  # about to be refused for waiting: its turn now (a heavy one only outside its rest)
+            if now - e.arrived < self.timeout_s / 2:
+                break
+            if not e.heavy or now >= self._heavy_rest_until:
+                return e
         return max(eligible, key=lambda e: e.ratio(now))  # max keeps the first (older) on ties
 
     def _dispatch(self) -> None:
@@ -294,6 +308,7 @@ class WorkerPool:
                 entry.expiry = None
             self._running += 1
             self._heavy_running += entry.heavy
+            entry.started = time.monotonic()
             try:
                 future, entry.cancel = self.backend.start(entry.fn, entry.args, self.timeout_s)
             except BaseException as exc:  # noqa: BLE001 - a pool that cannot take jobs answers this one with its error
@@ -321,8 +336,17 @@ class WorkerPool:
         self._answer(entry, exc=CheckTimeout(f"the check took longer than {self.timeout_s:g} s"))
         if entry.cancel is not None and entry.cancel():
             self.cancelled += 1
+            self._cancel_again(entry)
+
+    def _cancel_again(self, entry: _Entry) -> None:
+        """Until a cancelled thread job has stopped, raise `CheckCancelled` in it again every 0.1 s: an
+        exception delivered while a gc callback runs is swallowed there (and printed as unraisable)."""
+        if entry.done or self._loop is None:
+            return
+        self._loop.call_later(0.1, lambda: None if entry.done or entry.cancel is None or not entry.cancel() else self._cancel_again(entry))
 
     def _finish(self, entry: _Entry, future: Future[Any] | None, error: BaseException | None) -> None:
+        entry.done = True
         if entry.expiry is not None:
             entry.expiry.cancel()
             entry.expiry = None
@@ -363,6 +387,9 @@ class WorkerPool:
         if started:
             self._running -= 1
             self._heavy_running -= entry.heavy
+            if entry.heavy:
+                now = time.monotonic()
+                self._heavy_rest_until = max(self._heavy_rest_until, now + HEAVY_REST * (now - entry.started))
 
     # -- other threads' side
 
