@@ -313,7 +313,7 @@ def memory_tree(pid: int) -> dict[str, list[tuple[float, float]]]:
     except psutil.Error:
         return out
 
-    def mem(p: "psutil.Process") -> tuple[float, float]:
+    def mem(p: psutil.Process) -> tuple[float, float]:
         m = p.memory_full_info()
         return m.rss / 2**20, m.uss / 2**20
 
@@ -389,7 +389,7 @@ def main() -> None:
         print("overload: 1 worker, queue 2, 16 clients for 10 s ...", flush=True)
         small = Server("--workers", "1", "--queue-size", "2", "--timeout", "120")
         try:
-            over = asyncio.run(drive(small.url, articles, 16, 10))  # noqa: the overload phase only counts answers
+            over = asyncio.run(drive(small.url, articles, 16, 10))  # the overload phase only counts answers
             over_rss = rss_mb(small.proc.pid)
         finally:
             small.stop()

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'unspin[web]'")
 pytest.importorskip("pebble", reason="the web extra is not installed: pip install 'unspin[web]'")
 
-from unspin.web.pool import CheckTimeout, ProcessBackend, QueueFull, WorkerPool  # noqa: E402
+from unspin.web.pool import CheckTimeout, ProcessBackend, QueueFull, WorkerPool
 
 # -- jobs for worker processes (module-level, so they pickle by name)
 
@@ -47,7 +47,7 @@ def fail_with_value_error() -> None:
 # -- scheduling (threads: no detector needed)
 
 
-def _run(coro):  # noqa: ANN001, ANN202
+def _run(coro):
     return asyncio.run(coro)
 
 
@@ -187,7 +187,6 @@ def test_the_app_checks_in_worker_processes_and_they_see_index_writes(tmp_path, 
 
     from unspin.web.app import create_app
     from unspin.web.settings import Settings
-
     from web_samples import SOURCE, SPUN
 
     token = "t" * 24

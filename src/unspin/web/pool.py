@@ -39,11 +39,12 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, Generic, Optional, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 log = logging.getLogger("unspin.web")
@@ -135,9 +136,6 @@ class ThreadBackend:
     def times_itself(self) -> bool:
         return False
 
-    def ready(self) -> int:
-        return self._executor._max_workers  # type: ignore[attr-defined,no-any-return]
-
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
@@ -182,9 +180,6 @@ class ProcessBackend:
     def started(self) -> int:
         return int(self._started.value)
 
-    def ready(self) -> int:
-        return min(self.workers, self.started)
-
     def start(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float) -> tuple[Future[Any], Callable[[], bool]]:
         """Run ``fn(*args)`` in a worker; pebble kills it after ``timeout_s`` of running (its clock starts when a worker takes it)."""
         future = self._pool.schedule(fn, args=args, timeout=timeout_s)
@@ -216,8 +211,8 @@ class _Entry:
     heavy: bool
     answer: asyncio.Future[Any]
     arrived: float = field(default_factory=time.monotonic)
-    expiry: Optional[asyncio.TimerHandle] = None
-    cancel: Optional[Callable[[], bool]] = None
+    expiry: asyncio.TimerHandle | None = None
+    cancel: Callable[[], bool] | None = None
     started: float = 0.0
     done: bool = False
 
@@ -273,7 +268,7 @@ class WorkerPool:
         entry.expiry = loop.call_later(self.timeout_s, self._expire_waiting, entry)
         self._dispatch()
         try:
-            return await asyncio.shield(entry.answer)  # type: ignore[no-any-return]
+            return await asyncio.shield(entry.answer)
         except asyncio.CancelledError:  # the request went away: a job still waiting never runs
             if entry in self._waiting:
                 self._waiting.remove(entry)
@@ -311,14 +306,21 @@ class WorkerPool:
             entry.started = time.monotonic()
             try:
                 future, entry.cancel = self.backend.start(entry.fn, entry.args, self.timeout_s)
-            except BaseException as exc:  # noqa: BLE001 - a pool that cannot take jobs answers this one with its error
+            except BaseException as exc:
                 self._finish(entry, None, exc)
                 continue
             assert self._loop is not None
-            loop = self._loop
-            future.add_done_callback(lambda f, e=entry: loop.call_soon_threadsafe(self._finish, e, f, None))
+            future.add_done_callback(partial(self._stopped, entry))
             if not self.backend.times_itself:
-                entry.expiry = loop.call_later(self.timeout_s, self._expire_running, entry)
+                entry.expiry = self._loop.call_later(self.timeout_s, self._expire_running, entry)
+
+    def _stopped(self, entry: _Entry, future: Future[Any]) -> None:
+        """A job ended (called on the worker's or pebble's thread): finish it on the event loop."""
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(self._finish, entry, future, None)
+        except RuntimeError:  # the loop is closed: the server is gone
+            pass
 
     def _expire_waiting(self, entry: _Entry) -> None:
         if entry in self._waiting:
@@ -341,9 +343,12 @@ class WorkerPool:
     def _cancel_again(self, entry: _Entry) -> None:
         """Until a cancelled thread job has stopped, raise `CheckCancelled` in it again every 0.1 s: an
         exception delivered while a gc callback runs is swallowed there (and printed as unraisable)."""
-        if entry.done or self._loop is None:
-            return
-        self._loop.call_later(0.1, lambda: None if entry.done or entry.cancel is None or not entry.cancel() else self._cancel_again(entry))
+        if not entry.done and self._loop is not None:
+            self._loop.call_later(0.1, self._cancel_retry, entry)
+
+    def _cancel_retry(self, entry: _Entry) -> None:
+        if not entry.done and entry.cancel is not None and entry.cancel():
+            self._cancel_again(entry)
 
     def _finish(self, entry: _Entry, future: Future[Any] | None, error: BaseException | None) -> None:
         entry.done = True

@@ -14,5 +14,5 @@ try:
     from unspin.api import check, get_detector
 
     check("The minister said on Tuesday that the plan would go ahead.", detector=get_detector())
-except Exception:  # noqa: BLE001 - the fork server must live on; each worker then loads the detector itself
+except Exception:
     logging.getLogger("unspin.web").exception("the fork server could not preload the detector")

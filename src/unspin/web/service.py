@@ -15,8 +15,9 @@ An in-memory index cannot be shared by processes, so with one the checks run in 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -60,7 +61,7 @@ class Checker:
     index: Any = None  # unspin.index.SourceIndex
 
     @classmethod
-    def load(cls, settings: Settings, index_path: str | None = None) -> "Checker":
+    def load(cls, settings: Settings, index_path: str | None = None) -> Checker:
         """The detector loaded and warmed up, the lexicons of ``settings`` read, the index at ``index_path``
         opened for searching (never created: the server process opened it first)."""
         from unspin.api import check, get_detector
@@ -172,4 +173,5 @@ class Service:
 
 def get_service(request: Request) -> Service:
     """The running service (a FastAPI dependency)."""
-    return request.app.state.service  # type: ignore[no-any-return]
+    service: Service = request.app.state.service
+    return service
