@@ -24,8 +24,9 @@ and checked. Recall: **right term** = a flag overlapping the phrase reads it as 
 (`devkit.sotu`, test half; ``--sotu`` passages of 500 words); the target is < 1 per 1,000 words.
 CPU per document: the flagger alone on the BBC articles (mean CPU ms per article and per 1,000 words).
 
-``--tune`` grids the acceptance thresholds (`unspin.settings.TorturedSettings`) on the tune half and
-the BBC *training* split, keeping false flags under ``--max-fp`` per 1,000 words, and prints the best.
+``--tune`` grids the acceptance thresholds (`unspin.settings.TorturedSettings`) on the tune half, the
+BBC *training* split and the State of the Union *train* half, keeping false flags under ``--max-fp``
+per 1,000 words on both, and prints the best.
 
     python -m bench.tortured --list /work/.mirror/giladfeldman+torturedcheck/repo [--check 300] [--bbc 200] [--sotu 60] [--tune]
 """
@@ -139,17 +140,18 @@ def words_of(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.is_word)
 
 
-def tune(finder, pairs, n_bbc: int, max_fp: float) -> None:
+def tune(finder, pairs, n_bbc: int, n_sotu: int, max_fp: float) -> None:
     from unspin.settings import TORTURED
 
-    texts = clean_texts(n_bbc, 0, part="train")
-    docs = next(iter(texts.values()))
-    n_words = sum(words_of(t) for t in docs)
-    clean_cands = []
-    for t in docs:
-        toks = tokenize(t)
-        for s in split_sentences(t, toks):
-            clean_cands.append(finder.matches(toks, s.first_token, s.last_token, min_score=1.0))
+    texts = clean_texts(n_bbc, n_sotu, part="train")
+    sets = []  # per clean set: (name, words, candidates per sentence)
+    for name, docs in texts.items():
+        cands = []
+        for t in docs:
+            toks = tokenize(t)
+            for s in split_sentences(t, toks):
+                cands.append(finder.matches(toks, s.first_token, s.last_token, min_score=1.0))
+        sets.append((name, sum(words_of(t) for t in docs), cands))
     phrase_cands = []
     for tortured, correct in pairs:
         text, a, b = sentence(tortured)
@@ -157,7 +159,7 @@ def tune(finder, pairs, n_bbc: int, max_fp: float) -> None:
         phrase_cands.append((finder.matches(toks, min_score=1.0), a, b, correct))
     rows = []
     for min_score, max_pmi, min_zipf, min_term_pmi, min_coh in itertools.product(
-            (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0), (-0.5, 0.0, 0.5, 1.0), (1.0, 3.0), (1.0, 2.0), (-1.0, 0.0, 0.1, 0.2, 0.3)):
+            (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0), (-0.5, 0.0, 0.5), (1.0, 3.0), (1.0, 2.0, 3.0), (-1.0, 0.0, 0.1, 0.2, 0.3)):
         s = replace(TORTURED, min_score=min_score, max_window_pmi=max_pmi, min_term_zipf=min_zipf, min_term_pmi=min_term_pmi,
                     min_coherence_gap=min_coh)
 
@@ -165,7 +167,7 @@ def tune(finder, pairs, n_bbc: int, max_fp: float) -> None:
             return (not m.window_known and m.score >= s.min_score and m.window_pmi <= s.max_window_pmi
                     and m.term.zipf >= s.min_term_zipf and m.term.pmi >= s.min_term_pmi and m.coherence_gap >= s.min_coherence_gap)
 
-        fp = sum(len(_select([m for m in c if ok(m)])) for c in clean_cands) / n_words * 1000
+        fp = max(sum(len(_select([m for m in c if ok(m)])) for c in cands) / n * 1000 for _name, n, cands in sets)
         right = flagged = 0
         for cands, a, b, correct in phrase_cands:
             hit = [m for m in _select([m for m in cands if ok(m)]) if _overlap(m.start, m.end, a, b)]
@@ -173,7 +175,8 @@ def tune(finder, pairs, n_bbc: int, max_fp: float) -> None:
             right += any(_key(m.term.text) == _key(correct) for m in hit)
         rows.append((right / len(pairs), flagged / len(pairs), fp, s))
     good = sorted((r for r in rows if r[2] < max_fp), key=lambda r: (-r[0], r[2]))
-    print(f"tune half: {len(pairs)} phrases; BBC training split: {len(docs)} articles, {n_words:,} words")
+    print(f"tune half: {len(pairs)} phrases; clean: " + "; ".join(f"{name}: {n:,} words" for name, n, _c in sets)
+          + " (fp/1k: the worse of them)")
     for right, flagged, fp, s in good[:15]:
         print(f"right {right:.3f} flagged {flagged:.3f} fp/1k {fp:.2f}  min_score={s.min_score} max_window_pmi={s.max_window_pmi} "
               f"min_term_zipf={s.min_term_zipf} min_term_pmi={s.min_term_pmi} min_coherence_gap={s.min_coherence_gap}")
@@ -207,7 +210,7 @@ def main() -> None:
     detector = get_detector()
     finder = for_detector(detector)
     if args.tune:
-        tune(finder, halves["tune"], args.bbc, args.max_fp)
+        tune(finder, halves["tune"], args.bbc, args.sotu, args.max_fp)
         return
     lines = [(f"evaluation list: {len(pairs)} usable phrases of the Problematic Paper Screener export "
              f"({len(halves['tune'])} tune / {len(halves['test'])} test); term list: {len(load_terms().terms):,} terms")]
@@ -253,8 +256,16 @@ def main() -> None:
             examples.extend(f"{t[m.start:m.end]!r} -> {m.suggestion!r} (score {m.score:.2f})" for m in ms[:2])
         fp_table.append(f"| {name} | {len(docs)} | {n_words:,} | {n_flags} | {n_flags / n_words * 1000:.2f} |")
         if name.startswith("BBC"):
-            cpu_line = (f"CPU of the flagger alone on the BBC articles (warm caches after the first): "
-                        f"{cpu / len(docs) * 1000:.1f} ms per article, {cpu / n_words * 1e6:.1f} ms per 1,000 words")
+            warm = 0.0
+            for t in docs:  # the same articles again: the memos are warm
+                toks = tokenize(t)
+                sents = split_sentences(t, toks)
+                c0 = time.process_time()
+                finder.find(toks, sents)
+                warm += time.process_time() - c0
+            cpu_line = (f"CPU of the flagger alone on the BBC articles, first pass in this process: "
+                        f"{cpu / len(docs) * 1000:.1f} ms per article, {cpu / n_words * 1e6:.1f} ms per 1,000 words; "
+                        f"second pass (memos warm): {warm / len(docs) * 1000:.1f} ms per article, {warm / n_words * 1e6:.1f} ms per 1,000 words")
     out = "\n".join([*lines, "", *table, "", "what bounds the recall:", "", *ceiling, "", *fp_table, "", cpu_line, "", "false flags on clean prose (first two per text):",
                      *(f"- {e}" for e in examples[:30])])
     print(out)

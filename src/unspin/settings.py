@@ -54,15 +54,16 @@ STATISTICAL_KINDS: tuple[str, ...] = ("spin", "tortured")
 @dataclass(frozen=True)
 class TorturedSettings:
     """When a window that reads as a spin of a known term is flagged (``kind: "tortured"``,
-    `unspin.detect.tortured`). Chosen by ``python -m bench.tortured --tune --bbc 80 --max-fp 0.7``:
-    the most tortured phrases of the list's tune half read as their term (1.8 %) with at most 0.7
-    flags per 1,000 words of the BBC training split (0.59); docs/tortured.md."""
+    `unspin.detect.tortured`). Chosen by ``python -m bench.tortured --tune --bbc 80 --sotu 40 --max-fp 0.7``:
+    among the settings with at most 0.7 flags per 1,000 words on the BBC training split and on the State
+    of the Union train half, one of the most tortured phrases of the list's tune half read as their term
+    (0.8 %) at the fewest false flags (0.30 per 1,000 words, the worse of the two); docs/tortured.md."""
 
     #: log10 odds of the term spun against the window as written (the trigram LM's preference
     #: for the term in the sentence plus the channel probability of the spinner's picks)
     min_score: float = 3.0
     #: the window's own words stick together at most this much (LM PMI, log10): not a collocation
-    max_window_pmi: float = 0.5
+    max_window_pmi: float = -0.5
     #: the term is at least this common (Zipf) ...
     min_term_zipf: float = 1.0
     #: ... and its words stick together at least this much (PMI, log10)

@@ -230,6 +230,10 @@ class TorturedPhrases:
                     for syn in self.wordnet.synonyms(lemma, pos):
                         if syn in self.terms.vocab and syn not in out:
                             keep(syn, self._channel_pair(syn, lemma, pos))
+        if " " in text:
+            # "managing director" is not a swap for "director": a run holding the term word is that word, qualified
+            for w in text.split(" "):
+                out.pop(w, None)
         for key in lemmas:
             for same in {key, *spelling_variants(key)}:
                 if same in self.terms.vocab or same in FUNCTION_WORDS:
