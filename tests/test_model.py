@@ -81,3 +81,16 @@ def test_index_does_not_import_detect():
     code = "import sys, unspin.index; print(sorted(m for m in sys.modules if m.startswith('unspin.detect')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_visible_text_drops_the_excluded_spans():
+    doc = Document("Menu Home\nThe minister spoke.\nShare this", excluded=((0, 10), (30, 40)))
+    assert doc.visible_text() == "\nThe minister spoke.\n\n"  # the pieces around each span, joined by line breaks
+    assert Document("plain").visible_text() == "plain"
+
+
+def test_open_shared_reuses_one_index_per_path(tmp_path):
+    from unspin.index import SourceIndex, open_shared
+
+    SourceIndex.open(tmp_path / "ix.db").close()
+    assert open_shared(tmp_path / "ix.db") is open_shared(str(tmp_path / "ix.db"))

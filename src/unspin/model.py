@@ -42,6 +42,17 @@ class Document:
             if not 0 <= start <= end <= len(self.text):
                 raise ValueError(f"excluded span ({start}, {end}) outside text of length {len(self.text)}")
 
+    def visible_text(self) -> str:
+        """The text without its ``excluded`` spans (page furniture), the pieces joined by line breaks."""
+        if not self.excluded:
+            return self.text
+        pieces, pos = [], 0
+        for a, b in sorted(self.excluded):
+            pieces.append(self.text[pos:a])
+            pos = max(pos, b)
+        pieces.append(self.text[pos:])
+        return "\n".join(pieces)
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "source": self.source, "text": self.text}
         if self.metadata:

@@ -169,17 +169,6 @@ def _lookups() -> _Lookups:
         return _LOOKUPS
 
 
-def _visible_text(doc: Document) -> str:
-    if not doc.excluded:
-        return doc.text
-    pieces, pos = [], 0
-    for a, b in sorted(doc.excluded):
-        pieces.append(doc.text[pos:a])
-        pos = max(pos, b)
-    pieces.append(doc.text[pos:])
-    return "\n".join(pieces)
-
-
 def word_units(text: str) -> list[tuple[int, int, str | None]]:
     """``(start, end, word)`` of every word as the screen reads it (lower case, straight apostrophe),
     with ``word`` None for a number or a sentence end (where a bigram cannot span): what
@@ -312,7 +301,7 @@ def screen(document: Document | str, threshold: float | None = None, model: Scre
     doc = Document(text=document) if isinstance(document, str) else document
     m = model or load_screen_model()
     thr = SCREEN_THRESHOLD if threshold is None else threshold
-    feats, n, hits = screen_features(_visible_text(doc), m)
+    feats, n, hits = screen_features(doc.visible_text(), m)
     z = m.model.raw(feats)
     score = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
     seen: dict[str, None] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,3 +228,18 @@ def _batches(items: Iterable[Document], n: int) -> Iterator[list[Document]]:
             batch = []
     if batch:
         yield batch
+
+
+_SHARED: dict[str, SourceIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def open_shared(path: str | Path) -> SourceIndex:
+    """This process's open index for ``path``, opened on first use and then reused: what a worker
+    (a scan task, a datatrove filter) calls for every document instead of reopening the file."""
+    key = str(path)
+    with _SHARED_LOCK:
+        ix = _SHARED.get(key)
+        if ix is None:
+            ix = _SHARED[key] = SourceIndex.open(key)
+        return ix

@@ -59,19 +59,6 @@ from unspin.model import Document as UnspinDocument
 
 VERDICTS = ("spun", "uncertain", "clean")
 
-# opened indexes of this worker process, by path (the detector has its own process-wide cache)
-_INDEXES: dict[str, Any] = {}
-
-
-def _index(path: str) -> Any:
-    ix = _INDEXES.get(path)
-    if ix is None:
-        from unspin.index import SourceIndex
-
-        ix = _INDEXES[path] = SourceIndex.open(path)
-    return ix
-
-
 class SpinFilter(BaseFilter):
     """Scores every document for article spinning, writes the result into its metadata, drops the spun ones.
 
@@ -127,6 +114,7 @@ class SpinFilter(BaseFilter):
 
     def filter(self, doc: Any) -> bool | tuple[bool, str]:
         from unspin.api import check
+        from unspin.index import open_shared
 
         md = doc.metadata
         result = self._unspin_document(doc)
@@ -155,7 +143,7 @@ class SpinFilter(BaseFilter):
                 md["spin_flags"], md["spin_words"] = 0, first.words
                 return True
         try:
-            report = check(result.document, warnings=result.warnings, index=_index(self.index) if self.index else None)
+            report = check(result.document, warnings=result.warnings, index=open_shared(self.index) if self.index else None)
             found = report.sources[0] if report.sources else None
         except Exception as exc:  # one bad document must not stop the pipeline
             self.stat_update("errors")

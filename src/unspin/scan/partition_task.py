@@ -46,19 +46,6 @@ class TaskConfig:
     screen: float | None = None
 
 
-_INDEXES: dict[str, Any] = {}
-
-
-def _index(path: str) -> Any:
-    """The worker process's open source index (opened once per process)."""
-    ix = _INDEXES.get(path)
-    if ix is None:
-        from unspin.index import SourceIndex
-
-        ix = _INDEXES[path] = SourceIndex.open(path)
-    return ix
-
-
 _LEXICONS: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
 
@@ -74,23 +61,17 @@ def _lexicons(paths: tuple[str, ...]) -> tuple[Any, ...]:
 
 def clustering_text(doc: Document) -> str:
     """The text without page furniture: what is compared when documents are clustered."""
-    if not doc.excluded:
-        return doc.text
-    pieces, pos = [], 0
-    for a, b in sorted(doc.excluded):
-        pieces.append(doc.text[pos:a])
-        pos = max(pos, b)
-    pieces.append(doc.text[pos:])
-    return "\n".join(pieces)
+    return doc.visible_text()
 
 
 def _document_row(doc: Document, cfg: TaskConfig, warnings: tuple[str, ...]) -> dict[str, Any]:
     """The checked fields of one document's row: report, source matches, MinHash signature."""
     from unspin.api import check
+    from unspin.index import open_shared
     from unspin.index.fingerprints import fingerprint
 
     row: dict[str, Any] = {"status": "ok", "warnings": list(warnings)}
-    ix = _index(cfg.index) if cfg.index else None
+    ix = open_shared(cfg.index) if cfg.index else None
     matches: tuple[Match, ...] = ()
     screened = None
     if cfg.detect and cfg.screen is not None:
