@@ -35,6 +35,9 @@ every other score in ``unspin.detect``.
 (Newton's method on the convex softmax likelihood; 10,000 examples in seconds),
 `load_channel_model` reads the shipped default ``unspin/data/channel_model.json``
 (``training/train_channel.py`` rebuilds it and says what it was fitted on).
+
+One module of ~510 lines on purpose: the features, the model, its fit and the precomputed
+table all read the same feature definitions, which must stay in step with the shipped weights.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ sqlite3. `make_storage({"type": "sqlite", "path": ...})` picks the backend:
 ``memory`` (dicts, for tests and short-lived use) or ``sqlite`` (one file, WAL,
 one transaction per insertion session, named migrations). A new backend
 implements the abstract methods and joins the factory.
+
+One module of ~450 lines on purpose: the interface and both backends side by side, so a change
+to the contract is seen against every implementation of it in one file.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """The detector's worker pool: a fair scheduler in front of worker processes (or threads), a bounded
 queue, a time limit that frees the worker.
 
+One module of ~430 lines on purpose: the scheduler, the two backends and the job record share one
+lock and one notion of a job's state; split apart, every state change would cross a module boundary.
+
 **Where checks run.** `unspin serve` runs checks in ``workers`` worker processes (`ProcessBackend`,
 a `pebble.ProcessPool` forked from a fork server that loaded the detector once, `unspin.web.preload`): the detector is
 CPU-bound Python, so threads of one process share one core whatever the machine, and processes
