@@ -484,6 +484,16 @@ class Spinner:
 BBC_JSONL = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news_dev.jsonl"
 
 
+def training_mix(base: list[dict], realistic: list[dict], habits: str = "", exclude: str = "") -> list[dict]:
+    """A training script's rotating spinner settings: ``base``, plus the ``realistic`` settings whose
+    habit is named in ``habits`` (comma-separated, e.g. "spinbot,spinnerchief"), minus every setting
+    whose habit (or pick) is named in ``exclude`` (a habit left out for a generalisation row)."""
+    want = {h for h in habits.split(",") if h}
+    drop = {h for h in exclude.split(",") if h}
+    out = list(base) + [s for s in realistic if s["habit"] in want]
+    return [s for s in out if s.get("habit", s.get("pick")) not in drop]
+
+
 def load_bbc(path: str | Path = BBC_JSONL) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

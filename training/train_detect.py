@@ -22,7 +22,7 @@ import numpy as np
 
 from devkit.evalkit import labelled_decisions
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
+from devkit.spinner import Spinner, SpunText, load_bbc, split_ids, training_mix
 from unspin.detect import Detector
 from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features
 from unspin.detect.modelio import save_model
@@ -48,15 +48,6 @@ REALISTIC = [
     dict(rate=0.08, habit="spinnerchief"),
     dict(rate=0.15, habit="spinnerchief"),
 ]
-
-
-def settings_for(habits: str, exclude: str = "") -> list[dict]:
-    """The rotating training settings: the old habits, plus the realistic ones named in ``habits``
-    (comma-separated, e.g. "spinbot,spinnerchief"), minus the habits named in ``exclude``."""
-    want = {h for h in habits.split(",") if h}
-    drop = {h for h in exclude.split(",") if h}
-    out = list(SETTINGS) + [s for s in REALISTIC if s["habit"] in want]
-    return [s for s in out if s.get("habit", s.get("pick")) not in drop]
 
 
 def collect(det: Detector, records: list[dict], settings: list[dict], seed: int = 1) -> tuple[list[dict], list[int], list[int]]:
@@ -231,7 +222,7 @@ def main() -> None:
         Path(args.out_dir).mkdir(parents=True, exist_ok=True)
         OUT = Path(args.out_dir) / OUT.name
         RESTORE_OUT = Path(args.out_dir) / RESTORE_OUT.name
-    settings = settings_for(args.habits, args.exclude)
+    settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
 
     train, _test = split_ids(load_bbc())
     calibration_docs = train[args.docs : args.docs + CALIBRATION_DOCS]

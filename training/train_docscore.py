@@ -28,7 +28,7 @@ from pathlib import Path
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, load_bbc, split_ids
+from devkit.spinner import Spinner, load_bbc, split_ids, training_mix
 from unspin.api import get_detector
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
@@ -72,14 +72,6 @@ REALISTIC = [
 ]
 
 
-def settings_for(habits: str, exclude: str = "") -> list[dict]:
-    """The rotating settings plus the realistic ones named in ``habits``, minus those in ``exclude``."""
-    want = {h for h in habits.split(",") if h}
-    drop = {h for h in exclude.split(",") if h}
-    out = list(SETTINGS) + [s for s in REALISTIC if s["habit"] in want]
-    return [s for s in out if s.get("habit", s.get("pick")) not in drop]
-
-
 def doc_features_of(text: str) -> dict[str, float]:
     """The document features unspin computes for ``text`` (the same path as `check`)."""
     det = get_detector()
@@ -107,7 +99,7 @@ def main() -> None:
     ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
     ap.add_argument("--exclude", default="", help="habits or picks left out")
     args = ap.parse_args()
-    settings = settings_for(args.habits, args.exclude)
+    settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
     if args.refit:
         cached = json.loads(CACHE.read_text())
         model = fit(cached["X"], cached["y"])

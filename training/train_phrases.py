@@ -24,7 +24,7 @@ import numpy as np
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, load_bbc, split_ids
+from devkit.spinner import Spinner, load_bbc, split_ids, training_mix
 from unspin.api import get_detector
 from unspin.detect.modelio import save_model
 from unspin.model import Document
@@ -64,8 +64,7 @@ def main() -> None:
     ap.add_argument("--sotu", type=int, default=100)
     ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
     args = ap.parse_args()
-    want = {h for h in args.habits.split(",") if h}
-    settings = SETTINGS + [s for s in REALISTIC if s["habit"] in want]
+    settings = training_mix(SETTINGS, REALISTIC, args.habits)
     train, _ = split_ids(load_bbc())
     rng = random.Random(5)
     data: list[tuple[dict[str, float], int]] = []
