@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import chromium
 from scan_samples import article, make_crawl, spin
 from search_samples import ARTICLES, HARBOUR_SWAPS
 from search_samples import spin as swap
@@ -230,23 +231,9 @@ def test_index_scan_shows_sources_with_and_without_the_index(index_scan):
 
 # --------------------------------------------------------------------------- in a browser
 
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture(scope="module")
 def browser():
-    import playwright.sync_api as playwright_api
-
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium to run the browser tests")
-    with playwright_api.sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        except playwright_api.Error as exc:
-            pytest.skip(f"chromium at {CHROMIUM} could not be started: {str(exc).splitlines()[0]}")
-        yield b
-        b.close()
+    yield from chromium.launch()
 
 
 @pytest.fixture

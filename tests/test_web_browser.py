@@ -14,20 +14,17 @@ import socket
 import threading
 import time
 
-import playwright.sync_api as playwright_api
 import pytest
 import uvicorn
 
+import chromium
 from e2e_samples import GOLD, GOLD_INDEXED, judge
 from unspin.web.app import create_app
 from unspin.web.settings import Settings
 from web_samples import SPUN, XSS, XSS_ARTICLE, source_index
 
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium (make test does, as root with apt-get) to run the browser tests", allow_module_level=True)
+if not os.access(chromium.CHROMIUM, os.X_OK):
+    pytest.skip(f"no browser at {chromium.CHROMIUM}: install Debian's chromium (make test does, as root with apt-get) to run the browser tests", allow_module_level=True)
 
 
 def _free_port() -> int:
@@ -55,13 +52,7 @@ def base_url(detector):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        except playwright_api.Error as exc:
-            pytest.skip(f"chromium at {CHROMIUM} could not be started: {str(exc).splitlines()[0]}")
-        yield b
-        b.close()
+    yield from chromium.launch()
 
 
 @pytest.fixture
