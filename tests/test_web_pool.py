@@ -157,6 +157,21 @@ def test_processes_run_jobs_side_by_side(procs, tmp_path):
     assert met == [True, True]  # each job saw the other running at the same time
 
 
+def test_one_job_at_a_time_goes_to_the_same_worker(procs):
+    """Under light load the first idle worker takes every job, so one worker's caches see all the traffic."""
+
+    async def main() -> tuple[list[int], list[int]]:
+        pool = WorkerPool(2, 4, timeout_s=30, backend=procs)
+        one_by_one = [await pool.run(pid_after, 0.0) for _ in range(6)]
+        together = await asyncio.gather(pool.run(pid_after, 0.3), pool.run(pid_after, 0.3))
+        return one_by_one, list(together)
+
+    one_by_one, together = _run(main())
+    assert len(set(one_by_one)) == 1
+    assert len(set(together)) == 2 and one_by_one[0] in together  # busy: the second worker takes the other
+    assert procs.busy() == [0, 0]
+
+
 def test_a_process_past_the_limit_is_killed_and_replaced(procs):
     async def main() -> tuple[dict, set[int]]:
         pool = WorkerPool(2, 4, timeout_s=0.5, backend=procs)

@@ -5,7 +5,8 @@ One module of ~430 lines on purpose: the scheduler, the two backends and the job
 lock and one notion of a job's state; split apart, every state change would cross a module boundary.
 
 **Where checks run.** `unspin serve` runs checks in ``workers`` worker processes (`ProcessBackend`,
-a `pebble.ProcessPool` forked from a fork server that loaded the detector once, `unspin.web.preload`): the detector is
+one-process `pebble.ProcessPool` each, forked from a fork server that loaded the detector once, `unspin.web.preload`;
+a job goes to the first idle worker, so under light load one worker's caches see all the traffic): the detector is
 CPU-bound Python, so threads of one process share one core whatever the machine, and processes
 are what makes requests per second grow with the cores. `ThreadBackend` (threads of the server
 process, the detector shared) is for embedding the app in a process (tests, an in-memory index).
@@ -152,8 +153,12 @@ def _started(counter: Any, initializer: Callable[..., None] | None, args: tuple[
 
 
 class ProcessBackend:
-    """Jobs in ``workers`` processes (`pebble.ProcessPool`), each set up once by ``initializer(*initargs)``.
+    """Jobs in ``workers`` processes, each set up once by ``initializer(*initargs)``.
 
+    Each worker is its own one-process `pebble.ProcessPool`, and a job goes to the *first idle
+    worker in order*: under light load the same worker takes every job, so its word and
+    language-model caches see all the traffic, as one process's would (two workers taking turns
+    each warm a cache on half of it: a check cost ~20 % more CPU, `bench/results/serve.md`).
     A job past its limit is stopped by killing its process; pebble starts a fresh one, forked from
     the fork server (which imported ``preload``: the detector), so it is back in milliseconds.
     ``started`` counts worker initialisations (the first ``workers`` plus every replacement).
@@ -173,7 +178,10 @@ class ProcessBackend:
             ctx.set_forkserver_preload(list(preload))
         self.workers = workers
         self._started = ctx.Value("i", 0)
-        self._pool = ProcessPool(max_workers=workers, initializer=_started, initargs=(self._started, initializer, initargs), context=ctx)
+        self._pools = [ProcessPool(max_workers=1, initializer=_started, initargs=(self._started, initializer, initargs), context=ctx)
+                       for _ in range(workers)]
+        self._busy = [0] * workers  # jobs handed to each worker and not yet done
+        self._lock = threading.Lock()
 
     @property
     def times_itself(self) -> bool:
@@ -183,14 +191,37 @@ class ProcessBackend:
     def started(self) -> int:
         return int(self._started.value)
 
+    def _pick(self) -> int:
+        """The first idle worker; if none is idle (one still stopping), the least busy."""
+        with self._lock:
+            i = min(range(self.workers), key=lambda k: (self._busy[k] > 0, self._busy[k], k))
+            self._busy[i] += 1
+            return i
+
+    def _done(self, i: int) -> None:
+        with self._lock:
+            self._busy[i] -= 1
+
     def start(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float) -> tuple[Future[Any], Callable[[], bool]]:
         """Run ``fn(*args)`` in a worker; pebble kills it after ``timeout_s`` of running (its clock starts when a worker takes it)."""
-        future = self._pool.schedule(fn, args=args, timeout=timeout_s)
+        i = self._pick()
+        try:
+            future = self._pools[i].schedule(fn, args=args, timeout=timeout_s)
+        except BaseException:
+            self._done(i)
+            raise
+        future.add_done_callback(lambda _f: self._done(i))
         return future, future.cancel
+
+    def busy(self) -> list[int]:
+        """Jobs handed to each worker and not yet done (for /healthz and tests)."""
+        with self._lock:
+            return list(self._busy)
 
     def wait_ready(self, timeout_s: float) -> None:
         """Block until every worker has run its initializer; RuntimeError after ``timeout_s``."""
-        self._pool.schedule(_noop)  # pebble starts its workers with the first job
+        for pool in self._pools:
+            pool.schedule(_noop)  # pebble starts a worker with its first job
         deadline = time.monotonic() + timeout_s
         while self.started < self.workers:
             if time.monotonic() > deadline:
@@ -198,8 +229,10 @@ class ProcessBackend:
             time.sleep(0.05)
 
     def shutdown(self) -> None:
-        self._pool.stop()
-        self._pool.join(timeout=10)
+        for pool in self._pools:
+            pool.stop()
+        for pool in self._pools:
+            pool.join(timeout=10)
 
 
 def _noop() -> None:
@@ -420,6 +453,7 @@ class WorkerPool:
         }
         if isinstance(self.backend, ProcessBackend):
             out["workers_started"] = self.backend.started
+            out["worker_jobs"] = self.backend.busy()
             out["workers_died"] = self.died
         return out
 
