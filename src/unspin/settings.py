@@ -54,26 +54,22 @@ STATISTICAL_KINDS: tuple[str, ...] = ("spin", "tortured")
 @dataclass(frozen=True)
 class TorturedSettings:
     """When a window that reads as a spin of a known term is flagged (``kind: "tortured"``,
-    `unspin.detect.tortured`). Chosen by ``python -m bench.tortured --tune --bbc 80 --sotu 40 --max-fp 0.7``:
-    among the settings with at most 0.7 flags per 1,000 words on the BBC training split and on the State
-    of the Union train half, one of the most tortured phrases of the list's tune half read as their term
-    (0.8 %) at the fewest false flags (0.30 per 1,000 words, the worse of the two); docs/tortured.md."""
+    `unspin.detect.tortured`): a logistic model over the match's features
+    (`unspin.detect.tortured.FEATURES`), fitted and its threshold chosen by
+    ``python -m bench.tortured --fit --bbc 200 --sotu 60`` on the tune half of the evaluation list, the BBC training
+    split and the State of the Union train half (docs/tortured.md)."""
 
-    #: log10 odds of the term spun against the window as written (the trigram LM's preference
-    #: for the term in the sentence plus the channel probability of the spinner's picks)
-    min_score: float = 3.0
-    #: the window's own words stick together at most this much (LM PMI, log10): not a collocation
-    max_window_pmi: float = -0.5
-    #: the term is at least this common (Zipf) ...
-    min_term_zipf: float = 1.0
-    #: ... and its words stick together at least this much (PMI, log10)
-    min_term_pmi: float = 2.0
-    #: the term's parts are at least this much more coherent than the window's (GloVe cosine of
-    #: neighbouring parts): a spinner's wrong-sense picks do not belong together
-    min_coherence_gap: float = 0.0
-    #: confidence = logistic(bias + slope * score)
-    confidence_bias: float = -1.0
-    confidence_slope: float = 0.8
+    #: candidates scoring below this (log10 odds of the term spun against the window as written:
+    #: the LM's preference for the term plus the channel probability of the picks) are not weighed
+    min_score: float = 1.0
+    #: the model's weights, in the order of `unspin.detect.tortured.FEATURES`, and its bias
+    weights: tuple[float, ...] = (0.308, -0.1537, 0.2923, -0.7153, -0.7179, 1.2858, -0.6577, 0.2851, 1.4788, 0.6594,
+                                  1.4338, 0.8945)
+    bias: float = -2.5195
+    #: flag when the model's log odds reach this: the most tune phrases read as their term (3.0 %)
+    #: with at most 0.15 / 0.5 flags per 1,000 words of BBC / State of the Union training prose
+    #: (0.03 / 0.44)
+    min_logit: float = 2.0
 
 
 #: flag tortured phrases by default in every check (`unspin.detect.pipeline.run`)

@@ -65,12 +65,30 @@ OOV_PENALTY = -7.0
 _WN_POS = ("NOUN", "ADJ", "VERB", "ADV")
 
 
+#: what the acceptance model (`unspin.settings.TorturedSettings.weights`) weighs, in order
+FEATURES = ("score", "margin", "channel", "window_pmi", "term_zipf", "term_pmi", "swaps", "words",
+            "coherence_gap", "dictionary", "technical", "zipf_drop")
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     text: str  # as written in the list ("signal-to-noise ratio")
     words: tuple[str, ...]  # hyphens split ("signal", "to", "noise", "ratio")
     zipf: float
     pmi: float
+    #: where the list found it (training/train_terms.py): w WordNet, m Moby, v V.E.R.A., f FOLDOC,
+    #: s symspellpy bigrams, g wordsegment bigrams
+    sources: str = ""
+
+    @property
+    def dictionary(self) -> bool:
+        """An entry of a dictionary or thesaurus, not only a frequent word pair."""
+        return any(c in "wmvf" for c in self.sources)
+
+    @property
+    def technical(self) -> bool:
+        """An entry of a technical dictionary (V.E.R.A.'s acronyms, FOLDOC)."""
+        return any(c in "vf" for c in self.sources)
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,7 @@ class TermList:
             if len(parts) < 3:
                 continue
             words = tuple(w for w in parts[0].replace("-", " ").split() if w)
-            terms.append(Term(parts[0], words, float(parts[1]), float(parts[2])))
+            terms.append(Term(parts[0], words, float(parts[1]), float(parts[2]), parts[3] if len(parts) > 3 else ""))
         by_first: dict[str, list[int]] = {}
         for i, t in enumerate(terms):
             by_first.setdefault(t.words[0], []).append(i)
@@ -151,6 +169,9 @@ class TorturedMatch:
     #: coherence of the term's parts minus the window's (GloVe cosine of neighbouring parts)
     coherence_gap: float
     suggestion: str
+    #: how much rarer the spinner's words are than the term's (wordfreq Zipf of the term word minus
+    #: the observed word's, averaged over the swaps): spinners reach for the less common synonym
+    zipf_drop: float = 0.0
 
     @property
     def score(self) -> float:
@@ -162,7 +183,15 @@ class TorturedMatch:
     def features(self) -> dict[str, float]:
         return {"score": self.score, "channel": self.channel, "margin": self.margin, "window_pmi": self.window_pmi, "term_zipf": self.term.zipf,
                 "term_pmi": self.term.pmi, "swaps": float(self.swaps), "words": float(len(self.term.words)),
-                "coherence_gap": self.coherence_gap}
+                "coherence_gap": self.coherence_gap, "dictionary": float(self.term.dictionary),
+                "technical": float(self.term.technical), "zipf_drop": self.zipf_drop}
+
+    def logit(self, settings: Any = None) -> float:
+        """The acceptance model's log odds that the window is the term spun (`FEATURES` weighed by
+        `unspin.settings.TorturedSettings.weights`, fitted by ``python -m bench.tortured --fit``)."""
+        s = settings or SETTINGS
+        f = self.features
+        return s.bias + sum(w * f[k] for k, w in zip(FEATURES, s.weights))
 
 
 class TorturedPhrases:
@@ -360,7 +389,8 @@ class TorturedPhrases:
             window_known=window_words in self.terms.by_words or not all(self.lm.in_vocab(w) for w in as_read),
             coherence_gap=self._coherence([t.replace("-", " ").split() for _o, t in parts])
             - self._coherence([o.replace("-", " ").split() for o, _t in parts]),
-            suggestion=self._suggestion(text, term.words[-1] if ls == len(parts) - 1 else None, observed))
+            suggestion=self._suggestion(text, term.words[-1] if ls == len(parts) - 1 else None, observed),
+            zipf_drop=sum(_zipf(t) - _zipf(o) for o, t in parts if self.is_swap(o, t)) / swaps)
 
     def _coherence(self, parts: Sequence[Sequence[str]]) -> float:
         """Mean GloVe cosine of neighbouring content parts (a part's vector: the mean of its
@@ -424,15 +454,18 @@ class TorturedPhrases:
         return text
 
     # -- flags ----------------------------------------------------------------------------
-    def accept(self, m: TorturedMatch) -> bool:
-        s = SETTINGS
-        return (not m.window_known and m.score >= s.min_score and m.window_pmi <= s.max_window_pmi
-                and m.term.zipf >= s.min_term_zipf and m.term.pmi >= s.min_term_pmi
-                and m.coherence_gap >= s.min_coherence_gap)
+    @staticmethod
+    def accept(m: TorturedMatch, settings: Any = None) -> bool:
+        """Flag the match? The window is not itself a known term, the LM knows its words, it scores
+        at least ``min_score`` and the acceptance model's log odds reach ``min_logit``."""
+        s = settings or SETTINGS
+        return not m.window_known and m.score >= s.min_score and m.logit(s) >= s.min_logit
 
-    def confidence(self, m: TorturedMatch) -> float:
-        s = SETTINGS
-        z = s.confidence_bias + s.confidence_slope * m.score
+    @staticmethod
+    def confidence(m: TorturedMatch) -> float:
+        """logistic(the acceptance model's log odds); the model was fitted on balanced classes, so
+        this ranks flags rather than gives their precision (bench/results/tortured.md has that)."""
+        z = m.logit()
         return round(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))), 4)
 
     def find(self, tokens: Sequence[Token], sentences: Sequence[Any] | None = None) -> list[TorturedMatch]:
@@ -453,7 +486,16 @@ class TorturedPhrases:
                     evidence={"term": m.term.text, "swaps": [[o, t] for o, t in m.parts if o != t],
                               "score_log10": round(m.score, 3), "margin_log10": round(m.margin, 3),
                               "channel_log10": round(m.channel, 3), "window_pmi": round(m.window_pmi, 3),
-                              "term_zipf": m.term.zipf})
+                              "term_zipf": m.term.zipf, "term_sources": m.term.sources, "logit": round(m.logit(), 3)})
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(text: str) -> float:
+    """wordfreq's Zipf of a word, or the mean of a run's content words ("malignant growth")."""
+    from unspin.lexicon.freq import zipf
+
+    words = [w for w in text.replace("-", " ").split() if w not in FUNCTION_WORDS] or text.split()
+    return sum(zipf(w) for w in words) / len(words)
 
 
 def spelling_variants(word: str) -> tuple[str, ...]:
