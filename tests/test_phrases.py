@@ -1,8 +1,10 @@
 """Multi-word substitutions: a thesaurus phrase in place of one word (texts written for these tests)."""
 
 from unspin.api import check
-from unspin.detect.phrases import PhraseDetector
+from unspin.detect.phrases import WORDNET, PhraseDetector
+from unspin.lexicon.wordnet import WordNet
 from unspin.model import Document
+from unspin.text import tokenize
 
 # "rates" -> "yelps at" and "worried" -> "put to it": Moby lists both phrases under those headwords
 SPUN_RATES = "The minister said that floating exchange yelps at help poorer countries cope with sudden shocks to their economies."
@@ -47,6 +49,33 @@ def test_names_and_punctuation_break_phrases(detector):
     assert not [m for m in detector.phrase_matches(Document("Yesterday she met Young Men at noon.")) if "young" in m.phrase]
 
 
-def test_candidates_exclude_the_phrases_own_words(detector):
+def test_own_word_candidates_are_the_word_as_written(detector):
+    """A spinner pads a word into a phrase that contains it ("won" -> "won out"): the phrase's own
+    content word, as written, is a candidate; a function word of the phrase never is."""
+    [m] = [m for m in detector.phrase_matches(Document("Her new phone won out over its rivals in the first quarter."))
+           if m.phrase == "win out"]
+    assert m.suggestion == "won" and m.features["own_word"] == 1.0
     for m in detector.phrase_matches(Document("The firm is attempting to cut costs this year.")):
-        assert m.suggestion not in m.phrase.split()
+        assert m.suggestion not in ("to", "at", "of")
+        assert m.features["own_word"] == (1.0 if m.suggestion in {"attempting", "cut", "costs"} else 0.0)
+
+
+def _tiny_wordnet() -> WordNet:
+    """A WordNet with one noun synset, {urban area, city, town} (the shape `WordNet.open` parses)."""
+    empty: tuple[dict, dict] = ({}, {})
+    noun = ({"urban_area": (1,), "city": (1,), "town": (1,)}, {1: ("urban area", "city", "town")})
+    return WordNet({"noun": noun, "verb": empty, "adj": empty, "adv": empty})
+
+
+def test_wordnet_multiword_lemmas_are_matched_with_their_one_word_synonyms(detector):
+    text = "Residents of urban areas pay more for housing than those in villages, the report found."
+    assert detector.th.knows("urban area") is False  # a WordNet lemma Moby does not have
+    with_wn = PhraseDetector(detector.th, detector.scores.cond, detector.scores.known, wordnet=_tiny_wordnet())
+    without = PhraseDetector(detector.th, detector.scores.cond, detector.scores.known, wordnet=None)
+    assert ("urban", "area") in with_wn.index() and ("urban", "area") not in without.index()
+    cands = with_wn.candidates("urban area", ("NNS",))
+    assert {c.form for c in cands} >= {"cities", "towns"} and all(c.source == WORDNET for c in cands)
+    [m] = with_wn.find(tokenize(text), lambda t, k: False)
+    assert (m.phrase, m.suggestion) == ("urban area", "cities")
+    assert m.features["wordnet_only"] == 1.0 and m.features["phrase_in_moby"] == 0.0
+    assert not without.find(tokenize(text), lambda t, k: False)

@@ -10,7 +10,7 @@ settings, plus State of the Union passages from the training half
 (``bench/docscore.py``) as genuine prose of another age. A logistic regression
 over the match's evidence becomes the model.
 
-    python -m training.train_phrases [--docs 300] [--sotu 100]
+    python -m training.train_phrases [--docs 300] [--sotu 100] [--habits spinbot,spinnerchief] [--out FILE]
 """
 
 from __future__ import annotations
@@ -62,9 +62,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--sotu", type=int, default=100)
-    ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
+    ap.add_argument("--habits", default="spinbot,spinnerchief",
+                    help="realistic habits in the mix (comma-separated: spinbot,spinnerchief; '' for none)")
+    ap.add_argument("--exclude", default="", help="habits (or picks) left out of the mix (a generalisation row)")
+    ap.add_argument("--out", default=str(OUT), help="where to write the model (default: the shipped one)")
     args = ap.parse_args()
-    settings = training_mix(SETTINGS, REALISTIC, args.habits)
+    settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
     train, _ = split_ids(load_bbc())
     rng = random.Random(5)
     data: list[tuple[dict[str, float], int]] = []
@@ -89,8 +92,8 @@ def main() -> None:
                  "settings": settings, "neg_weight": NEG_WEIGHT,
                  "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300), each clean and spun; "
                            f"{args.sotu} State of the Union passages (training half)"}
-    save_model(OUT, d, model.features, training_files())
-    print(f"{len(y)} phrase matches ({int(Y.sum())} spun) in {time.time() - t:.0f}s -> {OUT}")
+    save_model(Path(args.out), d, model.features, training_files())
+    print(f"{len(y)} phrase matches ({int(Y.sum())} spun) in {time.time() - t:.0f}s -> {args.out}")
     for n, w in sorted(model.weights.items(), key=lambda kv: -abs(kv[1])):
         print(f"  {n:18s} {w:+.3f}")
 

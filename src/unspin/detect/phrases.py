@@ -36,6 +36,7 @@ from unspin.detect.candidates import usable_headword
 from unspin.detect.modelio import check_features, load_shipped
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.moby import Thesaurus
+from unspin.lexicon.wordnet import WordNet, load_wordnet
 from unspin.lm.ngram import BOS
 from unspin.text import Token, TokenKind
 from unspin.text.stopwords import FUNCTION_WORDS
@@ -48,11 +49,18 @@ FALLBACK = LinearModel(weights={"margin": 2.0}, bias=-6.0)
 CondFn = Callable[[str, "str | None", "str | None"], float]
 
 
+#: the lexicons a phrase or candidate comes from (bit flags)
+MOBY, WORDNET, OWN = 1, 2, 4  # OWN: the candidate is one of the phrase's own words
+#: WordNet parts of speech searched for a phrase's synonyms, by the reading that matched it
+_WN_POS = ("NOUN", "VERB", "ADJ", "ADV")
+
+
 @dataclass(frozen=True)
 class PhraseCandidate:
     form: str
     headword: str
     log_channel: float
+    source: int = MOBY  # MOBY | WORDNET bits
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,8 @@ class PhraseMatch:
 
 #: the features `PhraseDetector` computes for a match (what the phrase model may read)
 PHRASE_FEATURES = ("margin", "margin_channel", "per_word_obs", "cohesion", "n_words", "log_channel", "alt_uni",
-                   "alt_zipf", "content_share", "min_content_zipf", "inflected", "second_gap")
+                   "alt_zipf", "content_share", "min_content_zipf", "inflected", "second_gap", "own_word",
+                   "wordnet_only", "phrase_in_moby")
 
 
 def load_phrase_model() -> LinearModel:
@@ -94,31 +103,46 @@ class PhraseDetector:
         model: LinearModel | None = None,
         min_candidate_zipf: float = 2.0,
         max_candidates: int = 40,
+        wordnet: WordNet | None | str = "auto",
     ) -> None:
         self.th = thesaurus
+        #: WordNet's multi-word lemmas and synsets beside Moby's ("auto": the installed database, if any)
+        self.wordnet: WordNet | None = load_wordnet() if wordnet == "auto" else wordnet  # type: ignore[assignment]
         self.cond = cond
         self.known = known
         self.model = model or load_phrase_model()
         self.min_candidate_zipf = min_candidate_zipf
         self.max_candidates = max_candidates
         self._index: dict[tuple[str, ...], str] | None = None
+        self._sources: dict[str, int] = {}
         self._cands: dict[tuple[str, tuple[str, ...]], tuple[PhraseCandidate, ...]] = {}
 
     # -- lexicon ---------------------------------------------------------
     def index(self) -> dict[tuple[str, ...], str]:
-        """Moby's multi-word entries of 2-4 plain words, keyed by their words (built on first use)."""
+        """Multi-word entries of 2-4 plain words, keyed by their words (built on first use): Moby's,
+        and WordNet's lemmas when WordNet is installed (spinners of the SpinnerChief kind draw from it)."""
         if self._index is None:
             idx: dict[tuple[str, ...], str] = {}
-            for term in self.th.terms:
-                if " " not in term:
-                    continue
+            sources: dict[str, int] = {}
+
+            def add(term: str, source: int) -> None:
                 parts = tuple(term.split(" "))
                 if len(parts) > MAX_WORDS or not all(p.replace("-", "").replace("'", "").isalpha() for p in parts):
-                    continue
+                    return
                 if all(p in FUNCTION_WORDS for p in parts):
-                    continue  # "at all", "so as to": too grammatical to be a spinner's pick
+                    return  # "at all", "so as to": too grammatical to be a spinner's pick
                 idx[parts] = term
-            self._index = idx
+                sources[term] = sources.get(term, 0) | source
+
+            for term in self.th.terms:
+                if " " in term:
+                    add(term, MOBY)
+            if self.wordnet is not None:
+                for upos in _WN_POS:
+                    for term in self.wordnet.lemmas(upos):
+                        if " " in term:
+                            add(term, WORDNET)
+            self._index, self._sources = idx, sources
         return self._index
 
     def _readings(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -133,24 +157,37 @@ class PhraseDetector:
         return out
 
     def candidates(self, term: str, tags: tuple[str, ...]) -> tuple[PhraseCandidate, ...]:
-        """Single-word headwords listing ``term``, inflected with ``tags`` (memoised)."""
+        """Single-word originals of ``term``, inflected with ``tags`` (memoised): Moby headwords
+        listing it, and the one-word members of its WordNet synsets (WordNet is symmetric)."""
         key = (term, tags)
         got = self._cands.get(key)
         if got is not None:
             return got
         th = self.th
         out: dict[str, PhraseCandidate] = {}
-        for head, _rank in th.inverse(term):
+
+        def add(head: str, log_channel: float, source: int) -> None:
             if not usable_headword(head):
-                continue
+                return
             forms = [f for f in (th.inflect(head, t) for t in tags) if f] if tags else [head]
-            log_channel = -math.log10(max(th.list_size(head), 1))
             for form in forms:
                 if form in FUNCTION_WORDS or not self.known(form) or zipf(form) < self.min_candidate_zipf:
                     continue
                 prev = out.get(form)
-                if prev is None or prev.log_channel < log_channel:
-                    out[form] = PhraseCandidate(form, head, log_channel)
+                if prev is None:
+                    out[form] = PhraseCandidate(form, head, log_channel, source)
+                else:
+                    best = prev if prev.log_channel >= log_channel else PhraseCandidate(form, head, log_channel, source)
+                    out[form] = PhraseCandidate(best.form, best.headword, best.log_channel, prev.source | source)
+
+        for head, _rank in th.inverse(term):
+            add(head, -math.log10(max(th.list_size(head), 1)), MOBY)
+        wn = self.wordnet
+        if wn is not None:
+            for upos in _wn_pos(tags):
+                for head in wn.synonyms(term, upos):
+                    if " " not in head:
+                        add(head, -math.log10(max(len(wn.synonyms(head, upos)), 1)), WORDNET)
         ranked = sorted(out.values(), key=lambda c: -(self.cond(c.form, None, None) + c.log_channel))
         got = self._cands[key] = tuple(ranked[: self.max_candidates])
         if len(self._cands) > 100_000:
@@ -196,8 +233,16 @@ class PhraseDetector:
     def _score(self, words: Sequence[Token], norms: Sequence[str], i: int, n: int, term: str,
                tags: tuple[str, ...]) -> PhraseMatch | None:
         phrase = list(norms[i : i + n])
-        # a headword that is one of the phrase's own words is not what a spinner turned into it
-        cands = [c for c in self.candidates(term, tags) if c.form not in phrase and c.headword not in phrase]
+        # a candidate may be one of the phrase's own words: the spinner padded the original
+        # ("director" -> "managing director", "win" -> "win out"); the suggestion is then that word as written
+        cands = []
+        for c in self.candidates(term, tags):
+            if c.form in phrase or c.headword in phrase:
+                own = next((w for w in phrase if w in (c.form, c.headword) and w not in FUNCTION_WORDS), None)
+                if own is None:
+                    continue
+                c = PhraseCandidate(own, c.headword, c.log_channel, c.source | OWN)
+            cands.append(c)
         if not cands:
             return None
         cond = self.cond
@@ -241,6 +286,9 @@ class PhraseDetector:
             "min_content_zipf": min((zipf(w) for w in content), default=7.0),
             "inflected": 1.0 if tags else 0.0,
             "second_gap": (scored[0][0] + scored[0][1].log_channel - scored[1][0] - scored[1][1].log_channel) if len(scored) > 1 else 3.0,
+            "own_word": 1.0 if best.source & OWN else 0.0,
+            "wordnet_only": 1.0 if not best.source & MOBY else 0.0,
+            "phrase_in_moby": 1.0 if self._sources.get(term, 0) & MOBY else 0.0,
         }
         z = max(-40.0, min(40.0, self.model.raw(feats)))
         return PhraseMatch(
@@ -248,6 +296,13 @@ class PhraseDetector:
             suggestion=best.form, alternatives=tuple(c.form for _, c in scored[:4]), features=feats,
             confidence=1.0 / (1.0 + math.exp(-z)),
         )
+
+
+def _wn_pos(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """WordNet parts of speech for a reading: the tag's (verb or noun reading), all four for the phrase as written."""
+    if not tags:
+        return _WN_POS
+    return ("VERB",) if tags[0].startswith("VB") else ("NOUN",) if tags[0].startswith("NN") else _WN_POS
 
 
 def _best_disjoint(matches: list[PhraseMatch]) -> list[PhraseMatch]:

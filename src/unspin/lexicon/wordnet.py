@@ -93,6 +93,11 @@ class WordNet:
                     out[w] = None
         return tuple(out)
 
+    def lemmas(self, upos: str) -> tuple[str, ...]:
+        """Every lemma of part of speech ``upos`` (multi-word ones with spaces), in index order."""
+        pos = POS_FILES.get(upos)
+        return tuple(k.replace("_", " ") for k in self._tables[pos][0]) if pos is not None else ()
+
 
 _LOCK = threading.Lock()
 _WORDNET: WordNet | None = None
