@@ -79,3 +79,42 @@ def test_wordnet_multiword_lemmas_are_matched_with_their_one_word_synonyms(detec
     assert (m.phrase, m.suggestion) == ("urban area", "cities")
     assert m.features["wordnet_only"] == 1.0 and m.features["phrase_in_moby"] == 0.0
     assert not without.find(tokenize(text), lambda t, k: False)
+
+
+def test_spun_document_phrase_flags_fill_only_free_spans(detector):
+    """Below the phrase threshold, a phrase is flagged only for a document judged spun, only where no
+    flag is yet, and marked as such."""
+    from unspin.detect.phrases import spun_document_phrase_flags
+    from unspin.detect.prepared import prepare
+    from unspin.model import Flag
+
+    prepared = prepare(Document(SPUN_WORRIED + " " + IDIOMS))
+    matches = detector.phrase_matches(prepared)
+    low = [m for m in matches if m.confidence < detector.options.phrase_threshold]
+    assert low  # the genuine idioms score below it
+    got = spun_document_phrase_flags(detector, prepared, [], 0.0)
+    assert [(f.start, f.end) for f in got] == [(m.start, m.end) for m in low]
+    assert all(f.evidence["in_spun_document"] and f.evidence["phrase"] for f in got)
+    # a span that already has a flag gets no second one
+    first = got[0]
+    taken = Flag(first.start, first.end, first.text, None, 0.9, "spin", {})
+    assert (first.start, first.end) not in {(f.start, f.end) for f in spun_document_phrase_flags(detector, prepared, [taken], 0.0)}
+    # and a floor above every low match leaves nothing
+    assert spun_document_phrase_flags(detector, prepared, [], detector.options.phrase_threshold) == []
+
+
+def test_phrase_matches_are_memoised_per_sentence_and_model(detector):
+    doc = Document(SPUN_RATES)
+    a = detector.phrase_matches(doc)
+    b = detector.phrase_matches(doc)
+    assert a == b and a is not b
+    ph = detector.phrases
+    old = ph.model
+    try:
+        from unspin.detect.phrases import FALLBACK
+
+        ph.model = FALLBACK  # another model: not served from the memo
+        c = detector.phrase_matches(doc)
+        assert [m.confidence for m in c] != [m.confidence for m in a]
+    finally:
+        ph.model = old

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from unspin.detect.calibration import LinearModel
 from unspin.detect.candidates import usable_headword
@@ -40,6 +41,11 @@ from unspin.lexicon.wordnet import WordNet, load_wordnet
 from unspin.lm.ngram import BOS
 from unspin.text import Token, TokenKind
 from unspin.text.stopwords import FUNCTION_WORDS
+
+if TYPE_CHECKING:
+    from unspin.detect.decoder import Detector
+    from unspin.detect.prepared import PreparedDocument
+    from unspin.model import Flag
 
 MODEL_FILE = "phrase_model.json"
 MAX_WORDS = 4
@@ -116,6 +122,9 @@ class PhraseDetector:
         self._index: dict[tuple[str, ...], str] | None = None
         self._sources: dict[str, int] = {}
         self._cands: dict[tuple[str, tuple[str, ...]], tuple[PhraseCandidate, ...]] = {}
+        #: the matches of recently seen sentences (a spun document's phrases are looked at twice:
+        #: for the flags, and again for `spun_document_phrase_flags`)
+        self._found: dict[tuple[object, ...], list[PhraseMatch]] = {}
 
     # -- lexicon ---------------------------------------------------------
     def index(self) -> dict[tuple[str, ...], str]:
@@ -204,6 +213,18 @@ class PhraseDetector:
         words = [t for t in tokens if t.kind is not TokenKind.PUNCT]
         if len(words) < 2:
             return []
+        blocked = tuple(k for k, w in enumerate(words) if protected(w, k))
+        memo = (id(self.model), blocked, *((t.start, t.end, t.norm) for t in tokens))
+        got = self._found.get(memo)
+        if got is not None:
+            return list(got)
+        found = self._find(tokens, words, protected)
+        if len(self._found) >= 4096:
+            self._found.clear()
+        self._found[memo] = found
+        return list(found)
+
+    def _find(self, tokens: Sequence[Token], words: list[Token], protected: Callable[[Token, int], bool]) -> list[PhraseMatch]:
         norms = [t.norm if t.kind is TokenKind.WORD else "<num>" for t in words]
         # word k and k+1 are adjacent when only whitespace separates them (one pass over the
         # tokens: a punctuation token between them breaks the run)
@@ -296,6 +317,23 @@ class PhraseDetector:
             suggestion=best.form, alternatives=tuple(c.form for _, c in scored[:4]), features=feats,
             confidence=1.0 / (1.0 + math.exp(-z)),
         )
+
+
+def spun_document_phrase_flags(detector: Detector, prepared: PreparedDocument, flags: Sequence[Flag],
+                               lo: float) -> list[Flag]:
+    """Phrase flags with confidence in ``[lo, detector.options.phrase_threshold)`` where no flag is
+    yet, marked ``evidence.in_spun_document``: for a document judged spun, where most phrases the
+    model found suspicious are swaps (as `Detector.spun_document_flags` does for words)."""
+    from unspin.detect.flags import phrase_flag
+
+    hi = detector.options.phrase_threshold
+    out = []
+    for m in detector.phrase_matches(prepared):
+        if not lo <= m.confidence < hi or any(m.start < f.end and f.start < m.end for f in flags):
+            continue
+        f = phrase_flag(m, prepared.text)
+        out.append(replace(f, evidence={**f.evidence, "in_spun_document": True}))
+    return out
 
 
 def _wn_pos(tags: tuple[str, ...]) -> tuple[str, ...]:

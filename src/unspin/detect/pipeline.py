@@ -24,10 +24,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from unspin.detect.flags import layer, source_flags
+from unspin.detect.phrases import spun_document_phrase_flags
 from unspin.detect.prepared import PreparedDocument
 from unspin.detect.score import score_document
 from unspin.model import Flag, Match, Report
-from unspin.settings import FLAG_PRECEDENCE, TORTURED_PHRASES
+from unspin.settings import FLAG_PRECEDENCE, SPUN_DOCUMENT_PHRASE_FLAG_AT, TORTURED_PHRASES
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import Detector
@@ -112,11 +113,17 @@ def run(
     if score.verdict == "spun" and not spinner_known:
         # the document is spun, so most of its suspicious words are swaps: show those
         # below the word threshold too (the score above was computed without them)
-        more = detector.spun_document_flags(decisions, flags)
-        if more:
-            flags = sorted([*flags, *more], key=lambda f: f.start)
-            explanation += (f"; {len(more)} more word{'s' if len(more) != 1 else ''} flagged at confidence "
-                            f"≥ {detector.options.spun_document_threshold:g} because the document is spun")
+        # phrases first (a low phrase flag explains the words inside it), then words
+        phrases = spun_document_phrase_flags(detector, prepared, flags, SPUN_DOCUMENT_PHRASE_FLAG_AT)
+        more = detector.spun_document_flags(decisions, [*flags, *phrases])
+        if more or phrases:
+            flags = sorted([*flags, *phrases, *more], key=lambda f: f.start)
+            what = f"{len(more)} more word{'s' if len(more) != 1 else ''}"
+            at = f"≥ {detector.options.spun_document_threshold:g}"
+            if phrases:
+                what += f" and {len(phrases)} phrase{'s' if len(phrases) != 1 else ''}"
+                at += f" (phrases ≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g})"
+            explanation += f"; {what} flagged at confidence {at} because the document is spun"
     if min_confidence is not None:
         kept = [f for f in flags if f.confidence >= min_confidence]
         if len(kept) < len(flags):
