@@ -35,7 +35,7 @@ SPUN_DOCUMENT_FLAG_AT = 0.3
 PHRASE_FLAG_AT = 0.8
 #: minimum confidence of a multi-word substitution once the document is judged spun
 #: (`unspin.detect.phrases.spun_document_phrase_flags`; tuned on the training split, docs/phrases.md)
-SPUN_DOCUMENT_PHRASE_FLAG_AT = 0.5
+SPUN_DOCUMENT_PHRASE_FLAG_AT = 0.6
 #: confidence of a flag from the tortured-phrase catalogue (``kind: "fingerprint"``)
 CATALOGUE_FLAG_CONFIDENCE = 0.99
 #: confidence of a flag read off an aligned source (``kind: "source"``)
