@@ -49,6 +49,33 @@ SETTINGS = [
 ]
 
 
+def use_models(model_dir: str):
+    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``)
+    and, when the folder has one, its document model (a ``train_docscore --out-dir``) in place of the
+    shipped one for every check that follows; the detector is returned."""
+    from bench.detect import model_detector
+
+    path = Path(model_dir) / "doc_model.json"
+    if path.exists():
+        use_doc_model(path)
+    return model_detector(model_dir) if (Path(model_dir) / "token_model.json").exists() else get_detector()
+
+
+def use_doc_model(path: str | Path) -> None:
+    """Score every later check with the document model in ``path`` (its features checked like the
+    shipped one's) instead of ``src/unspin/data/doc_model.json``."""
+    from unspin.detect import score
+    from unspin.detect.calibration import LinearModel
+    from unspin.detect.modelio import check_features
+    from unspin.settings import DOCUMENT_FEATURES
+
+    d = json.loads(Path(path).read_text())
+    model = LinearModel.from_dict(d)
+    check_features(str(path), d.get("metadata", {}), model.features, score.DOCUMENT_FEATURE_NAMES,
+                   feature_settings=DOCUMENT_FEATURES.to_dict())
+    score._MODEL = model
+
+
 def words_in(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
 
@@ -63,10 +90,12 @@ def main() -> None:
     ap.add_argument("--json", default=str(RESULTS / "docscore.json"), help="where to keep the scores ('' for nowhere)")
     ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
     ap.add_argument("--out", default=str(RESULTS / "docscore.md"), help="the table ('' to only print it)")
+    ap.add_argument("--model-dir", default="",
+                    help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
     train, test = split_ids(load_bbc())
     test = test[: args.docs]
-    det = get_detector()
+    det = use_models(args.model_dir) if args.model_dir else get_detector()
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)
     scored: dict[str, list[tuple[float, str, float]]] = {}

@@ -25,20 +25,21 @@ import json
 import random
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids, training_mix
-from unspin.api import get_detector
+from unspin.api import check, get_detector
+from unspin.detect import Detector
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
-from unspin.detect.score import STYLE, document_features
+from unspin.detect.score import STYLE, document_features, style_features
 from unspin.model import Document
 from unspin.settings import DOCUMENT_FEATURES
-from unspin.text import TokenKind, tokenize
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "doc_model.json"
-CACHE = Path(__file__).resolve().parents[1] / "bench" / "work" / "docscore_features.json"
+CACHE = Path(__file__).resolve().parents[1] / "bench" / "work" / "docscore_raw.json"
 #: features whose weight may be negative: the style features only, which a spinner does not
 #: change (freeing rare_share and surprise_share lowered false alarms on old prose but broke
 #: monotonicity in the spin rate)
@@ -48,6 +49,8 @@ FREE: tuple[str, ...] = STYLE
 DROP = ("log_words",)
 #: weight of a genuine document relative to a spun one in training
 NEG_WEIGHT = 3.0
+#: clean training articles after the word model's own that calibrate it (`training.train_detect.CALIBRATION_DOCS`)
+WORD_CALIBRATION_DOCS = 30
 SETTINGS = [
     dict(rate=0.1, pick="uniform"),
     dict(rate=0.15, pick="common", phrases=True),
@@ -70,15 +73,77 @@ REALISTIC = [
     dict(rate=0.05, habit="spinnerchief"),
     dict(rate=0.08, habit="spinnerchief"),
 ]
+#: the development rows of ``--dev`` (training-split articles after the ones trained on)
+DEV_ROWS = [
+    ("spinbot 15%", dict(rate=0.15, habit="spinbot")),
+    ("spinnerchief 8%", dict(rate=0.08, habit="spinnerchief")),
+]
 
 
-def doc_features_of(text: str) -> dict[str, float]:
-    """The document features unspin computes for ``text`` (the same path as `check`)."""
-    det = get_detector()
-    doc = Document(text)
-    flags, decisions = det.detect(doc)
-    words = sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
-    return document_features(decisions, flags, words, text)
+def raw_evidence(text: str, det: Detector | None = None) -> dict:
+    """What `unspin.detect.score.document_features` reads for ``text``, taken from the run-time path
+    itself (`unspin.api.check`: furniture removed, tortured phrases flagged, the checked word count),
+    reduced to numbers: every word decision's confidence and the features the score reads, every flag's
+    kind, confidence and evidence, the style features. `features_of` turns it back into document
+    features, so a new feature can be tried on the cache (``--refit``) without checking again."""
+    from unspin.detect import pipeline
+
+    seen: dict = {}
+    real = pipeline.score_document
+
+    def spy(decisions, flags, total_words, model=None, text="", tokens=None, sentences=None):
+        seen.update(decisions=decisions, flags=flags, words=total_words,
+                    style=style_features(text, tokens, sentences))
+        return real(decisions, flags, total_words, model, text, tokens, sentences)
+
+    pipeline.score_document = spy  # type: ignore[assignment]
+    try:
+        check(Document(text), detector=det or get_detector())
+    finally:
+        pipeline.score_document = real  # type: ignore[assignment]
+    return {
+        "words": seen["words"], "style": seen["style"],
+        "dec": [[round(d.confidence, 5), round(d.margin, 4), bool(d.features),
+                 *(round(float(d.features.get(k, 0.0)), 4) for k in DECISION_KEYS)] for d in seen["decisions"]],
+        "flags": [[f.kind, round(f.confidence, 5), round(float(f.evidence.get("margin_log10", 0.0)), 4),
+                   bool(f.evidence.get("phrase"))] for f in seen["flags"]],
+    }
+
+
+#: the word-decision features kept in `raw_evidence` (what `document_features` reads)
+DECISION_KEYS = ("obs_left", "obs_zipf")
+
+
+def features_of(raw: dict) -> dict[str, float]:
+    """`unspin.detect.score.document_features` of a `raw_evidence` record."""
+    decisions = []
+    for conf, margin, has, *vals in raw["dec"]:
+        feats = dict(zip(DECISION_KEYS, vals)) if has else {}
+        decisions.append(SimpleNamespace(confidence=conf, margin=margin, features=feats))
+    flags = [SimpleNamespace(kind=k, confidence=c, evidence={"margin_log10": m, "phrase": ph})
+             for k, c, m, ph in raw["flags"]]
+    out = document_features(decisions, flags, raw["words"], "")  # type: ignore[arg-type]
+    out.update(raw["style"])
+    return out
+
+
+def model_detector(model_dir: str) -> Detector:
+    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``)."""
+    from unspin.detect.calibration import LinearModel, TokenModel
+
+    d = Path(model_dir)
+    det = Detector(token_model=TokenModel.from_dict(json.loads((d / "token_model.json").read_text())))
+    if (d / "restore_model.json").exists():
+        det.restore_model = LinearModel.from_dict(json.loads((d / "restore_model.json").read_text()))
+    return det
+
+
+def word_model_docs(model_dir: str = "") -> int:
+    """How many training articles the word model was fitted on (its metadata), so that the document
+    model is fitted on articles after those and the word model's calibration articles: word evidence on
+    articles the word model was trained on is cleaner than on any new article."""
+    path = Path(model_dir) / "token_model.json" if model_dir else OUT.with_name("token_model.json")
+    return int(json.loads(path.read_text()).get("meta", {}).get("docs", 300))
 
 
 def fit(X: list[dict[str, float]], y: list[int]) -> LinearModel:
@@ -91,65 +156,122 @@ def fit(X: list[dict[str, float]], y: list[int]) -> LinearModel:
     return fit_logistic(X, y, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE, drop=DROP)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=300)
-    ap.add_argument("--sotu", type=int, default=150, help="State of the Union passages (training half) as negatives")
-    ap.add_argument("--refit", action="store_true", help="refit from the features cached by the last run")
-    ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
-    ap.add_argument("--exclude", default="", help="habits or picks left out")
-    args = ap.parse_args()
-    settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
-    if args.refit:
-        cached = json.loads(CACHE.read_text())
-        model = fit(cached["X"], cached["y"])
-        save_model(OUT, dict(model.to_dict(), meta=dict(cached.get("meta", {}), refit=True)), model.features,
-                   training_files(), feature_settings=DOCUMENT_FEATURES.to_dict())
-        print({n: round(w, 3) for n, w in model.weights.items()})
-        return
-    train, _ = split_ids(load_bbc())
-    train = train[: args.docs]
-    rng = random.Random(3)
-    X, y = [], []
-    t = time.time()
-    for i, r in enumerate(train):
-        X.append(doc_features_of(r["text"]))
-        y.append(0)
-        setting = settings[i % len(settings)]
-        X.append(doc_features_of(Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"]).text))
-        y.append(1)
-    # genuine prose of another genre and age: the training half of the State of the Union addresses
+def collect(records: list[dict], settings: list[dict], sotu: int, det: Detector, log: bool = True) -> tuple[list[dict], list[int]]:
+    """`raw_evidence` and label of every training document: each article as written and spun under
+    the rotating ``settings``, every third also under the close habit; ``sotu`` State of the Union
+    passages (training half) as written and spun."""
     from devkit.sotu import sotu_passages
 
+    rng = random.Random(3)
+    raws, y = [], []
+    t = time.time()
+    for i, r in enumerate(records):
+        raws.append(raw_evidence(r["text"], det))
+        y.append(0)
+        setting = settings[i % len(settings)]
+        raws.append(raw_evidence(Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"]).text, det))
+        y.append(1)
+        if log and i % 25 == 24:
+            print(f"  {i + 1}/{len(records)} articles, {time.time() - t:.0f}s", flush=True)
     # the close habit, on every third article
     rng_close = random.Random(11)
-    for i, r in enumerate(train):
+    for i, r in enumerate(records):
         if i % 3 == 0:
             setting = dict(rate=(0.15, 0.3, 0.5)[i % 9 // 3], pick="close")
-            X.append(doc_features_of(Spinner(seed=rng_close.randrange(1 << 30), **setting).spin(r["text"]).text))
+            raws.append(raw_evidence(Spinner(seed=rng_close.randrange(1 << 30), **setting).spin(r["text"]).text, det))
             y.append(1)
-    for text in sotu_passages(args.sotu, part="train"):
-        X.append(doc_features_of(text))
+    # genuine prose of another genre and age: the training half of the State of the Union addresses
+    for text in sotu_passages(sotu, part="train"):
+        raws.append(raw_evidence(text, det))
         y.append(0)
     # ... and spun: the style features must not learn that old prose is never spun
     rng_sotu = random.Random(5)
-    for i, text in enumerate(sotu_passages(args.sotu, part="train", seed=1)):
+    for i, text in enumerate(sotu_passages(sotu, part="train", seed=1)):
         setting = settings[i % len(settings)]
-        X.append(doc_features_of(Spinner(seed=rng_sotu.randrange(1 << 30), **setting).spin(text).text))
+        raws.append(raw_evidence(Spinner(seed=rng_sotu.randrange(1 << 30), **setting).spin(text).text, det))
         y.append(1)
-    meta = {"docs": len(train), "examples": len(y), "settings": settings, "neg_weight": NEG_WEIGHT,
-            "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300), each clean and spun, every third "
-                      f"also under the close habit; {args.sotu} State of the Union passages (training half), "
-                      "each as written and spun"}
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_text(json.dumps({"X": X, "y": y, "meta": meta}))
-    model = fit(X, y)
+    return raws, y
+
+
+def collect_dev(records: list[dict], det: Detector) -> dict[str, list[dict]]:
+    """`raw_evidence` of development articles (training split, not trained on) as written and under
+    `DEV_ROWS`: what ``--dev`` judges a model and a new feature on."""
+    out: dict[str, list[dict]] = {"clean": [raw_evidence(r["text"], det) for r in records]}
+    for name, setting in DEV_ROWS:
+        sp = Spinner(seed=23, **setting)
+        out[name] = [raw_evidence(sp.spin(r["text"]).text, det) for r in records]
+    return out
+
+
+def dev_report(model: LinearModel, dev: dict[str, list[dict]]) -> list[str]:
+    """F1 / P / R / AUC at spin score >= 0.5 of each development row against the clean articles."""
+    from devkit.realdev import doc_metrics
+    from unspin.detect.score import probability
+
+    neg = [probability(features_of(r), model) for r in dev["clean"]]
+    lines = [f"dev: {len(neg)} clean articles, {sum(s >= 0.5 for s in neg) / len(neg):.1%} judged spun"]
+    for name, rows in dev.items():
+        if name == "clean":
+            continue
+        m = doc_metrics([probability(features_of(r), model) for r in rows], neg)
+        lines.append(f"dev {name:16s} F1 {m.f1:.3f}  P {m.precision:.3f}  R {m.recall:.3f}  AUC {m.auc:.3f}")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=200, help="training articles (from --start on)")
+    ap.add_argument("--start", type=int, default=-1,
+                    help="first training article (default: after the word model's articles and its calibration ones)")
+    ap.add_argument("--sotu", type=int, default=80, help="State of the Union passages (training half) as negatives")
+    ap.add_argument("--dev", type=int, default=0, help="also judge the model on this many later training-split articles")
+    ap.add_argument("--refit", action="store_true", help="refit from the evidence cached by the last run")
+    ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
+    ap.add_argument("--exclude", default="", help="habits or picks left out")
+    ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
+    ap.add_argument("--out-dir", default="", help="write doc_model.json (and the cache) here instead of src/unspin/data")
+    args = ap.parse_args()
+    out = Path(args.out_dir) / OUT.name if args.out_dir else OUT
+    cache = Path(args.out_dir) / "docscore_raw.json" if args.out_dir else CACHE
+    dev_cache = cache.with_name(cache.stem + "_dev.json")
+    start = args.start if args.start >= 0 else word_model_docs(args.model_dir) + WORD_CALIBRATION_DOCS
+    settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
+    det = model_detector(args.model_dir) if args.model_dir else get_detector()
+    train, _ = split_ids(load_bbc())
+    records = train[start : start + args.docs]
+    dev_records = train[start + args.docs : start + args.docs + args.dev]
+    t = time.time()
+    if args.refit:
+        cached = json.loads(cache.read_text())
+        raws, y, meta = cached["raws"], cached["y"], dict(cached.get("meta", {}), refit=True)
+    else:
+        if len(records) < args.docs:
+            raise SystemExit(f"only {len(records)} training articles from {start} on (asked for {args.docs})")
+        raws, y = collect(records, settings, args.sotu, det)
+        meta = {"docs": len(records), "first_doc": start, "examples": len(y), "settings": settings,
+                "neg_weight": NEG_WEIGHT, "word_models": args.model_dir or "shipped",
+                "corpus": f"bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) articles {start}-{start + len(records) - 1} "
+                          "(after the word model's own and its calibration articles), each clean and spun, every third "
+                          f"also under the close habit; {args.sotu} State of the Union passages (training half), "
+                          "each as written and spun"}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"raws": raws, "y": y, "meta": meta}))
+    model = fit([features_of(r) for r in raws], y)
     d = model.to_dict()
     d["meta"] = meta
-    save_model(OUT, d, model.features, training_files(), feature_settings=DOCUMENT_FEATURES.to_dict())
-    print(f"{len(y)} documents in {time.time() - t:.0f}s -> {OUT}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_model(out, d, model.features, training_files(), feature_settings=DOCUMENT_FEATURES.to_dict())
+    print(f"{len(y)} documents in {time.time() - t:.0f}s -> {out}")
     for n, w in model.weights.items():
-        print(f"  {n:15s} {w:+.3f}")
+        print(f"  {n:20s} {w:+.3f}")
+    if args.dev:
+        if dev_cache.exists() and json.loads(dev_cache.read_text()).get("first") == start + args.docs \
+                and len(json.loads(dev_cache.read_text())["rows"]["clean"]) == len(dev_records):
+            dev = json.loads(dev_cache.read_text())["rows"]
+        else:
+            dev = collect_dev(dev_records, det)
+            dev_cache.write_text(json.dumps({"first": start + args.docs, "rows": dev}))
+        print("\n".join(dev_report(model, dev)))
 
 
 if __name__ == "__main__":
