@@ -40,7 +40,7 @@ from devkit import realdev
 from devkit.evalkit import Counts, score_flags
 from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
 from unspin.api import check
-from unspin.model import Document
+from unspin.model import Document, Report
 from unspin.text import TokenKind, tokenize
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -61,6 +61,12 @@ def evaluate(det, test: list[dict], rows: list[tuple[str, str, dict]], seed: int
     """Word counts and document scores of one model set: the unspun ``test`` articles, the ``rows``
     spun from them, and the realdev pairs and pages by site fold."""
     out: dict = {"word": {}, "doc": {}}
+    memo: dict[str, Report] = {}
+
+    def checked(text: str) -> Report:
+        if text not in memo:
+            memo[text] = check(Document(text), detector=det)
+        return memo[text]
 
     def run(name: str, items: list[tuple[str, SpunText | None]]) -> None:
         c = Counts()
@@ -86,11 +92,11 @@ def evaluate(det, test: list[dict], rows: list[tuple[str, str, dict]], seed: int
             c = realdev.PairCounts()
             sel = [p for p in pairs if realdev.site_fold(p.site) == fold]
             for p in sel:
-                c.add(realdev.score_pair([(f.start, f.end, f.suggestion) for f in check(Document(p.text), detector=det).flags], p))
+                c.add(realdev.score_pair([(f.start, f.end, f.suggestion) for f in checked(p.text).flags], p))
             out["word"][f"realdev pairs, site fold {fold}"] = dict(c.__dict__, pairs=len(sel))
             for label in (0, 1):
                 out["doc"][f"realdev fold {fold} {'spun' if label else 'genuine'}"] = [
-                    check(Document(p.text), detector=det).spin_score
+                    checked(p.text).spin_score
                     for p in pages if realdev.site_fold(p.site) == fold and p.label == label]
         print("  realdev done", flush=True)
     return out
@@ -117,8 +123,7 @@ def table(results: dict[str, dict], rows: list[tuple[str, str, dict]], docs: int
     ]
 
     def held(label: str, habit: str) -> bool:
-        x = held_out(label)
-        return bool(x) and (habit == x or habit.startswith(x + "-"))
+        return bool(held_out(label)) and habit == held_out(label)
 
     for name, habit, _ in rows:
         cells = []
@@ -165,9 +170,10 @@ def table(results: dict[str, dict], rows: list[tuple[str, str, dict]], docs: int
     # what holding X out costs: F1 on X's rows, full mix minus without X
     full = next((lab for lab in labels if not held_out(lab) and lab != "shipped"), None)
     if full:
-        lines += ["", f"Cost of holding habit X out (F1 of `{full}` minus F1 of `no-X`, on X's rows and on the others):", "",
-                  "| trained without | rows of X: word F1 loss | doc F1 loss | other rows: word F1 loss | doc F1 loss |",
-                  "|---|---|---|---|---|"]
+        lines += ["", f"Cost of holding habit X out: `{full}` minus `no-X`, on X's rows and on the other rows "
+                  "(positive: training on X helped).", "",
+                  "| trained without | X's rows: word F1 | doc F1 | doc AUC | other rows: word F1 | doc F1 | doc AUC |",
+                  "|---|---|---|---|---|---|---|"]
         for lab in labels:
             x = held_out(lab)
             if not x:
@@ -175,14 +181,15 @@ def table(results: dict[str, dict], rows: list[tuple[str, str, dict]], docs: int
             on_x, off_x = [], []
             for name, habit, _ in rows:
                 wl = Counts(**results[full]["word"][name]).f1 - Counts(**results[lab]["word"][name]).f1
-                dl = (realdev.doc_metrics(results[full]["doc"][name], results[full]["doc"]["clean news"]).f1
-                      - realdev.doc_metrics(results[lab]["doc"][name], results[lab]["doc"]["clean news"]).f1)
-                (on_x if habit == x else off_x).append((name, wl, dl))
+                a = realdev.doc_metrics(results[full]["doc"][name], results[full]["doc"]["clean news"])
+                b = realdev.doc_metrics(results[lab]["doc"][name], results[lab]["doc"]["clean news"])
+                (on_x if habit == x else off_x).append((name, wl, a.f1 - b.f1, a.auc - b.auc))
 
-            def fmt(items: list[tuple[str, float, float]], k: int) -> str:
+            def fmt(items: list[tuple[str, float, float, float]], k: int) -> str:
                 return ", ".join(f"{v[k]:+.3f}" for v in items) or "—"
 
-            lines.append(f"| {x} | {fmt(on_x, 1)} | {fmt(on_x, 2)} | {fmt(off_x, 1)} | {fmt(off_x, 2)} |")
+            lines.append(f"| {x} | {fmt(on_x, 1)} | {fmt(on_x, 2)} | {fmt(on_x, 3)} | "
+                         f"{fmt(off_x, 1)} | {fmt(off_x, 2)} | {fmt(off_x, 3)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -194,7 +201,8 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=30, help="held-out articles per row")
     ap.add_argument("--sizes", default="", help="a sentence on how the model sets were trained (for the table)")
     ap.add_argument("--json", default=str(RESULTS / "generalise.json"), help="where to keep the results ('' for nowhere)")
-    ap.add_argument("--from-json", default="", help="only rewrite the table from an earlier --json")
+    ap.add_argument("--from-json", default="",
+                    help="only write the table, from earlier --json files (comma-separated: runs of one set each merged)")
     ap.add_argument("--out", default=str(RESULTS / "generalise.md"), help="the table ('' to only print it)")
     args = ap.parse_args()
     specs = []
@@ -204,7 +212,10 @@ def main() -> None:
             raise SystemExit(f"--models: {folder!r} has no token_model.json (a train_detect --out-dir)")
         specs.append((label, folder))
     if args.from_json:
-        results = json.loads(Path(args.from_json).read_text())
+        results = {}
+        for path in args.from_json.split(","):
+            results.update(json.loads(Path(path).read_text()))
+        results = {label: results[label] for label, _ in specs if label in results} or results
     else:
         _train, test = split_ids(load_bbc())
         test = test[: args.docs]

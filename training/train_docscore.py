@@ -110,8 +110,8 @@ def raw_evidence(text: str, det: Detector | None = None) -> dict:
     }
 
 
-#: the word-decision features kept in `raw_evidence` (what `document_features` reads)
-DECISION_KEYS = ("obs_left", "obs_zipf")
+#: the word-decision features kept in `raw_evidence` (what `document_features` reads, and a few more to try)
+DECISION_KEYS = ("obs_left", "obs_zipf", "left_gain", "topic_gain", "log_channel", "sim_obs_alt", "alt_zipf", "obs_repeats")
 
 
 def features_of(raw: dict) -> dict[str, float]:
@@ -240,6 +240,15 @@ def main() -> None:
     train, _ = split_ids(load_bbc())
     records = train[start : start + args.docs]
     dev_records = train[start + args.docs : start + args.docs + args.dev]
+    dev = None
+    if args.dev:  # first, so that a study of the features can begin on it
+        cached_dev = json.loads(dev_cache.read_text()) if dev_cache.exists() else {}
+        if cached_dev.get("first") == start + args.docs and len(cached_dev["rows"]["clean"]) == len(dev_records):
+            dev = cached_dev["rows"]
+        else:
+            dev = collect_dev(dev_records, det)
+            dev_cache.parent.mkdir(parents=True, exist_ok=True)
+            dev_cache.write_text(json.dumps({"first": start + args.docs, "rows": dev}))
     t = time.time()
     if args.refit:
         cached = json.loads(cache.read_text())
@@ -264,13 +273,7 @@ def main() -> None:
     print(f"{len(y)} documents in {time.time() - t:.0f}s -> {out}")
     for n, w in model.weights.items():
         print(f"  {n:20s} {w:+.3f}")
-    if args.dev:
-        if dev_cache.exists() and json.loads(dev_cache.read_text()).get("first") == start + args.docs \
-                and len(json.loads(dev_cache.read_text())["rows"]["clean"]) == len(dev_records):
-            dev = json.loads(dev_cache.read_text())["rows"]
-        else:
-            dev = collect_dev(dev_records, det)
-            dev_cache.write_text(json.dumps({"first": start + args.docs, "rows": dev}))
+    if dev is not None:
         print("\n".join(dev_report(model, dev)))
 
 
