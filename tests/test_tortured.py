@@ -98,6 +98,15 @@ def test_flag_covers_the_swapped_words_and_plural_follows_the_window(finder):
     assert text[ms[0].window_start:ms[0].window_end] == "neural organizations"
 
 
+def test_a_swap_of_the_lemma_is_inflected_like_the_observed_word(finder):
+    # "necessities" -> "necessity" -> "requirement" -> "requirements"; "handling" -> "processing"
+    assert "requirements" in finder.originals("necessities") and "processing" in finder.originals("handling")
+    # the head itself stays a reading: "neural organizations" is "neural network" spun
+    assert "network" in finder.originals("organizations")
+    text = "The study weighed the vitality necessities of the plant."
+    assert any(m.term.text == "energy requirements" for m in finder.matches(tokenize(text)))
+
+
 def test_the_term_itself_and_respellings_are_not_swaps(finder):
     # the term as written, and a British spelling of it, are no tortured phrase
     for text in ("Artificial intelligence is changing how hospitals read scans.",

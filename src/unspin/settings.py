@@ -66,13 +66,13 @@ class TorturedSettings:
     #: the LM's preference for the term plus the channel probability of the picks) are not weighed
     min_score: float = 1.0
     #: the model's weights, in the order of `unspin.detect.tortured.FEATURES`, and its bias
-    weights: tuple[float, ...] = (0.308, -0.1537, 0.2923, -0.7153, -0.7179, 1.2858, -0.6577, 0.2851, 1.4788, 0.6594,
-                                  1.4338, 0.8945)
-    bias: float = -2.5195
+    weights: tuple[float, ...] = (0.4203, -0.1307, 0.3157, -0.6927, -0.6722, 1.2085, -0.7126, 0.2925, 1.3252, 0.7088,
+                                  1.5683, 0.8676)
+    bias: float = -2.5721
     #: flag when the model's log odds reach this: the most tune phrases read as their term (3.0 %)
     #: with at most 0.15 / 0.5 flags per 1,000 words of BBC / State of the Union training prose
-    #: (0.03 / 0.44)
-    min_logit: float = 2.0
+    #: (0.03 / 0.47)
+    min_logit: float = 2.25
 
 
 #: flag tortured phrases by default in every check (`unspin.detect.pipeline.run`)

@@ -207,11 +207,15 @@ class TorturedPhrases:
         self.th = thesaurus
         self.lm = lm
         self.wordnet = wordnet
+        # the thesaurus entries that can give a term word: the term words and their lemmas (a swap
+        # of the lemma is inflected like the observed word: "necessities" -> "necessity" ->
+        # "requirement" -> "requirements")
         mask = np.zeros(len(thesaurus.terms), dtype=bool)
         for w in terms.vocab:
-            i = thesaurus.term_id.get(w)
-            if i is not None:
-                mask[i] = True
+            for key in {w, *(lemma for _u, lemma, _t in thesaurus.analyse(w))}:
+                i = thesaurus.term_id.get(key)
+                if i is not None:
+                    mask[i] = True
         self._mask = mask
         self.originals = lru_cache(maxsize=100_000)(self._originals)
         self.is_swap = lru_cache(maxsize=200_000)(self._is_swap)
@@ -223,19 +227,36 @@ class TorturedPhrases:
             return (text,)
         return tuple(dict.fromkeys([text, *(lemma for _u, lemma, _t in self.th.analyse(text))]))
 
+    def _readings(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """``text`` and its lemmas, each with the Penn tags that inflect it back to ``text`` (for a run
+        of words, of its first word: "getting to know" -> "get to know", VBG)."""
+        first, _sp, rest = text.partition(" ")
+        out: list[tuple[str, tuple[str, ...]]] = [(text, ())]
+        for _u, lemma, tags in self.th.analyse(first):
+            if lemma != first and tags:
+                out.append((f"{lemma} {rest}" if rest else lemma, tags))
+        return out
+
     def _originals(self, text: str) -> dict[str, float]:
         """Term words that ``text`` (lower case, one to three words) can stand for, each with
         log10 P(``text`` | the term word): 0 for the word itself, the channel probability
-        (`unspin.detect.channel`; a uniform pick from the list without one) for a swap."""
+        (`unspin.detect.channel`; a uniform pick from the list without one) for a swap. A swap found
+        for the observed word's lemma is inflected like the observed word ("handling" -> "handle"
+        -> "process" -> "processing"), besides the swap itself."""
         th = self.th
+        vocab = self.terms.vocab
         out: dict[str, float] = {}
 
-        def keep(word: str, lp: float) -> None:
-            if lp > out.get(word, -math.inf):
-                out[word] = lp
+        def keep(word: str, lp: float, tags: tuple[str, ...]) -> None:
+            # the head itself (the term "neural network" read from "neural organizations") and the
+            # head inflected like the observed word (the term "energy requirements" from "necessities")
+            forms = [word, *(f for f in (th.inflect(word, t) for t in tags) if f and f != word)]
+            for form in forms:
+                if form in vocab and lp > out.get(form, -math.inf):
+                    out[form] = lp
 
-        lemmas = self._lemmas(text)
-        for key in lemmas:
+        readings = self._readings(text)
+        for key, tags in readings:
             i = th.term_id.get(key)
             if i is None:
                 continue
@@ -244,7 +265,7 @@ class TorturedPhrases:
             sel = self._mask[ids]
             for h, r in zip(ids[sel], th.inv_rank[a:b][sel]):
                 head = th.terms[h]
-                keep(head, self._channel_rank(head, int(r)))
+                keep(head, self._channel_rank(head, int(r)), tags)
             # and the other way round: a term word listed under the observed word (Moby's lists
             # are not symmetric, a spinner's thesaurus may be: "breeze" lists "wind")
             a, b = th.fwd_indptr[i], th.fwd_indptr[i + 1]
@@ -252,20 +273,22 @@ class TorturedPhrases:
             for h in ids[self._mask[ids]]:
                 head = th.terms[h]
                 if head not in out:
-                    keep(head, self._channel_pair(head, key, None))
+                    keep(head, self._channel_pair(head, key, None), tags)
         if self.wordnet is not None:
-            for lemma in lemmas:
+            for key, tags in readings:
+                if " " in key:
+                    continue
                 for pos in _WN_POS:
-                    for syn in self.wordnet.synonyms(lemma, pos):
-                        if syn in self.terms.vocab and syn not in out:
-                            keep(syn, self._channel_pair(syn, lemma, pos))
+                    for syn in self.wordnet.synonyms(key, pos):
+                        if syn not in out and " " not in syn:
+                            keep(syn, self._channel_pair(syn, key, pos), tags)
         if " " in text:
             # "managing director" is not a swap for "director": a run holding the term word is that word, qualified
             for w in text.split(" "):
                 out.pop(w, None)
-        for key in lemmas:
+        for key in self._lemmas(text):
             for same in {key, *spelling_variants(key)}:
-                if same in self.terms.vocab or same in FUNCTION_WORDS:
+                if same in vocab or same in FUNCTION_WORDS:
                     out[same] = 0.0
         return out
 
