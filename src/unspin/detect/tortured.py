@@ -247,12 +247,16 @@ class TorturedPhrases:
         vocab = self.terms.vocab
         out: dict[str, float] = {}
 
-        def keep(word: str, lp: float, tags: tuple[str, ...]) -> None:
+        def forms(word: str, tags: tuple[str, ...]) -> list[str]:
             # the head itself (the term "neural network" read from "neural organizations") and the
-            # head inflected like the observed word (the term "energy requirements" from "necessities")
-            forms = [word, *(f for f in (th.inflect(word, t) for t in tags) if f and f != word)]
-            for form in forms:
-                if form in vocab and lp > out.get(form, -math.inf):
+            # head inflected like the observed word (the term "energy requirements" from "necessities"),
+            # those that are term words
+            got = [word, *(f for f in (th.inflect(word, t) for t in tags) if f and f != word)] if tags else [word]
+            return [f for f in got if f in vocab]
+
+        def keep(words: list[str], lp: float) -> None:
+            for form in words:
+                if lp > out.get(form, -math.inf):
                     out[form] = lp
 
         readings = self._readings(text)
@@ -265,23 +269,29 @@ class TorturedPhrases:
             sel = self._mask[ids]
             for h, r in zip(ids[sel], th.inv_rank[a:b][sel]):
                 head = th.terms[h]
-                keep(head, self._channel_rank(head, int(r)), tags)
+                got = forms(head, tags)
+                if got:
+                    keep(got, self._channel_rank(head, int(r)))
             # and the other way round: a term word listed under the observed word (Moby's lists
             # are not symmetric, a spinner's thesaurus may be: "breeze" lists "wind")
             a, b = th.fwd_indptr[i], th.fwd_indptr[i + 1]
             ids = th.fwd_ids[a:b]
             for h in ids[self._mask[ids]]:
                 head = th.terms[h]
-                if head not in out:
-                    keep(head, self._channel_pair(head, key, None), tags)
+                got = forms(head, tags) if head not in out else []
+                if got:
+                    keep(got, self._channel_pair(head, key, None))
         if self.wordnet is not None:
             for key, tags in readings:
                 if " " in key:
                     continue
                 for pos in _WN_POS:
                     for syn in self.wordnet.synonyms(key, pos):
-                        if syn not in out and " " not in syn:
-                            keep(syn, self._channel_pair(syn, key, pos), tags)
+                        if " " in syn or syn in out:
+                            continue
+                        got = forms(syn, tags)
+                        if got:
+                            keep(got, self._channel_pair(syn, key, pos))
         if " " in text:
             # "managing director" is not a swap for "director": a run holding the term word is that word, qualified
             for w in text.split(" "):
