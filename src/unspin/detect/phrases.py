@@ -87,7 +87,7 @@ class PhraseMatch:
 #: the features `PhraseDetector` computes for a match (what the phrase model may read)
 PHRASE_FEATURES = ("margin", "margin_channel", "per_word_obs", "cohesion", "n_words", "log_channel", "alt_uni",
                    "alt_zipf", "content_share", "min_content_zipf", "inflected", "second_gap", "own_word",
-                   "wordnet_only", "phrase_in_moby")
+                   "wordnet_only", "phrase_in_moby", "own_margin", "own_cohesion", "multi_word_original")
 
 
 def load_phrase_model() -> LinearModel:
@@ -149,7 +149,7 @@ class PhraseDetector:
             if self.wordnet is not None:
                 for upos in _WN_POS:
                     for term in self.wordnet.lemmas(upos):
-                        if " " in term:
+                        if " " in term and not term.startswith(("the ", "a ", "an ")):  # names: "the rule" (a constellation)
                             add(term, WORDNET)
             self._index, self._sources = idx, sources
         return self._index
@@ -166,8 +166,9 @@ class PhraseDetector:
         return out
 
     def candidates(self, term: str, tags: tuple[str, ...]) -> tuple[PhraseCandidate, ...]:
-        """Single-word originals of ``term``, inflected with ``tags`` (memoised): Moby headwords
-        listing it, and the one-word members of its WordNet synsets (WordNet is symmetric)."""
+        """Originals of ``term``, inflected with ``tags`` (memoised): Moby headwords listing it and the
+        members of its WordNet synsets (WordNet is symmetric), one word or up to `MAX_WORDS` (a
+        spinner of the SpinnerChief kind replaces "stepped down" with "left office" as a unit)."""
         key = (term, tags)
         got = self._cands.get(key)
         if got is not None:
@@ -176,11 +177,20 @@ class PhraseDetector:
         out: dict[str, PhraseCandidate] = {}
 
         def add(head: str, log_channel: float, source: int) -> None:
-            if not usable_headword(head):
+            if " " in head:
+                parts = head.split(" ")
+                if (head == term or len(parts) > MAX_WORDS or all(w in FUNCTION_WORDS for w in parts)
+                        or not all(w.replace("-", "").isalpha() for w in parts)):
+                    return
+            elif not usable_headword(head):
                 return
             forms = [f for f in (th.inflect(head, t) for t in tags) if f] if tags else [head]
             for form in forms:
-                if form in FUNCTION_WORDS or not self.known(form) or zipf(form) < self.min_candidate_zipf:
+                words = form.split(" ")
+                content = [w for w in words if w not in FUNCTION_WORDS]
+                if not content or not all(self.known(w) for w in words):
+                    continue
+                if min(zipf(w) for w in content) < self.min_candidate_zipf:
                     continue
                 prev = out.get(form)
                 if prev is None:
@@ -195,13 +205,15 @@ class PhraseDetector:
         if wn is not None:
             for upos in _wn_pos(tags):
                 for head in wn.synonyms(term, upos):
-                    if " " not in head:
-                        add(head, -math.log10(max(len(wn.synonyms(head, upos)), 1)), WORDNET)
-        ranked = sorted(out.values(), key=lambda c: -(self.cond(c.form, None, None) + c.log_channel))
+                    add(head, -math.log10(max(len(wn.synonyms(head, upos)), 1)), WORDNET)
+        ranked = sorted(out.values(), key=lambda c: -(self._unigram(c.form) + c.log_channel))
         got = self._cands[key] = tuple(ranked[: self.max_candidates])
         if len(self._cands) > 100_000:
             self._cands.clear()
         return got
+
+    def _unigram(self, form: str) -> float:
+        return sum(self.cond(w, None, None) for w in form.split(" "))
 
     # -- detection -------------------------------------------------------
     def find(self, tokens: Sequence[Token], protected: Callable[[Token, int], bool]) -> list[PhraseMatch]:
@@ -270,8 +282,6 @@ class PhraseDetector:
         p2 = norms[i - 2] if i >= 2 else (BOS if i == 1 else None)
         p1 = norms[i - 1] if i >= 1 else BOS
         after = list(norms[i + n : i + n + 2])
-        n1 = after[0] if after else None
-        n2 = after[1] if len(after) > 1 else None
 
         # the observed stretch: the phrase's words, then the two words after it
         obs = 0.0
@@ -283,11 +293,10 @@ class PhraseDetector:
         cohesion = sum(cond(phrase[k], phrase[k - 2] if k >= 2 else None, phrase[k - 1]) for k in range(1, n)) / (n - 1)
 
         def cand_score(c: PhraseCandidate) -> float:
-            s = cond(c.form, p2, p1)
-            if n1 is not None:
-                s += cond(n1, p1, c.form)
-                if n2 is not None:
-                    s += cond(n2, c.form, n1)
+            s, a, b = 0.0, p2, p1
+            for w in (*c.form.split(" "), *after):
+                s += cond(w, a, b)
+                a, b = b, w
             return s
 
         scored = sorted(((cand_score(c), c) for c in cands), key=lambda x: -(x[0] + x[1].log_channel))
@@ -301,13 +310,17 @@ class PhraseDetector:
             "cohesion": cohesion,
             "n_words": float(n),
             "log_channel": best.log_channel,
-            "alt_uni": cond(best.form, None, None),
-            "alt_zipf": zipf(best.form),
+            "alt_uni": self._unigram(best.form) / len(best.form.split(" ")),
+            "alt_zipf": min(zipf(w) for w in best.form.split(" ")),
             "content_share": len(content) / n,
             "min_content_zipf": min((zipf(w) for w in content), default=7.0),
             "inflected": 1.0 if tags else 0.0,
             "second_gap": (scored[0][0] + scored[0][1].log_channel - scored[1][0] - scored[1][1].log_channel) if len(scored) > 1 else 3.0,
             "own_word": 1.0 if best.source & OWN else 0.0,
+            # an own word always saves the LM the padding's cost: its margin and cohesion read apart
+            "own_margin": margin if best.source & OWN else 0.0,
+            "own_cohesion": cohesion if best.source & OWN else 0.0,
+            "multi_word_original": 1.0 if " " in best.form else 0.0,
             "wordnet_only": 1.0 if not best.source & MOBY else 0.0,
             "phrase_in_moby": 1.0 if self._sources.get(term, 0) & MOBY else 0.0,
         }
