@@ -118,3 +118,18 @@ def test_phrase_matches_are_memoised_per_sentence_and_model(detector):
         assert [m.confidence for m in c] != [m.confidence for m in a]
     finally:
         ph.model = old
+
+
+def test_multiword_originals_are_candidates(detector):
+    """A phrase replaced as a unit ("stepped down" -> "left office"): the other multi-word members of
+    its synset are candidates, inflected like the phrase, and scored word by word in its place."""
+    empty: tuple[dict, dict] = ({}, {})
+    verb = ({"leave_office": (2,), "step_down": (2,), "resign": (2,)}, {2: ("resign", "step down", "leave office")})
+    wn = WordNet({"noun": empty, "verb": verb, "adj": empty, "adv": empty})
+    ph = PhraseDetector(detector.th, detector.scores.cond, detector.scores.known, wordnet=wn)
+    forms = {c.form for c in ph.candidates("leave office", ("VBD",))}
+    assert {"stepped down", "resigned"} <= forms and "left office" not in forms
+    text = "The minister left office after the vote on Tuesday."
+    [m] = [m for m in ph.find(tokenize(text), lambda t, k: False) if m.phrase == "leave office"]
+    assert "stepped down" in m.alternatives
+    assert m.features["multi_word_original"] == (1.0 if " " in (m.suggestion or "") else 0.0)
