@@ -133,3 +133,12 @@ def test_multiword_originals_are_candidates(detector):
     [m] = [m for m in ph.find(tokenize(text), lambda t, k: False) if m.phrase == "leave office"]
     assert "stepped down" in m.alternatives
     assert m.features["multi_word_original"] == (1.0 if " " in (m.suggestion or "") else 0.0)
+
+
+def test_bench_phrase_classes():
+    from bench.phrases import klass
+
+    assert klass("managing director", "director") == "word -> phrase"
+    assert klass("died", "passed away") == "phrase -> any" == klass("left office", "stepped down")
+    assert klass("stated", "said") == "word -> word"
+    assert klass("at that point", "-", "spun-only") == "insertion" == klass("medical", "", "insert")
