@@ -175,3 +175,16 @@ def test_train_terms_reads_vera_and_foldoc_and_filters_noun_phrases(tmp_path):
     assert not noun_phrase(("greatly", "improve"), th)
     with pytest.raises(SystemExit, match="dict-vera"):
         vera_terms(tmp_path / "missing")
+
+
+def test_bench_counts_a_flag_right_only_when_it_restores_the_phrase():
+    from bench.tortured import restores
+
+    # the whole term, or words of it put for words of the phrase
+    assert restores("artificial intelligence", "counterfeit consciousness", "counterfeit consciousness", "artificial intelligence")
+    assert restores("deep", "profound", "profound learning", "deep learning")
+    assert restores("Networks", "organizations", "neural organizations", "neural network")
+    # a word of the phrase the term keeps, or a suggestion outside the term, is no restoration
+    assert not restores("knowledge", "learning", "profound learning", "deep learning")
+    assert not restores("deep", "learning", "profound learning", "deep learning")
+    assert not restores("", "profound", "profound learning", "deep learning")
