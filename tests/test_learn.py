@@ -76,6 +76,27 @@ def test_bad_pairs_are_one_line_errors_and_the_rest_is_used():
     assert any(e.spun == "chief" for e in lex.entries)
 
 
+def test_evidence_phrase_pairs_are_learned_from():
+    from unspin.learn import PairError, evidence_pair, pair_from_record
+
+    ev = [["Khan's capture in a defilement case was unlawful", "Khan's arrest in a corruption case was illegal"],
+          ["the previous PM was taken to court", "the former PM was taken to court"], ["bad", 3]]
+    pair = pair_from_record({"id": "p1", "url": "https://farm.example/x", "text": "the whole page", "evidence": ev})
+    assert pair.site == "farm.example" and pair.copy.split("\n\n")[1] == "the previous PM was taken to court"
+    other = evidence_pair([["the previous PM resigned a week after his capture by the police in the north",
+                            "the former PM resigned a week after his arrest by the police in the north"],
+                           ["the court said the ruling was final", "the court said the ruling was final"]], "p2", "other.example")
+    lex = learn_pairs([pair, other], min_docs=2, fit_channel=False)
+    got = {(e.spun, e.original): e for e in lex.entries}
+    assert got[("capture", "arrest")].sites == 2 and got[("previous", "former")].docs == 2
+    assert ("defilement", "corruption") not in got  # seen on one page only
+    with pytest.raises(PairError, match="no \\[spun, original\\] pair"):
+        evidence_pair([["only one"]], "p3")
+    seen = []
+    learn_pairs([{"id": "p4", "evidence": "not a list"}], on_error=seen.append, fit_channel=False)
+    assert "pair p4" in seen[0] and "evidence must be a list" in seen[0]
+
+
 def test_huge_text_is_refused():
     seen = []
     learn_pairs([CopyPair("word " * 50, "word " * 50, "big")], on_error=seen.append, max_chars=100, fit_channel=False)
@@ -151,6 +172,15 @@ def test_lexicon_flag_only_where_the_original_fits_better(detector):
     # where the observed word is what a writer would use, nothing is flagged
     clean = "The fire chiefs said the blaze was under control. The police chief thanked the volunteers."
     assert fl.flags(Document(clean)) == []
+
+
+def test_an_insertion_is_not_distinctive_by_its_phrase_gain(detector):
+    from unspin.learn.apply import LexiconFlagger
+    from unspin.model import Document
+
+    lex = SpinnerLexicon((LexiconEntry("the business", "the", "-", 3, 3, 1, 0),))
+    # "in the business for" reads well: the cut "in the for" does not, so no flag
+    assert LexiconFlagger([lex], detector).flags(Document("That is what the directors are in the business for.")) == []
 
 
 def test_check_with_lexicons_takes_precedence_and_scores(detector):

@@ -7,10 +7,10 @@ an editable TSV, `merge` combines lexicons, and `LexiconFlagger` turns a lexicon
 flags on a new document (``unspin.api.check(..., lexicons=[...])``).
 """
 
-from unspin.learn.extract import CopyPair, PairError, learn_pairs, pair_from_record
+from unspin.learn.extract import CopyPair, PairError, evidence_pair, learn_pairs, pair_from_record
 from unspin.learn.lexicon import LexiconEntry, LexiconError, SpinnerLexicon, merge, parse_lexicon, read_lexicon
 
 __all__ = [
     "CopyPair", "LexiconEntry", "LexiconError", "PairError", "SpinnerLexicon",
-    "learn_pairs", "merge", "pair_from_record", "parse_lexicon", "read_lexicon",
+    "evidence_pair", "learn_pairs", "merge", "pair_from_record", "parse_lexicon", "read_lexicon",
 ]

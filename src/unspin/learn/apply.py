@@ -157,7 +157,10 @@ class LexiconFlagger:
             distinctive = False
             if len(m.words) > 1:
                 gain = self._isolated(repl) - self._isolated(m.words)
-                distinctive = gain >= opt.distinctive_gain and margin >= opt.distinctive_floor
+                # an insertion ("the business" -> "the") is always far less probable than its shorter
+                # original in isolation: its phrase gain says nothing, so the context must prefer the cut
+                insertion = len(repl) < len(m.words) and tuple(repl) == tuple(m.words[: len(repl)])
+                distinctive = gain >= opt.distinctive_gain and margin >= (opt.min_margin if insertion else opt.distinctive_floor)
             # posterior odds of a swap: the entry's smoothed swap rate times the LM likelihood ratio
             p = (e.count + 0.5) / (e.count + e.kept + 1.0)
             z = math.log(p / (1 - p)) + math.log(10) * margin

@@ -74,7 +74,8 @@ class Swap:
 def pair_from_record(rec: Mapping[str, Any], n: int = 0) -> CopyPair:
     """A `CopyPair` from a JSON object with ``copy``/``source`` (or ``spun``/``original``,
     ``spun_text``/``source_text``), optional ``id`` and ``site`` (else the host of ``url``,
-    ``spun_url`` or ``copy_url``)."""
+    ``spun_url`` or ``copy_url``). Without a copy and a source, an ``evidence`` list of
+    ``[spun, original]`` phrase pairs is learned from instead (`evidence_pair`)."""
     def pick(*names: str) -> Any:
         for k in names:
             if k in rec and rec[k] is not None:
@@ -84,17 +85,34 @@ def pair_from_record(rec: Mapping[str, Any], n: int = 0) -> CopyPair:
     pid = str(pick("id") if pick("id") is not None else f"#{n}")
     copy = pick("copy", "spun", "spun_text", "copy_text")
     source = pick("source", "original", "source_text", "original_text")
-    if copy is None or source is None:
-        missing = "copy (or spun)" if copy is None else "source (or original)"
-        raise PairError(f"pair {pid}: no {missing} field")
-    if not isinstance(copy, str) or not isinstance(source, str):
-        raise PairError(f"pair {pid}: copy and source must be strings")
     site = pick("site")
     if site is None:
         url = pick("url", "spun_url", "copy_url")
         if isinstance(url, str) and url:
             site = urlsplit(url if "//" in url else "//" + url).hostname
+    if (copy is None or source is None) and pick("evidence") is not None:
+        return evidence_pair(pick("evidence"), pid, str(site) if site else None)
+    if copy is None or source is None:
+        missing = "copy (or spun)" if copy is None else "source (or original)"
+        raise PairError(f"pair {pid}: no {missing} field")
+    if not isinstance(copy, str) or not isinstance(source, str):
+        raise PairError(f"pair {pid}: copy and source must be strings")
     return CopyPair(copy, source, pid, str(site) if site else None)
+
+
+def evidence_pair(evidence: Any, pid: str = "", site: str | None = None) -> CopyPair:
+    """A `CopyPair` from a page's *evidence*: example ``[spun, original]`` phrase pairs read off
+    a spun page (as ``../shared/data/realdev`` records them) when the whole source is not at
+    hand. The phrases are joined into one copy and one source, a paragraph each, so the pair
+    aligns phrase by phrase and every short difference inside a phrase is a swap."""
+    name = f"pair {pid}" if pid else "pair"
+    if not isinstance(evidence, (list, tuple)):
+        raise PairError(f"{name}: evidence must be a list of [spun, original] pairs")
+    phrases = [(e[0], e[1]) for e in evidence
+               if isinstance(e, (list, tuple)) and len(e) == 2 and all(isinstance(x, str) and x.strip() for x in e)]
+    if not phrases:
+        raise PairError(f"{name}: evidence holds no [spun, original] pair of strings")
+    return CopyPair("\n\n".join(s for s, _ in phrases), "\n\n".join(o for _, o in phrases), pid, site)
 
 
 def _initials(tokens: list[Token]) -> list[bool]:
