@@ -196,6 +196,22 @@ def test_check_with_lexicons_takes_precedence_and_scores(detector):
     assert check(text, detector=detector, lexicons=[]).to_dict() == plain.to_dict()
 
 
+def test_a_lone_lexicon_flag_does_not_make_a_clean_text_spun(detector):
+    from unspin.api import check
+
+    text = ("The two chiefs met in Beijing on Friday to talk about trade. Officials said the meeting went well and "
+            "that both sides hoped to sign an agreement before the summer. The ministers will meet again next month "
+            "in Geneva, where talks on farm prices and fishing rights are expected to continue.")
+    lex = SpinnerLexicon((LexiconEntry("chief", "leader", "NOUN", 6, 5, 2, 0),))
+    plain = check(text, detector=detector)
+    rep = check(text, detector=detector, lexicons=[lex])
+    lone = [f for f in rep.flags if f.kind == "lexicon"]
+    assert len(lone) == 1 and not lone[0].evidence.get("spinner_document") and not lone[0].evidence.get("distinctive")
+    # shown, but not outside evidence: the score is the detector's own, not floored to "spun"
+    assert rep.spin_score == pytest.approx(plain.spin_score, abs=0.05) and rep.spin_score < 0.9
+    assert rep.verdict == plain.verdict
+
+
 # -- command line -------------------------------------------------------------------------------
 
 def _cli(args, **kw):

@@ -104,7 +104,11 @@ def run(
         by_kind["source"] = source_flags(doc, sources[0]) if sources else []
     flags = layer(by_kind.get(kind) for kind in FLAG_PRECEDENCE)
 
-    score = score_document(decisions, flags, total_words=prepared.words, text=doc.text, tokens=prepared.tokens,
+    # a lexicon flag is outside evidence (it floors the score) in a document the lexicon recognises
+    # as its spinner's, or for a distinctive entry; a lone everyday swap elsewhere is not: it had
+    # turned clean articles "spun" and let the spun-document flags in (bench/learn.py)
+    scored = [f for f in flags if f.kind != "lexicon" or f.evidence.get("spinner_document") or f.evidence.get("distinctive")]
+    score = score_document(decisions, scored, total_words=prepared.words, text=doc.text, tokens=prepared.tokens,
                            sentences=prepared.sentences)
     explanation = score.explanation
     # a document a spinner lexicon recognises as its spinner's output has that spinner's swaps
