@@ -174,13 +174,19 @@ def test_lexicon_flag_only_where_the_original_fits_better(detector):
     assert fl.flags(Document(clean)) == []
 
 
-def test_an_insertion_is_not_distinctive_by_its_phrase_gain(detector):
-    from unspin.learn.apply import LexiconFlagger
+def test_an_insertion_is_flagged_only_in_the_spinners_documents(detector):
+    from unspin.learn.apply import LexiconFlagger, LexiconOptions
     from unspin.model import Document
 
-    lex = SpinnerLexicon((LexiconEntry("the business", "the", "-", 3, 3, 1, 0),))
-    # "in the business for" reads well: the cut "in the for" does not, so no flag
-    assert LexiconFlagger([lex], detector).flags(Document("That is what the directors are in the business for.")) == []
+    lex = SpinnerLexicon((LexiconEntry("the business", "the", "-", 3, 3, 1, 0), LexiconEntry("to ground", "to", "-", 5, 4, 1, 0)))
+    fl = LexiconFlagger([lex], detector)
+    # a shorter wording is always likelier, so an insertion is neither distinctive nor strong evidence alone
+    assert fl.flags(Document("That is what the directors are in the business for.")) == []
+    assert fl.flags(Document("The airline was forced to ground its fleet after the storm.")) == []
+    # in a document taken as the spinner's (here: the gate opened for the test), the cut is proposed
+    spinner = LexiconFlagger([lex], detector, LexiconOptions(gate_count=0, gate_density=0.0))
+    got = spinner.flags(Document("The airline was forced to ground its fleet after the storm."))
+    assert [(f.text, f.suggestion) for f in got] == [("to ground", "to")]
 
 
 def test_check_with_lexicons_takes_precedence_and_scores(detector):

@@ -71,6 +71,8 @@ class _Scored:
     gain: float  # isolation gain (multi-word), 0 otherwise
     confidence: float
     distinctive: bool
+    #: the entry cuts words the spinner inserted ("then at that point" -> "then")
+    insertion: bool = False
 
 
 class LexiconFlagger:
@@ -100,11 +102,13 @@ class LexiconFlagger:
             stoks = list(tokens[sent.first_token : sent.last_token])
             found.extend(self._sentence(stoks))
         # is this document the spinner's output? many of its wordings, where the original fits better
-        strong = sum(s.margin >= opt.min_margin for s in found)
+        # (an insertion's margin compares a shorter wording, always likelier: never evidence alone)
+        strong = sum(s.margin >= opt.min_margin and not s.insertion for s in found)
         n_words = sum(1 for t in tokens if t.kind is TokenKind.WORD)
         spinner_doc = strong >= opt.gate_count and 100 * strong >= opt.gate_density * max(n_words, 1)
         keep = [s for s in found if s.distinctive
-                or (s.confidence >= opt.threshold and s.margin > (opt.spun_margin if spinner_doc else opt.alone_margin) - 1e-12)]
+                or (s.confidence >= opt.threshold and (spinner_doc or not s.insertion)
+                    and s.margin > (opt.spun_margin if spinner_doc else opt.alone_margin) - 1e-12)]
         return [self._flag(doc, s, strong if spinner_doc else 0) for s in keep]
 
     def _sentence(self, tokens: list[Token]) -> list[_Scored]:
@@ -155,12 +159,13 @@ class LexiconFlagger:
             margin = self._phrase_score(seq, a, a + len(repl)) - obs
             gain = 0.0
             distinctive = False
+            insertion = len(repl) < len(m.words) and tuple(repl) == tuple(m.words[: len(repl)])
             if len(m.words) > 1:
                 gain = self._isolated(repl) - self._isolated(m.words)
-                # an insertion ("the business" -> "the") is always far less probable than its shorter
-                # original in isolation: its phrase gain says nothing, so the context must prefer the cut
-                insertion = len(repl) < len(m.words) and tuple(repl) == tuple(m.words[: len(repl)])
-                distinctive = gain >= opt.distinctive_gain and margin >= (opt.min_margin if insertion else opt.distinctive_floor)
+                # an insertion ("the business" -> "the", "to ground" -> "to") is always far less probable
+                # than its shorter original, in isolation and in context: its gain and margin say little,
+                # so it is never distinctive and is flagged only in a document that is the spinner's
+                distinctive = not insertion and gain >= opt.distinctive_gain and margin >= opt.distinctive_floor
             # posterior odds of a swap: the entry's smoothed swap rate times the LM likelihood ratio
             p = (e.count + 0.5) / (e.count + e.kept + 1.0)
             z = math.log(p / (1 - p)) + math.log(10) * margin
@@ -169,7 +174,7 @@ class LexiconFlagger:
                 conf = max(conf, opt.distinctive_confidence)
             elif margin <= opt.spun_margin:
                 continue  # the observed wording fits at least as well: never a lexicon flag
-            s = _Scored(m, e, self.lexicon, suggestion, margin, gain, conf, distinctive)
+            s = _Scored(m, e, self.lexicon, suggestion, margin, gain, conf, distinctive, insertion)
             if best is None or s.confidence > best.confidence or (s.confidence == best.confidence and s.margin > best.margin):
                 best = s
         return best
