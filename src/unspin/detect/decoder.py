@@ -29,10 +29,10 @@ from unspin.detect import _evidence
 from unspin.detect._decode import RawDecision, SentenceDecoder
 from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot, SlotBuilder
-from unspin.detect.calibration import TokenModel, load_restore_model, load_token_model
+from unspin.detect.calibration import DisplayModel, TokenModel, load_display_model, load_restore_model, load_token_model
 from unspin.detect.candidates import CandidateGenerator
 from unspin.detect.channel import ChannelLexicon, ChannelTable, load_channel_model
-from unspin.detect.flags import layer, phrase_flag, spun_document_flags, word_flag
+from unspin.detect.flags import layer, phrase_flag, shown_word_flags, spun_document_flags, word_flag
 from unspin.detect.phrases import PhraseDetector, PhraseMatch
 from unspin.detect.prepared import PreparedDocument, document_tokens, prepare
 from unspin.lexicon.moby import Thesaurus, load_thesaurus
@@ -115,6 +115,10 @@ class Detector:
         self.gen = CandidateGenerator(self.th, wordnet=load_wordnet(), channel=channel)
         self.token_model = token_model or load_token_model()
         self.restore_model = load_restore_model()
+        #: which word flags are shown (`shown_flags`); None: the fixed thresholds of `spin_flags`
+        #: and `spun_document_flags` (a detector built with another word model has none, since the
+        #: shipped one was fitted on the shipped word model's confidences)
+        self.display_model: DisplayModel | None = load_display_model() if token_model is None else None
         self.vectors = vectors or load_vectors()
         self.scores = LMCache(self.lm, self.options.oov_penalty)
         self.slot_builder = SlotBuilder(self.scores, self.gen, self.options)
@@ -155,6 +159,19 @@ class Detector:
         These flags carry ``evidence["in_spun_document"] = True``.
         """
         return spun_document_flags(decisions, flags, self.options.spun_document_threshold, self.options.threshold)
+
+    def shown_flags(self, decisions: Sequence[WordDecision], flags: Sequence[Flag], spin_score: float) -> list[Flag]:
+        """The flags to show once the document is scored: ``flags`` with the word flags chosen again
+        by the display model (`unspin.detect.calibration.DisplayModel`): every word the word model
+        alone flags (``threshold``), and every word at ``spun_document_threshold`` or above whose
+        chance of being a swap, given its confidence, the document's spin score and its neighbours,
+        is at least the model's threshold (in any document, not only one judged spun), each with
+        that chance as its confidence. Without a display model, ``flags`` unchanged."""
+        model = self.display_model
+        if model is None:
+            return list(flags)
+        return shown_word_flags(decisions, flags, model.probabilities(decisions, spin_score), model.threshold,
+                                self.options.threshold, self.options.spun_document_threshold)
 
     def decode(self, prepared: PreparedDocument) -> list[RawDecision]:
         """The decoder's output for each content word of the document, sentence by sentence."""

@@ -89,3 +89,25 @@ def match_case(suggestion: str, observed: str) -> str:
     if observed[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion
+
+
+def shown_word_flags(decisions: Sequence[WordDecision], flags: Sequence[Flag], probabilities: Sequence[float | None],
+                     threshold: float, word_threshold: float, floor: float) -> list[Flag]:
+    """``flags`` with their plain word flags chosen again: the words the word model alone is
+    confident about (confidence at least ``word_threshold``), and those at ``floor`` or above whose
+    chance of being a swap in this document (``probabilities``, from the display model) is at least
+    ``threshold``. The chance is the flag's confidence, the word model's own is kept in
+    ``evidence.word_confidence``. Phrase flags and flags of other kinds are kept, and a word inside
+    one of them is not flagged again."""
+    kept = [f for f in flags if f.kind != "spin" or "phrase" in f.evidence]
+    words = []
+    for d, p in zip(decisions, probabilities):
+        if p is None or d.suggestion is None:
+            continue
+        if d.confidence < word_threshold and (p < threshold or d.confidence < floor):
+            continue
+        if any(d.token.start < f.end and f.start < d.token.end for f in kept):
+            continue
+        f = word_flag(d)
+        words.append(replace(f, confidence=round(p, 4), evidence={**f.evidence, "word_confidence": round(d.confidence, 4)}))
+    return sorted([*kept, *words], key=lambda f: f.start)

@@ -11,8 +11,9 @@
 4. one precedence rule settles overlaps (`unspin.settings.FLAG_PRECEDENCE`,
    `unspin.detect.flags.layer`);
 5. the document score and verdict (`unspin.detect.score`);
-6. in a document judged spun, the words between the spun-document and the word thresholds
-   are flagged too;
+6. the word flags shown are chosen again by the display model, now that the document score is
+   known (`Detector.shown_flags`); without one, in a document judged spun the words between the
+   spun-document and the word thresholds are flagged too;
 7. the explanation, and ``min_confidence`` applied last (score and verdict do not change).
 
 `unspin.check` (``unspin.api.check``) prepares the document and calls `run`.
@@ -114,7 +115,15 @@ def run(
     # a document a spinner lexicon recognises as its spinner's output has that spinner's swaps
     # flagged already; the detector's low-confidence words there are mostly not swaps (bench/learn.py)
     spinner_known = any(f.kind == "lexicon" and f.evidence.get("spinner_document") for f in flags)
-    if score.verdict == "spun" and not spinner_known:
+    display = getattr(detector, "display_model", None)
+    if display is not None and not spinner_known:
+        # which word flags are shown is decided now that the document is scored: the chance that
+        # each word is a swap given its confidence, the score and its neighbours (the score above
+        # was computed from the word model's own flags)
+        flags = detector.shown_flags(decisions, flags, score.spin_score)
+        explanation += (f"; word flags shown where the chance of a swap, given the document, is ≥ "
+                        f"{display.threshold:.0%}")
+    elif score.verdict == "spun" and not spinner_known:
         # the document is spun, so most of its suspicious words are swaps: show those
         # below the word threshold too (the score above was computed without them)
         # phrases first (a low phrase flag explains the words inside it), then words
