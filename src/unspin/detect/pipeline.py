@@ -121,8 +121,8 @@ def run(
         # each word is a swap given its confidence, the score and its neighbours (the score above
         # was computed from the word model's own flags)
         flags = detector.shown_flags(decisions, flags, score.spin_score)
-        explanation += (f"; word flags shown where the chance of a swap, given the document, is ≥ "
-                        f"{display.threshold:.0%}")
+        n = sum(1 for f in flags if f.kind == "spin" and "phrase" not in f.evidence)
+        explanation += f"; {n} word flag{'s' if n != 1 else ''} shown, each with its chance of a swap given the document"
     elif score.verdict == "spun" and not spinner_known:
         # the document is spun, so most of its suspicious words are swaps: show those
         # below the word threshold too (the score above was computed without them)
