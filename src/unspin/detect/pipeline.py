@@ -116,6 +116,20 @@ def run(
     # flagged already; the detector's low-confidence words there are mostly not swaps (bench/learn.py)
     spinner_known = any(f.kind == "lexicon" and f.evidence.get("spinner_document") for f in flags)
     display = getattr(detector, "display_model", None)
+    if score.verdict == "spun" and not spinner_known:
+        # the document is spun, so most of its suspicious words are swaps: show those
+        # below the word threshold too (the score above was computed without them)
+        # phrases first (a low phrase flag explains the words inside it), then words
+        phrases = spun_document_phrase_flags(detector, prepared, flags, SPUN_DOCUMENT_PHRASE_FLAG_AT)
+        more = detector.spun_document_flags(decisions, [*flags, *phrases]) if display is None else []
+        if more or phrases:
+            flags = sorted([*flags, *phrases, *more], key=lambda f: f.start)
+            what = f"{len(more)} more word{'s' if len(more) != 1 else ''}" if display is None else ""
+            at = f"≥ {detector.options.spun_document_threshold:g}" if display is None else ""
+            if phrases:
+                what += f"{' and ' if what else ''}{len(phrases)} phrase{'s' if len(phrases) != 1 else ''}"
+                at += f"{' (phrases ' if at else ''}≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g}{')' if at else ''}"
+            explanation += f"; {what} flagged at confidence {at} because the document is spun"
     if display is not None and not spinner_known:
         # which word flags are shown is decided now that the document is scored: the chance that
         # each word is a swap given its confidence, the score and its neighbours (the score above
@@ -123,20 +137,6 @@ def run(
         flags = detector.shown_flags(decisions, flags, score.spin_score)
         n = sum(1 for f in flags if f.kind == "spin" and "phrase" not in f.evidence)
         explanation += f"; {n} word flag{'s' if n != 1 else ''} shown, each with its chance of a swap given the document"
-    elif score.verdict == "spun" and not spinner_known:
-        # the document is spun, so most of its suspicious words are swaps: show those
-        # below the word threshold too (the score above was computed without them)
-        # phrases first (a low phrase flag explains the words inside it), then words
-        phrases = spun_document_phrase_flags(detector, prepared, flags, SPUN_DOCUMENT_PHRASE_FLAG_AT)
-        more = detector.spun_document_flags(decisions, [*flags, *phrases])
-        if more or phrases:
-            flags = sorted([*flags, *phrases, *more], key=lambda f: f.start)
-            what = f"{len(more)} more word{'s' if len(more) != 1 else ''}"
-            at = f"≥ {detector.options.spun_document_threshold:g}"
-            if phrases:
-                what += f" and {len(phrases)} phrase{'s' if len(phrases) != 1 else ''}"
-                at += f" (phrases ≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g})"
-            explanation += f"; {what} flagged at confidence {at} because the document is spun"
     if min_confidence is not None:
         kept = [f for f in flags if f.confidence >= min_confidence]
         if len(kept) < len(flags):
