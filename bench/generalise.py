@@ -5,7 +5,7 @@ variants of `devkit.spinner.HABITS` (spinbot-wordnet, -frequent, -loose) are nev
 the two realistic habits, ``spinbot`` and ``spinnerchief``, are in every shipped training mix
 (`devkit.spinner.training_mix`). This benchmark takes model sets trained the same way and on the
 same number of articles, once on the full mix and once *without* habit X
-(``train_detect --exclude X``, then ``train_docscore --exclude X --model-dir`` on that word model),
+(``train_detect --exclude X``, then ``train_docscore --exclude X --start -1 --model-dir`` on that word model),
 and checks each set on held-out BBC articles (`devkit.spinner.split_ids` test part) spun by every
 habit: the row of habit X in the "without X" column is the generalisation figure, the same row in
 the full-mix column what training on X bought.
