@@ -18,9 +18,10 @@ a document is its screening plus, when the screen passes it on, its full check. 
 Per row: documents per CPU-second of each stage, the documents the full check calls spun and the
 share of them the screen passes on (recall), the share of the row passed on, and the document F1
 (verdict ``spun`` against the gold label, over the row plus the clean news) of the full check
-and of the two-stage pipeline. The default threshold (`unspin.settings.SCREEN_THRESHOLD`) is
-the highest that passes on ``--recall`` of the documents the full check calls spun on the
-development rows (clean rows and trained habits); held-apart rows and fold 1 show how it carries.
+and of the two-stage pipeline. The threshold is the shipped one (`unspin.settings.SCREEN_THRESHOLD`),
+chosen by ``training/train_screen.py`` on its own training documents (out of fold) for 97 % recall
+of the documents the full check calls spun: nothing here is tuned on these rows. A sweep of other
+thresholds follows the table.
 
     python -m bench.screen [--docs 10] [--clean 150] [--sotu 40]   # writes bench/results/screen.md
 """
@@ -78,7 +79,6 @@ class Row:
     name: str
     docs: list[Doc] = field(default_factory=list)
     held_apart: bool = False
-    dev: bool = False
 
 
 MEMO = HERE.parent / "bench" / "work" / "screen_full.json"
@@ -140,22 +140,12 @@ def stats(docs: list[Doc], thr: float, clean: list[Doc]) -> dict:
     )
 
 
-def choose_threshold(docs: list[Doc], recall: float) -> float:
-    """The highest threshold (2 decimals) at which the screen passes on ``recall`` of the documents the full check calls spun."""
-    spun = sorted(d.score for d in docs if d.verdict == "spun" and d.words >= 30)
-    if not spun:
-        return SCREEN_THRESHOLD
-    k = int(len(spun) * (1 - recall))  # this many may fall under the threshold
-    return float(int(spun[k] * 100) / 100)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=10, help="held-out articles per habit row (each spun at 15 %% and 30 %%)")
     ap.add_argument("--clean", type=int, default=150, help="clean held-out news articles")
     ap.add_argument("--sotu", type=int, default=40, help="clean State of the Union passages (test half)")
-    ap.add_argument("--recall", type=float, default=0.97, help="recall of full-check-spun documents the threshold is chosen for")
-    ap.add_argument("--threshold", type=float, default=None, help="use this threshold instead of choosing one")
+    ap.add_argument("--threshold", type=float, default=None, help="use this threshold instead of the shipped one (unspin.settings.SCREEN_THRESHOLD)")
     ap.add_argument("--out", type=Path, default=RESULTS / "screen.md")
     ap.add_argument("--reuse-full", action="store_true", help="development only: reuse the full checks (verdicts and CPU times) "
                     "of the last run instead of checking again (the table then says so)")
@@ -169,8 +159,8 @@ def main() -> None:
     check("The two chiefs will then go to the opening service.")
     _, test = split_ids(load_bbc())
     rows: list[Row] = []
-    clean = Row("clean news (BBC test split)", [Doc(r["text"], 0) for r in test[: args.clean]], dev=True)
-    prose = Row("other clean prose (State of the Union, test half)", [Doc(p, 0) for p in sotu_passages(args.sotu, part="test")], dev=True)
+    clean = Row("clean news (BBC test split)", [Doc(r["text"], 0) for r in test[: args.clean]])
+    prose = Row("other clean prose (State of the Union, test half)", [Doc(p, 0) for p in sotu_passages(args.sotu, part="test")])
     rows += [clean, prose]
     rng = random.Random(5)
     habit_rows: list[Row] = []
@@ -178,7 +168,7 @@ def main() -> None:
     for name, setting, held in HABITS:
         for rate in (0.15, 0.30):
             docs = [Doc(Spinner(rate=rate, seed=rng.randrange(1 << 30), **setting).spin(a["text"]).text, 1) for a in arts]
-            habit_rows.append(Row(f"{'held apart: ' if held else ''}{name} {rate:.0%}", docs, held_apart=held, dev=not held))
+            habit_rows.append(Row(f"{'held apart: ' if held else ''}{name} {rate:.0%}", docs, held_apart=held))
     rows += habit_rows
     if realdev.available():
         pages = realdev.load_pages()
@@ -203,8 +193,7 @@ def main() -> None:
     n_spun = max(1, round(len(clean_docs) * SPUN_SHARE / (1 - SPUN_SHARE)))
     habit_docs = [d for r in habit_rows for d in r.docs]
     mix = Row(f"crawl mix ({len(clean_docs)} clean + {n_spun} spun)", clean_docs + random.Random(9).sample(habit_docs, n_spun))
-    dev_docs = [d for r in rows if r.dev for d in r.docs]
-    thr = args.threshold if args.threshold is not None else choose_threshold(dev_docs, args.recall)
+    thr = args.threshold if args.threshold is not None else SCREEN_THRESHOLD
 
     lines = [
         "# Screening benchmark",
@@ -215,8 +204,8 @@ def main() -> None:
         + (" **Full checks reused from an earlier run (`--reuse-full`): a development table, not a measurement.**" if memo is not None else ""),
         "",
         f"Threshold **{thr:g}**: " + ("given (`--threshold`)." if args.threshold is not None else
-        f"the highest that passes on {args.recall:.0%} of the documents the full check calls spun on the development rows "
-        "(clean rows and trained habits; held-apart rows and realdev fold 1 are not used to choose it)."),
+        "the shipped one (`unspin.settings.SCREEN_THRESHOLD`), chosen by `training/train_screen.py` on its training documents "
+        "(out of fold) for 97% recall of the documents the full check calls spun; no row here was used to choose it."),
         "",
         "| row | docs | words | screen docs/CPU-s | full docs/CPU-s | screen → full docs/CPU-s | CPU vs full | full check spun | recall of those | passed on | F1 full | F1 screen → full |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -235,6 +224,8 @@ def main() -> None:
     total = stats(every, thr, clean.docs)
     m = stats(mix.docs, thr, clean.docs)
     clean_all = [d for r in rows if "clean" in r.name for d in r.docs]
+    held = stats([d for r in rows if r.held_apart for d in r.docs], thr, clean.docs)
+    fold1_clean = [d for r in rows if r.held_apart and "clean" in r.name for d in r.docs]
     lines += [
         "",
         "F1: verdict `spun` against the gold label, over the row itself when it holds both kinds, else over the row plus the clean news. "
@@ -248,6 +239,9 @@ def main() -> None:
         "the full check's rate (target ≥ 30x).",
         f"* Recall of the documents the full check calls spun, all rows: **{total['recall']:.3f}** ({total['full_spun']} documents; target ≥ 0.97).",
         f"* Clean documents passed on to the full check (all clean rows, {len(clean_all)} documents): **{sum(passes(d, thr) for d in clean_all) / max(len(clean_all), 1):.3f}** (target ≤ 0.05).",
+        f"* Held apart (the habits never trained on and realdev sites never seen): recall of the documents the full check calls spun "
+        f"**{held['recall'] if held['recall'] is not None else float('nan'):.3f}** ({held['full_spun']} documents); realdev fold 1 clean pages passed on "
+        f"**{stats(fold1_clean, thr, clean.docs)['passed'] if fold1_clean else float('nan'):.3f}** ({len(fold1_clean)} pages).",
         f"* Crawl mix: screen → full check costs **{m['two_s']:.1f}** CPU-s against **{m['full_s']:.1f}** for full checks on everything: "
         f"**{m['cheaper']:.1f}x** cheaper (target ≥ 10x); document F1 {m['f1_two']:.3f} against the full check's {m['f1_full']:.3f} "
         f"(difference {m['f1_two'] - m['f1_full']:+.3f}; target within 0.01).",
@@ -257,7 +251,7 @@ def main() -> None:
         "| threshold | recall of full-check spun | clean passed on | crawl mix CPU vs full | crawl mix F1 (full: {:.3f}) |".format(m["f1_full"]),
         "|---:|---:|---:|---:|---:|",
     ]
-    for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, thr):
+    for t in sorted({0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, thr}):
         a = stats(every, t, clean.docs)
         mm = stats(mix.docs, t, clean.docs)
         lines.append(f"| {t:g}{' (chosen)' if t == thr else ''} | {a['recall']:.3f} | {sum(passes(d, t) for d in clean_all) / max(len(clean_all), 1):.3f} | "

@@ -46,7 +46,7 @@ from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
-from unspin.screen import ScreenModel, screen_features, word_units
+from unspin.screen import WORD_FEATURES, ScreenModel, screen_features, word_units
 from unspin.text.stopwords import FUNCTION_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,15 +76,17 @@ MIN_WORD_COUNT = 2
 MIN_BIGRAM_DOCS = 3
 MIN_WEIGHT = 0.7
 #: likely originals kept per word, how they are ranked, the commonest words given them
-ORIGINALS = 4
+ORIGINALS = 3
 ORIGINAL_ZIPF_WEIGHT = 0.7
 ORIGINAL_MIN_ZIPF = 3.0
 VOCABULARY = 30_000
 MAX_WEIGHT = 5.0
 #: features whose weight may be negative (what is normal for a kind of prose, not evidence of spinning)
 FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words")
-#: weight of a genuine document relative to a spun one in the regression
+#: weight of a document the full check calls genuine relative to one it calls spun in the regression
 NEG_WEIGHT = 2.0
+#: the threshold passes on this share of the documents the full check calls spun (out of fold)
+RECALL = 0.97
 
 
 def _spin(text: str, setting: dict, seed: int) -> tuple[str, list[tuple[int, int]], dict[str, str]]:
@@ -191,18 +193,30 @@ def build_originals(corpus: list[dict], top: int = VOCABULARY) -> dict[str, tupl
     return out
 
 
-_NO_MODEL = LinearModel({}, 0.0)
+#: single-word candidates kept per thesaurus phrase
+PHRASE_CANDIDATES = 3
 
 
-def features(corpus: list[dict], originals: dict[str, tuple[str, ...]]) -> list[dict[str, float]]:
-    """Each document's features, its table features from the tables of the other half (cross-fitting)."""
-    halves = [[d for d in corpus if hash_half(d["group"]) == h] for h in (0, 1)]
-    tables = [count_tables(halves[1 - h]) for h in (0, 1)]
-    out = []
-    for d in corpus:
-        words, bigrams = tables[hash_half(d["group"])]
-        out.append(screen_features(d["text"], ScreenModel(words, bigrams, _NO_MODEL, originals))[0])
+def build_phrases() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Moby's multi-word entries the full check's phrase pass matches (`unspin.detect.phrases`), as written,
+    every word in the language model -> its `PHRASE_CANDIDATES` likeliest single-word originals (the phrase
+    pass's own candidates and channel probabilities, a headword that is one of the phrase's words left out)."""
+    from unspin.api import get_detector
+    from unspin.lm import load_lm
+
+    pd, lm = get_detector().phrases, load_lm()
+    out: dict[str, tuple[tuple[str, float], ...]] = {}
+    for key, term in sorted(pd.index().items()):
+        if not all(lm.in_vocab(w) for w in key):
+            continue
+        cands = [(c.form, round(c.log_channel, 2)) for c in pd.candidates(term, ())
+                 if c.form not in key and c.headword not in key][:PHRASE_CANDIDATES]
+        if cands:
+            out[" ".join(key)] = tuple(cands)
     return out
+
+
+_NO_MODEL = LinearModel({}, 0.0)
 
 
 def hash_half(group: str) -> int:
@@ -211,50 +225,120 @@ def hash_half(group: str) -> int:
     return zlib.crc32(group.encode()) % 2
 
 
-TEACHER = ROOT / "bench" / "work" / "screen_teacher.json"
+TEACHER = ROOT / "bench" / "work" / "screen_teacher_v2.json"
+ORIGINALS_CACHE = ROOT / "bench" / "work" / "screen_originals.json"
 
 
-def _verdict(text: str) -> str:
+_SEEN: dict = {}
+
+
+def _teach(text: str) -> dict:
+    """The full check's view of ``text``: verdict, score, its document features, the confidence of every
+    word it judged (start, end, confidence) and its flags (start, end, confidence, kind), the flags added
+    only because the document is spun left out (the score was computed without them)."""
     from unspin.api import check
+    from unspin.detect import pipeline
 
-    return check(text).verdict
+    if not _SEEN:
+        inner = pipeline.score_document
+
+        def keep(decisions, flags, total_words, *a, **k):  # type: ignore[no-untyped-def]
+            out = inner(decisions, flags, total_words, *a, **k)
+            _SEEN["features"] = {n: round(v, 5) for n, v in out.features.items()}
+            _SEEN["words"] = [[d.token.start, d.token.end, round(d.confidence, 3)] for d in decisions if d.features]
+            return out
+
+        pipeline.score_document = keep  # type: ignore[assignment]
+        _SEEN["on"] = True
+    r = check(text)
+    flags = [[f.start, f.end, round(f.confidence, 3), f.kind] for f in r.flags if not f.evidence.get("in_spun_document")]
+    return dict(verdict=r.verdict, score=round(r.spin_score, 4), flags=flags, features=_SEEN.pop("features", {}),
+                words=_SEEN.pop("words", []))
 
 
-def teacher_labels(corpus: list[dict], limit: int | None = None, processes: int = 2) -> list[str | None]:
-    """The full check's verdict on every spun training document (on ``limit`` of them at most, the real
-    pages first, then in hash order), None for a genuine one (a negative whatever the full check says)
-    and for a spun one left out; memoised in bench/work by text hash, so an interrupted run resumes."""
+def teacher(corpus: list[dict], processes: int = 2) -> list[dict]:
+    """The full check's verdict, score and flags on every training document (`_teach`), memoised in
+    bench/work by text hash, so an interrupted run resumes."""
     import hashlib
     from multiprocessing import get_context
 
     memo = json.loads(TEACHER.read_text()) if TEACHER.exists() else {}
     keys = [hashlib.sha256(d["text"].encode("utf-8", "surrogatepass")).hexdigest()[:24] for d in corpus]
-    spun = sorted({(d["kind"] != "realdev", k): d["text"] for k, d in zip(keys, corpus) if d["label"]}.items())
-    spun = spun[:limit] if limit is not None else spun
-    chosen = {k for (_, k), _ in spun}
-    todo = [(k, t) for (_, k), t in spun if k not in memo]
+    texts = {k: d["text"] for k, d in zip(keys, corpus)}
+    first = {k for k, d in zip(keys, corpus) if d["label"] or d["kind"] == "realdev"}
+    # the spun and real documents first: they decide the positives
+    todo = sorted((k for k in texts if k not in memo), key=lambda k: (k not in first, k))
     if todo:
         with get_context("fork").Pool(processes) as pool:
-            for i, v in enumerate(pool.imap(_verdict, [t for _, t in todo], chunksize=8)):
-                memo[todo[i][0]] = v
+            for i, v in enumerate(pool.imap(_teach, [texts[k] for k in todo], chunksize=4)):
+                memo[todo[i]] = v
                 if i % 50 == 49:
                     TEACHER.write_text(json.dumps(memo))
                     print(f"  full checks {i + 1}/{len(todo)}", flush=True)
         TEACHER.write_text(json.dumps(memo))
-    return [memo[k] if d["label"] and k in chosen else None for k, d in zip(keys, corpus)]
+    return [memo[k] for k in keys]
 
 
-def fit(X: list[dict[str, float]], corpus: list[dict]) -> LinearModel:
-    """The regression: a document is positive when it is spun *and* the full check calls it spun (the
-    screen's job is to pass on what the full check would catch; a spin the full check misses would be
-    missed after the screen too, and as a positive it only blurs the boundary)."""
+def word_conf(teach: dict) -> dict[int, float]:
+    """The full check's confidence of each word it judged, by start offset."""
+    return {int(a): float(c) for a, _, c in teach.get("words", [])}
+
+
+def cross_fitted(corpus: list[dict], teach: list[dict], originals: dict[str, tuple[str, ...]],
+                 phrases: dict[str, tuple[tuple[str, float], ...]]) -> tuple[list[dict[str, float]], list[list[tuple[int, tuple[float, ...]]]], list[LinearModel]]:
+    """Every document's features as they behave on unseen text: its word and bigram tables and its word model
+    come from the other half of the articles. Returns the features, every document's word rows and the two
+    word models (fit on half 0 and on half 1)."""
+    halves = [hash_half(d["group"]) for d in corpus]
+    tables = [count_tables([d for d, h in zip(corpus, halves) if h != hh]) for hh in (0, 1)]
+    rows: list[list[tuple[int, tuple[float, ...]]]] = []
+    for d, h in zip(corpus, halves):
+        r: list[tuple[int, tuple[float, ...]]] = []
+        screen_features(d["text"], ScreenModel(*tables[h], _NO_MODEL, originals), r)  # no phrases: rows only
+        rows.append(r)
+    fits = [fit_words([rw for rw, h in zip(rows, halves) if h == hh], [t for t, h in zip(teach, halves) if h == hh]) for hh in (0, 1)]
+    X = [screen_features(d["text"], ScreenModel(*tables[h], _NO_MODEL, originals, word_model=fits[1 - h], phrases=phrases))[0]
+         for d, h in zip(corpus, halves)]
+    return X, rows, fits
+
+
+def fit_words(rows: list[list[tuple[int, tuple[float, ...]]]], teach: list[dict]) -> LinearModel:
+    """The word model: a logistic regression of the full check's confidence of a word (0 for a word it did not
+    judge) on `WORD_FEATURES` — the soft labels teach it the full check's own view of each word."""
+    X, y = [], []
+    for doc_rows, t in zip(rows, teach):
+        conf = word_conf(t)
+        for start, x in doc_rows:
+            X.append(dict(zip(WORD_FEATURES, x)))
+            y.append(conf.get(start, 0.0))
+    return fit_logistic(X, y)  # type: ignore[arg-type]
+
+
+def labels(corpus: list[dict], teach: list[dict]) -> list[int]:
+    """Positive: the full check calls the document spun (whatever it is: the screen passes on what the full
+    check would flag)."""
+    return [int(t["verdict"] == "spun") for t in teach]
+
+
+def fit(X: list[dict[str, float]], y: list[int], weights: list[int]) -> LinearModel:
+    """The document model: logistic regression of the full check's verdict on the document features,
+    evidence features constrained to non-negative weights."""
     XX, yy = [], []
-    for x, d in zip(X, corpus):
-        if d["label"] and d.get("full") is None:
-            continue  # a spun document the full check was not run on: no label
-        XX += [x] * d["weight"]
-        yy += [int(d["label"] and d.get("full", "spun") == "spun")] * d["weight"]
+    for x, v, w in zip(X, y, weights):
+        XX += [x] * w
+        yy += [v] * w
     return fit_logistic(XX, yy, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE)
+
+
+def choose_threshold(scores: list[float], y: list[int], recall: float) -> float:
+    """The highest threshold (2 decimals) at which ``recall`` of the positives score at or above it."""
+    pos = sorted(s for s, v in zip(scores, y) if v)
+    k = int(len(pos) * (1 - recall))
+    return float(int(pos[k] * 100) / 100)
+
+
+def _sig(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 def auc(scores: list[float], labels: list[int]) -> float:
@@ -268,8 +352,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=500, help="BBC training articles (each as written and spun once)")
     ap.add_argument("--sotu", type=int, default=150, help="State of the Union passages (training half)")
-    ap.add_argument("--teacher", type=int, default=None, help="full checks on at most this many spun documents (default: all)")
-    ap.add_argument("--refit", action="store_true", help="reuse the spun texts of the last run (bench/work)")
+    ap.add_argument("--recall", type=float, default=RECALL, help="recall of the full check's spun documents the threshold is chosen for")
+    ap.add_argument("--refit", action="store_true", help="reuse the spun texts and likely originals of the last run (bench/work)")
     args = ap.parse_args()
     t = time.time()
     key = dict(docs=args.docs, sotu=args.sotu, settings=SETTINGS, version=2)
@@ -279,30 +363,57 @@ def main() -> None:
         corpus = build_corpus(args.docs, args.sotu)
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_text(json.dumps(dict(key=key, corpus=corpus)))
-    print(f"{len(corpus)} documents ({sum(d['label'] for d in corpus)} spun) in {time.time() - t:.0f}s")
-    for d, v in zip(corpus, teacher_labels(corpus, args.teacher)):
-        d["full"] = v
-    print(f"full check: {sum(d['full'] == 'spun' for d in corpus if d['label'])} of {sum(d['full'] is not None for d in corpus)} "
-          f"spun documents checked called spun ({time.time() - t:.0f}s)")
-    originals = build_originals(corpus)
-    print(f"{len(originals)} words with likely originals ({time.time() - t:.0f}s)")
-    X = features(corpus, originals)
-    model = fit(X, corpus)
-    kept = [(x, int(d["label"] and d["full"] == "spun")) for x, d in zip(X, corpus) if not (d["label"] and d["full"] is None)]
-    labels = [y for _, y in kept]
-    cross = auc([model.raw(x) for x, _ in kept], labels)
+    print(f"{len(corpus)} documents ({sum(d['label'] for d in corpus)} spun) in {time.time() - t:.0f}s", flush=True)
+    teach = teacher(corpus)
+    y = labels(corpus, teach)
+    print(f"full check: {sum(y)} of {len(corpus)} documents called spun ({time.time() - t:.0f}s)", flush=True)
+    okey = dict(key, originals=ORIGINALS, vocabulary=VOCABULARY)
+    cached = json.loads(ORIGINALS_CACHE.read_text()) if args.refit and ORIGINALS_CACHE.exists() else {}
+    if cached and dict(cached["key"], originals=ORIGINALS) == okey and cached["key"]["originals"] >= ORIGINALS:
+        # built with as many or more per word, ranked: the first ORIGINALS are the same
+        originals = {w: tuple(o[:ORIGINALS]) for w, o in cached["originals"].items()}
+    else:
+        originals = build_originals(corpus)
+        ORIGINALS_CACHE.write_text(json.dumps(dict(key=okey, originals=originals)))
+    print(f"{len(originals)} words with likely originals ({time.time() - t:.0f}s)", flush=True)
+    phrases = build_phrases()
+    print(f"{len(phrases)} thesaurus phrases ({time.time() - t:.0f}s)", flush=True)
+    X, rows, _ = cross_fitted(corpus, teach, originals, phrases)
+    w8 = [d["weight"] for d in corpus]
+    halves = [hash_half(d["group"]) for d in corpus]
+    # out-of-fold document scores (the document model of the other half): what the threshold is chosen on
+    oof = [0.0] * len(corpus)
+    for hh in (0, 1):
+        m = fit([x for x, h in zip(X, halves) if h != hh], [v for v, h in zip(y, halves) if h != hh],
+                [w for w, h in zip(w8, halves) if h != hh])
+        for i, h in enumerate(halves):
+            if h == hh:
+                oof[i] = _sig(m.raw(X[i]))
+    cross = auc(oof, y)
+    threshold = choose_threshold(oof, y, args.recall)
+    passed = {}
+    for kind in ("bbc", "sotu", "realdev"):
+        clean = [s for s, d in zip(oof, corpus) if d["kind"] == kind and not d["label"]]
+        passed[kind] = round(sum(s >= threshold for s in clean) / max(len(clean), 1), 3)
+    recall = sum(s >= threshold for s, v in zip(oof, y) if v) / max(sum(y), 1)
+    print(f"out of fold: AUC {cross:.4f}; threshold {threshold:g} passes on {recall:.3f} of the full check's spun "
+          f"documents and of the clean ones {passed}", flush=True)
+    model = fit(X, y, w8)
     words, bigrams = count_tables(corpus)
-    screen_model = ScreenModel(words, bigrams, model, originals)
+    word_model = fit_words(rows, teach)
+    screen_model = ScreenModel(words, bigrams, model, originals, word_model=word_model, phrases=phrases)
     data = training_files() + ([realdev.DIR / n for n in ("pairs.jsonl", "spun.jsonl", "clean.jsonl")] if realdev.available() else [])
     payload = dict(screen_model.to_dict(), meta=dict(docs=args.docs, sotu=args.sotu, documents=len(corpus),
-                                                     spun=sum(labels), cross_fitted_auc=round(cross, 4),
-                                                     settings=SETTINGS, realdev_fold_trained=0,
-                                                     teacher=sum(d["full"] is not None for d in corpus)))
+                                                     full_check_spun=sum(y), out_of_fold_auc=round(cross, 4),
+                                                     threshold=threshold, threshold_recall=args.recall,
+                                                     out_of_fold_recall=round(recall, 3), out_of_fold_clean_passed=passed,
+                                                     settings=SETTINGS, realdev_fold_trained=0))
     save_model(OUT, payload, model.features, data, compact=True)
-    print(f"cross-fitted AUC on the training documents {cross:.4f}; {len(words)} words, {len(bigrams)} bigrams, "
-          f"{len(originals)} likely originals -> {OUT}")
+    print(f"{len(words)} words, {len(bigrams)} bigrams, {len(originals)} likely originals, {len(phrases)} phrases -> {OUT}")
+    print(f"set unspin.settings.SCREEN_THRESHOLD = {threshold:g}")
     for n, w in model.weights.items():
         print(f"  {n:15s} {w:+.3f}")
+    print("word model:", {n: round(w, 3) for n, w in word_model.weights.items()})
 
 
 if __name__ == "__main__":

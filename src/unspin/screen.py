@@ -28,13 +28,16 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from unspin.detect.calibration import LinearModel
 from unspin.model import Document, Report
-from unspin.settings import MIN_WORDS, SCREEN_THRESHOLD
+from unspin.settings import MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
 from unspin.text.stopwords import FUNCTION_WORDS
 
 __all__ = ["ScreenModel", "ScreenResult", "screen", "screen_features", "screen_report", "load_screen_model",
@@ -44,7 +47,26 @@ MODEL_FILE = "screen_model.json"
 #: every feature `screen_features` computes (what the screening model may read)
 FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_share", "orig_gain_strong", "lm_mean", "lm_surprise", "lm_misfit", "lm_misfit_strong",
             "lm_misfit_mean", "oov_share",
-            "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words")
+            "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words",
+            "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass")
+#: what the word model (`ScreenModel.word_model`) reads of one word that has likely originals: its
+#: spinner-likeness weight; the log10 gain of its best likely original with the two words before
+#: (``left_gain``, clipped; ``left_gain_pos`` unclipped, from 0) and with the word after too
+#: (``gain``, ``gain_pos``; ``right_gain`` the part after); its context misfit (log10 P(w | h) - log10 P(w),
+#: clipped), log10 P(w | h), log10 P(w), Zipf and the Zipf of its best original over its own; how well it
+#: fits its four neighbours on each side and the document (cosine with their word-vector sum, as the
+#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has
+WORD_FEATURES = ("weight", "left_gain", "gain", "left_gain_pos", "gain_pos", "misfit", "lp", "uni", "zipf", "orig_zipf_gap",
+                 "right_gain", "near", "topic", "repeats", "n_originals")
+#: the word model's probability from which a word counts in ``word_p_high`` and ``word_p_mid``
+WORD_P_HIGH = 0.5
+WORD_P_MID = 0.3
+#: ``word_p_top``: the mean of this many strongest word probabilities
+WORD_P_TOP = 10
+#: longest thesaurus phrase looked up (words)
+PHRASE_WORDS = 4
+#: the language model's log10 probability of an unknown word
+OOV_LOG10 = -7.0
 #: log10 P under which a word counts as surprising (`lm_surprise`)
 SURPRISE_LOG10 = -4.0
 #: context penalty (log10 P(w | h) - log10 P(w)) under which a content word misfits its context
@@ -78,18 +100,46 @@ class ScreenModel:
     #: model's vocabulary): precomputed by the training script from the full check's candidate generator
     originals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: one word's probability that the full check would give it a high confidence, from `WORD_FEATURES`
+    #: (distilled from the full check's word confidences); None: the ``word_p_*`` features are 0
+    word_model: LinearModel | None = None
+    #: a thesaurus phrase of 2-4 words (Moby's multi-word entries, as written) -> the single words a spinner
+    #: may have replaced with it and the log10 channel probability of that pick: the full check's phrase
+    #: candidates, precomputed by the training script; scored here by the full check's own phrase model
+    phrases: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the word model folded into one weight per `WORD_FEATURES` entry and a bias (one dot product a word)
+        wm = self.word_model
+        if wm is None:
+            folded: tuple[tuple[float, ...], float] = (tuple(0.0 for _ in WORD_FEATURES), -40.0)
+        else:
+            coef, bias = [], wm.bias
+            for name in WORD_FEATURES:
+                w = wm.weights.get(name, 0.0)
+                mean, scale = wm.scaling.get(name, (0.0, 1.0))
+                coef.append(w / scale)
+                bias -= w * mean / scale
+            folded = (tuple(coef), bias)
+        object.__setattr__(self, "_folded", folded)
+        # the words a thesaurus phrase starts with (most positions need no further look-up)
+        object.__setattr__(self, "_phrase_first", frozenset(p.split(" ", 1)[0] for p in self.phrases))
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "screen", "model": self.model.to_dict(),
+                "word_model": self.word_model.to_dict() if self.word_model is not None else None,
                 "words": {w: round(v, 3) for w, v in sorted(self.words.items())},
                 "bigrams": {b: round(v, 3) for b, v in sorted(self.bigrams.items())},
-                "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())}}
+                "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())},
+                "phrases": {p: " ".join(f"{f}:{lc:.2f}" for f, lc in c) for p, c in sorted(self.phrases.items())}}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ScreenModel:
+        wm = d.get("word_model")
         return cls(dict(d["words"]), dict(d["bigrams"]), LinearModel.from_dict(d["model"]),
                    {w: tuple(o.split()) for w, o in d.get("originals", {}).items()},
-                   dict(d.get("metadata", {})))
+                   dict(d.get("metadata", {})), LinearModel.from_dict(wm) if wm else None,
+                   {p: tuple((f, float(lc)) for f, _, lc in (x.rpartition(":") for x in c.split())) for p, c in d.get("phrases", {}).items()})
 
 
 @dataclass(frozen=True)
@@ -130,6 +180,11 @@ def load_screen_model() -> ScreenModel:
             d = load_shipped(MODEL_FILE)
             m = ScreenModel.from_dict(d)
             check_features(MODEL_FILE, d["metadata"], m.model.features, FEATURES)
+            if m.word_model is not None and not set(m.word_model.features) <= set(WORD_FEATURES):
+                from unspin.errors import ResourceError
+
+                raise ResourceError(f"model file unspin/data/{MODEL_FILE}: its word model reads features this version "
+                                    "of unspin does not compute; rebuild it with `make model`")
             _MODEL = m
         return _MODEL
 
@@ -141,11 +196,23 @@ class _Lookups:
 
     def __init__(self) -> None:
         from unspin.lexicon.freq import zipf
+        from unspin.lexicon.vectors import load_vectors
         from unspin.lm import load_lm
 
         self.prob = load_lm()._model.prob
         self.zipf = zipf
         self.uni: dict[str, float | None] = {}
+        self.vectors = load_vectors()
+        self.zero = np.zeros(self.vectors.dim, dtype=np.float32)
+        from unspin.detect.phrases import PHRASE_FEATURES, load_phrase_model
+
+        pm = load_phrase_model()
+        # the full check's phrase model folded into one weight per feature in `PHRASE_FEATURES` order and a bias
+        self.phrase_coef = [pm.weights.get(f, 0.0) / pm.scaling.get(f, (0.0, 1.0))[1] for f in PHRASE_FEATURES]
+        self.phrase_bias = pm.bias - sum(pm.weights.get(f, 0.0) * pm.scaling.get(f, (0.0, 1.0))[0] / pm.scaling.get(f, (0.0, 1.0))[1]
+                                         for f in PHRASE_FEATURES)
+        #: a phrase -> what of its score does not depend on its context (memoised, bounded)
+        self.phrase_memo: dict[str, tuple[float, float, float, list[tuple[str, float, float, float]]]] = {}
 
     def unigram(self, w: str) -> float | None:
         lp = self.uni.get(w, 0.0)
@@ -180,30 +247,38 @@ def word_units(text: str) -> list[tuple[int, int, str | None]]:
     return out
 
 
-def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[str, float], int, list[tuple[float, str]]]:
+def screen_features(text: str, model: ScreenModel | None = None, word_rows: list[tuple[int, tuple[float, ...]]] | None = None,
+                    ) -> tuple[dict[str, float], int, list[tuple[float, str]]]:
     """``(features, words, hits)`` of ``text``: the document features (`FEATURES`), the number of
-    words, and the spinner-like words and bigrams found as ``(weight, text)``."""
+    words, and the spinner-like words and bigrams found as ``(weight, text)``. ``word_rows``, when
+    given, receives ``(start, WORD_FEATURES values)`` of every word the word model scores (training)."""
     m = model or load_screen_model()
     look = _lookups()
     prob, zipf, unigram = look.prob, look.zipf, look.unigram
-    wweights, bweights, origs = m.words, m.bigrams, m.originals
+    wweights, bweights = m.words, m.bigrams
     n = content = names = numbers = function = sentences = 0
     scored = surprising = misfits = strong = judged = oov = rare = 0
-    lm_sum = zipf_sum = word_spin = bigram_spin = misfit_sum = gain_sum = 0.0
-    gains = strong_gains = 0
+    lm_sum = zipf_sum = word_spin = bigram_spin = misfit_sum = 0.0
     hi = 0
     hits: list[tuple[float, str]] = []
     h1 = h2 = None  # the two words before, in the LM's vocabulary (None: sentence start or after an OOV word)
     prev = None  # the word before (for bigrams), None after a sentence end
     start = True
-    for tok in _TOKEN.findall(text):
+    # every word as (start, word, capitalised inside a sentence, function word, log10 P(word)), None at a break
+    seq: list[tuple[int, str, bool, bool, float | None, float | None] | None] = []
+    # every word and number as (start, end, word or "<num>", may be part of a phrase), None at a sentence end
+    toks: list[tuple[int, int, str, bool] | None] = []
+    for match in _TOKEN.finditer(text):
+        tok = match.group()
         c = tok[0]
         if c.isalpha():
             n += 1
             w = tok.lower().replace("’", "'") if not tok.islower() else tok.replace("’", "'")
             is_func = w in FUNCTION_WORDS
-            if tok[0].isupper() and not start and not is_func:
+            capital = c.isupper() and not start
+            if capital and not is_func:
                 names += 1
+            toks.append((match.start(), match.end(), w, not capital and not (len(tok) > 1 and tok.isupper())))
             start = False
             if is_func:
                 function += 1
@@ -227,10 +302,12 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
             prev = w
             u = unigram(w)
             if u is None:
+                seq.append((match.start(), w, capital, is_func, None, None))
                 if tok.islower():
                     oov += 1
                 h1 = h2 = None
                 continue
+            lp = None
             if h1 is not None:
                 lp = prob([w, h1, h2] if h2 is not None else [w, h1]) / _LOG10
                 scored += 1
@@ -245,29 +322,20 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
                         misfit_sum += gap
                         if gap < STRONG_MISFIT_LOG10:
                             strong += 1
-                    cands = origs.get(w)
-                    if cands is not None:
-                        best, bo = 0.0, ""
-                        for o in cands:
-                            g = prob([o, h1, h2] if h2 is not None else [o, h1]) / _LOG10 - lp
-                            if g > best:
-                                best, bo = g, o
-                        if best > 0.0:
-                            gain_sum += best
-                            if best >= ORIG_GAIN_LOG10:
-                                gains += 1
-                                if best >= STRONG_GAIN_LOG10:
-                                    strong_gains += 1
-                                hits.append((best, f"{w} ({bo}?)"))
+            seq.append((match.start(), w, capital, is_func, u, lp))
             h1, h2 = w, h1
         elif c.isdigit():
             numbers += 1
             h1 = h2 = prev = None
+            seq.append(None)
+            toks.append((match.start(), match.end(), "<num>", False))
         else:
+            toks.append(None)
             if not start:
                 sentences += 1
             h1 = h2 = prev = None
             start = True
+            seq.append(None)
     if not start:
         sentences += 1
     nn, nc = max(n, 1), max(content, 1)
@@ -275,9 +343,6 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
         "word_spin": word_spin / nc,
         "word_spin_hi": hi / nc,
         "bigram_spin": bigram_spin / nn,
-        "orig_gain": gain_sum / nc,
-        "orig_gain_share": gains / nc,
-        "orig_gain_strong": strong_gains / nc,
         "lm_mean": lm_sum / scored if scored else -2.0,
         "lm_surprise": surprising / max(scored, 1),
         "lm_misfit": misfits / max(judged, 1),
@@ -291,7 +356,209 @@ def screen_features(text: str, model: ScreenModel | None = None) -> tuple[dict[s
         "number_share": numbers / nn,
         "sentence_words": math.log10(1 + n / max(sentences, 1)),
     }
+    feats.update(_word_evidence(seq, m, look, word_rows, hits))
+    density, mass = _phrase_evidence(text, toks, m, look, hits) if m.phrases else (0.0, 0.0)
+    feats["phrase_density"], feats["phrase_mass"] = density / nc, mass / nc
     return feats, n, hits
+
+
+def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m: ScreenModel, look: _Lookups,
+                     hits: list[tuple[float, str]]) -> tuple[float, float]:
+    """``(phrases flagged, summed confidence)``: runs of 2-4 adjacent words (nothing but a space between,
+    no name or number) that are a thesaurus phrase of `ScreenModel.phrases`, scored as the full check's
+    phrase pass scores them (`unspin.detect.phrases`: the margin of the best single word over the phrase
+    with the two words after, the full check's phrase model), the best-scoring ones that do not overlap."""
+    table, first = m.phrases, m._phrase_first  # type: ignore[attr-defined]
+    prob, unigram, zipf = look.prob, look.unigram, look.zipf
+    pcoef, pbias, memo = look.phrase_coef, look.phrase_bias, look.phrase_memo
+    L = _LOG10
+
+    def known(w: str | None) -> bool:
+        return w is not None and (w == "<s>" or unigram(w) is not None)
+
+    def cond(w: str, c2: str | None, c1: str | None) -> float:
+        if not known(w):
+            return OOV_LOG10
+        rev = [w]
+        if c1 is not None:
+            if known(c1):
+                rev.append(c1)
+                if c2 is not None and known(c2):
+                    rev.append(c2)
+        elif c2 is not None and known(c2):
+            rev.append(c2)
+        return prob(rev) / L
+
+    found: list[tuple[float, int, int, str]] = []
+    sent: list[tuple[int, int, str, bool]] = []
+    for item in [*toks, None]:
+        if item is not None:
+            sent.append(item)
+            continue
+        k = len(sent)
+        if k >= 2:
+            norms = [x[2] for x in sent]
+            for i in range(k - 1):
+                if norms[i] not in first or not sent[i][3]:
+                    continue
+                # how many words from i on may form a phrase (allowed, one space apart)
+                run = 1
+                while run < PHRASE_WORDS and i + run < k:
+                    x0, x1 = sent[i + run - 1], sent[i + run]
+                    if not x1[3] or x1[0] - x0[1] > 1 or (x1[0] != x0[1] and text[x0[1]] != " "):
+                        break
+                    run += 1
+                for n in range(run, 1, -1):
+                    phrase = norms[i:i + n]
+                    cands = table.get(" ".join(phrase))
+                    if not cands:
+                        continue
+                    key = " ".join(phrase)
+                    fixed = memo.get(key)
+                    if fixed is None:
+                        content = [w for w in phrase if w not in FUNCTION_WORDS]
+                        fixed = (sum(cond(phrase[j], phrase[j - 2] if j >= 2 else None, phrase[j - 1]) for j in range(1, n)) / (n - 1),
+                                 len(content) / n, min((zipf(w) for w in content), default=7.0),
+                                 [(form, lc, cond(form, None, None), zipf(form)) for form, lc in cands])
+                        if len(memo) > 200_000:
+                            memo.clear()
+                        memo[key] = fixed
+                    cohesion, content_share, min_zipf, forms = fixed
+                    p2 = norms[i - 2] if i >= 2 else ("<s>" if i == 1 else None)
+                    p1 = norms[i - 1] if i >= 1 else "<s>"
+                    after = norms[i + n:i + n + 2]
+                    obs, ctx = 0.0, [x for x in (p2, p1) if x is not None]
+                    for w in phrase + after:
+                        obs += cond(w, ctx[-2] if len(ctx) > 1 else None, ctx[-1] if ctx else None)
+                        ctx.append(w)
+                    scored = []
+                    for form, lc, uni, fz in forms:
+                        sc = cond(form, p2, p1)
+                        if after:
+                            sc += cond(after[0], p1, form)
+                            if len(after) > 1:
+                                sc += cond(after[1], form, after[0])
+                        scored.append((sc + lc, sc, lc, uni, fz, form))
+                    scored.sort(reverse=True)
+                    _, best_lp, best_lc, alt_uni, alt_zipf, best = scored[0]
+                    margin = best_lp - obs
+                    # `unspin.detect.phrases.PHRASE_FEATURES`, in order
+                    f = (margin, margin + best_lc, obs / (n + len(after)), cohesion, float(n), best_lc, alt_uni, alt_zipf,
+                         content_share, min_zipf, 0.0, scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0)
+                    t = pbias + sum(c * v for c, v in zip(pcoef, f))
+                    conf = 1.0 / (1.0 + math.exp(-_clip(t, -40.0, 40.0)))
+                    found.append((conf, sent[i][0], sent[i + n - 1][1], f"{' '.join(phrase)} ({best}?)"))
+        sent = []
+    kept: list[tuple[float, int, int, str]] = []
+    for f4 in sorted(found, key=lambda x: (-x[0], x[1])):
+        if all(f4[2] <= o[1] or o[2] <= f4[1] for o in kept):
+            kept.append(f4)
+    flagged = [x for x in kept if x[0] >= PHRASE_FLAG_AT]
+    hits.extend((3.0 * x[0], x[3]) for x in flagged)
+    return float(len(flagged)), sum(x[0] for x in kept)
+
+
+def _clip(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | None] | None], m: ScreenModel, look: _Lookups,
+                   rows: list[tuple[int, tuple[float, ...]]] | None, hits: list[tuple[float, str]]) -> dict[str, float]:
+    """The ``word_p_*``, ``gain2`` and ``orig_gain*`` features: every content word that has likely originals,
+    is in the language model and is not capitalised inside a sentence (the words the full check judges)
+    gets `WORD_FEATURES` and the word model's probability; the features summarise those per content word."""
+    content = [k for k, it in enumerate(seq) if it is not None and not it[3]]
+    nc = len(content)
+    out = dict.fromkeys(("word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2",
+                         "orig_gain", "orig_gain_share", "orig_gain_strong"), 0.0)
+    if not nc:
+        return out
+    prob, unigram, zipf = look.prob, look.unigram, look.zipf
+    origs, weights = m.originals, m.words
+    # fit with the neighbours (four content words each side) and with the document: cosine of the word's
+    # vector with the sum of theirs (0 for a word without a vector)
+    vecs = look.vectors
+    get, zero = vecs.get, look.zero
+    M = np.array([v if (v := get(seq[k][1])) is not None else zero for k in content], dtype=np.float32)  # type: ignore[index]
+    cs = np.concatenate([np.zeros((1, vecs.dim), dtype=np.float32), np.cumsum(M, axis=0)])
+    idx = np.arange(nc)
+    W = cs[np.minimum(idx + 5, nc)] - cs[np.maximum(idx - 4, 0)] - M
+    near = ((M * W).sum(axis=1) / (np.linalg.norm(W, axis=1) + 1e-9)).tolist()
+    C = cs[nc] - M
+    topic = ((M * C).sum(axis=1) / (np.linalg.norm(C, axis=1) + 1e-9)).tolist()
+    counts = Counter(seq[k][1] for k in content)  # type: ignore[index]
+    L = _LOG10
+    xs: list[tuple[float, ...]] = []
+    named: list[tuple[str, str]] = []
+    gain_sum = left_sum = 0.0
+    gains = strong = 0
+    last = len(seq) - 1
+    for j, k in enumerate(content):
+        start, w, capital, _, u, lp = seq[k]  # type: ignore[misc]
+        if u is None or capital:
+            continue
+        cands = origs.get(w)
+        if cands is None:
+            continue
+        b1 = seq[k - 1] if k >= 1 else None
+        b2 = seq[k - 2] if b1 is not None and k >= 2 else None
+        ctx = [] if b1 is None or b1[4] is None else [b1[1]] if b2 is None or b2[4] is None else [b1[1], b2[1]]
+        if lp is None:
+            lp = u
+        # the word after, with the word before: how well the original fits on its right
+        a1 = seq[k + 1] if k < last else None
+        n1 = a1[1] if a1 is not None and a1[4] is not None else None
+        c1 = ctx[:1]
+        left_q = [w, *ctx]
+        right_q = [n1, w, *c1]
+        rw = prob(right_q) / L if n1 is not None else 0.0
+        best = best_right = best_left = -1e9
+        best_o = cands[0]
+        for o in cands:
+            if ctx:
+                left_q[0] = o
+                lo = prob(left_q) / L - lp
+            else:
+                lo = (unigram(o) or OOV_LOG10) - lp
+            if n1 is not None:
+                right_q[1] = o
+                ro = prob(right_q) / L - rw
+            else:
+                ro = 0.0
+            if lo + ro > best:
+                best, best_right, best_o = lo + ro, ro, o
+            if lo > best_left:
+                best_left = lo
+        z = zipf(w)
+        gap = lp - u
+        g = -4.0 if best < -4.0 else 6.0 if best > 6.0 else best
+        x = (weights.get(w, 0.0), -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
+             best_left if best_left > 0.0 else 0.0, best if best > 0.0 else 0.0,
+             -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap, lp, u, z, zipf(best_o) - z, best_right, near[j], topic[j],
+             math.log2(counts[w]), float(len(cands)))
+        if rows is not None:
+            rows.append((start, x))
+        xs.append(x)
+        named.append((w, best_o))
+        if g > 0.0:
+            gain_sum += g
+        if ctx and best_left > 0.0:  # the likely original with the words before only
+            left_sum += best_left
+            if best_left >= ORIG_GAIN_LOG10:
+                gains += 1
+                if best_left >= STRONG_GAIN_LOG10:
+                    strong += 1
+    out.update(gain2=gain_sum / nc, orig_gain=left_sum / nc, orig_gain_share=gains / nc, orig_gain_strong=strong / nc)
+    if xs and m.word_model is not None:
+        coef, bias = m._folded  # type: ignore[attr-defined]
+        t = np.clip(np.asarray(xs, dtype=np.float64) @ np.asarray(coef) + bias, -40.0, 40.0)
+        p = 1.0 / (1.0 + np.exp(-t))
+        top = np.sort(p)[::-1][:WORD_P_TOP]
+        out.update(word_p_mean=float(p.mean()), word_p_sum=float(p.sum()) / nc, word_p_high=float((p > WORD_P_HIGH).sum()) / nc,
+                   word_p_mid=float((p > WORD_P_MID).sum()) / nc, word_p_top=float(top.sum()) / WORD_P_TOP)
+        for q in np.flatnonzero(p > WORD_P_HIGH).tolist():
+            hits.append((2.0 * float(p[q]), f"{named[q][0]} ({named[q][1]}?)"))
+    return out
 
 
 def screen(document: Document | str, threshold: float | None = None, model: ScreenModel | None = None) -> ScreenResult:
