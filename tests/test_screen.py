@@ -63,6 +63,20 @@ def test_word_model_reads_the_words_the_full_check_judges():
     assert plain["word_p_mean"] == 0.0 and plain["lm_mean"] == feats["lm_mean"] and plain["gain2"] == feats["gain2"]
 
 
+def test_thesaurus_phrases_are_scored_like_the_full_checks_phrase_pass():
+    from devkit.spinner import Spinner
+
+    model = load_screen_model()
+    assert len(model.phrases) > 10_000 and all(1 <= len(c) <= 3 for c in list(model.phrases.values())[:100])
+    for i, p in enumerate(PARAGRAPHS):
+        clean, _, _ = screen_features(p, model)
+        spun, _, hits = screen_features(Spinner(rate=0.3, pick="common", phrases=True, seed=i).spin(p).text, model)
+        assert spun["phrase_mass"] > clean["phrase_mass"] + 0.01 and clean["phrase_density"] == 0.0
+        assert spun["phrase_density"] > 0.0 and any(len(h.split(" (")[0].split()) >= 2 for _, h in hits)
+    bare = ScreenModel(model.words, model.bigrams, model.model, model.originals, word_model=model.word_model)
+    assert screen_features(PARAGRAPHS[0], bare)[0]["phrase_mass"] == 0.0
+
+
 def test_model_round_trips_and_the_threshold_is_the_trained_one():
     from unspin.detect.modelio import load_shipped
 

@@ -16,16 +16,24 @@ Two tables are counted over the word units of `unspin.screen.word_units`: a cont
 spinner-likeness is the log ratio of its rate among substituted words (the simulator's gold, and
 the aligned swaps of the real pairs) to its rate among the words of clean documents; a bigram's is
 the log ratio of the share of spun documents holding it to the share of clean ones. Only words and
-bigrams seen often enough and clearly spinner-like are kept. The likely originals of each word of
-the vocabulary (the 30,000 commonest English words and the corpus's) are the full check's own
-candidates (`unspin.detect.candidates`), ranked by channel prior and frequency, computed here once.
+bigrams seen often enough and clearly spinner-like are kept. Two tables are precomputed from the
+full check's own lexicon once: the likely originals of each word of the vocabulary (the 30,000
+commonest English words and the corpus's; the full check's candidates, `unspin.detect.candidates`,
+ranked by channel prior and frequency) and the single-word candidates of each thesaurus phrase its
+phrase pass matches (`build_phrases`).
 
-The screen's job is to pass on what the full check would call spun, so the regression's positives
-are the spun documents the full check calls spun (its verdicts are computed once and kept in
-``bench/work/screen_teacher.json``); a spin the full check misses would be missed after the screen
-too. The document features (`unspin.screen.FEATURES`) feed a logistic regression; the table features of a document are
-computed with tables counted on the *other* half of the articles (cross-fitting), so the regression
-weighs them as they behave on unseen text; the shipped tables are counted on all of it.
+**Distillation.** The screen's job is to pass on what the full check would call spun, so it learns
+the full check's own view (`teacher`: run once on every training document and kept in
+``bench/work/screen_teacher_v2.json``): the *word model* (`fit_words`) is a logistic regression of
+the full check's confidence of each word on the screen's look-up features of that word
+(`unspin.screen.WORD_FEATURES`), and the *document model* (`fit`) a logistic regression of the full
+check's verdict (spun or not, whatever the document really is) on the document features
+(`unspin.screen.FEATURES`), among them the word model's probabilities summarised. A document's
+features are computed with the word and bigram tables and the word model of the *other* half of the
+articles (cross-fitting), so the document model weighs them as they behave on unseen text; the
+shipped tables and word model are fitted on all of it. The default threshold is chosen on the
+out-of-fold document scores (`RECALL` of the documents the full check calls spun) and written to
+the model's ``meta.threshold``; ``unspin.settings.SCREEN_THRESHOLD`` must equal it (a test checks).
 
     python -m training.train_screen [--docs 500] [--sotu 150] [--refit]
 """
