@@ -67,7 +67,7 @@ def test_thesaurus_phrases_are_scored_like_the_full_checks_phrase_pass():
     from devkit.spinner import Spinner
 
     model = load_screen_model()
-    assert len(model.phrases) > 10_000 and all(1 <= len(c) <= 3 for c in list(model.phrases.values())[:100])
+    assert len(model.phrases) > 10_000 and all(1 <= len(c) <= 3 for _, c in list(model.phrases.values())[:100])
     for i, p in enumerate(PARAGRAPHS):
         clean, _, _ = screen_features(p, model)
         spun, _, hits = screen_features(Spinner(rate=0.3, pick="common", phrases=True, seed=i).spin(p).text, model)

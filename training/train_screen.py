@@ -205,22 +205,37 @@ def build_originals(corpus: list[dict], top: int = VOCABULARY) -> dict[str, tupl
 PHRASE_CANDIDATES = 3
 
 
-def build_phrases() -> dict[str, tuple[tuple[str, float], ...]]:
-    """Moby's multi-word entries the full check's phrase pass matches (`unspin.detect.phrases`), as written,
-    every word in the language model -> its `PHRASE_CANDIDATES` likeliest single-word originals (the phrase
-    pass's own candidates and channel probabilities, a headword that is one of the phrase's words left out)."""
+def build_phrases() -> dict[str, tuple[bool, tuple[tuple[str, float, int], ...]]]:
+    """The multi-word entries the full check's phrase pass matches (`unspin.detect.phrases`: Moby's and
+    WordNet's), as written, every word in the language model -> whether Moby lists it, and its
+    `PHRASE_CANDIDATES` likeliest single-word originals as the phrase pass takes them (its candidates and
+    channel probabilities; a candidate that is one of the phrase's own words becomes that word)."""
     from unspin.api import get_detector
+    from unspin.detect.phrases import MOBY, OWN
     from unspin.lm import load_lm
+    from unspin.screen import PHRASE_OWN, PHRASE_WORDNET_ONLY
 
     pd, lm = get_detector().phrases, load_lm()
-    out: dict[str, tuple[tuple[str, float], ...]] = {}
-    for key, term in sorted(pd.index().items()):
+    index = pd.index()
+    sources = pd._sources
+    out: dict[str, tuple[bool, tuple[tuple[str, float, int], ...]]] = {}
+    for key, term in sorted(index.items()):
         if not all(lm.in_vocab(w) for w in key):
             continue
-        cands = [(c.form, round(c.log_channel, 2)) for c in pd.candidates(term, ())
-                 if c.form not in key and c.headword not in key][:PHRASE_CANDIDATES]
+        cands: list[tuple[str, float, int]] = []
+        for c in pd.candidates(term, ()):
+            form, source = c.form, c.source
+            if form in key or c.headword in key:
+                own = next((w for w in key if w in (c.form, c.headword) and w not in FUNCTION_WORDS), None)
+                if own is None:
+                    continue
+                form, source = own, source | OWN
+            cands.append((form, round(c.log_channel, 2),
+                          (PHRASE_OWN if source & OWN else 0) | (0 if source & MOBY else PHRASE_WORDNET_ONLY)))
+            if len(cands) >= PHRASE_CANDIDATES:
+                break
         if cands:
-            out[" ".join(key)] = tuple(cands)
+            out[" ".join(key)] = (bool(sources.get(term, 0) & MOBY), tuple(cands))
     return out
 
 

@@ -67,6 +67,12 @@ WORD_P_TOP = 10
 PHRASE_WORDS = 4
 #: the language model's log10 probability of an unknown word
 OOV_LOG10 = -7.0
+#: bits of a phrase candidate (`ScreenModel.phrases`)
+PHRASE_OWN, PHRASE_WORDNET_ONLY = 1, 2
+#: the phrase features the screen computes, in the order of its tuples (those of `unspin.detect.phrases`)
+_PHRASE_FEATURES = ("margin", "margin_channel", "per_word_obs", "cohesion", "n_words", "log_channel", "alt_uni",
+                    "alt_zipf", "content_share", "min_content_zipf", "inflected", "second_gap", "own_word",
+                    "wordnet_only", "phrase_in_moby")
 #: log10 P under which a word counts as surprising (`lm_surprise`)
 SURPRISE_LOG10 = -4.0
 #: context penalty (log10 P(w | h) - log10 P(w)) under which a content word misfits its context
@@ -103,10 +109,12 @@ class ScreenModel:
     #: one word's probability that the full check would give it a high confidence, from `WORD_FEATURES`
     #: (distilled from the full check's word confidences); None: the ``word_p_*`` features are 0
     word_model: LinearModel | None = None
-    #: a thesaurus phrase of 2-4 words (Moby's multi-word entries, as written) -> the single words a spinner
-    #: may have replaced with it and the log10 channel probability of that pick: the full check's phrase
-    #: candidates, precomputed by the training script; scored here by the full check's own phrase model
-    phrases: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    #: a thesaurus phrase of 2-4 words (Moby's and WordNet's multi-word entries, as written) -> whether Moby
+    #: lists it, and the single words a spinner may have replaced with it as ``(word, log10 channel
+    #: probability, bits)`` (`PHRASE_OWN`: one of the phrase's own words; `PHRASE_WORDNET_ONLY`: from
+    #: WordNet only): the full check's phrase candidates, precomputed by the training script; scored here
+    #: by the full check's own phrase model
+    phrases: Mapping[str, tuple[bool, tuple[tuple[str, float, int], ...]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # the word model folded into one weight per `WORD_FEATURES` entry and a bias (one dot product a word)
@@ -131,7 +139,8 @@ class ScreenModel:
                 "words": {w: round(v, 3) for w, v in sorted(self.words.items())},
                 "bigrams": {b: round(v, 3) for b, v in sorted(self.bigrams.items())},
                 "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())},
-                "phrases": {p: " ".join(f"{f}:{lc:.2f}" for f, lc in c) for p, c in sorted(self.phrases.items())}}
+                "phrases": {p: " ".join([str(int(moby)), *(f"{f}:{lc:.2f}:{b}" for f, lc, b in c)])
+                            for p, (moby, c) in sorted(self.phrases.items())}}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ScreenModel:
@@ -139,7 +148,16 @@ class ScreenModel:
         return cls(dict(d["words"]), dict(d["bigrams"]), LinearModel.from_dict(d["model"]),
                    {w: tuple(o.split()) for w, o in d.get("originals", {}).items()},
                    dict(d.get("metadata", {})), LinearModel.from_dict(wm) if wm else None,
-                   {p: tuple((f, float(lc)) for f, _, lc in (x.rpartition(":") for x in c.split())) for p, c in d.get("phrases", {}).items()})
+                   {p: _read_phrase(c) for p, c in d.get("phrases", {}).items()})
+
+
+def _read_phrase(text: str) -> tuple[bool, tuple[tuple[str, float, int], ...]]:
+    moby, *cands = text.split()
+    out = []
+    for c in cands:
+        form, lc, bits = c.rsplit(":", 2)
+        out.append((form, float(lc), int(bits)))
+    return moby == "1", tuple(out)
 
 
 @dataclass(frozen=True)
@@ -204,15 +222,20 @@ class _Lookups:
         self.uni: dict[str, float | None] = {}
         self.vectors = load_vectors()
         self.zero = np.zeros(self.vectors.dim, dtype=np.float32)
-        from unspin.detect.phrases import PHRASE_FEATURES, load_phrase_model
+        from unspin.detect.phrases import load_phrase_model
 
         pm = load_phrase_model()
-        # the full check's phrase model folded into one weight per feature in `PHRASE_FEATURES` order and a bias
-        self.phrase_coef = [pm.weights.get(f, 0.0) / pm.scaling.get(f, (0.0, 1.0))[1] for f in PHRASE_FEATURES]
+        missing = sorted(set(pm.features) - set(_PHRASE_FEATURES))
+        if missing:
+            from unspin.errors import ResourceError
+
+            raise ResourceError(f"the phrase model reads features the screen does not compute: {', '.join(missing)}")
+        # the full check's phrase model folded into one weight per feature in `_PHRASE_FEATURES` order and a bias
+        self.phrase_coef = [pm.weights.get(f, 0.0) / pm.scaling.get(f, (0.0, 1.0))[1] for f in _PHRASE_FEATURES]
         self.phrase_bias = pm.bias - sum(pm.weights.get(f, 0.0) * pm.scaling.get(f, (0.0, 1.0))[0] / pm.scaling.get(f, (0.0, 1.0))[1]
-                                         for f in PHRASE_FEATURES)
+                                         for f in _PHRASE_FEATURES)
         #: a phrase -> what of its score does not depend on its context (memoised, bounded)
-        self.phrase_memo: dict[str, tuple[float, float, float, list[tuple[str, float, float, float]]]] = {}
+        self.phrase_memo: dict[str, tuple[float, float, float, list[tuple[str, float, int, float, float]]]] = {}
 
     def unigram(self, w: str) -> float | None:
         lp = self.uni.get(w, 0.0)
@@ -410,16 +433,17 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
                     run += 1
                 for n in range(run, 1, -1):
                     phrase = norms[i:i + n]
-                    cands = table.get(" ".join(phrase))
-                    if not cands:
+                    entry = table.get(" ".join(phrase))
+                    if entry is None:
                         continue
+                    in_moby, cands = entry
                     key = " ".join(phrase)
                     fixed = memo.get(key)
                     if fixed is None:
                         content = [w for w in phrase if w not in FUNCTION_WORDS]
                         fixed = (sum(cond(phrase[j], phrase[j - 2] if j >= 2 else None, phrase[j - 1]) for j in range(1, n)) / (n - 1),
                                  len(content) / n, min((zipf(w) for w in content), default=7.0),
-                                 [(form, lc, cond(form, None, None), zipf(form)) for form, lc in cands])
+                                 [(form, lc, bits, cond(form, None, None), zipf(form)) for form, lc, bits in cands])
                         if len(memo) > 200_000:
                             memo.clear()
                         memo[key] = fixed
@@ -432,19 +456,20 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
                         obs += cond(w, ctx[-2] if len(ctx) > 1 else None, ctx[-1] if ctx else None)
                         ctx.append(w)
                     scored = []
-                    for form, lc, uni, fz in forms:
+                    for form, lc, bits, uni, fz in forms:
                         sc = cond(form, p2, p1)
                         if after:
                             sc += cond(after[0], p1, form)
                             if len(after) > 1:
                                 sc += cond(after[1], form, after[0])
-                        scored.append((sc + lc, sc, lc, uni, fz, form))
+                        scored.append((sc + lc, sc, lc, uni, fz, bits, form))
                     scored.sort(reverse=True)
-                    _, best_lp, best_lc, alt_uni, alt_zipf, best = scored[0]
+                    _, best_lp, best_lc, alt_uni, alt_zipf, best_bits, best = scored[0]
                     margin = best_lp - obs
-                    # `unspin.detect.phrases.PHRASE_FEATURES`, in order
+                    # `_PHRASE_FEATURES`, in order (no lemmatised readings here: ``inflected`` is 0)
                     f = (margin, margin + best_lc, obs / (n + len(after)), cohesion, float(n), best_lc, alt_uni, alt_zipf,
-                         content_share, min_zipf, 0.0, scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0)
+                         content_share, min_zipf, 0.0, scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0,
+                         float(bool(best_bits & PHRASE_OWN)), float(bool(best_bits & PHRASE_WORDNET_ONLY)), float(in_moby))
                     t = pbias + sum(c * v for c, v in zip(pcoef, f))
                     conf = 1.0 / (1.0 + math.exp(-_clip(t, -40.0, 40.0)))
                     found.append((conf, sent[i][0], sent[i + n - 1][1], f"{' '.join(phrase)} ({best}?)"))
