@@ -24,7 +24,7 @@ phrase pass matches (`build_phrases`).
 
 **Distillation.** The screen's job is to pass on what the full check would call spun, so it learns
 the full check's own view (`teacher`: run once on every training document and kept in
-``bench/work/screen_teacher_v2.json``): the *word model* (`fit_words`) is a logistic regression of
+``bench/work/screen_teacher_<hash>.json``, `teacher_file`): the *word model* (`fit_words`) is a logistic regression of
 the full check's confidence of each word on the screen's look-up features of that word
 (`unspin.screen.WORD_FEATURES`), and the *document model* (`fit`) a logistic regression of the full
 check's verdict (spun or not, whatever the document really is) on the document features
@@ -248,7 +248,20 @@ def hash_half(group: str) -> int:
     return zlib.crc32(group.encode()) % 2
 
 
-TEACHER = ROOT / "bench" / "work" / "screen_teacher_v2.json"
+def teacher_file() -> Path:
+    """Where the full check's verdicts on the training documents are kept: named by a hash of what decides
+    them (the shipped models other than the screen's, `unspin.detect`, `unspin.settings`), so a changed full
+    check is asked again rather than remembered."""
+    import hashlib
+
+    src = ROOT / "src" / "unspin"
+    h = hashlib.sha256()
+    files = [p for p in sorted((src / "data").iterdir()) if p.name not in (OUT.name, "__init__.py") and p.is_file()]
+    for p in [*files, *sorted((src / "detect").glob("*.py")), src / "settings.py"]:
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return ROOT / "bench" / "work" / f"screen_teacher_{h.hexdigest()[:12]}.json"
+
+
 ORIGINALS_CACHE = ROOT / "bench" / "work" / "screen_originals.json"
 
 
@@ -285,7 +298,8 @@ def teacher(corpus: list[dict], processes: int = 2) -> list[dict]:
     import hashlib
     from multiprocessing import get_context
 
-    memo = json.loads(TEACHER.read_text()) if TEACHER.exists() else {}
+    path = teacher_file()
+    memo = json.loads(path.read_text()) if path.exists() else {}
     keys = [hashlib.sha256(d["text"].encode("utf-8", "surrogatepass")).hexdigest()[:24] for d in corpus]
     texts = {k: d["text"] for k, d in zip(keys, corpus)}
     first = {k for k, d in zip(keys, corpus) if d["label"] or d["kind"] == "realdev"}
@@ -296,9 +310,9 @@ def teacher(corpus: list[dict], processes: int = 2) -> list[dict]:
             for i, v in enumerate(pool.imap(_teach, [texts[k] for k in todo], chunksize=4)):
                 memo[todo[i]] = v
                 if i % 50 == 49:
-                    TEACHER.write_text(json.dumps(memo))
+                    path.write_text(json.dumps(memo))
                     print(f"  full checks {i + 1}/{len(todo)}", flush=True)
-        TEACHER.write_text(json.dumps(memo))
+        path.write_text(json.dumps(memo))
     return [memo[k] for k in keys]
 
 
