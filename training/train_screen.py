@@ -225,6 +225,8 @@ def build_phrases() -> dict[str, tuple[bool, tuple[tuple[str, float, int], ...]]
         cands: list[tuple[str, float, int]] = []
         for c in pd.candidates(term, ()):
             form, source = c.form, c.source
+            if " " in form:
+                continue  # a multi-word original: the screen scores single words only
             if form in key or c.headword in key:
                 own = next((w for w in key if w in (c.form, c.headword) and w not in FUNCTION_WORDS), None)
                 if own is None:

@@ -72,7 +72,7 @@ PHRASE_OWN, PHRASE_WORDNET_ONLY = 1, 2
 #: the phrase features the screen computes, in the order of its tuples (those of `unspin.detect.phrases`)
 _PHRASE_FEATURES = ("margin", "margin_channel", "per_word_obs", "cohesion", "n_words", "log_channel", "alt_uni",
                     "alt_zipf", "content_share", "min_content_zipf", "inflected", "second_gap", "own_word",
-                    "wordnet_only", "phrase_in_moby")
+                    "wordnet_only", "phrase_in_moby", "own_margin", "own_cohesion", "multi_word_original")
 #: log10 P under which a word counts as surprising (`lm_surprise`)
 SURPRISE_LOG10 = -4.0
 #: context penalty (log10 P(w | h) - log10 P(w)) under which a content word misfits its context
@@ -466,10 +466,12 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
                     scored.sort(reverse=True)
                     _, best_lp, best_lc, alt_uni, alt_zipf, best_bits, best = scored[0]
                     margin = best_lp - obs
+                    own = bool(best_bits & PHRASE_OWN)
                     # `_PHRASE_FEATURES`, in order (no lemmatised readings here: ``inflected`` is 0)
                     f = (margin, margin + best_lc, obs / (n + len(after)), cohesion, float(n), best_lc, alt_uni, alt_zipf,
                          content_share, min_zipf, 0.0, scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0,
-                         float(bool(best_bits & PHRASE_OWN)), float(bool(best_bits & PHRASE_WORDNET_ONLY)), float(in_moby))
+                         float(own), float(bool(best_bits & PHRASE_WORDNET_ONLY)), float(in_moby),
+                         margin if own else 0.0, cohesion if own else 0.0, 0.0)  # single-word originals only
                     t = pbias + sum(c * v for c, v in zip(pcoef, f))
                     conf = 1.0 / (1.0 + math.exp(-_clip(t, -40.0, 40.0)))
                     found.append((conf, sent[i][0], sent[i + n - 1][1], f"{' '.join(phrase)} ({best}?)"))
