@@ -282,15 +282,18 @@ def test_hostile_text_is_shown_literally(page):
 
 
 def test_one_click_shows_the_alignment(page):
+    from playwright.sync_api import expect  # installed wherever the page fixture could start a browser
+
     details = page.locator("#clusters details").first
     assert not details.locator(".sbs").is_visible()
     details.locator("summary").click()
     marks = details.locator(".sbs .col").first.locator("mark.sub")
+    expect(marks.first).to_be_visible()  # auto-waiting: a loaded machine may draw the alignment late
     n = marks.count()
     assert n >= 3 and n == int(details.locator(".nsubs").inner_text().split()[0])
     marks.first.hover()
     k = marks.first.get_attribute("data-pair")
-    assert details.locator(f'mark.sub.hot[data-pair="{k}"]').count() == 2  # the copy's word and the original's
+    expect(details.locator(f'mark.sub.hot[data-pair="{k}"]')).to_have_count(2)  # the copy's word and the original's
 
 
 def test_tables_page_and_sort(page):
