@@ -573,7 +573,9 @@ def web(detector):
     from unspin.web.settings import Settings
     from web_samples import source_index
 
-    app = create_app(Settings(token=TOKEN, workers=2, queue_size=8), index=source_index())
+    # a generous time limit: these cases are about JSON answers to bad input (the limit has its own tests in
+    # test_web_pool.py), and the capped 5,000-word check can pass the default 30 s on a loaded machine
+    app = create_app(Settings(token=TOKEN, workers=2, queue_size=8, timeout_s=300), index=source_index())
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
