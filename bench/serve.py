@@ -92,17 +92,23 @@ def rss_mb(pid: int) -> float:
     return sum(process_rss_mb(pid).values())
 
 
+def process_tree(pid: int) -> list:
+    """``pid`` and every process under it (live ones; none if ``pid`` is gone)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
 def process_rss_mb(pid: int) -> dict[int, float]:
     """Resident memory of ``pid`` and of each process under it, MB, by pid (the server first)."""
     import psutil
 
     out: dict[int, float] = {}
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return out
-    for p in procs:
+    for p in process_tree(pid):
         try:
             out[p.pid] = p.memory_info().rss / 2**20
         except psutil.Error:
@@ -286,12 +292,7 @@ def tree_cpu_seconds(pid: int) -> float:
     import psutil
 
     total = 0.0
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return total
-    for p in procs:
+    for p in process_tree(pid):
         try:
             t = p.cpu_times()
             total += t.user + t.system

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from unspin.detect.calibration import LinearModel
+from unspin.lm.ngram import reversed_history
 from unspin.model import Document, Report
 from unspin.settings import MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
 from unspin.text.stopwords import FUNCTION_WORDS
@@ -402,15 +403,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
     def cond(w: str, c2: str | None, c1: str | None) -> float:
         if not known(w):
             return OOV_LOG10
-        rev = [w]
-        if c1 is not None:
-            if known(c1):
-                rev.append(c1)
-                if c2 is not None and known(c2):
-                    rev.append(c2)
-        elif c2 is not None and known(c2):
-            rev.append(c2)
-        return prob(rev) / L
+        return prob(reversed_history(w, c2, c1, known)) / L
 
     found: list[tuple[float, int, int, str]] = []
     sent: list[tuple[int, int, str, bool]] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from unspin.lm.ngram import LanguageModel
+from unspin.lm.ngram import LanguageModel, reversed_history
 
 #: entries before a memo is cleared (bounded memory in a long-running process)
 MAX_MEMO = 2_000_000
@@ -30,8 +30,7 @@ class LMCache:
         """log10 P(w | c2 c1) with OOV words cutting the history (memoised).
 
         The hot path of the decoder: the same as ``lm.logprob(w, [c2, c1])``
-        (OOV → ``oov_penalty``), with the vocabulary checks and the reversed
-        context built inline."""
+        (OOV → ``oov_penalty``), the vocabulary checks behind a plain dict lookup."""
         key = (w, c2, c1)
         v = self._memo.get(key)
         if v is None:
@@ -41,15 +40,7 @@ class LMCache:
             if known(w) is False:
                 v = self.oov_penalty
             else:
-                rev = [w]
-                if c1 is not None:
-                    if known(c1):
-                        rev.append(c1)
-                        if c2 is not None and known(c2):
-                            rev.append(c2)
-                elif c2 is not None and known(c2):
-                    rev.append(c2)
-                v = self.lm.raw_logprob(rev)
+                v = self.lm.raw_logprob(reversed_history(w, c2, c1, known))
             self._memo[key] = v
         return v
 

@@ -124,12 +124,15 @@ def run(
         more = detector.spun_document_flags(decisions, [*flags, *phrases]) if display is None else []
         if more or phrases:
             flags = sorted([*flags, *phrases, *more], key=lambda f: f.start)
-            what = f"{len(more)} more word{'s' if len(more) != 1 else ''}" if display is None else ""
-            at = f"≥ {detector.options.spun_document_threshold:g}" if display is None else ""
+            what: list[str] = []
+            at: list[str] = []
+            if display is None:  # the words are chosen here (with a display model: below)
+                what.append(f"{len(more)} more word{'s' if len(more) != 1 else ''}")
+                at.append(f"≥ {detector.options.spun_document_threshold:g}")
             if phrases:
-                what += f"{' and ' if what else ''}{len(phrases)} phrase{'s' if len(phrases) != 1 else ''}"
-                at += f"{' (phrases ' if at else ''}≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g}{')' if at else ''}"
-            explanation += f"; {what} flagged at confidence {at} because the document is spun"
+                what.append(f"{len(phrases)} phrase{'s' if len(phrases) != 1 else ''}")
+                at.append(f"(phrases ≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g})" if at else f"≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g}")
+            explanation += f"; {' and '.join(what)} flagged at confidence {' '.join(at)} because the document is spun"
     if display is not None and not spinner_known:
         # which word flags are shown is decided now that the document is scored: the chance that
         # each word is a swap given its confidence, the score and its neighbours (the score above

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +28,20 @@ OOV = None
 _PS_OOV = -536870912  # what pocketsphinx returns for an unknown unigram
 BOS = "<s>"
 EOS = "</s>"
+
+
+def reversed_history(w: str, c2: str | None, c1: str | None, known: Callable[[str], bool]) -> list[str]:
+    """``[w, c1, c2]``, the order `NGramModel.prob` takes, cut at the first missing or unknown word
+    of the history (an OOV context word ends it: the model backs off to what is left)."""
+    rev = [w]
+    if c1 is not None:
+        if known(c1):
+            rev.append(c1)
+            if c2 is not None and known(c2):
+                rev.append(c2)
+    elif c2 is not None and known(c2):
+        rev.append(c2)
+    return rev
 
 
 def lm_path() -> Path:
