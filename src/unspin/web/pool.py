@@ -194,7 +194,7 @@ class ProcessBackend:
     def _pick(self) -> int:
         """The first idle worker; if none is idle (one still stopping), the least busy."""
         with self._lock:
-            i = min(range(self.workers), key=lambda k: (self._busy[k] > 0, self._busy[k], k))
+            i = min(range(self.workers), key=lambda k: (self._busy[k], k))
             self._busy[i] += 1
             return i
 
