@@ -19,6 +19,9 @@ from unspin.detect import _evidence
 from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot, SlotBuilder
 from unspin.lexicon.vectors import Vectors
+from unspin.lm.bigrams import BOS as WEB_BOS
+from unspin.lm.bigrams import WebBigrams, load_bigrams
+from unspin.lm.ngram import BOS, EOS
 from unspin.text import Token
 
 if TYPE_CHECKING:
@@ -38,11 +41,14 @@ class RawDecision:
 class SentenceDecoder:
     """Restores the most probable original of a sentence and measures each word's evidence."""
 
-    def __init__(self, lm: LMCache, slots: SlotBuilder, vectors: Vectors, options: DetectorOptions) -> None:
+    def __init__(self, lm: LMCache, slots: SlotBuilder, vectors: Vectors, options: DetectorOptions,
+                 web: WebBigrams | None = None) -> None:
         self.lm = lm
         self.slots = slots
         self.vectors = vectors
         self.options = options
+        #: the web bigram counts (`unspin.lm.bigrams`), loaded on first use when not given
+        self.web = web or load_bigrams()
 
     def decode(
         self, tokens: Sequence[Token], topic: np.ndarray | None = None, counts: Mapping[str, int] | None = None
@@ -90,9 +96,12 @@ class SentenceDecoder:
                 continue
             local = [self.local_at(slots, cur, i, c) for c in range(len(s.choices))]
             best = max(range(1, len(s.choices)), key=lambda c: local[c] + s.priors[c])
-            alts = _evidence.alternative_features(s, local, topic, counts or {}, self.vectors, self.lm.cond)
+            left, right = _web_word(_word(slots, cur, i - 1)), _web_word(_word(slots, cur, i + 1))
+            alts = _evidence.alternative_features(s, local, topic, counts or {}, self.vectors, self.lm.cond,
+                                                  self.web, left, right)
             feats = _evidence.word_features(s, _word(slots, cur, i - 2), _word(slots, cur, i - 1), best, local,
                                             self.lm, _neighbour_changed(cur, i))
+            feats.update(_evidence.web_features(self.web, s.word, s.choices[best], left, right))
             out.append(RawDecision(s.token, s.choices[best], feats, alts))
         return out
 
@@ -114,6 +123,14 @@ def _word(slots: list[Slot], cur: list[int], j: int) -> str | None:
     if j < 0 or j >= len(slots):
         return None
     return slots[j].choices[cur[j]]
+
+
+def _web_word(w: str | None) -> str | None:
+    """A slot's word as the web bigram list writes it: the sentence start is `BOS` (listed), the
+    sentence end and numbers have no bigrams there (None)."""
+    if w is None or w == EOS or w == "<num>":
+        return None
+    return WEB_BOS if w == BOS else w
 
 
 def _neighbour_changed(cur: list[int], i: int) -> bool:

@@ -1,10 +1,12 @@
 """The evidence features the confidence models read (`unspin.detect.calibration`).
 
-Three groups, each named as the shipped models were trained on them:
+Four groups, each named as the shipped models were trained on them:
 
 * `word_features`: one word's own evidence once the sentence is decoded: the *margin*
   (how much more probable, log10, the best restoration makes its n-grams), how
   surprising the observed word is, word frequencies, the channel probability;
+* `web_features`: the word and its restoration against the web bigram counts
+  (`unspin.lm.bigrams`): does the restoration make frequent collocations the word breaks;
 * `alternative_features`: what the restoration model ranks each candidate original by;
 * `add_document_context`: how well the word and its restoration fit the document's
   topic and neighbourhood (GloVe), and whether either repeats in the text.
@@ -25,6 +27,7 @@ from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot
 from unspin.lexicon.freq import zipf
 from unspin.lexicon.vectors import Vectors
+from unspin.lm.bigrams import WebBigrams
 from unspin.text import Token, TokenKind
 from unspin.text.stopwords import FUNCTION_WORDS
 
@@ -34,20 +37,38 @@ if TYPE_CHECKING:
 #: `word_features`, in the order they are computed
 OWN_FEATURES = ("margin", "second_gap", "obs_left", "left_gain", "obs_local_rel", "obs_uni", "alt_uni", "obs_zipf",
                 "alt_zipf", "obs_oov", "log_channel", "log_prior", "n_choices", "neighbour_changed")
+#: `web_features`: the word and the restoration against the web bigram counts (`unspin.lm.bigrams`)
+WEB_FEATURES = ("web_gain", "web_obs_pmi", "web_alt_pmi", "web_obs_listed", "web_alt_listed")
 #: `add_document_context`
 CONTEXT_FEATURES = ("topic_obs", "topic_alt", "topic_gain", "sim_obs_alt", "near_obs", "near_alt", "obs_repeats",
                     "alt_in_doc")
 #: `alternative_features` (the restoration model)
-ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "log_prior", "topic", "unigram", "sim_obs", "in_doc")
+ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "log_prior", "topic", "unigram", "sim_obs", "in_doc",
+                        "web_rel", "web_pmi")
 #: every feature of a word the token model's first stage may read (the second stage adds
 #: `unspin.detect.calibration.DOC_FEATURES`)
-WORD_FEATURES = OWN_FEATURES + CONTEXT_FEATURES
+WORD_FEATURES = OWN_FEATURES + WEB_FEATURES + CONTEXT_FEATURES
+
+
+def web_features(web: WebBigrams, obs: str, alt: str, left: str | None, right: str | None) -> dict[str, float]:
+    """The observed word and the restoration between the same (decoded) neighbours, by the web bigram
+    counts: the gain of the restoration's bigram-LM score over the observed word's (log10), each one's
+    association with its neighbours (PMI, log10) and how many of its two bigrams are frequent ones.
+    A spinner breaks collocations: the original's bigrams are listed, the spun word's often are not."""
+    return {
+        "web_gain": web.score(alt, left, right) - web.score(obs, left, right),
+        "web_obs_pmi": web.association(obs, left, right),
+        "web_alt_pmi": web.association(alt, left, right),
+        "web_obs_listed": float(web.n_listed(obs, left, right)),
+        "web_alt_listed": float(web.n_listed(alt, left, right)),
+    }
 
 
 def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: list[float], lm: LMCache,
                   neighbour_changed: bool) -> dict[str, float]:
     """One word's own evidence: ``local[c]`` is choice ``c``'s local trigram score, ``best`` the
-    decoder's best alternative, ``p2 p1`` the (decoded) words before it."""
+    decoder's best alternative, ``p2 p1`` the (decoded) words before it (`web_features` adds the
+    web bigram evidence)."""
     cand = s.cands[best]
     assert cand is not None
     cond = lm.cond
@@ -78,11 +99,15 @@ def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: lis
 
 def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, counts: Mapping[str, int],
                          vectors: Vectors, cond: Callable[[str, str | None, str | None], float],
+                         web: WebBigrams | None = None, left: str | None = None, right: str | None = None,
                          ) -> tuple[tuple[str, dict[str, float]], ...]:
-    """Every alternative of a slot with the features the restoration model ranks them by."""
+    """Every alternative of a slot with the features the restoration model ranks them by (``left``
+    and ``right``: the decoded neighbours, for the web bigram features; 0 without ``web``)."""
     top_local = max(local[1:])
     top_total = max(local[c] + s.priors[c] for c in range(1, len(s.choices)))
     v_obs = vectors.get(s.word)
+    webs = [web.score(s.choices[c], left, right) if web is not None else 0.0 for c in range(len(s.choices))]
+    top_web = max(webs[1:])
     out = []
     for c in range(1, len(s.choices)):
         w = s.choices[c]
@@ -99,6 +124,8 @@ def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, 
             "unigram": cond(w, None, None),
             "sim_obs": float(v @ v_obs) if v is not None and v_obs is not None else 0.0,
             "in_doc": math.log2(1 + counts.get(w, 0)),
+            "web_rel": webs[c] - top_web,
+            "web_pmi": web.association(w, left, right) if web is not None else 0.0,
         }))
     return tuple(out)
 
