@@ -48,8 +48,13 @@ NEG_WEIGHT = 2.0
 
 
 def examples(text: str, subs=()) -> list[tuple[dict[str, float], int]]:
+    """Phrase matches in ``text`` with their labels. Insertions ("then, at that point,") are left out,
+    the pass for them off: their only source in the simulator is its table of tells, which the model
+    must not learn (they are scored by the model fitted on replacements; docs/phrases.md)."""
     out = []
-    for m in get_detector().phrase_matches(Document(text)):
+    det = get_detector()
+    det.phrases.insertions = False
+    for m in det.phrase_matches(Document(text)):
         over = [s for s in subs if s.start < m.end and m.start < s.end]
         if not over:
             out.append((dict(m.features), 0))

@@ -59,7 +59,8 @@ def phrase_flag(m: PhraseMatch, text: str) -> Flag:
         confidence=m.confidence,
         kind="spin",
         evidence={"margin_log10": round(m.features["margin"], 3), "phrase": m.phrase,
-                  "alternatives": [match_case(a, observed) for a in m.alternatives[1:4]]},
+                  "alternatives": [match_case(a, observed) for a in m.alternatives[1:4]],
+                  **({"inserted": m.entry or "entry"} if m.kind == "inserted" else {})},
     )
 
 

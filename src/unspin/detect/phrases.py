@@ -54,6 +54,13 @@ FALLBACK = LinearModel(weights={"margin": 2.0}, bias=-6.0)
 
 CondFn = Callable[[str, "str | None", "str | None"], float]
 
+#: how the words after the comma of an *inserted* match may be a thesaurus entry: as one ("", exact),
+#: *padded* (the entry with one function word more ahead of or inside it: "as of late" is "of late",
+#: "at the very least" is "at the least") or *swapped* (one content word is a thesaurus synonym of the
+#: entry's: "at that point" is "at that moment"). Near entries are only looked up for insertions: on
+#: their own, as replacements, genuine padded phrases outscore spun ones (docs/phrases.md).
+ENTRY_KINDS = ("", "padded", "swapped")
+
 
 #: the lexicons a phrase or candidate comes from (bit flags)
 MOBY, WORDNET, OWN = 1, 2, 4  # OWN: the candidate is one of the phrase's own words
@@ -82,6 +89,12 @@ class PhraseMatch:
     alternatives: tuple[str, ...]
     features: Mapping[str, float]
     confidence: float = 0.0
+    #: "" for a phrase in place of its original; "inserted" for words added after the original and a
+    #: comma ("then, at that point,": the spinner kept "then" and added a synonym; the suggestion is
+    #: the word alone)
+    kind: str = ""
+    #: how the inserted words are the entry (`ENTRY_KINDS`)
+    entry: str = ""
 
 
 #: the features `PhraseDetector` computes for a match (what the phrase model may read)
@@ -110,6 +123,7 @@ class PhraseDetector:
         min_candidate_zipf: float = 2.0,
         max_candidates: int = 40,
         wordnet: WordNet | None | str = "auto",
+        insertions: bool = True,
     ) -> None:
         self.th = thesaurus
         #: WordNet's multi-word lemmas and synsets beside Moby's ("auto": the installed database, if any)
@@ -118,8 +132,13 @@ class PhraseDetector:
         self.known = known
         self.model = model or load_phrase_model()
         self.min_candidate_zipf = min_candidate_zipf
+        #: also look for insertions ("then, at that point,"; `PhraseMatch.kind`)
+        self.insertions = insertions
         self.max_candidates = max_candidates
         self._index: dict[tuple[str, ...], str] | None = None
+        #: entries of function words only ("at the least", "until now"): looked up for insertions only
+        self._grammatical: dict[tuple[str, ...], str] = {}
+        self._wild: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None
         self._sources: dict[str, int] = {}
         self._cands: dict[tuple[str, tuple[str, ...]], tuple[PhraseCandidate, ...]] = {}
         #: the matches of recently seen sentences (a spun document's phrases are looked at twice:
@@ -132,6 +151,7 @@ class PhraseDetector:
         and WordNet's lemmas when WordNet is installed (spinners of the SpinnerChief kind draw from it)."""
         if self._index is None:
             idx: dict[tuple[str, ...], str] = {}
+            grammatical: dict[tuple[str, ...], str] = {}
             sources: dict[str, int] = {}
 
             def add(term: str, source: int) -> None:
@@ -139,8 +159,9 @@ class PhraseDetector:
                 if len(parts) > MAX_WORDS or not all(p.replace("-", "").replace("'", "").isalpha() for p in parts):
                     return
                 if all(p in FUNCTION_WORDS for p in parts):
-                    return  # "at all", "so as to": too grammatical to be a spinner's pick
-                idx[parts] = term
+                    grammatical[parts] = term  # "at all", "so as to": too grammatical to be a spinner's pick
+                else:
+                    idx[parts] = term
                 sources[term] = sources.get(term, 0) | source
 
             for term in self.th.terms:
@@ -151,8 +172,52 @@ class PhraseDetector:
                     for term in self.wordnet.lemmas(upos):
                         if " " in term and not term.startswith(("the ", "a ", "an ")):  # names: "the rule" (a constellation)
                             add(term, WORDNET)
-            self._index, self._sources = idx, sources
+            self._index, self._grammatical, self._sources = idx, grammatical, sources
         return self._index
+
+    def wildcards(self) -> dict[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """Entries of 3-4 words keyed with one content word left out (``"*"`` in its place): key ->
+        ``(entry, the word left out)`` pairs (built on first use), for *swapped* near matches."""
+        if self._wild is None:
+            wild: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+            for parts, term in self.index().items():
+                if len(parts) < 3:
+                    continue
+                for j, w in enumerate(parts):
+                    if w not in FUNCTION_WORDS:
+                        wild.setdefault((*parts[:j], "*", *parts[j + 1 :]), []).append((term, w))
+            self._wild = {k: tuple(v) for k, v in wild.items()}
+        return self._wild
+
+    def _related(self, a: str, b: str) -> bool:
+        """Are single words ``a`` and ``b`` thesaurus synonyms (Moby either way, or a shared WordNet synset)?"""
+        if self.th.related(a, b):
+            return True
+        wn = self.wordnet
+        return wn is not None and any(b in wn.synonyms(a, upos) for upos in _WN_POS)
+
+    def _near(self, norms: Sequence[str]) -> list[tuple[str, str]]:
+        """``(entry, kind)``: entries the words are once one padding function word is dropped, or one
+        content word is put back to an entry's word it is a synonym of (`ENTRY_KINDS`)."""
+        idx = self.index()
+        out: list[tuple[str, str]] = []
+        n = len(norms)
+        if n >= 3:
+            for j, w in enumerate(norms[:-1]):  # padding ahead of or inside the entry ("as of late"), not after it
+                if w in FUNCTION_WORDS:
+                    key = (*norms[:j], *norms[j + 1 :])
+                    term = idx.get(key) or self._grammatical.get(key)
+                    if term is not None:
+                        out.append((term, "padded"))
+        if 3 <= n <= MAX_WORDS:
+            wild = self.wildcards()
+            for j, w in enumerate(norms):
+                if w in FUNCTION_WORDS:
+                    continue
+                for term, was in wild.get((*norms[:j], "*", *norms[j + 1 :]), ()):
+                    if was != w and self._related(w, was):
+                        out.append((term, "swapped"))
+        return out
 
     def _readings(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """``(key, tags)``: the phrase as written (no tags), first word or last word lemmatised."""
@@ -212,6 +277,23 @@ class PhraseDetector:
             self._cands.clear()
         return got
 
+    def _originals(self, term: str, tags: tuple[str, ...]) -> dict[str, float]:
+        """Single words ``term`` may stand for, with their channel log10 probability: its `candidates`
+        and the function words among the Moby headwords listing it and its WordNet synonyms
+        (connectives: "then" lists "at that moment"; `candidates` never proposes a function word)."""
+        out = {c.form: c.log_channel for c in self.candidates(term, tags) if " " not in c.form}
+        th = self.th
+        for head, _rank in th.inverse(term):
+            if head in FUNCTION_WORDS:
+                out.setdefault(head, -math.log10(max(th.list_size(head), 1)))
+        wn = self.wordnet
+        if wn is not None:
+            for upos in ("ADV", "ADJ"):
+                for head in wn.synonyms(term, upos):
+                    if head in FUNCTION_WORDS:
+                        out.setdefault(head, -math.log10(max(len(wn.synonyms(head, upos)), 1)))
+        return out
+
     def _unigram(self, form: str) -> float:
         return sum(self.cond(w, None, None) for w in form.split(" "))
 
@@ -226,7 +308,7 @@ class PhraseDetector:
         if len(words) < 2:
             return []
         blocked = tuple(k for k, w in enumerate(words) if protected(w, k))
-        memo = (id(self.model), blocked, *((t.start, t.end, t.norm) for t in tokens))
+        memo = (id(self.model), self.insertions, blocked, *((t.start, t.end, t.norm) for t in tokens))
         got = self._found.get(memo)
         if got is not None:
             return list(got)
@@ -248,28 +330,59 @@ class PhraseDetector:
             elif 0 <= k < len(words) - 1:
                 joined[k] = False
         blocked = [w.kind is not TokenKind.WORD or protected(w, k) for k, w in enumerate(words)]
+        # word k-1 and k are one comma apart (an *inserted* near match: "then, at that point")
+        comma = [False] * len(words)
+        k = -1
+        prev_punct: list[str] = []
+        for t in tokens:
+            if t.kind is TokenKind.PUNCT:
+                prev_punct.append(t.text)
+                continue
+            k += 1
+            comma[k] = k > 0 and prev_punct == [","]
+            prev_punct = []
+        # word k is followed by punctuation or ends the sentence (an insertion is set off: "then, at that point,")
+        closed = [k + 1 == len(words) or not joined[k] for k in range(len(words))]
         idx = self.index()
         found: list[PhraseMatch] = []
         for i in range(len(words)):
-            for n in range(min(MAX_WORDS, len(words) - i), 1, -1):
+            for n in range(min(MAX_WORDS + 1, len(words) - i), 1, -1):
                 if any(blocked[i : i + n]) or not all(joined[i : i + n - 1]):
                     continue
-                for key, tags in self._readings(norms[i : i + n]):
-                    term = idx.get(key)
-                    if term is None:
-                        continue
-                    m = self._score(words, norms, i, n, term, tags)
-                    if m is not None:
-                        found.append(m)
+                exact: list[tuple[str, tuple[str, ...]]] = []
+                if n <= MAX_WORDS:
+                    for key, tags in self._readings(norms[i : i + n]):
+                        term = idx.get(key)
+                        if term is not None:
+                            exact.append((term, tags))
+                            m = self._score(words, norms, i, n, term, tags)
+                            if m is not None:
+                                found.append(m)
+                if not (self.insertions and i >= 1 and comma[i] and closed[i + n - 1] and not blocked[i - 1]):
+                    continue
+                # an insertion: the word before the comma is among the originals of the entry after it
+                entries = [(t, tags, "") for t, tags in exact]
+                if n <= MAX_WORDS and (grammatical := self._grammatical.get(tuple(norms[i : i + n]))) is not None:
+                    entries.append((grammatical, (), ""))
+                entries += [(t, (), kind) for t, kind in self._near(norms[i : i + n])]
+                for term, tags, kind in entries:
+                    if norms[i - 1] in self._originals(term, tags):
+                        m = self._score(words, norms, i - 1, n + 1, term, tags, kind="inserted", entry=kind)
+                        if m is not None:
+                            found.append(m)
+                            break
         return _best_disjoint(found)
 
     def _score(self, words: Sequence[Token], norms: Sequence[str], i: int, n: int, term: str,
-               tags: tuple[str, ...]) -> PhraseMatch | None:
+               tags: tuple[str, ...], kind: str = "", entry: str = "") -> PhraseMatch | None:
         phrase = list(norms[i : i + n])
         # a candidate may be one of the phrase's own words: the spinner padded the original
         # ("director" -> "managing director", "win" -> "win out"); the suggestion is then that word as written
         cands = []
-        for c in self.candidates(term, tags):
+        if kind == "inserted":
+            # the word before the comma is the original: the stretch restored to it alone
+            cands = [PhraseCandidate(phrase[0], phrase[0], self._originals(term, tags)[phrase[0]], OWN)]
+        for c in self.candidates(term, tags) if not kind else ():
             if c.form in phrase or c.headword in phrase:
                 own = next((w for w in phrase if w in (c.form, c.headword) and w not in FUNCTION_WORDS), None)
                 if own is None:
@@ -328,7 +441,7 @@ class PhraseDetector:
         return PhraseMatch(
             first=i, last=i + n, start=words[i].start, end=words[i + n - 1].end, phrase=term,
             suggestion=best.form, alternatives=tuple(c.form for _, c in scored[:4]), features=feats,
-            confidence=1.0 / (1.0 + math.exp(-z)),
+            confidence=1.0 / (1.0 + math.exp(-z)), kind=kind, entry=entry,
         )
 
 

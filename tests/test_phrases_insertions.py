@@ -1,0 +1,71 @@
+"""Insertions: a spinner keeps a word and adds a thesaurus synonym of it after a comma ("then, at that
+point,"); the flag covers both and restores the word alone (texts written for these tests)."""
+
+from unspin.api import check
+from unspin.detect.phrases import PhraseDetector
+from unspin.model import Document
+from unspin.text import tokenize
+
+# "at that point" is in neither thesaurus; it is Moby's "at that moment" (listed under "then") with
+# "moment" swapped for its synonym "point"
+THEN = "The two leaders will then, at that point, attend the opening ceremony on Friday evening."
+# "went up" is the verb entry "go up", listed under "rise": an exact entry, inflected like the word
+ROSE = "Prices rose, went up, by ten percent in the last three months of the year."
+
+
+def _inserted(detector, text):
+    return [m for m in detector.phrase_matches(Document(text)) if m.kind == "inserted"]
+
+
+def test_connective_with_its_synonym_inserted_is_flagged_and_restored():
+    [f] = [f for f in check(THEN).flags if f.evidence.get("inserted")]
+    assert (f.text, f.suggestion) == ("then, at that point", "then")
+    assert f.evidence["inserted"] == "swapped" and f.evidence["phrase"] == "at that moment"
+    assert f.confidence >= 0.8
+
+
+def test_inserted_exact_entry_restored_to_the_inflected_word(detector):
+    [m] = _inserted(detector, ROSE)
+    assert (ROSE[m.start : m.end], m.suggestion, m.entry) == ("rose, went up", "rose", "")
+    assert m.features["own_word"] == 1.0
+
+
+def test_insertion_needs_the_commas_around_it(detector):
+    # no comma before: not an insertion (the words are read as a replacement, if at all)
+    assert not _inserted(detector, "The two leaders will then at that point attend the opening ceremony.")
+    # the words run on after the entry ("at that point in the talks"): not set off, not an insertion
+    assert not _inserted(detector, "The two leaders will then, at that point in the talks, attend the ceremony.")
+
+
+def test_a_parenthesis_that_is_no_synonym_of_the_word_before_is_not_an_insertion(detector):
+    assert not _inserted(detector, "The two leaders will meet, at that point, to sign the agreement on Friday.")
+    assert not _inserted(detector, "Prices rose, in the main, because energy costs went up in the winter.")
+
+
+def test_insertion_pass_can_be_switched_off(detector):
+    ph = PhraseDetector(detector.th, detector.scores.cond, detector.scores.known, insertions=False)
+    assert not [m for m in ph.find(tokenize(THEN), lambda t, k: False) if m.kind == "inserted"]
+    on = PhraseDetector(detector.th, detector.scores.cond, detector.scores.known)
+    assert [m.suggestion for m in on.find(tokenize(THEN), lambda t, k: False) if m.kind == "inserted"] == ["then"]
+
+
+def test_near_entries_padded_and_swapped(detector):
+    ph = detector.phrases
+    assert ("as", "of", "late") not in ph.index() and ("at", "that", "point") not in ph.index()
+    assert ("of late", "padded") in ph._near(["as", "of", "late"])  # one function word more ahead of the entry
+    assert ("at the least", "padded") in ph._near(["at", "the", "very", "least"])  # an entry of function words only
+    assert ("at that moment", "swapped") in ph._near(["at", "that", "point"])  # point: a synonym of moment
+    assert ph._near(["of", "late", "as"]) == []  # padding after the entry is not looked for
+    assert ph._near(["at", "that", "banana"]) == []  # no synonym of the entry's word
+
+
+def test_connective_originals_are_offered_for_insertions_only(detector):
+    ph = detector.phrases
+    assert "then" in ph._originals("at that moment", ())
+    assert "then" not in {c.form for c in ph.candidates("at that moment", ())}
+
+
+def test_genuine_text_with_parentheses_has_no_insertion_flag():
+    text = ("The company said, in a statement, that profits had risen. Officials, for their part, declined to "
+            "comment, and the minister, at long last, agreed to meet the unions, according to the report.")
+    assert not [f for f in check(text).flags if f.evidence.get("inserted")]
