@@ -341,3 +341,46 @@ def test_cli_learn_from_an_index(tmp_path):
     assert "chief\tleader\tNOUN\t3\t3" in out.read_text()
     r = _cli(["learn", "--index", str(tmp_path / "nope.db"), str(copies), "--out", str(out)])
     assert r.exit_code == 2 and "no index" in r.output
+
+
+def test_a_lexicons_fitted_channel_becomes_the_decoders_candidate_prior(detector):
+    from unspin.api import check
+    from unspin.detect.channel import ChannelModel, ChannelTable
+    from unspin.learn import apply
+
+    # a spinner that picks rare, multi-word synonyms: the opposite of the shipped channel's taste
+    weights = {"zipf": -2.0, "multi": 3.0, "cos": 0.5}
+    lex = SpinnerLexicon(LEX.entries, {"type": "channel", "version": 1, "weights": weights, "examples": 40}, name="rare.lex")
+    det = apply.channel_detector([lex], detector)
+    assert det is not detector and det.gen.channel is not detector.gen.channel
+    assert det.gen.channel.model.weights["zipf"] == -2.0
+    assert apply.channel_detector([lex], detector) is det  # one detector per distinct channel
+    assert det.lm is detector.lm and det.th is detector.th and det.token_model is detector.token_model
+    # the candidate prior of every candidate is the learned channel's pick probability
+    table = ChannelTable(ChannelModel.from_dict(lex.channel))
+    cands = [c for c in det.gen.candidates("chiefs") if c.source == "moby"]
+    assert cands
+    for c in cands[:20]:
+        assert c.prior == pytest.approx(table.log_prob(c.headword, c.rank))
+    base = {c.form: c.prior for c in detector.gen.candidates("chiefs")}
+    assert any(abs(base[c.form] - c.prior) > 0.1 for c in cands)
+    # a lexicon without a channel, or a check told not to, keeps the shipped one
+    assert apply.channel_detector([LEX], detector) is detector
+    text = "The two chiefs met in Beijing on Friday before the opening service of the Winter Olympics."
+    apply._DETECTORS.clear()
+    check(text, detector=detector, lexicons=[lex], lexicon_channel=False)
+    assert not apply._DETECTORS
+    rep = check(text, detector=detector, lexicons=[lex])
+    assert any(d.gen.channel.model.weights["multi"] == 3.0 for d in apply._DETECTORS.values())
+    assert {f.text: f.kind for f in rep.flags}["chiefs"] == "lexicon"
+
+
+def test_channels_of_several_lexicons_are_merged_and_unreadable_ones_ignored():
+    from unspin.learn.apply import lexicon_channel
+
+    a = SpinnerLexicon((), {"weights": {"zipf": 1.0}, "examples": 30})
+    b = SpinnerLexicon((), {"weights": {"zipf": 0.0}, "examples": 10})
+    assert lexicon_channel([a, b]).weights["zipf"] == pytest.approx(0.75)
+    assert lexicon_channel([a]).weights["zipf"] == 1.0
+    assert lexicon_channel([SpinnerLexicon((), {"weights": {"no_such_feature": 1.0}})]) is None
+    assert lexicon_channel([SpinnerLexicon(())]) is None

@@ -49,6 +49,7 @@ def check(
     lexicons: Sequence[Any] = (),
     flaggers: Sequence[Flagger] = (),
     fingerprints: PhraseCatalogue | None = None,
+    lexicon_channel: bool = True,
 ) -> Report:
     """Check one document: flag spun phrases and score the whole text.
 
@@ -75,6 +76,9 @@ def check(
     With ``lexicons`` (`unspin.learn.SpinnerLexicon`s, or one `unspin.learn.apply.LexiconFlagger`),
     the swaps a spinner was seen to make are flagged where the language model prefers the
     original (kind ``lexicon``); they take precedence over statistical flags they overlap.
+    When the lexicons carry fitted channel parameters, the decoder weighs candidate originals by
+    that spinner's channel instead of the shipped one (`unspin.learn.apply.channel_detector`;
+    ``lexicon_channel=False``: the shipped one).
     ``flaggers`` are further origins of flags (`unspin.detect.pipeline.Flagger`, kinds named
     in `FLAG_PRECEDENCE`).
 
@@ -91,6 +95,10 @@ def check(
         layers.insert(0, CatalogueFlagger(catalogue))
     if lexicons:
         layers.insert(0, LexiconLayer(lexicons))
+        if lexicon_channel:
+            from unspin.learn.apply import channel_detector
+
+            detector = channel_detector(lexicons, detector or get_detector())
     if index is None:
         return run(prepared, detector or get_detector(), flaggers=layers, top_sources=top_sources,
                    min_confidence=min_confidence, warnings=warnings)

@@ -246,40 +246,91 @@ class LexiconCandidates:
         return out
 
 
-_DETECTORS: dict[tuple[int, ...], object] = {}
+_DETECTORS: dict[tuple, object] = {}
+#: detectors kept at once (each holds its own channel table and candidate memo: ~30 MB)
+MAX_DETECTORS = 4
 
 
-def lexicon_detector(lexicons, detector):
-    """``detector`` with the lexicons' single-word entries as extra candidate originals and, when
-    the lexicon carries fitted channel parameters, that channel as the decoder's prior; the
-    language model, thesaurus, vectors and models are shared (memoised per lexicons)."""
+def lexicon_channel(lexicons):
+    """The fitted channel parameters the lexicons carry (merged, weighted by the swaps each was
+    fitted on), as a `unspin.detect.channel.ChannelModel`; None when none carries readable ones."""
+    from unspin.detect.channel import ChannelModel
+
+    lexicons = [lex for lex in (lexicons.lexicons if isinstance(lexicons, LexiconFlagger) else lexicons)]
+    chans = [lex.channel for lex in lexicons if isinstance(lex, SpinnerLexicon) and lex.channel]
+    if not chans:
+        return None
+    if len(chans) > 1:
+        from unspin.learn.channel import merge_channels
+
+        merged = merge_channels(chans, [1.0] * len(chans))
+        chans = [merged] if merged else []
+    try:
+        return ChannelModel.from_dict(chans[0])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # parameters this version cannot read: the shipped channel
+
+
+def _with_generator(detector, gen, key):
     import copy
 
-    from unspin.detect.candidates import CandidateGenerator
-
-    flagger = lexicon_flagger(lexicons, detector)
-    key = (id(detector), id(flagger))
-    got = _DETECTORS.get(key)
-    if got is not None:
-        return got
-    lex = flagger.lexicon
-    channel = detector.gen.channel
-    if lex.channel:
-        from unspin.detect.channel import ChannelModel, ChannelTable
-
-        try:
-            channel = ChannelTable(ChannelModel.from_dict(lex.channel))
-        except (KeyError, TypeError, ValueError):
-            channel = detector.gen.channel  # parameters this version cannot read: the shipped channel
-    det = copy.copy(detector)
-    det.gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=channel,
-                                 sources=[*detector.gen.sources, LexiconCandidates(lex)])
     from unspin.detect._decode import SentenceDecoder
     from unspin.detect._slots import SlotBuilder
 
+    got = _DETECTORS.get(key)
+    if got is not None:
+        return got
+    det = copy.copy(detector)
+    det.gen = gen
     det.slot_builder = SlotBuilder(det.scores, det.gen, det.options)
     det.decoder = SentenceDecoder(det.scores, det.slot_builder, det.vectors, det.options)
-    if len(_DETECTORS) > 8:
-        _DETECTORS.clear()
+    while len(_DETECTORS) >= MAX_DETECTORS:
+        _DETECTORS.pop(next(iter(_DETECTORS)))
     _DETECTORS[key] = det
     return det
+
+
+def channel_detector(lexicons, detector):
+    """``detector`` with the lexicons' fitted channel (`lexicon_channel`) as the decoder's candidate
+    prior: which candidate originals of a word the decoder weighs follows this spinner's taste,
+    also for words its copies never showed. The language model, thesaurus, vectors and models are
+    shared; one detector is kept per distinct channel (and base detector), the least recent
+    dropped beyond `MAX_DETECTORS`. ``detector`` itself when the lexicons carry no channel or the
+    detector uses no channel prior."""
+    from unspin.detect.candidates import CandidateGenerator
+    from unspin.detect.channel import ChannelTable
+
+    model = lexicon_channel(lexicons)
+    if model is None or detector.gen.channel is None:
+        return detector
+    key = (id(detector), model.digest())
+    got = _DETECTORS.get(key)
+    if got is not None:
+        return got
+    lex = detector.gen.channel.lex
+    table = ChannelTable(model, lexicon=None if lex is _default_channel_lexicon() else lex)
+    gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=table, sources=list(detector.gen.sources))
+    return _with_generator(detector, gen, key)
+
+
+def _default_channel_lexicon():
+    from unspin.detect.channel import default_lexicon
+
+    return default_lexicon()
+
+
+def lexicon_detector(lexicons, detector):
+    """`channel_detector` plus the lexicons' single-word entries as extra candidate originals
+    (`LexiconCandidates`); measured no better than the lexicon flags for the covered words
+    (bench/learn.py), kept for experiments."""
+    from unspin.detect.candidates import CandidateGenerator
+
+    flagger = lexicon_flagger(lexicons, detector)
+    base = channel_detector(flagger, detector)
+    key = (id(detector), id(flagger), "candidates")
+    got = _DETECTORS.get(key)
+    if got is not None:
+        return got
+    gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=base.gen.channel,
+                             sources=[*detector.gen.sources, LexiconCandidates(flagger.lexicon)])
+    return _with_generator(detector, gen, key)
