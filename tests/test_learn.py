@@ -344,7 +344,6 @@ def test_cli_learn_from_an_index(tmp_path):
 
 
 def test_a_lexicons_fitted_channel_becomes_the_decoders_candidate_prior(detector):
-    from unspin.api import check
     from unspin.detect.channel import ChannelModel, ChannelTable
     from unspin.learn import apply
 
@@ -366,13 +365,38 @@ def test_a_lexicons_fitted_channel_becomes_the_decoders_candidate_prior(detector
     assert any(abs(base[c.form] - c.prior) > 0.1 for c in cands)
     # a lexicon without a channel, or a check told not to, keeps the shipped one
     assert apply.channel_detector([LEX], detector) is detector
+    # the restoration model ranks with the learned channel in place of the uniform pick
+    assert isinstance(det.restore_model, apply.LearnedChannelRanking)
+    f = {"log_channel": -1.0, "log_prior": -3.0, "local_rel": 0.0}
+    assert det.restore_model.raw(f) < detector.restore_model.raw(f)
+
+
+def test_check_uses_the_learned_channel_only_in_the_spinners_documents(detector):
+    from unspin.api import check
+    from unspin.learn import apply
+    from unspin.learn.apply import LexiconFlagger, LexiconOptions
+    from unspin.model import Document
+
+    weights = {"zipf": -2.0, "multi": 3.0, "cos": 0.5}
+    lex = SpinnerLexicon(LEX.entries, {"type": "channel", "version": 1, "weights": weights, "examples": 40}, name="rare.lex")
     text = "The two chiefs met in Beijing on Friday before the opening service of the Winter Olympics."
     apply._DETECTORS.clear()
-    check(text, detector=detector, lexicons=[lex], lexicon_channel=False)
-    assert not apply._DETECTORS
+    # one everyday swap: not the spinner's document, so the shipped channel decodes it
     rep = check(text, detector=detector, lexicons=[lex])
-    assert any(d.gen.channel.model.weights["multi"] == 3.0 for d in apply._DETECTORS.values())
-    assert {f.text: f.kind for f in rep.flags}["chiefs"] == "lexicon"
+    assert {f.text: f.kind for f in rep.flags}["chiefs"] == "lexicon" and not apply._DETECTORS
+    # a flagger whose gate takes every document as the spinner's: the learned channel decodes it
+    gate_open = LexiconFlagger([lex], detector, LexiconOptions(gate_count=0, gate_density=0.0))
+    from unspin.detect.prepared import prepare
+
+    flags, det = apply.spinner_check(gate_open, detector, prepare(Document(text)))
+    assert det is not detector and det.gen.channel.model.weights["multi"] == 3.0
+    assert [f.text for f in flags.flags(None, det)] == [f.text for f in gate_open.flags(Document(text))]
+    rep2 = check(text, detector=detector, lexicons=gate_open)
+    assert any(f.kind == "lexicon" and f.evidence.get("spinner_document") is not None for f in rep2.flags)
+    assert apply._DETECTORS  # built and kept for the next document
+    apply._DETECTORS.clear()
+    check(text, detector=detector, lexicons=gate_open, lexicon_channel=False)
+    assert not apply._DETECTORS
 
 
 def test_channels_of_several_lexicons_are_merged_and_unreadable_ones_ignored():

@@ -76,9 +76,9 @@ def check(
     With ``lexicons`` (`unspin.learn.SpinnerLexicon`s, or one `unspin.learn.apply.LexiconFlagger`),
     the swaps a spinner was seen to make are flagged where the language model prefers the
     original (kind ``lexicon``); they take precedence over statistical flags they overlap.
-    When the lexicons carry fitted channel parameters, the decoder weighs candidate originals by
-    that spinner's channel instead of the shipped one (`unspin.learn.apply.channel_detector`;
-    ``lexicon_channel=False``: the shipped one).
+    In a document the lexicons recognise as their spinner's output, when they carry fitted channel
+    parameters, the decoder weighs and ranks candidate originals by that spinner's channel instead
+    of the shipped one (`unspin.learn.apply.spinner_check`; ``lexicon_channel=False``: never).
     ``flaggers`` are further origins of flags (`unspin.detect.pipeline.Flagger`, kinds named
     in `FLAG_PRECEDENCE`).
 
@@ -93,12 +93,13 @@ def check(
     layers: list[Flagger] = [*flaggers]
     if catalogue is not None:
         layers.insert(0, CatalogueFlagger(catalogue))
-    if lexicons:
-        layers.insert(0, LexiconLayer(lexicons))
-        if lexicon_channel:
-            from unspin.learn.apply import channel_detector
+    if lexicons and lexicon_channel:
+        from unspin.learn.apply import spinner_check
 
-            detector = channel_detector(lexicons, detector or get_detector())
+        lexicon_layer, detector = spinner_check(lexicons, detector or get_detector(), prepared)
+        layers.insert(0, lexicon_layer)
+    elif lexicons:
+        layers.insert(0, LexiconLayer(lexicons))
     if index is None:
         return run(prepared, detector or get_detector(), flaggers=layers, top_sources=top_sources,
                    min_confidence=min_confidence, warnings=warnings)
