@@ -83,11 +83,40 @@ REALISTIC = [
     dict(rate=0.05, habit="spinnerchief"),
     dict(rate=0.08, habit="spinnerchief"),
 ]
-#: the development rows of ``--dev`` (training-split articles after the ones trained on)
+#: the development rows of ``--dev`` (training-split articles after the ones trained on); the last is a
+#: habit no model is trained on
 DEV_ROWS = [
     ("spinbot 15%", dict(rate=0.15, habit="spinbot")),
     ("spinnerchief 8%", dict(rate=0.08, habit="spinnerchief")),
+    ("held apart: spinbot-frequent 15%", dict(rate=0.15, habit="spinbot-frequent")),
 ]
+#: ``--dev`` also judges genuine State of the Union passages of the training half that no model is fitted
+#: on (after the first 120 of its order: the document model's 80, the display model's 100-119) ...
+DEV_SOTU = (120, 160)
+#: ... and the pages of ../shared/data/realdev (no document model is trained on them), by site fold
+
+
+def evidence_hash() -> str:
+    """A hash of what decides `raw_evidence` — the shipped models but the document, display and screening
+    models, `unspin.detect` but the document score, `unspin.settings` but the screen's threshold and the
+    document features' cut-offs, whether WordNet is on — so that kept evidence is used only while it is
+    still what a check would say (a refitted document model or a new document feature need no new checks)."""
+    import hashlib
+    import os
+    import re
+
+    src = OUT.parent.parent
+    h = hashlib.sha256()
+    skip = ("__init__.py", "doc_model.json", "display_model.json", "screen_model.json")
+    files = [p for p in sorted((src / "data").iterdir()) if p.name not in skip and p.is_file()]
+    for p in [*files, *sorted(q for q in (src / "detect").glob("*.py") if q.name != "score.py")]:
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    settings = (src / "settings.py").read_text()
+    settings = re.sub(r"(?m)^SCREEN_THRESHOLD = .*$", "", settings)
+    settings = re.sub(r"(?s)# -- document-score features.*?\nDOCUMENT_FEATURES = [^\n]*", "", settings)
+    h.update(b"settings.py\0" + settings.encode())
+    h.update(b"wordnet\0" + str(os.environ.get("UNSPIN_WORDNET_DIR")).encode())
+    return h.hexdigest()[:12]
 
 
 def raw_evidence(text: str, det: Detector | None = None) -> dict:
@@ -102,26 +131,33 @@ def raw_evidence(text: str, det: Detector | None = None) -> dict:
     real = pipeline.score_document
 
     def spy(decisions, flags, total_words, model=None, text="", tokens=None, sentences=None):
-        seen.update(decisions=decisions, flags=flags, words=total_words,
+        seen.update(decisions=decisions, flags=flags, words=total_words, text=text,
+                    tokens=list(tokens) if tokens is not None else None,
                     style=style_features(text, tokens, sentences))
         return real(decisions, flags, total_words, model, text, tokens, sentences)
 
     pipeline.score_document = spy  # type: ignore[assignment]
     try:
-        check(Document(text), detector=det or get_detector())
+        report = check(Document(text), detector=det or get_detector())
     finally:
         pipeline.score_document = real  # type: ignore[assignment]
     return {
-        "words": seen["words"], "style": seen["style"],
+        "words": seen["words"], "style": seen["style"], "verdict": report.verdict,
         "dec": [[round(d.confidence, 5), round(d.margin, 4), bool(d.features),
                  *(round(float(d.features.get(k, 0.0)), 4) for k in DECISION_KEYS)] for d in seen["decisions"]],
         "flags": [[f.kind, round(f.confidence, 5), round(float(f.evidence.get("margin_log10", 0.0)), 4),
                    bool(f.evidence.get("phrase"))] for f in seen["flags"]],
+        # what the features reading the words themselves need: the text, its checked tokens, every
+        # decision's token start and suggestion
+        "text": seen["text"],
+        "tokens": [[t.start, t.end, t.kind.value] for t in seen["tokens"]] if seen["tokens"] is not None else None,
+        "at": [[d.token.start, d.suggestion or ""] for d in seen["decisions"]],
     }
 
 
 #: the word-decision features kept in `raw_evidence` (what `document_features` reads, and a few more to try)
-DECISION_KEYS = ("obs_left", "obs_zipf", "left_gain", "topic_gain", "log_channel", "sim_obs_alt", "alt_zipf", "obs_repeats")
+DECISION_KEYS = ("obs_left", "obs_zipf", "left_gain", "topic_gain", "log_channel", "sim_obs_alt", "alt_zipf", "obs_repeats",
+                 "web_gain", "web_obs_pmi", "web_alt_pmi", "web_obs_listed", "web_alt_listed", "margin", "near_obs")
 
 
 def features_of(raw: dict) -> dict[str, float]:
@@ -135,6 +171,20 @@ def features_of(raw: dict) -> dict[str, float]:
     out = document_features(decisions, flags, raw["words"], "")  # type: ignore[arg-type]
     out.update(raw["style"])
     return out
+
+
+def verdict_of(raw: dict, model: LinearModel | None = None) -> str:
+    """The verdict `unspin.detect.score.score_document` gives a `raw_evidence` record with ``model`` (default: the
+    shipped document model): its score from `features_of`, floored by a match with outside evidence."""
+    from unspin.detect.score import probability
+    from unspin.settings import CLEAN_BELOW, MATCHED_SCORE_FLOOR, MIN_WORDS, SPUN_AT, STATISTICAL_KINDS
+
+    if raw["words"] < MIN_WORDS:
+        return "uncertain"
+    score = probability(features_of(raw), model)
+    if any(f[0] not in STATISTICAL_KINDS for f in raw["flags"]):
+        score = max(score, MATCHED_SCORE_FLOOR)
+    return "spun" if score >= SPUN_AT else "clean" if score < CLEAN_BELOW else "uncertain"
 
 
 def model_detector(model_dir: str) -> Detector:
@@ -203,28 +253,58 @@ def collect(records: list[dict], settings: list[dict], sotu: int, det: Detector,
     return raws, y
 
 
-def collect_dev(records: list[dict], det: Detector) -> dict[str, list[dict]]:
-    """`raw_evidence` of development articles (training split, not trained on) as written and under
-    `DEV_ROWS`: what ``--dev`` judges a model and a new feature on."""
-    out: dict[str, list[dict]] = {"clean": [raw_evidence(r["text"], det) for r in records]}
+def collect_dev(records: list[dict], det: Detector, have: dict | None = None) -> dict[str, list[dict]]:
+    """`raw_evidence` of development documents no model is trained on: articles (training split, after the
+    ones trained on) as written and under `DEV_ROWS`, genuine State of the Union passages (`DEV_SOTU`) and
+    the realdev pages (each record with its ``label`` and site ``fold``). What ``--dev`` judges a model and
+    a new feature on; rows already in ``have`` are kept."""
+    from devkit import realdev
+    from devkit.sotu import sotu_passages
+
+    out: dict[str, list[dict]] = dict(have or {})
+    if "clean" not in out:
+        out["clean"] = [raw_evidence(r["text"], det) for r in records]
     for name, setting in DEV_ROWS:
-        sp = Spinner(seed=23, **setting)
-        out[name] = [raw_evidence(sp.spin(r["text"]).text, det) for r in records]
+        if name not in out:
+            sp = Spinner(seed=23, **setting)
+            out[name] = [raw_evidence(sp.spin(r["text"]).text, det) for r in records]
+    if "sotu" not in out:
+        a, b = DEV_SOTU
+        out["sotu"] = [raw_evidence(t, det) for t in sotu_passages(b, part="train")[a:b]]
+    if "realdev" not in out and realdev.available():
+        out["realdev"] = [dict(raw_evidence(p.text, det), label=p.label, fold=realdev.site_fold(p.site))
+                          for p in realdev.load_pages()]
     return out
 
 
-def dev_report(model: LinearModel, dev: dict[str, list[dict]]) -> list[str]:
-    """F1 / P / R / AUC at spin score >= 0.5 of each development row against the clean articles."""
+def dev_report(model: LinearModel, dev: dict[str, list[dict]], at: float = 0.5) -> list[str]:
+    """F1 / P / R / AUC at spin score >= ``at`` of each development row against the clean articles; the share
+    of genuine State of the Union passages called spun; realdev F1 / AUC / false positives by site fold."""
     from devkit.realdev import doc_metrics
     from unspin.detect.score import probability
 
-    neg = [probability(features_of(r), model) for r in dev["clean"]]
-    lines = [f"dev: {len(neg)} clean articles, {sum(s >= 0.5 for s in neg) / len(neg):.1%} judged spun"]
+    def scores(rows: list[dict]) -> list[float]:
+        return [probability(features_of(r), model) for r in rows]
+
+    neg = scores(dev["clean"])
+    lines = [f"dev: {len(neg)} clean articles, {sum(s >= at for s in neg) / len(neg):.1%} judged spun"]
     for name, rows in dev.items():
-        if name == "clean":
+        if name in ("clean", "sotu", "realdev"):
             continue
-        m = doc_metrics([probability(features_of(r), model) for r in rows], neg)
-        lines.append(f"dev {name:16s} F1 {m.f1:.3f}  P {m.precision:.3f}  R {m.recall:.3f}  AUC {m.auc:.3f}")
+        m = doc_metrics(scores(rows), neg, at)
+        lines.append(f"dev {name:34s} F1 {m.f1:.3f}  P {m.precision:.3f}  R {m.recall:.3f}  AUC {m.auc:.3f}")
+    if dev.get("sotu"):
+        s = scores(dev["sotu"])
+        lines.append(f"dev sotu: {len(s)} genuine passages, {sum(x >= at for x in s) / len(s):.1%} judged spun")
+    for fold in (0, 1):
+        rows = [r for r in dev.get("realdev", []) if r["fold"] == fold]
+        if rows:
+            s = scores(rows)
+            pos = [x for x, r in zip(s, rows) if r["label"]]
+            gen = [x for x, r in zip(s, rows) if not r["label"]]
+            m = doc_metrics(pos, gen, at)
+            lines.append(f"dev realdev fold {fold}: F1 {m.f1:.3f}  AUC {m.auc:.3f}  {len(pos)} spun, "
+                         f"{sum(x >= at for x in gen)} of {len(gen)} genuine judged spun")
     return lines
 
 
@@ -253,12 +333,15 @@ def main() -> None:
     dev = None
     if args.dev:  # first, so that a study of the features can begin on it
         cached_dev = json.loads(dev_cache.read_text()) if dev_cache.exists() else {}
-        if cached_dev.get("first") == start + args.docs and len(cached_dev["rows"]["clean"]) == len(dev_records):
-            dev = cached_dev["rows"]
-        else:
-            dev = collect_dev(dev_records, det)
+        have = None
+        key = evidence_hash() if not args.model_dir else args.model_dir
+        if (cached_dev.get("first") == start + args.docs and len(cached_dev["rows"]["clean"]) == len(dev_records)
+                and cached_dev.get("models", key) == key):
+            have = cached_dev["rows"]
+        dev = collect_dev(dev_records, det, have)
+        if dev != have:
             dev_cache.parent.mkdir(parents=True, exist_ok=True)
-            dev_cache.write_text(json.dumps({"first": start + args.docs, "rows": dev}))
+            dev_cache.write_text(json.dumps({"first": start + args.docs, "models": key, "rows": dev}))
     t = time.time()
     if args.refit:
         cached = json.loads(cache.read_text())

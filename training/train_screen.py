@@ -251,52 +251,30 @@ def hash_half(group: str) -> int:
 
 
 def teacher_file() -> Path:
-    """Where the full check's verdicts on the training documents are kept: named by a hash of what decides
-    them (the shipped models other than the screen's, `unspin.detect`, `unspin.settings`), so a changed full
-    check is asked again rather than remembered."""
-    import hashlib
+    """Where the full check's evidence on the training documents is kept: named by
+    `training.train_docscore.evidence_hash` (what decides the word evidence), so a changed word or phrase pass
+    is asked again rather than remembered, while a refitted document model only recomputes the verdicts from
+    the kept evidence (`labels`)."""
+    from training.train_docscore import evidence_hash
 
-    src = ROOT / "src" / "unspin"
-    h = hashlib.sha256()
-    files = [p for p in sorted((src / "data").iterdir()) if p.name not in (OUT.name, "__init__.py") and p.is_file()]
-    for p in [*files, *sorted((src / "detect").glob("*.py")), src / "settings.py"]:
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return ROOT / "bench" / "work" / f"screen_teacher_{h.hexdigest()[:12]}.json"
+    return ROOT / "bench" / "work" / f"screen_teacher_{evidence_hash()}.json"
 
 
 ORIGINALS_CACHE = ROOT / "bench" / "work" / "screen_originals.json"
 
 
-_SEEN: dict = {}
-
-
 def _teach(text: str) -> dict:
-    """The full check's view of ``text``: verdict, score, its document features, the confidence of every
-    word it judged (start, end, confidence) and its flags (start, end, confidence, kind), the flags added
-    only because the document is spun left out (the score was computed without them)."""
-    from unspin.api import check
-    from unspin.detect import pipeline
+    """The full check's evidence on ``text`` (`training.train_docscore.raw_evidence`: every word decision, the
+    flags the score reads, the style features, the verdict it had then), from which `labels` recomputes the
+    verdict with the shipped document model and `word_conf` reads the confidence of every word it judged."""
+    from training.train_docscore import raw_evidence
 
-    if not _SEEN:
-        inner = pipeline.score_document
-
-        def keep(decisions, flags, total_words, *a, **k):  # type: ignore[no-untyped-def]
-            out = inner(decisions, flags, total_words, *a, **k)
-            _SEEN["features"] = {n: round(v, 5) for n, v in out.features.items()}
-            _SEEN["words"] = [[d.token.start, d.token.end, round(d.confidence, 3)] for d in decisions if d.features]
-            return out
-
-        pipeline.score_document = keep  # type: ignore[assignment]
-        _SEEN["on"] = True
-    r = check(text)
-    flags = [[f.start, f.end, round(f.confidence, 3), f.kind] for f in r.flags if not f.evidence.get("in_spun_document")]
-    return dict(verdict=r.verdict, score=round(r.spin_score, 4), flags=flags, features=_SEEN.pop("features", {}),
-                words=_SEEN.pop("words", []))
+    return raw_evidence(text)
 
 
 def teacher(corpus: list[dict], processes: int = 2) -> list[dict]:
-    """The full check's verdict, score and flags on every training document (`_teach`), memoised in
-    bench/work by text hash, so an interrupted run resumes."""
+    """The full check's evidence on every training document (`_teach`), memoised in bench/work by text hash,
+    so an interrupted run resumes."""
     import hashlib
     from multiprocessing import get_context
 
@@ -308,6 +286,7 @@ def teacher(corpus: list[dict], processes: int = 2) -> list[dict]:
     # the spun and real documents first: they decide the positives
     todo = sorted((k for k in texts if k not in memo), key=lambda k: (k not in first, k))
     if todo:
+        print(f"  full checks of {len(todo)} documents -> {path}", flush=True)
         with get_context("fork").Pool(processes) as pool:
             for i, v in enumerate(pool.imap(_teach, [texts[k] for k in todo], chunksize=4)):
                 memo[todo[i]] = v
@@ -320,7 +299,7 @@ def teacher(corpus: list[dict], processes: int = 2) -> list[dict]:
 
 def word_conf(teach: dict) -> dict[int, float]:
     """The full check's confidence of each word it judged, by start offset."""
-    return {int(a): float(c) for a, _, c in teach.get("words", [])}
+    return {int(at[0]): float(d[0]) for d, at in zip(teach["dec"], teach["at"]) if d[2]}
 
 
 def cross_fitted(corpus: list[dict], teach: list[dict], originals: dict[str, tuple[str, ...]],
@@ -355,8 +334,10 @@ def fit_words(rows: list[list[tuple[int, tuple[float, ...]]]], teach: list[dict]
 
 def labels(corpus: list[dict], teach: list[dict]) -> list[int]:
     """Positive: the full check calls the document spun (whatever it is: the screen passes on what the full
-    check would flag)."""
-    return [int(t["verdict"] == "spun") for t in teach]
+    check would flag), its verdict recomputed from the kept evidence with the shipped document model."""
+    from training.train_docscore import verdict_of
+
+    return [int(verdict_of(t) == "spun") for t in teach]
 
 
 def fit(X: list[dict[str, float]], y: list[int], weights: list[int]) -> LinearModel:
