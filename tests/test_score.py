@@ -66,7 +66,7 @@ def test_spun_document_shows_its_less_confident_swaps():
     # (issue 13) adds genuine words too (3 of the 4 here), so not every extra flag is a swap
     assert "remuneration" in {f.text for f in extra}
     assert f"{len(extra)} more word" in r.explanation and "because the document is spun" in r.explanation
-    for k in (0, 6):  # clean and uncertain texts keep the word threshold
+    for k in (0, 3):  # texts not judged spun keep the word threshold
         r = check(spin_first(k), detector=det)
         assert r.verdict != "spun" and not any(f.evidence.get("in_spun_document") for f in r.flags)
         assert all(f.confidence >= opts.threshold for f in r.flags if f.kind == "spin" and not f.evidence.get("phrase"))
@@ -88,3 +88,19 @@ def test_style_features_are_untouched_by_word_swaps():
     assert old["style_sentence"] > clean["style_sentence"] and old["style_function"] > clean["style_function"]
     assert old["style_names"] == NEWS_STYLE["names"]  # no names at all ("I" is not one)
     assert style_features("") == dict.fromkeys(STYLE, 0.0)
+
+
+def test_top_confidence_is_the_mean_of_the_most_confident_share():
+    from unspin.detect.score import top_confidence
+    from unspin.settings import DOCUMENT_FEATURES as cut
+
+    assert top_confidence([]) == 0.0
+    # few words: the `top_min` most confident
+    assert top_confidence([0.9, 0.1, 0.7]) == (0.9 + 0.7) / cut.top_min
+    # many: the top `top_share` of them (4 of 200 at 2 %)
+    conf = [0.95, 0.9, 0.85, 0.8] + [0.1] * 196
+    k = max(cut.top_min, -(-int(cut.top_share * 1000) * len(conf) // 1000))
+    assert k == 4
+    assert abs(top_confidence(conf) - sum(conf[:k]) / k) < 1e-12
+    # a few sure words raise it where the mean over all words hardly moves
+    assert top_confidence(conf) > 0.8 > 5 * (sum(conf) / len(conf))

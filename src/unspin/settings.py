@@ -128,6 +128,10 @@ class DocumentFeatureCutoffs:
     common_flag_confidence: float = 0.5
     #: ... whose observed Zipf frequency is at least this (everyday words)
     common_zipf: float = 4.0
+    #: ``top_conf``: the mean confidence of this share of the judged words, the most confident ones ...
+    top_share: float = 0.02
+    #: ... and of at least this many
+    top_min: int = 2
     #: the medians of the clean training news (``training/train_docscore.py``'s BBC split):
     #: the style features measure how far a text is from them, on the side away from news only
     news_style: Mapping[str, float] = field(default_factory=lambda: {

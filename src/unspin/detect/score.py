@@ -107,6 +107,7 @@ def document_features(decisions: Sequence[WordDecision], flags: Sequence[Flag], 
     spin_flags = [f for f in flags if f.kind in STATISTICAL_KINDS]  # a tortured phrase is a spin too
     gain = sum(max(0.0, float(f.evidence.get("margin_log10", 0.0))) for f in spin_flags)
     return {
+        "top_conf": top_confidence([d.confidence for d in judged]),
         "log_words": math.log10(total_words + 1),
         "flag_density": len(spin_flags) / n,
         "mass_density": sum(f.confidence for f in spin_flags) / n,
@@ -124,8 +125,20 @@ def document_features(decisions: Sequence[WordDecision], flags: Sequence[Flag], 
     }
 
 
+def top_confidence(confidences: Sequence[float]) -> float:
+    """The mean of the highest word confidences: of the `top_share` most confident judged words, at least
+    `top_min` (`unspin.settings.DocumentFeatureCutoffs`); 0 without judged words. A light spin leaves a few
+    words the word model is sure of, where the density and the mean over all words hardly move."""
+    if not confidences:
+        return 0.0
+    cut = DOCUMENT_FEATURES
+    k = max(cut.top_min, math.ceil(cut.top_share * len(confidences)))
+    top = sorted(confidences, reverse=True)[:k]
+    return sum(top) / k
+
+
 #: every document feature `document_features` computes (what the document model may read)
-DOCUMENT_FEATURE_NAMES = ("log_words", "flag_density", "mass_density", "mean_conf", "high_share", "gain_per_word",
+DOCUMENT_FEATURE_NAMES = ("top_conf", "log_words", "flag_density", "mass_density", "mean_conf", "high_share", "gain_per_word",
                           "surprise_share", "rare_share", "common_flag_density", "phrase_density", *STYLE)
 
 
