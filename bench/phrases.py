@@ -156,6 +156,46 @@ def rows(docs: list[dict], seed: int, sotu: int = 12) -> dict[str, Counter]:
     return out
 
 
+def tell_table(docs: list[dict], seed: int) -> list[str]:
+    """The multi-word tells alone, over many held-out articles: the phrase pass by itself (no word
+    decoder, so it is cheap), a tell found when a phrase match at the flag threshold
+    (``settings.PHRASE_FLAG_AT``) overlaps it; and the insertion matches on the same articles unspun."""
+    from unspin.detect.prepared import prepare
+    from unspin.settings import PHRASE_FLAG_AT
+
+    det = get_detector()
+    c: Counter = Counter()
+    for r in docs:
+        words = len(r["text"].split())
+        c["clean words"] += words
+        c["clean inserted"] += sum(m.kind == "inserted" and m.confidence >= PHRASE_FLAG_AT
+                                   for m in det.phrase_matches(prepare(Document(r["text"]))))
+    out = [f"Multi-word tells alone, `--tells {len(docs)}`: the phrase pass by itself on {len(docs)} held-out articles "
+           f"(seed {seed}); a tell is found when a phrase match at confidence >= {PHRASE_FLAG_AT} overlaps it. On the "
+           f"same articles unspun ({c['clean words']:,} words): {c['clean inserted']} insertion matches at that confidence.",
+           "", "| habit | tell (original -> spun) | gold | found | restored |", "|---|---|---|---|---|"]
+    for habit, rate in (("spinbot", 0.30), ("spinnerchief", 0.08)):
+        sp = Spinner(seed=seed, rate=rate, habit=habit)
+        gold: Counter = Counter()
+        found: Counter = Counter()
+        restored: Counter = Counter()
+        for r in docs:
+            s = sp.spin(r["text"])
+            ms = [m for m in det.phrase_matches(prepare(Document(s.text))) if m.confidence >= PHRASE_FLAG_AT]
+            for g in s.substitutions:
+                key = (g.original.lower(), g.spun.lower())
+                if key not in MULTI_WORD_TELLS:
+                    continue
+                over = [m for m in ms if m.start < g.end and g.start < m.end]
+                gold[key] += 1
+                found[key] += bool(over)
+                restored[key] += any((m.suggestion or "").lower() == key[0] for m in over)
+        for key in sorted(gold):
+            out.append(f"| {habit} | {key[0]} -> {key[1]} | {gold[key]} | {found[key]} | {restored[key]} |")
+        out.append(f"| {habit} | all multi-word tells | {gold.total()} | {found.total()} | {restored.total()} |")
+    return out
+
+
 def line(name: str, model: str, c: Counter) -> str:
     p = f"{c['true'] / c['flags']:.3f}" if c["flags"] else "—"
     pp = f"{c['true phrase'] / c['phrase flags']:.3f} ({c['phrase flags']})" if c["phrase flags"] else "— (0)"
@@ -177,6 +217,8 @@ def main() -> None:
     ap.add_argument("--held-apart", default="", help="HABIT=MODEL: a phrase model trained without HABIT")
     ap.add_argument("--without-insertions", action="store_true",
                     help="also run every row with the insertion pass off (the phrase pass as before it)")
+    ap.add_argument("--tells", type=int, default=0,
+                    help="also the multi-word tells alone, by the phrase pass on this many held-out articles (0: not)")
     ap.add_argument("--out", default=str(RESULTS / "phrases.md"), help="the table ('' to only print it)")
     args = ap.parse_args()
     _, test = split_ids(load_bbc())
@@ -203,6 +245,7 @@ def main() -> None:
         f"`python -m bench.phrases --docs {args.docs} --sotu {args.sotu}"
         + (f" --held-apart {args.held_apart.split('=')[0]}=MODEL" if args.held_apart else "")
         + (" --without-insertions" if args.without_insertions else "")
+        + (f" --tells {args.tells}" if args.tells else "")
         + f"`: {len(docs)} held-out BBC dev articles per simulated row (seed {args.seed}); {platform.machine()}, "
         f"Python {platform.python_version()}. Every flag `unspin check` shows at default settings.",
         "P: true flags / flags (all shown flags); R: substitutions found (all classes); phrase flags: precision "
@@ -216,6 +259,8 @@ def main() -> None:
         for model, res in results.items():
             if name in res:
                 lines.append(line(name, model, res[name]))
+    if args.tells:
+        lines += ["", *tell_table(test[: args.tells], args.seed)]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

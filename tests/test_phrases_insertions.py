@@ -69,3 +69,31 @@ def test_genuine_text_with_parentheses_has_no_insertion_flag():
     text = ("The company said, in a statement, that profits had risen. Officials, for their part, declined to "
             "comment, and the minister, at long last, agreed to meet the unions, according to the report.")
     assert not [f for f in check(text).flags if f.evidence.get("inserted")]
+
+
+def test_bench_classes_and_doubled_synonyms():
+    """bench/phrases.py: a kept original with wording added is an insertion; the held-apart row's
+    insertions sit where its gold says, each a word of the text followed by a multi-word entry of its
+    Moby list between commas."""
+    import random
+
+    from bench.phrases import doubled_synonyms, klass
+
+    assert klass("then, at that point", "then") == "insertion"
+    assert klass("at that point", "then") == "word -> phrase"
+    assert klass("at that point", "-", "spun-only") == "insertion"
+    text = ("The bank said that profits rose sharply last year as customers borrowed more money to buy new "
+            "houses and cars, while the number of branches fell again in every region of the country.")
+    spun, gold = doubled_synonyms(text, random.Random(3))
+    assert gold and spun.replace(", ", " ").count(" ") > text.count(" ")
+    from unspin.api import get_detector
+
+    th = get_detector().th
+    for g in gold:
+        word, phrase = g.spun.split(", ", 1)
+        assert spun[g.start : g.end] == g.spun and g.original == word and phrase in th.synonyms(word)
+        assert spun[g.end] == ","
+    back = spun
+    for g in sorted(gold, key=lambda g: -g.start):  # take the insertions out again: the text as it was
+        back = back[: g.start + len(g.original)] + back[g.end + 1 :]
+    assert back == text
