@@ -408,3 +408,16 @@ def test_channels_of_several_lexicons_are_merged_and_unreadable_ones_ignored():
     assert lexicon_channel([a]).weights["zipf"] == 1.0
     assert lexicon_channel([SpinnerLexicon((), {"weights": {"no_such_feature": 1.0}})]) is None
     assert lexicon_channel([SpinnerLexicon(())]) is None
+
+
+def test_the_service_builds_a_lexicons_channel_when_it_loads(tmp_path, detector):
+    from unspin.learn import apply
+    from unspin.web.service import Checker
+    from unspin.web.settings import Settings
+
+    path = tmp_path / "rare.lex"
+    SpinnerLexicon(LEX.entries, {"type": "channel", "version": 1, "weights": {"zipf": -1.5, "multi": 2.0}, "examples": 40}).write(path)
+    apply._DETECTORS.clear()
+    checker = Checker.load(Settings(workers=1, lexicons=(str(path),)))
+    assert checker.lexicons[0].channel["weights"]["multi"] == 2.0
+    assert [d.gen.channel.model.weights["multi"] for d in apply._DETECTORS.values()] == [2.0]

@@ -71,8 +71,10 @@ class Checker:
         lexicons: tuple[Any, ...] = ()
         if settings.lexicons:
             from unspin.learn import read_lexicon
+            from unspin.learn.apply import channel_detector
 
             lexicons = tuple(read_lexicon(p) for p in settings.lexicons)
+            channel_detector(lexicons, detector)  # their learned channel's table now, not in a request
         index = None
         if index_path:
             from unspin.index import SourceIndex
