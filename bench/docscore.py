@@ -76,6 +76,19 @@ def use_doc_model(path: str | Path) -> None:
     score._MODEL = model
 
 
+#: the detector and the naive decoder of a worker (set by the parent before it forks)
+_JOB: list = []
+
+
+def _score_one(text: str) -> tuple[float, str, float, float]:
+    """(spin score, verdict, naive flags per 1,000 words, check CPU seconds) of one document."""
+    det, naive = _JOB
+    t = time.process_time()
+    r = check(Document(text), detector=det)
+    cpu = time.process_time() - t
+    return r.spin_score, r.verdict, 1000 * len(naive.flags(text)) / max(words_in(text), 1), cpu
+
+
 def words_in(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.kind is TokenKind.WORD)
 
@@ -90,6 +103,7 @@ def main() -> None:
     ap.add_argument("--json", default=str(RESULTS / "docscore.json"), help="where to keep the scores ('' for nowhere)")
     ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
     ap.add_argument("--out", default=str(RESULTS / "docscore.md"), help="the table ('' to only print it)")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (same scores; CPU time summed over them)")
     ap.add_argument("--model-dir", default="",
                     help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
@@ -99,29 +113,21 @@ def main() -> None:
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)
     scored: dict[str, list[tuple[float, str, float]]] = {}
-    t_check = 0.0
+    todo: list[tuple[str, str]] = []
 
     def run(name: str, doc: Document | str) -> None:
-        nonlocal t_check
-        doc = doc if isinstance(doc, Document) else Document(doc)
-        t = time.process_time()
-        r = check(doc, detector=det)
-        t_check += time.process_time() - t
-        density = 1000 * len(naive.flags(doc.text)) / max(words_in(doc.text), 1)
-        scored.setdefault(name, []).append((r.spin_score, r.verdict, density))
+        todo.append((name, doc.text if isinstance(doc, Document) else doc))
 
     calib = sorted(1000 * len(naive.flags(r["text"])) / max(words_in(r["text"]), 1) for r in train[: args.calib])
     naive_at = calib[min(len(calib) - 1, int(0.95 * len(calib)))]
     for r in test:
         run("clean news", r["text"])
-    print("clean news done", flush=True)
     for name, setting, group in SETTINGS:
         if args.rows == "realistic" and group != "realistic":
             continue
         sp = Spinner(seed=17, **setting)
         for r in test:
             run(name, sp.spin(r["text"]).text)
-        print(f"{name} done", flush=True)
     try:
         from devkit.sotu import sotu_passages
 
@@ -139,6 +145,18 @@ def main() -> None:
     seed = realspin.seed_document()
     if seed is not None:
         run("seed page", seed)
+    _JOB[:] = [det, naive]
+    t_check = 0.0
+    if args.jobs > 1:
+        from multiprocessing import get_context
+
+        with get_context("fork").Pool(args.jobs) as pool:
+            results = pool.map(_score_one, [text for _, text in todo], chunksize=4)
+    else:
+        results = [_score_one(text) for _, text in todo]
+    for (name, _), (score, verdict, density, cpu) in zip(todo, results):
+        scored.setdefault(name, []).append((score, verdict, density))
+        t_check += cpu
 
     def decide(rows: list[tuple[float, str, float]], which: str) -> list[bool]:
         if which == "score":

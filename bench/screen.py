@@ -106,6 +106,14 @@ def run_doc(d: Doc, memo: dict | None) -> None:
         d.full_s, d.verdict = got
 
 
+def _run_one(item: tuple[str, list | None]) -> tuple[float, float, int, float, str]:
+    """`run_doc` in a worker process: (screen CPU s, score, words, full check CPU s, verdict)."""
+    text, got = item
+    d = Doc(text, 0)
+    run_doc(d, {key(text): got} if got is not None else None)
+    return d.screen_s, d.score, d.words, d.full_s, d.verdict
+
+
 def f1(pairs: list[tuple[int, bool]]) -> float:
     tp = sum(1 for y, p in pairs if y and p)
     fp = sum(1 for y, p in pairs if not y and p)
@@ -147,6 +155,7 @@ def main() -> None:
     ap.add_argument("--sotu", type=int, default=40, help="clean State of the Union passages (test half)")
     ap.add_argument("--threshold", type=float, default=None, help="use this threshold instead of the shipped one (unspin.settings.SCREEN_THRESHOLD)")
     ap.add_argument("--out", type=Path, default=RESULTS / "screen.md")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (each document's CPU times are its own)")
     ap.add_argument("--reuse-full", action="store_true", help="development only: reuse the full checks (verdicts and CPU times) "
                     "of the last run instead of checking again (the table then says so)")
     args = ap.parse_args()
@@ -181,11 +190,23 @@ def main() -> None:
     import json
 
     memo = json.loads(MEMO.read_text()) if args.reuse_full and MEMO.exists() else None
-    for r in rows:
-        for d in r.docs:
-            run_doc(d, memo)
-            done += 1
-        print(f"{done}/{n_docs} {r.name}", flush=True)
+    if args.jobs > 1:
+        from multiprocessing import get_context
+
+        every = [d for r in rows for d in r.docs]
+        with get_context("fork").Pool(args.jobs) as pool:
+            items = [(d.text, memo.get(key(d.text)) if memo is not None else None) for d in every]
+            for d, got in zip(every, pool.imap(_run_one, items, chunksize=2)):
+                d.screen_s, d.score, d.words, d.full_s, d.verdict = got
+                done += 1
+                if done % 50 == 0:
+                    print(f"{done}/{n_docs}", flush=True)
+    else:
+        for r in rows:
+            for d in r.docs:
+                run_doc(d, memo)
+                done += 1
+            print(f"{done}/{n_docs} {r.name}", flush=True)
     MEMO.parent.mkdir(parents=True, exist_ok=True)
     MEMO.write_text(json.dumps({key(d.text): [d.full_s, d.verdict] for r in rows for d in r.docs}))
     # the crawl mix: every clean news and prose document, spun ones drawn from the habit rows for 5 %

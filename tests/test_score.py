@@ -104,3 +104,22 @@ def test_top_confidence_is_the_mean_of_the_most_confident_share():
     assert abs(top_confidence(conf) - sum(conf[:k]) / k) < 1e-12
     # a few sure words raise it where the mean over all words hardly moves
     assert top_confidence(conf) > 0.8 > 5 * (sum(conf) / len(conf))
+
+
+def test_kept_evidence_gives_back_the_checks_features_and_verdict():
+    """training/train_docscore.py keeps a check's evidence so that a refitted document model (and
+    training/train_screen.py's teacher) re-scores it without checking again: the features and the verdict
+    recomputed from it are the check's own."""
+    from training.train_docscore import evidence_hash, features_of, raw_evidence, verdict_of
+    from unspin.detect.score import doc_model, probability
+
+    for text in (CLEAN, spin_first(len(SWAPS)), spin_first(4)):
+        raw = raw_evidence(text)
+        assert verdict_of(raw) == raw["verdict"] == check(text).verdict
+        assert abs(probability(features_of(raw)) - check(text).spin_score) < 1e-3
+    # a document model that calls everything spun changes the verdict, not the evidence
+    from unspin.detect.calibration import LinearModel
+
+    eager = LinearModel(dict.fromkeys(doc_model().weights, 0.0), 40.0, dict(doc_model().scaling))
+    assert verdict_of(raw_evidence(CLEAN), eager) == "spun"
+    assert len(evidence_hash()) == 12 and evidence_hash() == evidence_hash()

@@ -63,6 +63,34 @@ def test_word_model_reads_the_words_the_full_check_judges():
     assert plain["word_p_mean"] == 0.0 and plain["lm_mean"] == feats["lm_mean"] and plain["gain2"] == feats["gain2"]
 
 
+def test_web_bigram_evidence_and_the_strongest_words():
+    """A collocation broken by a swap ("last annum" for "last year") is web-bigram evidence the original
+    restores; ``word_p_topf`` is the mean of the strongest word probabilities."""
+    import math
+
+    from unspin.screen import WORD_P_TOPF, WORD_P_TOPF_MIN
+
+    model = load_screen_model()
+    text = ("The number of visitors to the museum rose sharply last year, the organisers said on Friday. "
+            "They will open two new galleries and a garden before the first events of the spring begin.")
+    spun = text.replace("last year", "last annum")
+    rows_c: list = []
+    rows_s: list = []
+    clean, _, _ = screen_features(text, model, rows_c)
+    bad, _, _ = screen_features(spun, model, rows_s)
+    at = text.index("year")
+    by_c, by_s = dict(rows_c), dict(rows_s)
+    web = WORD_FEATURES.index("web_gain"), WORD_FEATURES.index("web_listed"), WORD_FEATURES.index("web_orig_listed")
+    assert at in by_s and by_s[at][web[0]] > 0.5 and by_s[at][web[1]] < by_s[at][web[2]]
+    assert at not in by_c or by_c[at][web[0]] < by_s[at][web[0]]
+    assert bad["web_gain"] > clean["web_gain"] and 0.0 <= bad["web_break"] <= bad["web_unlisted"] <= 1.0
+    # word_p_topf from the word model's probabilities of the same rows
+    coef, bias = model._folded  # type: ignore[attr-defined]
+    p = sorted((1 / (1 + math.exp(-(sum(c * v for c, v in zip(coef, x)) + bias))) for _, x in rows_s), reverse=True)
+    k = max(WORD_P_TOPF_MIN, math.ceil(WORD_P_TOPF * len(p)))
+    assert abs(bad["word_p_topf"] - sum(p[:k]) / k) < 1e-9 and bad["word_p_topf"] >= bad["word_p_top"] - 1e-9
+
+
 def test_thesaurus_phrases_are_scored_like_the_full_checks_phrase_pass():
     from devkit.spinner import Spinner
 

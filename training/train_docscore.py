@@ -216,44 +216,73 @@ def fit(X: list[dict[str, float]], y: list[int]) -> LinearModel:
     return fit_logistic(X, y, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE, drop=DROP)
 
 
-def collect(records: list[dict], settings: list[dict], sotu: int, det: Detector, log: bool = True) -> tuple[list[dict], list[int]]:
+def _evidence_of(text: str) -> dict:
+    return raw_evidence(text, _JOB_DETECTOR[0] if _JOB_DETECTOR else None)
+
+
+#: the detector of a ``--jobs`` worker (forked from the parent, which set it)
+_JOB_DETECTOR: list[Detector] = []
+
+
+def evidence(texts: list[str], det: Detector, jobs: int = 1, log: bool = True) -> list[dict]:
+    """`raw_evidence` of every text, in ``jobs`` forked worker processes (same result, in order)."""
+    if jobs <= 1:
+        out = []
+        t = time.time()
+        for i, text in enumerate(texts):
+            out.append(raw_evidence(text, det))
+            if log and i % 50 == 49:
+                print(f"  {i + 1}/{len(texts)} documents, {time.time() - t:.0f}s", flush=True)
+        return out
+    from multiprocessing import get_context
+
+    _JOB_DETECTOR[:] = [det]
+    with get_context("fork").Pool(jobs) as pool:
+        out = []
+        t = time.time()
+        for i, r in enumerate(pool.imap(_evidence_of, texts, chunksize=4)):
+            out.append(r)
+            if log and i % 50 == 49:
+                print(f"  {i + 1}/{len(texts)} documents, {time.time() - t:.0f}s", flush=True)
+        return out
+
+
+def collect(records: list[dict], settings: list[dict], sotu: int, det: Detector, log: bool = True,
+            jobs: int = 1) -> tuple[list[dict], list[int]]:
     """`raw_evidence` and label of every training document: each article as written and spun under
     the rotating ``settings``, every third also under the close habit; ``sotu`` State of the Union
     passages (training half) as written and spun."""
     from devkit.sotu import sotu_passages
 
     rng = random.Random(3)
-    raws, y = [], []
-    t = time.time()
+    texts, y = [], []
     for i, r in enumerate(records):
-        raws.append(raw_evidence(r["text"], det))
+        texts.append(r["text"])
         y.append(0)
         setting = settings[i % len(settings)]
-        raws.append(raw_evidence(Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"]).text, det))
+        texts.append(Spinner(seed=rng.randrange(1 << 30), **setting).spin(r["text"]).text)
         y.append(1)
-        if log and i % 25 == 24:
-            print(f"  {i + 1}/{len(records)} articles, {time.time() - t:.0f}s", flush=True)
     # the close habit, on every third article
     rng_close = random.Random(11)
     for i, r in enumerate(records):
         if i % 3 == 0:
             setting = dict(rate=(0.15, 0.3, 0.5)[i % 9 // 3], pick="close")
-            raws.append(raw_evidence(Spinner(seed=rng_close.randrange(1 << 30), **setting).spin(r["text"]).text, det))
+            texts.append(Spinner(seed=rng_close.randrange(1 << 30), **setting).spin(r["text"]).text)
             y.append(1)
     # genuine prose of another genre and age: the training half of the State of the Union addresses
     for text in sotu_passages(sotu, part="train"):
-        raws.append(raw_evidence(text, det))
+        texts.append(text)
         y.append(0)
     # ... and spun: the style features must not learn that old prose is never spun
     rng_sotu = random.Random(5)
     for i, text in enumerate(sotu_passages(sotu, part="train", seed=1)):
         setting = settings[i % len(settings)]
-        raws.append(raw_evidence(Spinner(seed=rng_sotu.randrange(1 << 30), **setting).spin(text).text, det))
+        texts.append(Spinner(seed=rng_sotu.randrange(1 << 30), **setting).spin(text).text)
         y.append(1)
-    return raws, y
+    return evidence(texts, det, jobs, log), y
 
 
-def collect_dev(records: list[dict], det: Detector, have: dict | None = None) -> dict[str, list[dict]]:
+def collect_dev(records: list[dict], det: Detector, have: dict | None = None, jobs: int = 1) -> dict[str, list[dict]]:
     """`raw_evidence` of development documents no model is trained on: articles (training split, after the
     ones trained on) as written and under `DEV_ROWS`, genuine State of the Union passages (`DEV_SOTU`) and
     the realdev pages (each record with its ``label`` and site ``fold``). What ``--dev`` judges a model and
@@ -263,17 +292,18 @@ def collect_dev(records: list[dict], det: Detector, have: dict | None = None) ->
 
     out: dict[str, list[dict]] = dict(have or {})
     if "clean" not in out:
-        out["clean"] = [raw_evidence(r["text"], det) for r in records]
+        out["clean"] = evidence([r["text"] for r in records], det, jobs, log=False)
     for name, setting in DEV_ROWS:
         if name not in out:
             sp = Spinner(seed=23, **setting)
-            out[name] = [raw_evidence(sp.spin(r["text"]).text, det) for r in records]
+            out[name] = evidence([sp.spin(r["text"]).text for r in records], det, jobs, log=False)
     if "sotu" not in out:
         a, b = DEV_SOTU
-        out["sotu"] = [raw_evidence(t, det) for t in sotu_passages(b, part="train")[a:b]]
+        out["sotu"] = evidence(sotu_passages(b, part="train")[a:b], det, jobs, log=False)
     if "realdev" not in out and realdev.available():
-        out["realdev"] = [dict(raw_evidence(p.text, det), label=p.label, fold=realdev.site_fold(p.site))
-                          for p in realdev.load_pages()]
+        pages = realdev.load_pages()
+        out["realdev"] = [dict(r, label=p.label, fold=realdev.site_fold(p.site))
+                          for r, p in zip(evidence([p.text for p in pages], det, jobs, log=False), pages)]
     return out
 
 
@@ -320,6 +350,7 @@ def main() -> None:
     ap.add_argument("--exclude", default="", help="habits or picks left out")
     ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
     ap.add_argument("--out-dir", default="", help="write doc_model.json (and the cache) here instead of src/unspin/data")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes for the checks (same result)")
     args = ap.parse_args()
     out = Path(args.out_dir) / OUT.name if args.out_dir else OUT
     cache = Path(args.out_dir) / "docscore_raw.json" if args.out_dir else CACHE
@@ -338,7 +369,7 @@ def main() -> None:
         if (cached_dev.get("first") == start + args.docs and len(cached_dev["rows"]["clean"]) == len(dev_records)
                 and cached_dev.get("models", key) == key):
             have = cached_dev["rows"]
-        dev = collect_dev(dev_records, det, have)
+        dev = collect_dev(dev_records, det, have, args.jobs)
         if dev != have:
             dev_cache.parent.mkdir(parents=True, exist_ok=True)
             dev_cache.write_text(json.dumps({"first": start + args.docs, "models": key, "rows": dev}))
@@ -349,7 +380,7 @@ def main() -> None:
     else:
         if len(records) < args.docs:
             raise SystemExit(f"only {len(records)} training articles from {start} on (asked for {args.docs})")
-        raws, y = collect(records, settings, args.sotu, det)
+        raws, y = collect(records, settings, args.sotu, det, jobs=args.jobs)
         meta = {"docs": len(records), "first_doc": start, "examples": len(y), "settings": settings,
                 "neg_weight": NEG_WEIGHT, "word_models": args.model_dir or "shipped",
                 "corpus": f"bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) articles {start}-{start + len(records) - 1} "

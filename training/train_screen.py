@@ -374,6 +374,10 @@ def main() -> None:
     ap.add_argument("--sotu", type=int, default=150, help="State of the Union passages (training half)")
     ap.add_argument("--recall", type=float, default=RECALL, help="recall of the full check's spun documents the threshold is chosen for")
     ap.add_argument("--refit", action="store_true", help="reuse the spun texts and likely originals of the last run (bench/work)")
+    ap.add_argument("--teach-only", action="store_true",
+                    help="only run the full check on the training documents (kept in bench/work; the fit reads it "
+                         "later, e.g. once a new document model is written)")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes for the full checks")
     args = ap.parse_args()
     t = time.time()
     key = dict(docs=args.docs, sotu=args.sotu, settings=SETTINGS, version=2)
@@ -384,7 +388,10 @@ def main() -> None:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_text(json.dumps(dict(key=key, corpus=corpus)))
     print(f"{len(corpus)} documents ({sum(d['label'] for d in corpus)} spun) in {time.time() - t:.0f}s", flush=True)
-    teach = teacher(corpus)
+    teach = teacher(corpus, args.jobs)
+    if args.teach_only:
+        print(f"full check evidence of {len(teach)} documents kept in {teacher_file()} ({time.time() - t:.0f}s)")
+        return
     y = labels(corpus, teach)
     print(f"full check: {sum(y)} of {len(corpus)} documents called spun ({time.time() - t:.0f}s)", flush=True)
     okey = dict(key, originals=ORIGINALS, vocabulary=VOCABULARY)

@@ -49,21 +49,29 @@ MODEL_FILE = "screen_model.json"
 FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_share", "orig_gain_strong", "lm_mean", "lm_surprise", "lm_misfit", "lm_misfit_strong",
             "lm_misfit_mean", "oov_share",
             "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words",
-            "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass")
+            "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass",
+            "web_gain", "web_break", "web_unlisted", "word_p_topf")
 #: what the word model (`ScreenModel.word_model`) reads of one word that has likely originals: its
 #: spinner-likeness weight; the log10 gain of its best likely original with the two words before
 #: (``left_gain``, clipped; ``left_gain_pos`` unclipped, from 0) and with the word after too
 #: (``gain``, ``gain_pos``; ``right_gain`` the part after); its context misfit (log10 P(w | h) - log10 P(w),
 #: clipped), log10 P(w | h), log10 P(w), Zipf and the Zipf of its best original over its own; how well it
 #: fits its four neighbours on each side and the document (cosine with their word-vector sum, as the
-#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has
+#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has;
+#: by the web bigram counts (`unspin.lm.bigrams`, the full check's ``web_*`` features): the gain of the best
+#: likely original's bigram-LM score between the same neighbours over the word's (clipped), how many of the
+#: word's two bigrams are frequent web bigrams and how many of the best original's
 WORD_FEATURES = ("weight", "left_gain", "gain", "left_gain_pos", "gain_pos", "misfit", "lp", "uni", "zipf", "orig_zipf_gap",
-                 "right_gain", "near", "topic", "repeats", "n_originals")
+                 "right_gain", "near", "topic", "repeats", "n_originals", "web_gain", "web_listed", "web_orig_listed")
 #: the word model's probability from which a word counts in ``word_p_high`` and ``word_p_mid``
 WORD_P_HIGH = 0.5
 WORD_P_MID = 0.3
 #: ``word_p_top``: the mean of this many strongest word probabilities
 WORD_P_TOP = 10
+#: ``word_p_topf``: the mean of this share of the strongest word probabilities (at least `WORD_P_TOPF_MIN`), as
+#: the full check's ``top_conf`` (`unspin.detect.score.top_confidence`) reads its word confidences
+WORD_P_TOPF = 0.02
+WORD_P_TOPF_MIN = 2
 #: longest thesaurus phrase looked up (words)
 PHRASE_WORDS = 4
 #: the language model's log10 probability of an unknown word
@@ -222,6 +230,9 @@ class _Lookups:
         self.zipf = zipf
         self.uni: dict[str, float | None] = {}
         self.vectors = load_vectors()
+        from unspin.lm.bigrams import load_bigrams
+
+        self.web = load_bigrams()
         self.zero = np.zeros(self.vectors.dim, dtype=np.float32)
         from unspin.detect.phrases import load_phrase_model
 
@@ -490,7 +501,8 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     content = [k for k, it in enumerate(seq) if it is not None and not it[3]]
     nc = len(content)
     out = dict.fromkeys(("word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2",
-                         "orig_gain", "orig_gain_share", "orig_gain_strong"), 0.0)
+                         "orig_gain", "orig_gain_share", "orig_gain_strong", "web_gain", "web_break", "web_unlisted",
+                         "word_p_topf"), 0.0)
     if not nc:
         return out
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
@@ -510,9 +522,11 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     L = _LOG10
     xs: list[tuple[float, ...]] = []
     named: list[tuple[str, str]] = []
-    gain_sum = left_sum = 0.0
-    gains = strong = 0
+    gain_sum = left_sum = web_sum = 0.0
+    gains = strong = breaks = unlisted = 0
     last = len(seq) - 1
+    web = look.web
+    web_score, web_listed = web.score, web.n_listed
     for j, k in enumerate(content):
         start, w, capital, _, u, lp = seq[k]  # type: ignore[misc]
         if u is None or capital:
@@ -549,13 +563,34 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                 best, best_right, best_o = lo + ro, ro, o
             if lo > best_left:
                 best_left = lo
+        # the word and its likely originals between the same neighbours, by the web bigram counts
+        wl = "<s>" if b1 is None else b1[1]
+        wr = n1 if n1 is not None else (a1[1] if a1 is not None else None)
+        obs_web = web_score(w, wl, wr)
+        best_web, orig_listed = -1e9, 0
+        for o in cands:
+            sw = web_score(o, wl, wr)
+            if sw > best_web:
+                best_web = sw
+            nl = web_listed(o, wl, wr)
+            if nl > orig_listed:
+                orig_listed = nl
+        obs_listed = web_listed(w, wl, wr)
+        wg = best_web - obs_web
+        wg = -4.0 if wg < -4.0 else 6.0 if wg > 6.0 else wg
+        if wg > 0.0:
+            web_sum += wg
+        if obs_listed == 0:
+            unlisted += 1
+            if orig_listed:
+                breaks += 1
         z = zipf(w)
         gap = lp - u
         g = -4.0 if best < -4.0 else 6.0 if best > 6.0 else best
         x = (weights.get(w, 0.0), -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
              best_left if best_left > 0.0 else 0.0, best if best > 0.0 else 0.0,
              -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap, lp, u, z, zipf(best_o) - z, best_right, near[j], topic[j],
-             math.log2(counts[w]), float(len(cands)))
+             math.log2(counts[w]), float(len(cands)), wg, float(obs_listed), float(orig_listed))
         if rows is not None:
             rows.append((start, x))
         xs.append(x)
@@ -568,14 +603,17 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                 gains += 1
                 if best_left >= STRONG_GAIN_LOG10:
                     strong += 1
-    out.update(gain2=gain_sum / nc, orig_gain=left_sum / nc, orig_gain_share=gains / nc, orig_gain_strong=strong / nc)
+    out.update(gain2=gain_sum / nc, orig_gain=left_sum / nc, orig_gain_share=gains / nc, orig_gain_strong=strong / nc,
+               web_gain=web_sum / nc, web_break=breaks / nc, web_unlisted=unlisted / nc)
     if xs and m.word_model is not None:
         coef, bias = m._folded  # type: ignore[attr-defined]
         t = np.clip(np.asarray(xs, dtype=np.float64) @ np.asarray(coef) + bias, -40.0, 40.0)
         p = 1.0 / (1.0 + np.exp(-t))
-        top = np.sort(p)[::-1][:WORD_P_TOP]
+        ranked = np.sort(p)[::-1]
+        kf = max(WORD_P_TOPF_MIN, math.ceil(WORD_P_TOPF * len(p)))
         out.update(word_p_mean=float(p.mean()), word_p_sum=float(p.sum()) / nc, word_p_high=float((p > WORD_P_HIGH).sum()) / nc,
-                   word_p_mid=float((p > WORD_P_MID).sum()) / nc, word_p_top=float(top.sum()) / WORD_P_TOP)
+                   word_p_mid=float((p > WORD_P_MID).sum()) / nc, word_p_top=float(ranked[:WORD_P_TOP].sum()) / WORD_P_TOP,
+                   word_p_topf=float(ranked[:kf].sum()) / kf)
         for q in np.flatnonzero(p > WORD_P_HIGH).tolist():
             hits.append((2.0 * float(p[q]), f"{named[q][0]} ({named[q][1]}?)"))
     return out
