@@ -17,11 +17,9 @@ import numpy as np
 
 from unspin.detect import _evidence
 from unspin.detect._lmcache import LMCache
-from unspin.detect._slots import Slot, SlotBuilder
+from unspin.detect._slots import Slot, SlotBuilder, _web_word
 from unspin.lexicon.vectors import Vectors
-from unspin.lm.bigrams import BOS as WEB_BOS
 from unspin.lm.bigrams import WebBigrams, load_bigrams
-from unspin.lm.ngram import BOS, EOS
 from unspin.text import Token
 
 if TYPE_CHECKING:
@@ -123,14 +121,6 @@ def _word(slots: list[Slot], cur: list[int], j: int) -> str | None:
     if j < 0 or j >= len(slots):
         return None
     return slots[j].choices[cur[j]]
-
-
-def _web_word(w: str | None) -> str | None:
-    """A slot's word as the web bigram list writes it: the sentence start is `BOS` (listed), the
-    sentence end and numbers have no bigrams there (None)."""
-    if w is None or w == EOS or w == "<num>":
-        return None
-    return WEB_BOS if w == BOS else w
 
 
 def _neighbour_changed(cur: list[int], i: int) -> bool:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 #: `word_features`, in the order they are computed
 OWN_FEATURES = ("margin", "second_gap", "obs_left", "left_gain", "obs_local_rel", "obs_uni", "alt_uni", "obs_zipf",
-                "alt_zipf", "obs_oov", "log_channel", "log_prior", "n_choices", "neighbour_changed")
+                "alt_zipf", "obs_oov", "log_channel", "log_prior", "n_choices", "neighbour_changed", "alt_function")
 #: `web_features`: the word and the restoration against the web bigram counts (`unspin.lm.bigrams`)
 WEB_FEATURES = ("web_gain", "web_obs_pmi", "web_alt_pmi", "web_obs_listed", "web_alt_listed")
 #: `add_document_context`
@@ -44,7 +44,7 @@ CONTEXT_FEATURES = ("topic_obs", "topic_alt", "topic_gain", "sim_obs_alt", "near
                     "alt_in_doc")
 #: `alternative_features` (the restoration model)
 ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "log_prior", "topic", "unigram", "sim_obs", "in_doc",
-                        "web_rel", "web_pmi")
+                        "web_rel", "web_pmi", "function")
 #: every feature of a word the token model's first stage may read (the second stage adds
 #: `unspin.detect.calibration.DOC_FEATURES`)
 WORD_FEATURES = OWN_FEATURES + WEB_FEATURES + CONTEXT_FEATURES
@@ -94,6 +94,8 @@ def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: lis
         "log_prior": cand.prior,
         "n_choices": math.log10(len(s.choices)),
         "neighbour_changed": float(neighbour_changed),
+        # a function word proposed as the original ("mentioned" -> "said"; `unspin.detect.candidates`)
+        "alt_function": float(alt in FUNCTION_WORDS),
     }
 
 
@@ -126,6 +128,7 @@ def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, 
             "in_doc": math.log2(1 + counts.get(w, 0)),
             "web_rel": webs[c] - top_web,
             "web_pmi": web.association(w, left, right) if web is not None else 0.0,
+            "function": float(w in FUNCTION_WORDS),
         }))
     return tuple(out)
 

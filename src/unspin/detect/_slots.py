@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from unspin.detect._lmcache import LMCache
 from unspin.detect.candidates import Candidate, CandidateGenerator
 from unspin.lexicon.freq import zipf
+from unspin.lm.bigrams import BOS as WEB_BOS
+from unspin.lm.bigrams import WebBigrams, load_bigrams
 from unspin.lm.ngram import BOS, EOS
 from unspin.text import Token, TokenKind
 from unspin.text.stopwords import FUNCTION_WORDS
@@ -43,10 +45,13 @@ class Slot:
 class SlotBuilder:
     """Turns a sentence's tokens into slots with scored candidate originals."""
 
-    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: DetectorOptions) -> None:
+    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: DetectorOptions,
+                 web: WebBigrams | None = None) -> None:
         self.lm = lm
         self.gen = gen
         self.options = options
+        #: the web bigram counts, loaded on first use when not given
+        self.web = web or load_bigrams()
         self._usable: dict[str, tuple[Candidate, ...]] = {}
 
     def build(self, tokens: Sequence[Token]) -> list[Slot]:
@@ -90,8 +95,13 @@ class SlotBuilder:
                 else:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.shortlist]
             scored = []
+            wl, wr = _web_word(p1), _web_word(n1)
+            web_w = opt.web_beam_weight
             for c in cands:
                 sc = cond(c.form, p2, p1)
+                if web_w:
+                    # the web bigram counts (`unspin.lm.bigrams`) decide which candidates reach the beam too
+                    sc += web_w * self.web.score(c.form, wl, wr)
                 if n1 is not None:
                     sc += cond(n1, p1, c.form)
                     if n2 is not None:
@@ -140,6 +150,14 @@ class SlotBuilder:
             if zipf(w) < 3.0:
                 return False  # sentence-initial name
         return True
+
+
+def _web_word(w: str | None) -> str | None:
+    """A slot's word as the web bigram list writes it: the sentence start is `WEB_BOS` (listed), the
+    sentence end and numbers have no bigrams there (None)."""
+    if w is None or w == EOS or w == "<num>":
+        return None
+    return WEB_BOS if w == BOS else w
 
 
 def _sentence_initial(tokens: Sequence[Token], t: Token) -> bool:

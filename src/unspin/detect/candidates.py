@@ -18,6 +18,14 @@ re-inflected like ``w`` and carrying two channel probabilities:
 candidates like the thesaurus's, with ``log_channel = log_prior =`` the given probability,
 ``Candidate.source`` naming where they came from and ``Candidate.evidence`` the dict
 returned; when the thesaurus proposes the same form too, the likelier of the two is kept.
+
+**Function words as originals.** Function words are never candidates of their own (spinners leave
+"the", "of", "can" alone, and Moby lists their unrelated senses: "can" → "bathroom"), but a few are
+listed by the thesaurus as close synonyms of content words and real spinners replace them ("said" →
+"mentioned", "also" → "likewise", "other" → "different"). With ``vectors`` given, a function-word
+headword is a candidate original of a word its list holds when the two are close in meaning:
+GloVe cosine of the headword and the observed word's lemma at least `FUNCTION_ORIGINAL_MIN_COSINE`
+("say"/"mention" 0.66, "also"/"likewise" 0.76, "other"/"different" 0.89; "can"/"bathroom" 0.40).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from typing import Any
 
 from unspin.lexicon.inflection import UPOS_TAGS
 from unspin.lexicon.moby import Thesaurus
+from unspin.lexicon.vectors import Vectors
 from unspin.lexicon.wordnet import WordNet
 from unspin.text.stopwords import FUNCTION_WORDS
 
@@ -56,6 +65,11 @@ class Candidate:
 CandidateSource = Callable[[str], Iterable[tuple[str, float, Mapping[str, Any]]]]
 
 
+#: a function-word headword is a candidate original of a word its list holds from this GloVe cosine
+#: (headword, lemma of the observed word) up: the close synonyms, not Moby's other senses
+FUNCTION_ORIGINAL_MIN_COSINE = 0.6
+
+
 def usable_headword(head: str) -> bool:
     """Can this thesaurus headword be proposed as an original: one content word (hyphens and
     apostrophes allowed), not a function word."""
@@ -73,8 +87,12 @@ def _inflected(head: str, table: dict[str, str] | None, tags: tuple[str, ...]) -
 
 class CandidateGenerator:
     def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400, wordnet: WordNet | None = None,
-                 wordnet_penalty: float = 0.5, channel: Any = None, sources: Sequence[CandidateSource] = ()) -> None:
+                 wordnet_penalty: float = 0.5, channel: Any = None, sources: Sequence[CandidateSource] = (),
+                 vectors: Vectors | None = None) -> None:
         self.th = thesaurus
+        #: GloVe vectors: with them, close function-word synonyms are candidates (module docstring)
+        self.vectors = vectors
+        self._function_pairs: dict[tuple[str, str], bool] = {}
         #: a `unspin.detect.channel.ChannelTable` (or None: the uniform pick is the prior too)
         self.channel = channel
         self.sources: list[CandidateSource] = list(sources)
@@ -120,8 +138,11 @@ class CandidateGenerator:
                     if head == lemma or head == word:
                         continue
                     ok, log_channel, table, lists_own_form = self._head(head)
+                    function = False
                     if not ok:
-                        continue
+                        if not (head in FUNCTION_WORDS and self.function_original(head, lemma)):
+                            continue
+                        function = True
                     if upos is None:
                         # a word we cannot analyse: propose the headwords as they are
                         forms = [head]
@@ -136,7 +157,7 @@ class CandidateGenerator:
                         forms = _inflected(head, table, tags)
                     log_prior = self.channel.log_prob(head, rank) if self.channel is not None else math.nan
                     for form in forms:
-                        if form == word or form in FUNCTION_WORDS:
+                        if form == word or (form in FUNCTION_WORDS and not function):
                             continue
                         prev = out.get(form)
                         if prev is None or _better(log_channel, log_prior, prev):
@@ -155,6 +176,19 @@ class CandidateGenerator:
                 if prev is None or prev.prior < log_p:
                     out[form] = Candidate(form, form, -1, float(log_p), float(log_p), str(name), dict(evidence))
         return tuple(out.values())
+
+    def function_original(self, head: str, lemma: str) -> bool:
+        """May function word ``head`` be proposed as the original of a word with this lemma (a close
+        synonym by GloVe, see the module docstring)? False without vectors; memoised."""
+        if self.vectors is None or not head.isalpha():
+            return False
+        key = (head, lemma)
+        got = self._function_pairs.get(key)
+        if got is None:
+            a, b = self.vectors.get(head), self.vectors.get(lemma)
+            got = a is not None and b is not None and float(a @ b) >= FUNCTION_ORIGINAL_MIN_COSINE
+            self._function_pairs[key] = got
+        return got
 
     def _add_wordnet(self, out: dict[str, Candidate], word: str, upos: str, lemma: str, tags: tuple[str, ...]) -> None:
         wn = self.wordnet

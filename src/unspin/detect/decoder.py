@@ -75,6 +75,9 @@ class DetectorOptions:
     #: decode with the channel model's pick probabilities (`unspin.detect.channel`) as the
     #: candidate prior instead of the uniform ``1 / len(list)``
     channel_prior: bool = True
+    #: weight of the web bigram score (`unspin.lm.bigrams`) beside the trigram score when choosing
+    #: which candidates reach the beam (0: the trigram LM alone)
+    web_beam_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -112,14 +115,14 @@ class Detector:
             # the table is cached on disk for the shared thesaurus; another one gets its own
             own = None if thesaurus is None or thesaurus is load_thesaurus() else ChannelLexicon(thesaurus=self.th)
             channel = ChannelTable(load_channel_model(), lexicon=own)
-        self.gen = CandidateGenerator(self.th, wordnet=load_wordnet(), channel=channel)
+        self.vectors = vectors or load_vectors()
+        self.gen = CandidateGenerator(self.th, wordnet=load_wordnet(), channel=channel, vectors=self.vectors)
         self.token_model = token_model or load_token_model()
         self.restore_model = load_restore_model()
         #: which word flags are shown (`shown_flags`); None: the fixed thresholds of `spin_flags`
         #: and `spun_document_flags` (a detector built with another word model has none, since the
         #: shipped one was fitted on the shipped word model's confidences)
         self.display_model: DisplayModel | None = load_display_model() if token_model is None else None
-        self.vectors = vectors or load_vectors()
         self.scores = LMCache(self.lm, self.options.oov_penalty)
         self.slot_builder = SlotBuilder(self.scores, self.gen, self.options)
         self.decoder = SentenceDecoder(self.scores, self.slot_builder, self.vectors, self.options)
