@@ -386,6 +386,8 @@ def main() -> None:
     ap.add_argument("--exclude", default="", help="habits or picks left out (for the generalisation rows)")
     ap.add_argument("--out-dir", default="", help="write the models here instead of src/unspin/data")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for collecting examples (same result)")
+    ap.add_argument("--drop", default="", help="comma-separated features the word and restoration models leave out "
+                                               "(ablations, e.g. the web bigram features)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="only calibrate the word model already written (see `calibrate`)")
     ap.add_argument("--display-only", action="store_true",
@@ -420,8 +422,9 @@ def main() -> None:
               f"flags per 1,000 words (logit shift {shift:+.2f}) -> {OUT}")
         return
     t = time.time()
+    drop = {f for f in args.drop.split(",") if f}
     Xr, yr = collect_restore(None, train, settings, jobs=args.jobs)
-    restore = fit_restore(Xr, yr)
+    restore = fit_restore([{k: v for k, v in x.items() if k not in drop} for x in Xr], yr)
     save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
     print(f"restoration: {len(yr)} alternatives ({sum(yr)} originals) in {time.time() - t:.0f}s -> {RESTORE_OUT}")
     if args.restore_only:
@@ -437,8 +440,10 @@ def main() -> None:
         X += xs
         y += ys
         groups += [10_000_000 + k] * len(ys)
+    if drop:
+        X = [{k: v for k, v in x.items() if k not in drop} for x in X]
     meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": len(train),
-            "settings": settings, "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
+            "settings": settings, **({"dropped": sorted(drop)} if drop else {}), "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)"}
     model = fit(X, y, groups, meta)
     model, shift, before, after = calibrate(model, calibration_docs)

@@ -75,7 +75,7 @@ class SentenceDecoder:
                 dirty.discard(i)
                 s = slots[i]
                 best, best_sc = 0, -1e18
-                for c in range(len(s.choices)):
+                for c in range(s.decoded):
                     sc = self.local_at(slots, cur, i, c) + s.priors[c]
                     if sc > best_sc:
                         best, best_sc = c, sc
@@ -93,7 +93,7 @@ class SentenceDecoder:
                 out.append(RawDecision(s.token, None, {}, ()))
                 continue
             local = [self.local_at(slots, cur, i, c) for c in range(len(s.choices))]
-            best = max(range(1, len(s.choices)), key=lambda c: local[c] + s.priors[c])
+            best = max(range(1, s.decoded), key=lambda c: local[c] + s.priors[c])
             left, right = _web_word(_word(slots, cur, i - 1)), _web_word(_word(slots, cur, i + 1))
             alts = _evidence.alternative_features(s, local, topic, counts or {}, self.vectors, self.lm.cond,
                                                   self.web, left, right)

@@ -77,7 +77,7 @@ def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: lis
     alt_left = cond(alt, p2, p1)
     obs_uni = cond(obs, None, None)
     alt_uni = cond(alt, None, None)
-    others = sorted(local[1:], reverse=True)
+    others = sorted(local[1 : s.decoded], reverse=True)
     return {
         "margin": local[best] - local[0],
         "second_gap": (others[0] - others[1]) if len(others) > 1 else 3.0,
@@ -92,7 +92,7 @@ def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: lis
         "log_channel": cand.log_channel,
         # the channel model's probability that a spinner writes the observed word for this original
         "log_prior": cand.prior,
-        "n_choices": math.log10(len(s.choices)),
+        "n_choices": math.log10(s.decoded),
         "neighbour_changed": float(neighbour_changed),
         # a function word proposed as the original ("mentioned" -> "said"; `unspin.detect.candidates`)
         "alt_function": float(alt in FUNCTION_WORDS),

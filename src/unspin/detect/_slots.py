@@ -18,7 +18,6 @@ from unspin.detect._lmcache import LMCache
 from unspin.detect.candidates import Candidate, CandidateGenerator
 from unspin.lexicon.freq import zipf
 from unspin.lm.bigrams import BOS as WEB_BOS
-from unspin.lm.bigrams import WebBigrams, load_bigrams
 from unspin.lm.ngram import BOS, EOS
 from unspin.text import Token, TokenKind
 from unspin.text.stopwords import FUNCTION_WORDS
@@ -40,18 +39,18 @@ class Slot:
     priors: list[float]  # log10 prior of each choice
     cands: list[Candidate | None] = field(default_factory=list)
     candidate_slot: bool = False
+    #: choices[:decoded] take part in decoding (the observed word and the beam); the others are
+    #: only ranked as restorations (`DetectorOptions.restore_beam`)
+    decoded: int = 1
 
 
 class SlotBuilder:
     """Turns a sentence's tokens into slots with scored candidate originals."""
 
-    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: DetectorOptions,
-                 web: WebBigrams | None = None) -> None:
+    def __init__(self, lm: LMCache, gen: CandidateGenerator, options: DetectorOptions) -> None:
         self.lm = lm
         self.gen = gen
         self.options = options
-        #: the web bigram counts, loaded on first use when not given
-        self.web = web or load_bigrams()
         self._usable: dict[str, tuple[Candidate, ...]] = {}
 
     def build(self, tokens: Sequence[Token]) -> list[Slot]:
@@ -95,13 +94,8 @@ class SlotBuilder:
                 else:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.shortlist]
             scored = []
-            wl, wr = _web_word(p1), _web_word(n1)
-            web_w = opt.web_beam_weight
             for c in cands:
                 sc = cond(c.form, p2, p1)
-                if web_w:
-                    # the web bigram counts (`unspin.lm.bigrams`) decide which candidates reach the beam too
-                    sc += web_w * self.web.score(c.form, wl, wr)
                 if n1 is not None:
                     sc += cond(n1, p1, c.form)
                     if n2 is not None:
@@ -109,7 +103,9 @@ class SlotBuilder:
                 scored.append((sc + c.prior, c))
             scored.sort(key=lambda x: -x[0])
             s.priors[0] = keep_prior
-            for _sc, c in scored[: opt.beam]:
+            # the first `beam` are decoded; the rest, up to `restore_beam`, are only ranked as restorations
+            s.decoded = 1 + min(opt.beam, len(scored))
+            for _sc, c in scored[: max(opt.beam, opt.restore_beam)]:
                 s.choices.append(c.form)
                 s.cands.append(c)
                 # the ICM prior stays the uniform pick's: decoding with the channel model's sharper
