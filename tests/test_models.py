@@ -54,11 +54,7 @@ def test_shipped_model_records_its_training(name):
 
 
 #: Features the code computes that a model leaves out on purpose (training/train_docscore.py DROP).
-#: ``log_prior`` (the channel model's pick probability, issue 13) is computed for the next retrain of
-#: the word and restoration models; the shipped ones predate it (docs/channel.md). So do the web bigram
-#: features (`unspin.lm.bigrams`), computed for the retrain of issue 13.
-LEFT_OUT = {"doc_model.json": {"log_words"}, "token_model.json": {"log_prior", "alt_function", *_evidence.WEB_FEATURES},
-            "restore_model.json": {"log_prior", "web_rel", "web_pmi", "function"}}
+LEFT_OUT = {"doc_model.json": {"log_words"}}
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))

@@ -60,11 +60,11 @@ def test_spun_document_shows_its_less_confident_swaps():
     r = check(spin_first(12), detector=det)
     assert r.verdict == "spun"
     extra = [f for f in r.flags if f.evidence.get("in_spun_document")]
-    # "remuneration" (payments) is below the word threshold on its own
     assert extra and all(opts.spun_document_threshold <= f.confidence < opts.threshold for f in extra)
-    # a swap the word threshold missed is shown; the word model trained on the realistic habits
-    # (issue 13) adds genuine words too (3 of the 4 here), so not every extra flag is a swap
-    assert "remuneration" in {f.text for f in extra}
+    # "remuneration" (payments) is shown, at the word threshold or, with the word models before the web
+    # bigram features, as an extra; the word model trained on the realistic habits (issue 13) adds
+    # genuine words too, so not every extra flag is a swap
+    assert "remuneration" in {f.text for f in r.flags}
     assert f"{len(extra)} more word" in r.explanation and "because the document is spun" in r.explanation
     for k in (0, 3):  # texts not judged spun keep the word threshold
         r = check(spin_first(k), detector=det)

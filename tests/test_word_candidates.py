@@ -1,0 +1,62 @@
+"""Function-word originals (`unspin.detect.candidates`) and the restoration beam (`DetectorOptions.restore_beam`)."""
+
+from dataclasses import replace
+
+import pytest
+
+from unspin.detect.candidates import FUNCTION_ORIGINAL_MIN_COSINE, CandidateGenerator
+from unspin.detect.decoder import Detector
+from unspin.lexicon import load_thesaurus
+from unspin.lexicon.vectors import load_vectors
+from unspin.model import Document
+from unspin.text.stopwords import FUNCTION_WORDS
+
+
+@pytest.fixture(scope="module")
+def generators():
+    th = load_thesaurus()
+    return CandidateGenerator(th, vectors=load_vectors()), CandidateGenerator(th)
+
+
+@pytest.mark.parametrize("spun, original", [("mentioned", "said"), ("stated", "said"), ("likewise", "also"),
+                                            ("approximately", "around")])
+def test_close_function_word_synonyms_are_originals(generators, spun, original):
+    with_vectors, without = generators
+    assert original in {c.form for c in with_vectors.candidates(spun)}
+    assert original not in {c.form for c in without.candidates(spun)}
+
+
+def test_other_senses_of_function_words_are_not(generators):
+    with_vectors, _ = generators
+    # Moby lists "bathroom" under "can" and "abyss" under "mine": another sense, far in meaning
+    assert "can" not in {c.form for c in with_vectors.candidates("bathroom")}
+    assert "mine" not in {c.form for c in with_vectors.candidates("abyss")}
+    assert not with_vectors.function_original("can", "bathroom")
+    assert with_vectors.function_original("also", "likewise")
+    assert 0 < FUNCTION_ORIGINAL_MIN_COSINE < 1
+
+
+def test_function_original_is_judged_with_its_own_feature(detector):
+    _tokens, raw = detector.decode_document(Document("He mentioned that the talks would resume on Monday."))
+    d = next(r for r in raw if r.token.norm == "mentioned")
+    assert "said" in {w for w, _ in d.alternatives}
+    feats = dict(d.alternatives)["said"]
+    assert feats["function"] == 1.0
+    assert d.features["alt_function"] == float(d.suggestion in FUNCTION_WORDS)
+
+
+def test_restoration_beam_ranks_more_without_changing_the_decoding(detector):
+    text = Document("The opening service was held in the stadium on Friday evening, officials mentioned.")
+    narrow = Detector(lm=detector.lm, thesaurus=detector.th, vectors=detector.vectors,
+                      options=replace(detector.options, restore_beam=detector.options.beam))
+    _t, wide_raw = detector.decode_document(text)
+    _t, narrow_raw = narrow.decode_document(text)
+    assert [r.suggestion for r in wide_raw] == [r.suggestion for r in narrow_raw]
+    assert [r.features for r in wide_raw] == [r.features for r in narrow_raw]
+    wide_n = [len(r.alternatives) for r in wide_raw]
+    narrow_n = [len(r.alternatives) for r in narrow_raw]
+    assert all(n <= detector.options.beam for n in narrow_n)
+    assert all(w >= n for w, n in zip(wide_n, narrow_n)) and max(wide_n) > detector.options.beam
+    # the narrow beam's alternatives are the wide one's first ones by local score: all of them are kept
+    for w, n in zip(wide_raw, narrow_raw):
+        assert {a for a, _ in n.alternatives} <= {a for a, _ in w.alternatives}
