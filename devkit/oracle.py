@@ -2,7 +2,8 @@
 
 For every one-word-for-one-word substitution of a spun text: is the original among the
 inverse-thesaurus candidates of the spun word (the ceiling of any decoder that restores from
-them), among the decoder's alternatives (the beam), the decoder's suggestion, and is the word
+them), among the decoder's alternatives (the beam: the decoded candidates and the further ones ranked as
+restorations, `DetectorOptions.beam` / `restore_beam`), the decoder's suggestion, and is the word
 flagged by `check` (and restored)? Run on held-out BBC articles spun by a habit, on the seed page
 and on the realdev pairs (synonym spinners).
 

@@ -13,7 +13,7 @@ estimate c(x)·c(y)/N, capped at half the cutoff. Unigram counts come from ``wor
 scale, `unspin.lexicon.freq.zipf`) rescaled to the corpus size, so no second unigram table is
 loaded. Words are lower case, as the list is.
 
-The table is read once, lazily (`load_bigrams`, about 0.5 s and 40 MB); a missing package or
+The table is read once, lazily (`load_bigrams`, about 0.7 s and 47 MB per process); a missing package or
 file raises `unspin.errors.ResourceError`.
 """
 
