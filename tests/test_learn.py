@@ -355,6 +355,8 @@ def test_a_lexicons_fitted_channel_becomes_the_decoders_candidate_prior(detector
     assert det.gen.channel.model.weights["zipf"] == -2.0
     assert apply.channel_detector([lex], detector) is det  # one detector per distinct channel
     assert det.lm is detector.lm and det.th is detector.th and det.token_model is detector.token_model
+    # the same candidate sources as the shipped detector's, function-word originals included
+    assert det.gen.vectors is detector.gen.vectors and det.gen.wordnet is detector.gen.wordnet
     # the candidate prior of every candidate is the learned channel's pick probability
     table = ChannelTable(ChannelModel.from_dict(lex.channel))
     cands = [c for c in det.gen.candidates("chiefs") if c.source == "moby"]

@@ -335,7 +335,8 @@ def channel_detector(lexicons, detector):
         return got
     lex = detector.gen.channel.lex
     table = ChannelTable(model, lexicon=None if lex is _default_channel_lexicon() else lex)
-    gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=table, sources=list(detector.gen.sources))
+    gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=table, sources=list(detector.gen.sources),
+                             vectors=detector.gen.vectors)
     det = _with_generator(detector, gen, key)
     if detector.restore_model is not None and not isinstance(det.restore_model, LearnedChannelRanking):
         det.restore_model = LearnedChannelRanking(detector.restore_model)
@@ -386,5 +387,5 @@ def lexicon_detector(lexicons, detector):
     if got is not None:
         return got
     gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=base.gen.channel,
-                             sources=[*detector.gen.sources, LexiconCandidates(flagger.lexicon)])
+                             sources=[*detector.gen.sources, LexiconCandidates(flagger.lexicon)], vectors=detector.gen.vectors)
     return _with_generator(detector, gen, key)
