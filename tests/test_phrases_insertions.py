@@ -97,3 +97,12 @@ def test_bench_classes_and_doubled_synonyms():
     for g in sorted(gold, key=lambda g: -g.start):  # take the insertions out again: the text as it was
         back = back[: g.start + len(g.original)] + back[g.end + 1 :]
     assert back == text
+
+
+def test_repetition_and_coordination_are_not_insertions(detector):
+    """Rhetoric, not spinning: the word said again inside the entry, or a list joined by a conjunction
+    (padding is never "and"/"or")."""
+    assert not _inserted(detector, "We will act then, and only then, when the facts are known to all of us.")
+    assert not _inserted(detector, "A government of the people, by the people, for the people shall not perish.")
+    assert detector.phrases._near(["and", "good", "judgment"]) == []
+    assert ("good judgment", "padded") not in detector.phrases._near(["and", "good", "judgment"])

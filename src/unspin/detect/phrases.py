@@ -60,6 +60,8 @@ CondFn = Callable[[str, "str | None", "str | None"], float]
 #: entry's: "at that point" is "at that moment"). Near entries are only looked up for insertions: on
 #: their own, as replacements, genuine padded phrases outscore spun ones (docs/phrases.md).
 ENTRY_KINDS = ("", "padded", "swapped")
+#: coordinating conjunctions: never padding ("X, and Y" joins two things, it does not pad one)
+_COORDINATORS = frozenset({"and", "or", "nor", "but"})
 
 
 #: the lexicons a phrase or candidate comes from (bit flags)
@@ -204,7 +206,7 @@ class PhraseDetector:
         n = len(norms)
         if n >= 3:
             for j, w in enumerate(norms[:-1]):  # padding ahead of or inside the entry ("as of late"), not after it
-                if w in FUNCTION_WORDS:
+                if w in FUNCTION_WORDS and w not in _COORDINATORS:  # "prudence, and good judgment": a list, not padding
                     key = (*norms[:j], *norms[j + 1 :])
                     term = idx.get(key) or self._grammatical.get(key)
                     if term is not None:
@@ -360,6 +362,8 @@ class PhraseDetector:
                                 found.append(m)
                 if not (self.insertions and i >= 1 and comma[i] and closed[i + n - 1] and not blocked[i - 1]):
                     continue
+                if norms[i - 1] in norms[i : i + n]:
+                    continue  # the word said again ("then, and only then"; "people, by the people"): rhetoric
                 # an insertion: the word before the comma is among the originals of the entry after it
                 entries = [(t, tags, "") for t, tags in exact]
                 if n <= MAX_WORDS and (grammatical := self._grammatical.get(tuple(norms[i : i + n]))) is not None:
