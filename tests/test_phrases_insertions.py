@@ -106,3 +106,23 @@ def test_repetition_and_coordination_are_not_insertions(detector):
     assert not _inserted(detector, "A government of the people, by the people, for the people shall not perish.")
     assert detector.phrases._near(["and", "good", "judgment"]) == []
     assert ("good judgment", "padded") not in detector.phrases._near(["and", "good", "judgment"])
+
+
+def test_insertions_are_flagged_from_their_own_lower_threshold(detector, monkeypatch):
+    from unspin.detect.phrases import PhraseMatch
+    from unspin.detect.prepared import prepare
+    from unspin.settings import INSERTION_FLAG_AT, PHRASE_FLAG_AT
+
+    assert INSERTION_FLAG_AT < PHRASE_FLAG_AT
+    prepared = prepare(Document(THEN))
+    mid = (INSERTION_FLAG_AT + PHRASE_FLAG_AT) / 2
+    at = THEN.index("then, at that point")
+    inserted = PhraseMatch(3, 7, at, at + len("then, at that point"), "at that moment", "then", ("then",), {"margin": 1.0},
+                           confidence=mid, kind="inserted", entry="swapped")
+    service = THEN.index("opening ceremony")
+    replaced = PhraseMatch(9, 11, service, service + len("opening ceremony"), "opening ceremony", "launch", ("launch",), {"margin": 1.0},
+                           confidence=mid)
+    monkeypatch.setattr(detector, "phrase_matches", lambda *a, **k: [inserted, replaced])
+    flags = detector.spin_flags(prepared, [])
+    # the insertion clears its own bar; the same confidence is not enough for a phrase in place of a word
+    assert [(f.text, f.suggestion) for f in flags] == [("then, at that point", "then")]

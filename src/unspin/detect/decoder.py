@@ -40,7 +40,7 @@ from unspin.lexicon.vectors import Vectors, load_vectors
 from unspin.lexicon.wordnet import load_wordnet
 from unspin.lm.ngram import LanguageModel, load_lm
 from unspin.model import Document, Flag
-from unspin.settings import PHRASE_FLAG_AT, SPUN_DOCUMENT_FLAG_AT, WORD_FLAG_AT
+from unspin.settings import INSERTION_FLAG_AT, PHRASE_FLAG_AT, SPUN_DOCUMENT_FLAG_AT, WORD_FLAG_AT
 from unspin.text import Token
 
 __all__ = ["Detector", "DetectorOptions", "WordDecision", "document_tokens"]
@@ -69,6 +69,9 @@ class DetectorOptions:
     #: minimum confidence for a multi-word substitution (`unspin.detect.phrases`): higher than
     #: ``threshold`` because genuine idioms outnumber spun phrases in clean text
     phrase_threshold: float = PHRASE_FLAG_AT
+    #: minimum confidence for an insertion ("then, at that point," -> "then"; `PhraseMatch.kind`
+    #: ``"inserted"``), a pattern genuine prose hardly has
+    insertion_threshold: float = INSERTION_FLAG_AT
     #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence
@@ -144,12 +147,13 @@ class Detector:
         return out
 
     def spin_flags(self, prepared: PreparedDocument, decisions: Sequence[WordDecision]) -> list[Flag]:
-        """Word flags at `DetectorOptions.threshold` and phrase flags at ``phrase_threshold``;
+        """Word flags at `DetectorOptions.threshold` and phrase flags at ``phrase_threshold``
+        (insertions at ``insertion_threshold``);
         a phrase flag explains (replaces) the word flags inside it."""
         opt = self.options
         words = [word_flag(d) for d in decisions if d.suggestion is not None and d.confidence >= opt.threshold]
         phrases = [phrase_flag(m, prepared.text) for m in self.phrase_matches(prepared)
-                   if m.confidence >= opt.phrase_threshold]
+                   if m.confidence >= (opt.insertion_threshold if m.kind == "inserted" else opt.phrase_threshold)]
         return layer([words, phrases])
 
     def spun_document_flags(self, decisions: Sequence[WordDecision], flags: Sequence[Flag]) -> list[Flag]:
