@@ -78,7 +78,7 @@ model: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30 --habits spinbot,spinnerchief
 	$(BIN)/python -m training.train_phrases --docs 300 --sotu 200
-	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_docscore --docs 150 --sotu 80 --habits spinbot,spinnerchief
+	$(BIN)/python -m training.train_docscore --docs 150 --sotu 80 --habits spinbot,spinnerchief
 	$(BIN)/python -m training.train_detect --display-only
 	$(BIN)/python -m training.train_screen --docs 500 --sotu 150
 
