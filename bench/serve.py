@@ -226,10 +226,12 @@ async def drive(url: str, articles: list[str], clients: int, seconds: float, on_
     return res
 
 
-async def drive_once(url: str, articles: list[str]) -> None:
-    """Post every article once, two at a time (the server's word caches see what the load will send)."""
+async def drive_once(url: str, articles: list[str], clients: int = 2) -> None:
+    """Post every article once, ``clients`` at a time (the server's word caches see what the load will
+    send). Two at a time, two worker processes each see half the warm-up; one at a time, the first
+    idle worker sees all of it, as it sees all the traffic of a lone client."""
     async with httpx.AsyncClient(base_url=url, timeout=300, trust_env=False) as client:
-        sem = asyncio.Semaphore(2)
+        sem = asyncio.Semaphore(clients)
 
         async def one(a: str) -> None:
             async with sem:
@@ -266,7 +268,7 @@ def run_mode(mode: str, args: argparse.Namespace, warm: list[str], slices: list[
     out: dict = {"mode": mode, "args": server_args, "pool": pool, "results": [], "soak": None, "soak_samples": []}
     try:
         print(f"[{mode}] server warm-up: {len(warm)} articles ...", flush=True)
-        asyncio.run(drive_once(server.url, warm))
+        asyncio.run(drive_once(server.url, warm, args.warmup_clients))
         for c, articles in zip(levels, slices):
             print(f"[{mode}] load: {c} clients for {args.duration:g} s ...", flush=True)
             cpu0 = tree_cpu_seconds(server.proc.pid)
@@ -355,6 +357,8 @@ def _memory_line(run: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--warmup", type=int, default=8, help="articles every server (and the library) checks before the timed load")
+    ap.add_argument("--warmup-clients", type=int, default=2,
+                    help="warm-up requests in flight at once (1: the first idle worker takes the whole warm-up, as it takes a lone client's traffic)")
     ap.add_argument("--level-articles", type=int, default=100, help="fresh articles per load level (the same ones for every server mode); "
                     "each request sends one not sent before, so no worker answers from its caches of a text it has seen")
     ap.add_argument("--duration", type=float, default=20.0, help="seconds per concurrency level")
@@ -403,7 +407,7 @@ def main() -> None:
         "",
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs; load average at the end {os.getloadavg()[0]:.1f}), Python {platform.python_version()}.",
         f"Articles: {len(articles)} distinct texts of {words:.0f} words (BBC News records spun at 30 %), POST /v1/check with a JSON body: "
-        f"each server first checks the same {args.warmup} (warm-up), then each load level sends its own {args.level_articles}, the same for every server, "
+        f"each server first checks the same {args.warmup} (warm-up, {args.warmup_clients} at a time), then each load level sends its own {args.level_articles}, the same for every server, "
         f"each request one not sent before (repeats only if a level runs out: " + ", ".join(f"{run['mode']} {sum(r.repeated for r in run['results'])}" for run in runs) + ").",
         "Servers, one after the other in the same run: " + "; ".join(
             f"**{r['mode']}**: `unspin serve --host 127.0.0.1 {' '.join(r['args'])}` ({r['pool']['workers']} {r['pool'].get('kind', 'threads')}, capacity {r['pool']['capacity']} running + queued)" for r in runs) + ".",
