@@ -158,3 +158,21 @@ def test_detector_decodes_with_the_channel_prior(detector):
     assert "leaders" in cands
     # a close, common synonym: likelier under the channel model than a uniform pick from a long list
     assert cands["leaders"].prior > cands["leaders"].log_channel
+
+
+def test_a_derived_generator_keeps_every_setting_but_what_it_replaces(small_lexicon):
+    from unspin.detect.candidates import CandidateGenerator
+
+    th = small_lexicon.th
+    table = ChannelTable(ChannelModel({"zipf": 0.5, "cos": 6.0, "multi": -2.5}, lexicon=small_lexicon), lexicon=small_lexicon)
+    vectors = object()
+    base = CandidateGenerator(th, max_candidates=7, wordnet_penalty=0.9, vectors=vectors)  # type: ignore[arg-type]
+    d = base.derived(channel=table)
+    assert d is not base and d.channel is table and base.channel is None
+    assert (d.th, d.max_candidates, d.wordnet_penalty, d.vectors, d.sources) == (th, 7, 0.9, vectors, [])
+
+    def extra(observed):
+        return []
+
+    d2 = d.derived(sources=[extra])
+    assert d2.channel is table and d2.sources == [extra] and d.sources == []

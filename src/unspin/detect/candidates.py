@@ -117,6 +117,14 @@ class CandidateGenerator:
             self._heads[head] = info
         return info
 
+    def derived(self, channel: Any = None, sources: Sequence[CandidateSource] | None = None) -> CandidateGenerator:
+        """A new generator with this one's thesauri, vectors and settings, and ``channel`` / ``sources``
+        in place of its own where given (its own memos start empty)."""
+        return CandidateGenerator(self.th, max_candidates=self.max_candidates, wordnet=self.wordnet,
+                                  wordnet_penalty=self.wordnet_penalty,
+                                  channel=self.channel if channel is None else channel,
+                                  sources=self.sources if sources is None else sources, vectors=self.vectors)
+
     def add_source(self, source: CandidateSource) -> None:
         """Add an extra candidate source (see the module docstring); clears the memo."""
         self.sources.append(source)

@@ -323,7 +323,6 @@ def channel_detector(lexicons, detector):
     shared; one detector is kept per distinct channel (and base detector), the least recent
     dropped beyond `MAX_DETECTORS`. ``detector`` itself when the lexicons carry no channel or the
     detector uses no channel prior."""
-    from unspin.detect.candidates import CandidateGenerator
     from unspin.detect.channel import ChannelTable
 
     model = lexicon_channel(lexicons)
@@ -335,9 +334,7 @@ def channel_detector(lexicons, detector):
         return got
     lex = detector.gen.channel.lex
     table = ChannelTable(model, lexicon=None if lex is _default_channel_lexicon() else lex)
-    gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=table, sources=list(detector.gen.sources),
-                             vectors=detector.gen.vectors)
-    det = _with_generator(detector, gen, key)
+    det = _with_generator(detector, detector.gen.derived(channel=table), key)
     if detector.restore_model is not None and not isinstance(det.restore_model, LearnedChannelRanking):
         det.restore_model = LearnedChannelRanking(detector.restore_model)
     return det
@@ -378,14 +375,11 @@ def lexicon_detector(lexicons, detector):
     """`channel_detector` plus the lexicons' single-word entries as extra candidate originals
     (`LexiconCandidates`); measured no better than the lexicon flags for the covered words
     (bench/learn.py), kept for experiments."""
-    from unspin.detect.candidates import CandidateGenerator
-
     flagger = lexicon_flagger(lexicons, detector)
     base = channel_detector(flagger, detector)
     key = (id(detector), id(flagger), "candidates")
     got = _DETECTORS.get(key)
     if got is not None:
         return got
-    gen = CandidateGenerator(detector.th, wordnet=detector.gen.wordnet, channel=base.gen.channel,
-                             sources=[*detector.gen.sources, LexiconCandidates(flagger.lexicon)], vectors=detector.gen.vectors)
+    gen = detector.gen.derived(channel=base.gen.channel, sources=[*detector.gen.sources, LexiconCandidates(flagger.lexicon)])
     return _with_generator(detector, gen, key)
