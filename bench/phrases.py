@@ -158,24 +158,25 @@ def rows(docs: list[dict], seed: int, sotu: int = 12) -> dict[str, Counter]:
 
 def tell_table(docs: list[dict], seed: int) -> list[str]:
     """The multi-word tells alone, over many held-out articles: the phrase pass by itself (no word
-    decoder, so it is cheap), a tell found when a phrase match at the flag threshold
-    (``settings.PHRASE_FLAG_AT``, an insertion ``settings.INSERTION_FLAG_AT``) overlaps it; and the
+    decoder, so it is cheap), a tell found when a phrase match at the detector's flag threshold
+    (`DetectorOptions.phrase_flag_at`: ``settings.PHRASE_FLAG_AT``, an insertion ``settings.INSERTION_FLAG_AT``)
+    overlaps it; and the
     insertion matches on the same articles unspun."""
     from unspin.detect.prepared import prepare
-    from unspin.settings import INSERTION_FLAG_AT, PHRASE_FLAG_AT
-
-    def shown(m) -> bool:
-        return m.confidence >= (INSERTION_FLAG_AT if m.kind == "inserted" else PHRASE_FLAG_AT)
 
     det = get_detector()
+
+    def shown(m) -> bool:
+        return m.confidence >= det.options.phrase_flag_at(m.kind)
+
     c: Counter = Counter()
     for r in docs:
         words = len(r["text"].split())
         c["clean words"] += words
         c["clean inserted"] += sum(m.kind == "inserted" and shown(m) for m in det.phrase_matches(prepare(Document(r["text"]))))
     out = [f"Multi-word tells alone, `--tells {len(docs)}`: the phrase pass by itself on {len(docs)} held-out articles "
-           f"(seed {seed}); a tell is found when a phrase match at confidence >= {PHRASE_FLAG_AT} (an insertion >= "
-           f"{INSERTION_FLAG_AT}) overlaps it. On the "
+           f"(seed {seed}); a tell is found when a phrase match at confidence >= {det.options.phrase_threshold:g} (an "
+           f"insertion >= {det.options.insertion_threshold:g}) overlaps it. On the "
            f"same articles unspun ({c['clean words']:,} words): {c['clean inserted']} insertion matches at that confidence.",
            "", "| habit | tell (original -> spun) | gold | found | restored |", "|---|---|---|---|---|"]
     for habit, rate in (("spinbot", 0.30), ("spinnerchief", 0.08)):

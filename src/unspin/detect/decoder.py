@@ -72,6 +72,10 @@ class DetectorOptions:
     #: minimum confidence for an insertion ("then, at that point," -> "then"; `PhraseMatch.kind`
     #: ``"inserted"``), a pattern genuine prose hardly has
     insertion_threshold: float = INSERTION_FLAG_AT
+
+    def phrase_flag_at(self, kind: str) -> float:
+        """The confidence from which a phrase match of this `PhraseMatch.kind` is flagged."""
+        return self.insertion_threshold if kind == "inserted" else self.phrase_threshold
     #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence
@@ -153,7 +157,7 @@ class Detector:
         opt = self.options
         words = [word_flag(d) for d in decisions if d.suggestion is not None and d.confidence >= opt.threshold]
         phrases = [phrase_flag(m, prepared.text) for m in self.phrase_matches(prepared)
-                   if m.confidence >= (opt.insertion_threshold if m.kind == "inserted" else opt.phrase_threshold)]
+                   if m.confidence >= opt.phrase_flag_at(m.kind)]
         return layer([words, phrases])
 
     def spun_document_flags(self, decisions: Sequence[WordDecision], flags: Sequence[Flag]) -> list[Flag]:
