@@ -423,3 +423,29 @@ def test_the_service_builds_a_lexicons_channel_when_it_loads(tmp_path, detector)
     checker = Checker.load(Settings(workers=1, lexicons=(str(path),)))
     assert checker.lexicons[0].channel["weights"]["multi"] == 2.0
     assert [d.gen.channel.model.weights["multi"] for d in apply._DETECTORS.values()] == [2.0]
+
+
+def test_a_lexicon_never_costs_the_detector_the_words_it_knows_nothing_about(detector):
+    """In a document the lexicon takes as its spinner's, every flag the detector shows without the
+    lexicon is still shown where no lexicon flag covers it: the display model's low-confidence words
+    and the spun-document phrases included (they had been dropped there, which lowered recall on the
+    swaps the lexicon does not cover: bench/learn.py)."""
+    from unspin.api import check
+    from unspin.learn.apply import LexiconFlagger, LexiconOptions
+
+    text = ("The two chiefs met in the capital on Tuesday to examine the exchange bargain. Authorities said the "
+            "discussions went well and that the two sides needed a speedy understanding. Then, at that point, the "
+            "pastors composed a short articulation about the new guidelines for ranchers and the cost of grain, which "
+            "has ascended forcefully this year. Union chiefs cautioned that the arrangement would cost occupations in "
+            "the north.")
+    lex = SpinnerLexicon((LexiconEntry("chief", "leader", "NOUN", 9, 9, 2), LexiconEntry("compose", "write", "VERB", 9, 9, 2)))
+    gate_open = LexiconFlagger([lex], detector, LexiconOptions(gate_count=0, gate_density=0.0))
+    without = check(text, detector=detector).flags
+    with_lex = check(text, detector=detector, lexicons=gate_open, lexicon_channel=False).flags
+    lexf = [f for f in with_lex if f.kind == "lexicon"]
+    assert {f.text for f in lexf} == {"chiefs", "composed"} and all(f.evidence.get("spinner_document") is not None for f in lexf)
+    rest = [f for f in without if not any(f.start < g.end and g.start < f.end for g in lexf)]
+    low = [f for f in rest if f.evidence.get("word_confidence", 1.0) < detector.options.threshold]
+    assert low  # words the display model shows below the word model's own threshold
+    got = {(f.start, f.end, f.suggestion, f.kind) for f in with_lex}
+    assert {(f.start, f.end, f.suggestion, f.kind) for f in rest} <= got

@@ -112,11 +112,10 @@ def run(
     score = score_document(decisions, scored, total_words=prepared.words, text=doc.text, tokens=prepared.tokens,
                            sentences=prepared.sentences)
     explanation = score.explanation
-    # a document a spinner lexicon recognises as its spinner's output has that spinner's swaps
-    # flagged already; the detector's low-confidence words there are mostly not swaps (bench/learn.py)
-    spinner_known = any(f.kind == "lexicon" and f.evidence.get("spinner_document") for f in flags)
     display = getattr(detector, "display_model", None)
-    if score.verdict == "spun" and not spinner_known:
+    # (a spinner lexicon's flags change none of this: the words it knows nothing about are judged as
+    # without it, so it never costs the detector recall there; bench/learn.py)
+    if score.verdict == "spun":
         # the document is spun, so most of its suspicious words are swaps: show those
         # below the word threshold too (the score above was computed without them)
         # phrases first (a low phrase flag explains the words inside it), then words
@@ -133,7 +132,7 @@ def run(
                 what.append(f"{len(phrases)} phrase{'s' if len(phrases) != 1 else ''}")
                 at.append(f"(phrases ≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g})" if at else f"≥ {SPUN_DOCUMENT_PHRASE_FLAG_AT:g}")
             explanation += f"; {' and '.join(what)} flagged at confidence {' '.join(at)} because the document is spun"
-    if display is not None and not spinner_known:
+    if display is not None:
         # which word flags are shown is decided now that the document is scored: the chance that
         # each word is a swap given its confidence, the score and its neighbours (the score above
         # was computed from the word model's own flags)
