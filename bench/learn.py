@@ -152,10 +152,38 @@ def evaluate(det: Detector, docs: list[SpunText], lexicons: list[SpinnerLexicon]
     return evaluate_split(det, docs, lexicons, channel)[:2]
 
 
+#: ``--min-confidence`` values the K = 100 rows are also scored at
+CUTS = (0.5, 0.7, 0.9)
+#: where a flag comes from (`origin`), in table order
+ORIGINS = ("lexicon", "word", "shown word", "phrase", "tortured")
+
+
+def origin(f, threshold: float) -> str:
+    """Where a flag of `check` comes from: the lexicon, the word model at its own threshold, a word
+    the display model shows below it (given the document score), a phrase, the tortured-phrase flagger."""
+    if f.kind != "spin":
+        return f.kind
+    if "phrase" in f.evidence:
+        return "phrase"
+    return "word" if f.evidence.get("word_confidence", f.confidence) >= threshold else "shown word"
+
+
+class Extra:
+    """Further counts of one evaluation: all flags at each ``--min-confidence`` of `CUTS`, and
+    flags / true flags by `origin`."""
+
+    def __init__(self) -> None:
+        self.all = Counts()
+        self.cuts = {t: Counts() for t in CUTS}
+        self.origins: dict[str, list[int]] = {}
+
+
 def evaluate_split(det: Detector, docs: list[SpunText], lexicons: list[SpinnerLexicon] | None,
-                   channel: bool = True, against: SpinnerLexicon | None = None) -> tuple[Counts, Counts, Counts, Counts]:
+                   channel: bool = True, against: SpinnerLexicon | None = None,
+                   extra: Extra | None = None) -> tuple[Counts, Counts, Counts, Counts]:
     """`evaluate`, plus all flags' recall and restoration on the substitutions the lexicon
-    ``against`` (default: the first of ``lexicons``) covers and on those it does not."""
+    ``against`` (default: the first of ``lexicons``) covers and on those it does not (and the
+    counts of ``extra`` when given)."""
     from devkit.evalkit import match_flags
     from unspin.learn.keys import lemma_pair
 
@@ -167,6 +195,15 @@ def evaluate_split(det: Detector, docs: list[SpunText], lexicons: list[SpinnerLe
         flags = check(Document(s.text), detector=det, lexicons=lexicons or (), lexicon_channel=channel).flags
         spans = [(f.start, f.end, f.suggestion) for f in flags]
         allc.add(score_flags(spans, s, n))
+        if extra is not None:
+            extra.all.add(score_flags(spans, s, n))
+            for t, c in extra.cuts.items():
+                c.add(score_flags([(f.start, f.end, f.suggestion) for f in flags if f.confidence >= t], s, n))
+            for f in flags:
+                true, _ = match_flags([(f.start, f.end, f.suggestion)], s.substitutions)
+                got = extra.origins.setdefault(origin(f, det.options.threshold), [0, 0])
+                got[0] += 1
+                got[1] += true
         lexc.add(score_flags([(f.start, f.end, f.suggestion) for f in flags if f.kind == "lexicon"], s, n))
         inside = [x for x in s.substitutions if lemma_pair(tuple(x.spun.lower().split()), tuple(x.original.lower().split())) in keys]
         outside = [x for x in s.substitutions if x not in inside]
@@ -333,25 +370,48 @@ def main() -> None:
     lex100: dict[str, SpinnerLexicon] = {}
     spun_test: dict[str, list[SpunText]] = {}
     speed_pairs: list[CopyPair] = []
+    extra: dict[tuple[str, bool], Extra] = {}
+    k100 = min(100, max(ks))
     for name, kwargs, dseed in habits:
         t0 = time.time()
         tr = spin_cached(name, kwargs, dseed, train, args.seed)
         te = spin_cached(name, kwargs, dseed, test, args.seed + 1)
         spun_test[name] = te
         print(f"{name}: spun {len(tr)} + {len(te)} in {time.time() - t0:.0f} s", flush=True)
-        base, _ = evaluate(det, te, None)
-        k100 = min(100, max(ks))
+        extra[(name, False)] = Extra()
+        base = evaluate_split(det, te, None, extra=extra[(name, False)])[0]
         for k, min_docs in [(k, 2) for k in ks] + [(k100, 1)]:
             lex = learn_pairs(pairs_of(tr[:k], name), min_docs=min_docs)
+            ex = None
             if k == k100 and min_docs == 2:
                 lex100[name] = lex
-            allc, lexc = evaluate(det, te, [lex])
+                ex = extra[(name, True)] = Extra()
+            allc, lexc = evaluate_split(det, te, [lex], extra=ex)[:2]
             label = f"{k}" if min_docs == 2 else f"{k}, `min_docs=1`"
             row = f"| {name} | {label} | {len(lex)} | {covered(lex, te):.3f} | {fmt(base)} | {fmt(allc)} | {fmt(lexc)} |"
             lines.append(row)
             print(row, flush=True)
         if not speed_pairs:
             speed_pairs = pairs_of(tr, name)
+    # where the flags come from, and the precision/recall a --min-confidence gives (K = 100)
+    if lex100:
+        lines += ["", f"Where the flags come from (K = {k100}): true / all flags of each origin, without and with the lexicon "
+                  "(*word*: the word model at its own threshold; *shown word*: a word the display model shows below it, "
+                  "given the document score; *phrase*: statistical multi-word flags).", "",
+                  "| spinner | checked with | " + " | ".join(ORIGINS) + " |", "|---|---|" + "---:|" * len(ORIGINS)]
+        for name in lex100:
+            for with_lex in (False, True):
+                o = extra[(name, with_lex)].origins
+                lines.append(f"| {name} | {f'lexicon, K = {k100}' if with_lex else 'no lexicon'} | "
+                             + " | ".join(f"{o[k][1]} / {o[k][0]} ({o[k][1] / o[k][0]:.2f})" if k in o else "-" for k in ORIGINS) + " |")
+        lines += ["", f"All flags at `--min-confidence` (`check(..., min_confidence=...)`: P / R), K = {k100}.", "",
+                  "| spinner | lexicon | all | " + " | ".join(f"≥ {t:g}" for t in CUTS) + " |", "|---|---|---|" + "---|" * len(CUTS)]
+        for name in lex100:
+            for with_lex in (False, True):
+                ex = extra[(name, with_lex)]
+                lines.append(f"| {name} | {f'K = {k100}' if with_lex else 'none'} | {ex.all.precision:.3f} / {ex.all.recall:.3f} | "
+                             + " | ".join(f"{c.precision:.3f} / {c.recall:.3f}" for c in ex.cuts.values()) + " |")
+        print("\n".join(lines[-2 * len(lex100) - 12:]), flush=True)
     # one spinner's lexicon on another spinner's copies
     names = list(lex100)
     cross = []
