@@ -123,3 +123,53 @@ def test_kept_evidence_gives_back_the_checks_features_and_verdict():
     eager = LinearModel(dict.fromkeys(doc_model().weights, 0.0), 40.0, dict(doc_model().scaling))
     assert verdict_of(raw_evidence(CLEAN), eager) == "spun"
     assert len(evidence_hash()) == 12 and evidence_hash() == evidence_hash()
+
+
+def _decisions(features: list[dict], confidences: list[float]) -> list:
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(features=f, confidence=c, margin=0.0) for f, c in zip(features, confidences)]
+
+
+def test_context_free_probabilities_are_the_word_models_stage_one():
+    """Recovered exactly from the ``doc_mean_p1`` the word model's document stage adds to every judged word,
+    whatever its second stage then says; a word not judged gets 0."""
+    import math
+
+    from unspin.detect.calibration import LinearModel, TokenModel
+    from unspin.detect.score import context_free_probabilities
+
+    stage1 = LinearModel({"margin": 1.5, "obs_zipf": -0.4}, -1.0)
+    # a document stage that pulls every word down when the other words look clean
+    stage2 = LinearModel({"margin": 1.0, "doc_mean_p1": 10.0}, -10.0)
+    feats = [{"margin": m, "obs_zipf": z} for m, z in ((2.5, 3.0), (0.1, 5.0), (1.8, 2.0), (-0.5, 6.0), (0.0, 4.5))]
+    conf = TokenModel(stage1, stage2).predict_document(feats)
+    want = [1 / (1 + math.exp(-stage1.raw(f))) for f in feats]
+    decisions = _decisions([*feats, {}], [*conf, 0.0])
+    got = context_free_probabilities(decisions)
+    assert max(abs(a - b) for a, b in zip(got, want)) < 1e-9 and got[-1] == 0.0
+    assert max(conf) < 0.1 < max(got)  # the second stage hid what the first saw
+    # a probability carried as ``p1`` is read as is; without either, the confidence stands in
+    assert context_free_probabilities(_decisions([{"p1": 0.7}, {"p1": 0.2}], [0.1, 0.1])) == [0.7, 0.2]
+    assert context_free_probabilities(_decisions([{"margin": 1.0}, {"margin": 0.0}], [0.4, 0.05])) == [0.4, 0.05]
+
+
+def test_own_evidence_adds_up_over_the_document():
+    """A word as suspicious as the word model's prior adds nothing to ``own_llr``; many weakly suspicious
+    words add up to more than a few; a stronger word never lowers any of the three features."""
+    from unspin.detect.score import own_evidence
+    from unspin.settings import DOCUMENT_FEATURES as cut
+
+    def own(ps: list[float]) -> dict[str, float]:
+        return own_evidence(_decisions([{"p1": p} for p in ps], [0.0] * len(ps)))
+
+    assert abs(own([cut.llr_word_prior] * 100)["own_llr"]) < 1e-12
+    clean = [0.05] * 100
+    weak_many = [0.3] * 30 + [0.05] * 70  # none reaches a flag
+    assert own(weak_many)["own_llr"] > own([0.3] * 3 + [0.05] * 97)["own_llr"] > own(clean)["own_llr"]
+    assert own(weak_many)["own_llr"] > 0 > own(clean)["own_llr"]
+    base = [0.05] * 99 + [0.4]
+    stronger = [0.05] * 99 + [0.9]
+    for name in ("own_top", "own_share", "own_llr"):
+        assert own(stronger)[name] >= own(base)[name]
+    assert own(base)["own_share"] == 1 / 100 and own([])["own_llr"] == 0.0

@@ -137,6 +137,16 @@ class DocumentFeatureCutoffs:
     top_share: float = 0.02
     #: ... and of at least this many
     top_min: int = 2
+    #: ``own_top``: the mean context-free probability (`unspin.detect.score.context_free_probabilities`)
+    #: of this share of the judged words, the most suspicious ones (at least ``top_min``)
+    own_top_share: float = 0.05
+    #: ``own_share``: the share of judged words whose context-free probability is at least this
+    own_share_at: float = 0.3
+    #: ``own_llr``: the log-likelihood ratio, per judged word, of a spin of this share of the words ...
+    llr_spin_rate: float = 0.03
+    #: ... against none, each word's likelihood ratio its context-free odds over this prior (the share of
+    #: swaps among the word model's training words, 12 %)
+    llr_word_prior: float = 0.12
     #: the medians of the clean training news (``training/train_docscore.py``'s BBC split):
     #: the style features measure how far a text is from them, on the side away from news only
     news_style: Mapping[str, float] = field(default_factory=lambda: {

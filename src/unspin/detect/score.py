@@ -2,7 +2,8 @@
 
 The detector's per-word evidence is summarised into a few document features
 (density and strength of the flags, how much more probable the restored
-wording is, how many words are surprising in context or rare), four style
+wording is, how many words are surprising in context or rare, and the words'
+own evidence added up: `own_evidence`), four style
 features describe the kind of prose (`style_features`: names, numbers,
 function words and sentence length, none of which a spinner changes) so that
 the evidence is weighed against what is normal for that kind of text, and a
@@ -121,25 +122,85 @@ def document_features(decisions: Sequence[WordDecision], flags: Sequence[Flag], 
         "common_flag_density": sum(1 for d in judged if d.confidence >= cut.common_flag_confidence and d.features.get("obs_zipf", 0.0) >= cut.common_zipf) / n,
         # multi-word substitutions (`unspin.detect.phrases`): rare in genuine text
         "phrase_density": sum(1 for f in spin_flags if f.evidence.get("phrase")) / n,
+        **own_evidence(decisions),
         **style_features(text, tokens, sentences),
     }
 
 
-def top_confidence(confidences: Sequence[float]) -> float:
-    """The mean of the highest word confidences: of the `top_share` most confident judged words, at least
-    `top_min` (`unspin.settings.DocumentFeatureCutoffs`); 0 without judged words. A light spin leaves a few
-    words the word model is sure of, where the density and the mean over all words hardly move."""
+def own_evidence(decisions: Sequence[WordDecision]) -> dict[str, float]:
+    """Evidence that adds up over the document, from each word's probability of being a swap on its
+    own evidence (`context_free_probabilities`), which the word model's document stage does not
+    pull down in a lightly spun document whose other words look clean:
+
+    - ``own_top``: the mean of the most suspicious `own_top_share` of the judged words (at least `top_min`);
+    - ``own_share``: the share of judged words at `own_share_at` or above;
+    - ``own_llr``: log10 of how much more likely the judged words are if `llr_spin_rate` of them were
+      swapped than if none were, per judged word: sum_i log10(1 - r + r * LR_i) / n, where LR_i is the
+      word's context-free odds over the word model's prior odds (`llr_word_prior`). Each word adds at
+      most a little when it looks clean (log10(1 - r)) and much when it looks swapped, so many weak
+      signals add up where no single word is sure.
+    """
+    cut = DOCUMENT_FEATURES
+    own = [p for p, d in zip(context_free_probabilities(decisions), decisions) if d.features]
+    if not own:
+        return {"own_top": 0.0, "own_share": 0.0, "own_llr": 0.0}
+    r, prior_odds = cut.llr_spin_rate, cut.llr_word_prior / (1 - cut.llr_word_prior)
+    llr = 0.0
+    for p in own:
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        llr += math.log10(1 - r + r * (p / (1 - p)) / prior_odds)
+    return {
+        "own_top": top_confidence(own, cut.own_top_share),
+        "own_share": sum(1 for p in own if p >= cut.own_share_at) / len(own),
+        "own_llr": llr / len(own),
+    }
+
+
+def context_free_probabilities(decisions: Sequence[WordDecision]) -> list[float]:
+    """Every judged word's probability of being a swap *on its own evidence*, before the word model looks
+    at the rest of the document; 0.0 for a word not judged.
+
+    The word model (`unspin.detect.calibration.TokenModel`) judges each word twice: stage 1 from the word's
+    own evidence, stage 2 from that and the mean stage-1 probability of the *other* words of the document
+    (``doc_mean_p1``). Stage 2 sharpens the per-word flags, but in a lightly spun document whose other words
+    look clean it pulls every swap down with them (a 15 % spin whose 24 swaps all end below 0.02): the
+    document score needs the independent per-word evidence to add up. A decision that carries it as
+    ``features["p1"]`` gives it directly; otherwise it is recovered exactly from ``doc_mean_p1``, which
+    for word i of the n judged words is (S - p_i) / (n - 1) with S the sum of all p: the means sum to S, so
+    p_i = S - (n - 1) * mean_i. Without either (a one-stage word model) it is the word's confidence."""
+    judged = [k for k, d in enumerate(decisions) if d.features]
+    out = [0.0] * len(decisions)
+    means = [decisions[k].features.get("doc_mean_p1") for k in judged]
+    direct = [decisions[k].features.get("p1") for k in judged]
+    if judged and all(p is not None for p in direct):
+        values = [float(p) for p in direct if p is not None]
+    elif len(judged) > 1 and all(m is not None for m in means):
+        total = sum(float(m) for m in means if m is not None)
+        values = [total - (len(judged) - 1) * float(m) for m in means if m is not None]
+    else:
+        values = [decisions[k].confidence for k in judged]
+    for k, p in zip(judged, values):
+        out[k] = min(1.0, max(0.0, p))
+    return out
+
+
+def top_confidence(confidences: Sequence[float], share: float | None = None) -> float:
+    """The mean of the highest word confidences: of the `top_share` (or ``share``) most confident judged
+    words, at least `top_min` (`unspin.settings.DocumentFeatureCutoffs`); 0 without judged words. A light
+    spin leaves a few words the word model is sure of, where the density and the mean over all words hardly
+    move."""
     if not confidences:
         return 0.0
     cut = DOCUMENT_FEATURES
-    k = max(cut.top_min, math.ceil(cut.top_share * len(confidences)))
+    k = max(cut.top_min, math.ceil((cut.top_share if share is None else share) * len(confidences)))
     top = sorted(confidences, reverse=True)[:k]
     return sum(top) / k
 
 
 #: every document feature `document_features` computes (what the document model may read)
 DOCUMENT_FEATURE_NAMES = ("top_conf", "log_words", "flag_density", "mass_density", "mean_conf", "high_share", "gain_per_word",
-                          "surprise_share", "rare_share", "common_flag_density", "phrase_density", *STYLE)
+                          "surprise_share", "rare_share", "common_flag_density", "phrase_density",
+                          "own_top", "own_share", "own_llr", *STYLE)
 
 
 def _load_model() -> LinearModel:
@@ -189,6 +250,10 @@ def score_document(
     expl = phrases
     if spin and gain >= 1:
         expl += f"; restored wording is 10^{gain:.0f} times more probable"
+    # the words' own evidence added up (`own_evidence`): told once it favours a spin ten to one
+    own_total = feats["own_llr"] * sum(1 for d in decisions if d.features)
+    if own_total >= 1:
+        expl += f"; on their own evidence the words are {10 ** own_total:.0f} times likelier lightly spun than as written"
     if other:
         kinds = sorted({f.kind for f in other})
         expl += f"; {len(other)} from {' and '.join(kinds)} matches"
