@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from unspin.detect.candidates import FUNCTION_ORIGINAL_MIN_COSINE, CandidateGenerator
+from unspin.detect.candidates import AUXILIARIES, FUNCTION_ORIGINAL_MIN_COSINE, CandidateGenerator
 from unspin.detect.decoder import Detector
 from unspin.lexicon import load_thesaurus
 from unspin.lexicon.vectors import load_vectors
@@ -34,6 +34,15 @@ def test_other_senses_of_function_words_are_not(generators):
     assert not with_vectors.function_original("can", "bathroom")
     assert with_vectors.function_original("also", "likewise")
     assert 0 < FUNCTION_ORIGINAL_MIN_COSINE < 1
+
+
+@pytest.mark.parametrize("spun", ["came", "made", "performed", "got"])
+def test_auxiliaries_are_never_originals(generators, spun):
+    # Moby lists "be", "have", "do" under many content verbs: "came" -> "was", "made" -> "had" were junk
+    with_vectors, _ = generators
+    assert not {c.form for c in with_vectors.candidates(spun)} & AUXILIARIES
+    assert not with_vectors.function_original("be", "come")
+    assert {"was", "had", "done", "can"} <= AUXILIARIES
 
 
 def test_function_original_is_judged_with_its_own_feature(detector):

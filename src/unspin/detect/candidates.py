@@ -26,6 +26,8 @@ listed by the thesaurus as close synonyms of content words and real spinners rep
 headword is a candidate original of a word its list holds when the two are close in meaning:
 GloVe cosine of the headword and the observed word's lemma at least `FUNCTION_ORIGINAL_MIN_COSINE`
 ("say"/"mention" 0.66, "also"/"likewise" 0.76, "other"/"different" 0.89; "can"/"bathroom" 0.40).
+Auxiliaries and modals (`AUXILIARIES`: "be", "have", "do", "will", "can", ...) never are: "came" -> "was",
+"made" -> "had" were the junk this let in.
 """
 
 from __future__ import annotations
@@ -68,6 +70,12 @@ CandidateSource = Callable[[str], Iterable[tuple[str, float, Mapping[str, Any]]]
 #: a function-word headword is a candidate original of a word its list holds from this GloVe cosine
 #: (headword, lemma of the observed word) up: the close synonyms, not Moby's other senses
 FUNCTION_ORIGINAL_MIN_COSINE = 0.6
+
+#: auxiliaries and modals are never proposed as originals, however close GloVe puts them: Moby lists
+#: "be", "have", "do" under many content verbs ("came" -> "was", "made" -> "had"), and a spinner that
+#: left "was" alone everywhere else does not write "came" for it; the LM likes them everywhere
+AUXILIARIES = frozenset("""be am is are was were been being have has had having do does did doing done
+                         will would can could shall should may might must""".split())
 
 
 def usable_headword(head: str) -> bool:
@@ -188,7 +196,7 @@ class CandidateGenerator:
     def function_original(self, head: str, lemma: str) -> bool:
         """May function word ``head`` be proposed as the original of a word with this lemma (a close
         synonym by GloVe, see the module docstring)? False without vectors; memoised."""
-        if self.vectors is None or not head.isalpha():
+        if self.vectors is None or not head.isalpha() or head in AUXILIARIES:
             return False
         key = (head, lemma)
         got = self._function_pairs.get(key)
