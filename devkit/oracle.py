@@ -3,8 +3,9 @@
 For every one-word-for-one-word substitution of a spun text: is the original among the
 inverse-thesaurus candidates of the spun word (the ceiling of any decoder that restores from
 them), among the decoder's alternatives (the beam: the decoded candidates and the further ones ranked as
-restorations, `DetectorOptions.beam` / `restore_beam`), the decoder's suggestion, and is the word
-flagged by `check` (and restored)? Run on held-out BBC articles spun by a habit, on the seed page
+restorations, `DetectorOptions.beam` / `restore_beam`), the decoder's suggestion (its best by the
+trigram LM and the uniform channel prior), the restoration model's first (what a flag suggests), and is
+the word flagged by `check` (and restored)? Run on held-out BBC articles spun by a habit, on the seed page
 and on the realdev pairs (synonym spinners).
 
     python -m devkit.oracle [--docs 20] [--habit spinbot] [--rate 0.3]
@@ -39,6 +40,10 @@ def funnel(doc: Document, subs) -> Counter:
             c["original in the decoder's beam"] += 1
         if d is not None and (d.suggestion or "") == o:
             c["decoder suggests the original"] += 1
+        ranked = det._rank_alternatives(d.alternatives) if d is not None else []
+        if ranked and ranked[0] == o:
+            # what a flag would suggest: the restoration model's first (`Detector.decisions`)
+            c["restoration ranks it first"] += 1
         f = [f for f in flags if f.start < s.end and s.start < f.end]
         if f:
             c["flagged by check"] += 1
@@ -72,7 +77,8 @@ def main() -> None:
                 c += funnel(Document(p.text), [s for s in p.swaps if s.kind == "swap"])
         rows["realdev pairs, synonym spinners"] = c
     keys = ["one-word swaps", "original among candidates", "original in the decoder's beam",
-            "decoder suggests the original", "flagged by check", "flagged and restored"]
+            "decoder suggests the original", "restoration ranks it first", "flagged by check",
+            "flagged and restored"]
     print("| set | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
     for name, c in rows.items():
