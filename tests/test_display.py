@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from test_detect import CLEAN, SPUN
+from test_detect import CLEAN, SPUN, SWAPS
 from test_score import spin_first
 from unspin.api import check, get_detector
 from unspin.detect.calibration import DISPLAY_FEATURES, DisplayModel, LinearModel, display_features, load_display_model
@@ -79,7 +79,7 @@ def test_shipped_display_model_keeps_clean_text_clean_and_shows_swaps():
 def test_without_a_display_model_the_fixed_thresholds_apply():
     det = copy.copy(get_detector())
     det.display_model = None
-    r = check(spin_first(12), detector=det)
+    r = check(spin_first(len(SWAPS)), detector=det)
     assert r.verdict == "spun"
     extra = [f for f in r.flags if f.evidence.get("in_spun_document")]
     assert extra and all(det.options.spun_document_threshold <= f.confidence < det.options.threshold for f in extra)

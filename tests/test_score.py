@@ -57,7 +57,7 @@ def test_spun_document_shows_its_less_confident_swaps():
     det = copy.copy(get_detector())
     det.display_model = None
     opts = det.options
-    r = check(spin_first(12), detector=det)
+    r = check(spin_first(len(SWAPS)), detector=det)
     assert r.verdict == "spun"
     extra = [f for f in r.flags if f.evidence.get("in_spun_document")]
     assert extra and all(opts.spun_document_threshold <= f.confidence < opts.threshold for f in extra)
@@ -152,6 +152,9 @@ def test_context_free_probabilities_are_the_word_models_stage_one():
     # a probability carried as ``p1`` is read as is; without either, the confidence stands in
     assert context_free_probabilities(_decisions([{"p1": 0.7}, {"p1": 0.2}], [0.1, 0.1])) == [0.7, 0.2]
     assert context_free_probabilities(_decisions([{"margin": 1.0}, {"margin": 0.0}], [0.4, 0.05])) == [0.4, 0.05]
+    # means that are not those of the other words' probabilities (here: of all words) give no probabilities
+    odd = [{"doc_mean_p1": 0.5}, {"doc_mean_p1": 0.1}, {"doc_mean_p1": 0.1}]
+    assert context_free_probabilities(_decisions(odd, [0.3, 0.2, 0.1])) == [0.3, 0.2, 0.1]
 
 
 def test_own_evidence_adds_up_over_the_document():
@@ -173,3 +176,18 @@ def test_own_evidence_adds_up_over_the_document():
     for name in ("own_top", "own_share", "own_llr"):
         assert own(stronger)[name] >= own(base)[name]
     assert own(base)["own_share"] == 1 / 100 and own([])["own_llr"] == 0.0
+
+
+def test_own_common_share_counts_suspicious_everyday_words_only():
+    """A suspicious rare word (genuine old prose: "approbation") counts towards ``own_share`` but not
+    ``own_common_share``; a suspicious everyday word (a spinner's wrong-sense pick) towards both."""
+    from unspin.detect.score import own_evidence
+    from unspin.settings import DOCUMENT_FEATURES as cut
+
+    def own(zipfs: list[float]) -> dict[str, float]:
+        feats = [{"p1": 0.6, "obs_zipf": z} for z in zipfs] + [{"p1": 0.01, "obs_zipf": 5.0}] * 8
+        return own_evidence(_decisions(feats, [0.0] * len(feats)))
+
+    rare, common = own([cut.common_zipf - 1.5] * 2), own([cut.common_zipf + 0.5] * 2)
+    assert rare["own_share"] == common["own_share"] == 0.2
+    assert rare["own_common_share"] == 0.0 and common["own_common_share"] == 0.2

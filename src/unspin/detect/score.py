@@ -134,6 +134,9 @@ def own_evidence(decisions: Sequence[WordDecision]) -> dict[str, float]:
 
     - ``own_top``: the mean of the most suspicious `own_top_share` of the judged words (at least `top_min`);
     - ``own_share``: the share of judged words at `own_share_at` or above;
+    - ``own_common_share``: the share of judged words at `own_share_at` or above that are everyday words
+      (Zipf frequency `common_zipf` or more): a spinner's wrong-sense picks ("opera" for "review"), where
+      genuine old prose draws suspicion mostly on rare words;
     - ``own_llr``: log10 of how much more likely the judged words are if `llr_spin_rate` of them were
       swapped than if none were, per judged word: sum_i log10(1 - r + r * LR_i) / n, where LR_i is the
       word's context-free odds over the word model's prior odds (`llr_word_prior`). Each word adds at
@@ -141,9 +144,10 @@ def own_evidence(decisions: Sequence[WordDecision]) -> dict[str, float]:
       signals add up where no single word is sure.
     """
     cut = DOCUMENT_FEATURES
-    own = [p for p, d in zip(context_free_probabilities(decisions), decisions) if d.features]
+    judged = [(p, d) for p, d in zip(context_free_probabilities(decisions), decisions) if d.features]
+    own = [p for p, _ in judged]
     if not own:
-        return {"own_top": 0.0, "own_share": 0.0, "own_llr": 0.0}
+        return {"own_top": 0.0, "own_share": 0.0, "own_common_share": 0.0, "own_llr": 0.0}
     r, prior_odds = cut.llr_spin_rate, cut.llr_word_prior / (1 - cut.llr_word_prior)
     llr = 0.0
     for p in own:
@@ -152,6 +156,8 @@ def own_evidence(decisions: Sequence[WordDecision]) -> dict[str, float]:
     return {
         "own_top": top_confidence(own, cut.own_top_share),
         "own_share": sum(1 for p in own if p >= cut.own_share_at) / len(own),
+        "own_common_share": sum(1 for p, d in judged if p >= cut.own_share_at
+                                and d.features.get("obs_zipf", 0.0) >= cut.common_zipf) / len(own),
         "own_llr": llr / len(own),
     }
 
@@ -167,18 +173,22 @@ def context_free_probabilities(decisions: Sequence[WordDecision]) -> list[float]
     document score needs the independent per-word evidence to add up. A decision that carries it as
     ``features["p1"]`` gives it directly; otherwise it is recovered exactly from ``doc_mean_p1``, which
     for word i of the n judged words is (S - p_i) / (n - 1) with S the sum of all p: the means sum to S, so
-    p_i = S - (n - 1) * mean_i. Without either (a one-stage word model) it is the word's confidence."""
+    p_i = S - (n - 1) * mean_i. Without either (a one-stage word model), or when what is recovered is not
+    a probability (``doc_mean_p1`` defined otherwise), it is the word's confidence."""
     judged = [k for k, d in enumerate(decisions) if d.features]
     out = [0.0] * len(decisions)
     means = [decisions[k].features.get("doc_mean_p1") for k in judged]
     direct = [decisions[k].features.get("p1") for k in judged]
     if judged and all(p is not None for p in direct):
         values = [float(p) for p in direct if p is not None]
-    elif len(judged) > 1 and all(m is not None for m in means):
-        total = sum(float(m) for m in means if m is not None)
-        values = [total - (len(judged) - 1) * float(m) for m in means if m is not None]
     else:
         values = [decisions[k].confidence for k in judged]
+        if len(judged) > 1 and all(m is not None for m in means):
+            total = sum(float(m) for m in means if m is not None)
+            recovered = [total - (len(judged) - 1) * float(m) for m in means if m is not None]
+            # not probabilities: ``doc_mean_p1`` means something else now; the confidences stand in
+            if all(-1e-6 <= p <= 1 + 1e-6 for p in recovered):
+                values = recovered
     for k, p in zip(judged, values):
         out[k] = min(1.0, max(0.0, p))
     return out
@@ -200,7 +210,7 @@ def top_confidence(confidences: Sequence[float], share: float | None = None) -> 
 #: every document feature `document_features` computes (what the document model may read)
 DOCUMENT_FEATURE_NAMES = ("top_conf", "log_words", "flag_density", "mass_density", "mean_conf", "high_share", "gain_per_word",
                           "surprise_share", "rare_share", "common_flag_density", "phrase_density",
-                          "own_top", "own_share", "own_llr", *STYLE)
+                          "own_top", "own_share", "own_common_share", "own_llr", *STYLE)
 
 
 def _load_model() -> LinearModel:
