@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from unspin.cli import app
 from unspin.model import Document, Report
-from unspin.screen import FEATURES, MODEL_FILE, WORD_FEATURES, ScreenModel, load_screen_model, screen, screen_features, screen_report
+from unspin.screen import (FEATURES, MODEL_FILE, WORD_FEATURES, WORD_PAIRS, ScreenModel, load_screen_model, screen, screen_features,
+                           screen_report, word_feature_dict)
 from unspin.settings import SCREEN_THRESHOLD
 
 PARAGRAPHS = [
@@ -47,7 +48,7 @@ def test_features_are_the_models_and_the_shipped_model_carries_metadata():
 
 def test_word_model_reads_the_words_the_full_check_judges():
     model = load_screen_model()
-    assert model.word_model is not None and set(model.word_model.features) <= set(WORD_FEATURES)
+    assert model.word_model is not None and set(model.word_model.features) <= set(WORD_FEATURES) | set(WORD_PAIRS)
     rows: list = []
     feats, _, _ = screen_features(PARAGRAPHS[0], model, rows)
     starts = [a for a, _ in rows]
@@ -63,9 +64,9 @@ def test_word_model_reads_the_words_the_full_check_judges():
     assert plain["word_p_mean"] == 0.0 and plain["lm_mean"] == feats["lm_mean"] and plain["gain2"] == feats["gain2"]
 
 
-def test_web_bigram_evidence_and_the_strongest_words():
-    """A collocation broken by a swap ("last annum" for "last year") is web-bigram evidence the original
-    restores; ``word_p_topf`` is the mean of the strongest word probabilities."""
+def test_the_strongest_words_summarised_from_the_word_models_probabilities():
+    """``word_p_topf`` (the full check's ``top_conf`` read on the word model), ``word_p_top1``/``top3`` and the
+    counts over 0.4 and 0.6 are all read from the word model's probabilities of the same rows."""
     import math
 
     from unspin.screen import WORD_P_TOPF, WORD_P_TOPF_MIN
@@ -73,22 +74,21 @@ def test_web_bigram_evidence_and_the_strongest_words():
     model = load_screen_model()
     text = ("The number of visitors to the museum rose sharply last year, the organisers said on Friday. "
             "They will open two new galleries and a garden before the first events of the spring begin.")
-    spun = text.replace("last year", "last annum")
-    rows_c: list = []
-    rows_s: list = []
-    clean, _, _ = screen_features(text, model, rows_c)
-    bad, _, _ = screen_features(spun, model, rows_s)
-    at = text.index("year")
-    by_c, by_s = dict(rows_c), dict(rows_s)
-    web = WORD_FEATURES.index("web_gain"), WORD_FEATURES.index("web_listed"), WORD_FEATURES.index("web_orig_listed")
-    assert at in by_s and by_s[at][web[0]] > 0.5 and by_s[at][web[1]] < by_s[at][web[2]]
-    assert at not in by_c or by_c[at][web[0]] < by_s[at][web[0]]
-    assert bad["web_gain"] > clean["web_gain"] and 0.0 <= bad["web_break"] <= bad["web_unlisted"] <= 1.0
-    # word_p_topf from the word model's probabilities of the same rows
-    coef, bias = model._folded  # type: ignore[attr-defined]
-    p = sorted((1 / (1 + math.exp(-(sum(c * v for c, v in zip(coef, x)) + bias))) for _, x in rows_s), reverse=True)
+    spun = text.replace("last year", "last annum").replace("rose sharply", "rose acutely")
+    rows: list = []
+    bad, _, _ = screen_features(spun, model, rows)
+    # the folded word model (one dot product and the products a word) is the fitted one on the named features
+    wm = model.word_model
+    assert wm is not None and any(f in WORD_PAIRS for f in wm.features)
+    p = sorted((1 / (1 + math.exp(-wm.raw(word_feature_dict(x)))) for _, x in rows), reverse=True)
+    assert len(p) >= 5
     k = max(WORD_P_TOPF_MIN, math.ceil(WORD_P_TOPF * len(p)))
     assert abs(bad["word_p_topf"] - sum(p[:k]) / k) < 1e-9 and bad["word_p_topf"] >= bad["word_p_top"] - 1e-9
+    assert abs(bad["word_p_top1"] - p[0]) < 1e-9 and abs(bad["word_p_top3"] - sum(p[:3]) / 3) < 1e-9
+    assert bad["word_p_n40"] == sum(q > 0.4 for q in p) >= bad["word_p_n60"] == sum(q > 0.6 for q in p)
+    assert abs(bad["word_p_share20"] - sum(q > 0.2 for q in p) / len(p)) < 1e-9
+    clean, _, _ = screen_features(text, model)
+    assert bad["word_p_top1"] > clean["word_p_top1"]
 
 
 def test_thesaurus_phrases_are_scored_like_the_full_checks_phrase_pass():

@@ -54,7 +54,7 @@ from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
-from unspin.screen import WORD_FEATURES, ScreenModel, screen_features, word_units
+from unspin.screen import ScreenModel, screen_features, word_feature_dict, word_units
 from unspin.text.stopwords import FUNCTION_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +84,7 @@ MIN_WORD_COUNT = 2
 MIN_BIGRAM_DOCS = 3
 MIN_WEIGHT = 0.7
 #: likely originals kept per word, how they are ranked, the commonest words given them
-ORIGINALS = 3
+ORIGINALS = 20
 ORIGINAL_ZIPF_WEIGHT = 0.7
 ORIGINAL_MIN_ZIPF = 3.0
 VOCABULARY = 30_000
@@ -322,12 +322,12 @@ def cross_fitted(corpus: list[dict], teach: list[dict], originals: dict[str, tup
 
 def fit_words(rows: list[list[tuple[int, tuple[float, ...]]]], teach: list[dict]) -> LinearModel:
     """The word model: a logistic regression of the full check's confidence of a word (0 for a word it did not
-    judge) on `WORD_FEATURES` — the soft labels teach it the full check's own view of each word."""
+    judge) on `WORD_FEATURES` and their `WORD_PAIRS` products — the soft labels teach it the full check's own view of each word."""
     X, y = [], []
     for doc_rows, t in zip(rows, teach):
         conf = word_conf(t)
         for start, x in doc_rows:
-            X.append(dict(zip(WORD_FEATURES, x)))
+            X.append(word_feature_dict(x))
             y.append(conf.get(start, 0.0))
     return fit_logistic(X, y)  # type: ignore[arg-type]
 

@@ -42,7 +42,7 @@ from unspin.settings import MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
 from unspin.text.stopwords import FUNCTION_WORDS
 
 __all__ = ["ScreenModel", "ScreenResult", "screen", "screen_features", "screen_report", "load_screen_model",
-           "word_units", "FEATURES", "MODEL_FILE"]
+           "word_units", "word_feature_dict", "FEATURES", "WORD_FEATURES", "WORD_PAIRS", "MODEL_FILE"]
 
 MODEL_FILE = "screen_model.json"
 #: every feature `screen_features` computes (what the screening model may read)
@@ -50,19 +50,31 @@ FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_
             "lm_misfit_mean", "oov_share",
             "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words",
             "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass",
-            "web_gain", "web_break", "web_unlisted", "word_p_topf")
+            "word_p_topf", "word_p_top1", "word_p_top3", "word_p_n40", "word_p_n60", "word_p_share20")
 #: what the word model (`ScreenModel.word_model`) reads of one word that has likely originals: its
 #: spinner-likeness weight; the log10 gain of its best likely original with the two words before
 #: (``left_gain``, clipped; ``left_gain_pos`` unclipped, from 0) and with the word after too
 #: (``gain``, ``gain_pos``; ``right_gain`` the part after); its context misfit (log10 P(w | h) - log10 P(w),
 #: clipped), log10 P(w | h), log10 P(w), Zipf and the Zipf of its best original over its own; how well it
 #: fits its four neighbours on each side and the document (cosine with their word-vector sum, as the
-#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has;
-#: by the web bigram counts (`unspin.lm.bigrams`, the full check's ``web_*`` features): the gain of the best
-#: likely original's bigram-LM score between the same neighbours over the word's (clipped), how many of the
-#: word's two bigrams are frequent web bigrams and how many of the best original's
+#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has
 WORD_FEATURES = ("weight", "left_gain", "gain", "left_gain_pos", "gain_pos", "misfit", "lp", "uni", "zipf", "orig_zipf_gap",
-                 "right_gain", "near", "topic", "repeats", "n_originals", "web_gain", "web_listed", "web_orig_listed")
+                 "right_gain", "near", "topic", "repeats", "n_originals")
+#: the word features whose products two by two (squares too) the word model may also read, as ``"a*b"``
+WORD_PAIR_BASE = ("gain_pos", "near", "uni", "misfit", "repeats", "topic", "zipf", "weight")
+WORD_PAIRS = tuple(f"{a}*{b}" for k, a in enumerate(WORD_PAIR_BASE) for b in WORD_PAIR_BASE[k:])
+_PAIR_AT = {f"{a}*{b}": (WORD_FEATURES.index(a), WORD_FEATURES.index(b))
+            for k, a in enumerate(WORD_PAIR_BASE) for b in WORD_PAIR_BASE[k:]}
+
+
+def word_feature_dict(x: tuple[float, ...]) -> dict[str, float]:
+    """One word's `WORD_FEATURES` values and their `WORD_PAIRS` products by name (what the word model is fitted on)."""
+    d = dict(zip(WORD_FEATURES, x))
+    for name, (a, b) in _PAIR_AT.items():
+        d[name] = x[a] * x[b]
+    return d
+
+
 #: the word model's probability from which a word counts in ``word_p_high`` and ``word_p_mid``
 WORD_P_HIGH = 0.5
 WORD_P_MID = 0.3
@@ -72,6 +84,8 @@ WORD_P_TOP = 10
 #: the full check's ``top_conf`` (`unspin.detect.score.top_confidence`) reads its word confidences
 WORD_P_TOPF = 0.02
 WORD_P_TOPF_MIN = 2
+#: the likely originals (the best with the words before) also scored with the word after
+RIGHT_ORIGINALS = 4
 #: longest thesaurus phrase looked up (words)
 PHRASE_WORDS = 4
 #: the language model's log10 probability of an unknown word
@@ -126,21 +140,33 @@ class ScreenModel:
     phrases: Mapping[str, tuple[bool, tuple[tuple[str, float, int], ...]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # the word model folded into one weight per `WORD_FEATURES` entry and a bias (one dot product a word)
+        # the word model folded into one weight per `WORD_FEATURES` entry, one per product of `WORD_PAIRS` it
+        # reads and a bias (a dot product a word, plus the products)
         wm = self.word_model
-        if wm is None:
-            folded: tuple[tuple[float, ...], float] = (tuple(0.0 for _ in WORD_FEATURES), -40.0)
-        else:
-            coef, bias = [], wm.bias
-            for name in WORD_FEATURES:
-                w = wm.weights.get(name, 0.0)
+        coef, pairs, pcoef, bias = [0.0] * len(WORD_FEATURES), [], [], -40.0
+        if wm is not None:
+            bias = wm.bias
+            for name, w in wm.weights.items():
                 mean, scale = wm.scaling.get(name, (0.0, 1.0))
-                coef.append(w / scale)
                 bias -= w * mean / scale
-            folded = (tuple(coef), bias)
-        object.__setattr__(self, "_folded", folded)
+                if name in _PAIR_AT:
+                    pairs.append(_PAIR_AT[name])
+                    pcoef.append(w / scale)
+                else:
+                    coef[WORD_FEATURES.index(name)] = w / scale
+        ia = np.asarray([a for a, _ in pairs], dtype=np.int64)
+        ib = np.asarray([b for _, b in pairs], dtype=np.int64)
+        object.__setattr__(self, "_folded", (np.asarray(coef), ia, ib, np.asarray(pcoef), bias))
         # the words a thesaurus phrase starts with (most positions need no further look-up)
         object.__setattr__(self, "_phrase_first", frozenset(p.split(" ", 1)[0] for p in self.phrases))
+
+    def word_probabilities(self, X: np.ndarray) -> np.ndarray:
+        """The word model's probability of each row of ``X`` (`WORD_FEATURES` values, one word a row)."""
+        coef, ia, ib, pcoef, bias = self._folded  # type: ignore[attr-defined]
+        t = X @ coef + bias
+        if len(pcoef):
+            t += (X[:, ia] * X[:, ib]) @ pcoef
+        return 1.0 / (1.0 + np.exp(-np.clip(t, -40.0, 40.0)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "screen", "model": self.model.to_dict(),
@@ -207,7 +233,7 @@ def load_screen_model() -> ScreenModel:
             d = load_shipped(MODEL_FILE)
             m = ScreenModel.from_dict(d)
             check_features(MODEL_FILE, d["metadata"], m.model.features, FEATURES)
-            if m.word_model is not None and not set(m.word_model.features) <= set(WORD_FEATURES):
+            if m.word_model is not None and not set(m.word_model.features) <= set(WORD_FEATURES) | set(WORD_PAIRS):
                 from unspin.errors import ResourceError
 
                 raise ResourceError(f"model file unspin/data/{MODEL_FILE}: its word model reads features this version "
@@ -230,9 +256,6 @@ class _Lookups:
         self.zipf = zipf
         self.uni: dict[str, float | None] = {}
         self.vectors = load_vectors()
-        from unspin.lm.bigrams import load_bigrams
-
-        self.web = load_bigrams()
         self.zero = np.zeros(self.vectors.dim, dtype=np.float32)
         from unspin.detect.phrases import load_phrase_model
 
@@ -501,8 +524,8 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     content = [k for k, it in enumerate(seq) if it is not None and not it[3]]
     nc = len(content)
     out = dict.fromkeys(("word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2",
-                         "orig_gain", "orig_gain_share", "orig_gain_strong", "web_gain", "web_break", "web_unlisted",
-                         "word_p_topf"), 0.0)
+                         "orig_gain", "orig_gain_share", "orig_gain_strong", "word_p_topf", "word_p_top1", "word_p_top3",
+                         "word_p_n40", "word_p_n60", "word_p_share20"), 0.0)
     if not nc:
         return out
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
@@ -522,11 +545,9 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     L = _LOG10
     xs: list[tuple[float, ...]] = []
     named: list[tuple[str, str]] = []
-    gain_sum = left_sum = web_sum = 0.0
-    gains = strong = breaks = unlisted = 0
+    gain_sum = left_sum = 0.0
+    gains = strong = 0
     last = len(seq) - 1
-    web = look.web
-    web_score, web_listed = web.score, web.n_listed
     for j, k in enumerate(content):
         start, w, capital, _, u, lp = seq[k]  # type: ignore[misc]
         if u is None or capital:
@@ -546,14 +567,19 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
         left_q = [w, *ctx]
         right_q = [n1, w, *c1]
         rw = prob(right_q) / L if n1 is not None else 0.0
-        best = best_right = best_left = -1e9
-        best_o = cands[0]
+        # each original with the words before; the `RIGHT_ORIGINALS` best of them with the word after too
+        lefts = []
         for o in cands:
             if ctx:
                 left_q[0] = o
-                lo = prob(left_q) / L - lp
+                lefts.append((prob(left_q) / L - lp, o))
             else:
-                lo = (unigram(o) or OOV_LOG10) - lp
+                lefts.append(((unigram(o) or OOV_LOG10) - lp, o))
+        if len(lefts) > 1:
+            lefts.sort(reverse=True)
+        best_left = lefts[0][0]
+        best, best_right, best_o = -1e9, 0.0, lefts[0][1]
+        for lo, o in lefts[:RIGHT_ORIGINALS]:
             if n1 is not None:
                 right_q[1] = o
                 ro = prob(right_q) / L - rw
@@ -561,36 +587,13 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                 ro = 0.0
             if lo + ro > best:
                 best, best_right, best_o = lo + ro, ro, o
-            if lo > best_left:
-                best_left = lo
-        # the word and its likely originals between the same neighbours, by the web bigram counts
-        wl = "<s>" if b1 is None else b1[1]
-        wr = n1 if n1 is not None else (a1[1] if a1 is not None else None)
-        obs_web = web_score(w, wl, wr)
-        best_web, orig_listed = -1e9, 0
-        for o in cands:
-            sw = web_score(o, wl, wr)
-            if sw > best_web:
-                best_web = sw
-            nl = web_listed(o, wl, wr)
-            if nl > orig_listed:
-                orig_listed = nl
-        obs_listed = web_listed(w, wl, wr)
-        wg = best_web - obs_web
-        wg = -4.0 if wg < -4.0 else 6.0 if wg > 6.0 else wg
-        if wg > 0.0:
-            web_sum += wg
-        if obs_listed == 0:
-            unlisted += 1
-            if orig_listed:
-                breaks += 1
         z = zipf(w)
         gap = lp - u
         g = -4.0 if best < -4.0 else 6.0 if best > 6.0 else best
         x = (weights.get(w, 0.0), -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
              best_left if best_left > 0.0 else 0.0, best if best > 0.0 else 0.0,
              -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap, lp, u, z, zipf(best_o) - z, best_right, near[j], topic[j],
-             math.log2(counts[w]), float(len(cands)), wg, float(obs_listed), float(orig_listed))
+             math.log2(counts[w]), float(len(cands)))
         if rows is not None:
             rows.append((start, x))
         xs.append(x)
@@ -603,17 +606,16 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                 gains += 1
                 if best_left >= STRONG_GAIN_LOG10:
                     strong += 1
-    out.update(gain2=gain_sum / nc, orig_gain=left_sum / nc, orig_gain_share=gains / nc, orig_gain_strong=strong / nc,
-               web_gain=web_sum / nc, web_break=breaks / nc, web_unlisted=unlisted / nc)
+    out.update(gain2=gain_sum / nc, orig_gain=left_sum / nc, orig_gain_share=gains / nc, orig_gain_strong=strong / nc)
     if xs and m.word_model is not None:
-        coef, bias = m._folded  # type: ignore[attr-defined]
-        t = np.clip(np.asarray(xs, dtype=np.float64) @ np.asarray(coef) + bias, -40.0, 40.0)
-        p = 1.0 / (1.0 + np.exp(-t))
+        p = m.word_probabilities(np.asarray(xs, dtype=np.float64))
         ranked = np.sort(p)[::-1]
         kf = max(WORD_P_TOPF_MIN, math.ceil(WORD_P_TOPF * len(p)))
         out.update(word_p_mean=float(p.mean()), word_p_sum=float(p.sum()) / nc, word_p_high=float((p > WORD_P_HIGH).sum()) / nc,
                    word_p_mid=float((p > WORD_P_MID).sum()) / nc, word_p_top=float(ranked[:WORD_P_TOP].sum()) / WORD_P_TOP,
-                   word_p_topf=float(ranked[:kf].sum()) / kf)
+                   word_p_topf=float(ranked[:kf].sum()) / kf, word_p_top1=float(ranked[0]),
+                   word_p_top3=float(ranked[:3].sum()) / 3, word_p_n40=float((p > 0.4).sum()), word_p_n60=float((p > 0.6).sum()),
+                   word_p_share20=float((p > 0.2).sum()) / len(p))
         for q in np.flatnonzero(p > WORD_P_HIGH).tolist():
             hits.append((2.0 * float(p[q]), f"{named[q][0]} ({named[q][1]}?)"))
     return out
