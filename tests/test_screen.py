@@ -10,8 +10,18 @@ from typer.testing import CliRunner
 
 from unspin.cli import app
 from unspin.model import Document, Report
-from unspin.screen import (FEATURES, MODEL_FILE, WORD_FEATURES, WORD_PAIRS, ScreenModel, load_screen_model, screen, screen_features,
-                           screen_report, word_feature_dict)
+from unspin.screen import (
+    FEATURES,
+    MODEL_FILE,
+    WORD_FEATURES,
+    WORD_PAIRS,
+    ScreenModel,
+    load_screen_model,
+    screen,
+    screen_features,
+    screen_report,
+    word_feature_dict,
+)
 from unspin.settings import SCREEN_THRESHOLD
 
 PARAGRAPHS = [
@@ -207,3 +217,17 @@ def test_scan_command_screen_option(tmp_path):
     assert summary["screened_out"] == len(PARAGRAPHS) and summary["clean"] == len(PARAGRAPHS)
     bad = runner.invoke(app, ["scan", str(src), "--out", str(tmp_path / "out2"), "--screen", "1.5"])
     assert bad.exit_code == 2
+
+
+def test_cross_fit_gives_a_training_document_the_likely_originals_a_new_text_would_find():
+    """Out of fold, a document's rare words have likely originals only when the other half holds them (or they
+    are common): the shipped table, which holds every training word, would make a spun document look easier."""
+    from training.train_screen import cross_fit_originals
+
+    corpus = [dict(text="The envoy partook of the feast."), dict(text="A jolly envoy sang."), dict(text="The feast ended.")]
+    halves = [0, 1, 1]
+    originals = {"partook": ("took",), "envoy": ("diplomat",), "feast": ("meal",), "jolly": ("happy",), "sang": ("sung",)}
+    for_0, for_1 = cross_fit_originals(corpus, halves, originals, common={"sang"})
+    assert set(for_0) == {"envoy", "feast", "jolly", "sang"}  # not "partook": only half 0 has it
+    assert set(for_1) == {"partook", "envoy", "feast", "sang"}  # not "jolly": only half 1 has it
+    assert for_0["envoy"] == ("diplomat",)
