@@ -45,6 +45,16 @@ def test_auxiliaries_are_never_originals(generators, spun):
     assert {"was", "had", "done", "can"} <= AUXILIARIES
 
 
+def test_auxiliary_originals_switch_is_kept_by_derived_copies(generators):
+    # training/train_detect.py collects the word model's examples with them (learnt as easy negatives)
+    with_vectors, _ = generators
+    gen = with_vectors.derived()
+    gen.auxiliary_originals = True
+    assert gen.function_original("be", "come") or gen.function_original("have", "make")
+    assert gen.derived().auxiliary_originals
+    assert not with_vectors.derived().auxiliary_originals
+
+
 def test_function_original_is_judged_with_its_own_feature(detector):
     _tokens, raw = detector.decode_document(Document("He mentioned that the talks would resume on Monday."))
     d = next(r for r in raw if r.token.norm == "mentioned")

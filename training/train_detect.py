@@ -77,6 +77,7 @@ def _worker_detector() -> Detector:
     det = _WORKER.get("det")
     if det is None:
         det = _WORKER["det"] = Detector(token_model=FALLBACK)
+        det.gen.auxiliary_originals = _WORKER.get("auxiliary_originals", False)
     return det
 
 
@@ -250,6 +251,7 @@ def calibrate(model: TokenModel, records: list[dict], target: float = CALIBRATIO
     from unspin.text import TokenKind, tokenize
 
     det = Detector(token_model=model)
+    det.gen.auxiliary_originals = True  # as the word model's examples were collected (`main`)
     conf: list[float] = []
     words = 0
     for r in records:
@@ -444,6 +446,11 @@ def main() -> None:
     if args.restore_only:
         return
     t = time.time()
+    # the word model's examples keep auxiliaries and modals among the function-word originals (run time
+    # never proposes them, `CandidateGenerator.auxiliary_originals`): it learnt them as easy negatives, and
+    # one trained without them lost spinnerchief 8 % precision 0.718 -> 0.660 (docs/detection.md)
+    _WORKER.pop("det", None)
+    _WORKER["auxiliary_originals"] = True
     X, y, groups = collect(None, train, settings, jobs=args.jobs)
     # genuine prose of another genre and age (training half of the State of the Union
     # addresses, see bench/docscore.py): every candidate word there is a negative

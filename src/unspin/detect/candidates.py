@@ -110,6 +110,10 @@ class CandidateGenerator:
         #: ``wordnet_penalty`` (log10) because most spinners draw from Moby-like lists
         self.wordnet = wordnet
         self.wordnet_penalty = wordnet_penalty
+        #: propose auxiliaries and modals (`AUXILIARIES`) as function-word originals too: off at run time;
+        #: on only where ``training/train_detect.py`` builds the word model's examples, which it learnt to
+        #: discount as easy negatives (the shipped word model was fitted so; see docs/detection.md)
+        self.auxiliary_originals = False
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         self._heads: dict[str, tuple[bool, float, dict[str, str] | None, bool]] = {}
         self._can: dict[tuple[str, str], bool] = {}
@@ -128,10 +132,12 @@ class CandidateGenerator:
     def derived(self, channel: Any = None, sources: Sequence[CandidateSource] | None = None) -> CandidateGenerator:
         """A new generator with this one's thesauri, vectors and settings, and ``channel`` / ``sources``
         in place of its own where given (its own memos start empty)."""
-        return CandidateGenerator(self.th, max_candidates=self.max_candidates, wordnet=self.wordnet,
-                                  wordnet_penalty=self.wordnet_penalty,
-                                  channel=self.channel if channel is None else channel,
-                                  sources=self.sources if sources is None else sources, vectors=self.vectors)
+        gen = CandidateGenerator(self.th, max_candidates=self.max_candidates, wordnet=self.wordnet,
+                                 wordnet_penalty=self.wordnet_penalty,
+                                 channel=self.channel if channel is None else channel,
+                                 sources=self.sources if sources is None else sources, vectors=self.vectors)
+        gen.auxiliary_originals = self.auxiliary_originals
+        return gen
 
     def add_source(self, source: CandidateSource) -> None:
         """Add an extra candidate source (see the module docstring); clears the memo."""
@@ -196,7 +202,7 @@ class CandidateGenerator:
     def function_original(self, head: str, lemma: str) -> bool:
         """May function word ``head`` be proposed as the original of a word with this lemma (a close
         synonym by GloVe, see the module docstring)? False without vectors; memoised."""
-        if self.vectors is None or not head.isalpha() or head in AUXILIARIES:
+        if self.vectors is None or not head.isalpha() or (head in AUXILIARIES and not self.auxiliary_originals):
             return False
         key = (head, lemma)
         got = self._function_pairs.get(key)
