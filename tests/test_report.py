@@ -443,11 +443,16 @@ def test_copy_without_its_source_in_a_browser(browser, index_scan, tmp_path):
     problems: list[str] = []
     pg.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
     pg.on("pageerror", lambda e: problems.append(str(e)))
+    from playwright.sync_api import expect  # installed wherever the browser fixture could start one
+
     pg.goto(path.as_uri())
     item = pg.locator("#sources li.copy", has_text="farm-1")
     item.locator("summary").click()
     box = item.locator(".sbs")
-    assert box.locator(".col").count() == 1 and "give the index (--index)" in box.inner_text()
+    # auto-waiting: a loaded machine may draw the side-by-side late (this failed once under load)
+    expect(box.locator(".col")).to_have_count(1)
+    expect(box).to_contain_text("give the index (--index)")
+    expect(box.locator("mark.sub").first).to_be_attached()
     titles = box.locator("mark.sub").evaluate_all("ms => ms.map(m => m.title)")
     assert "original: approved" in titles and len(titles) >= len(HARBOUR_SWAPS) - 2
     context.close()
