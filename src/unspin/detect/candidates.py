@@ -96,7 +96,7 @@ def _inflected(head: str, table: dict[str, str] | None, tags: tuple[str, ...]) -
 class CandidateGenerator:
     def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400, wordnet: WordNet | None = None,
                  wordnet_penalty: float = 0.5, channel: Any = None, sources: Sequence[CandidateSource] = (),
-                 vectors: Vectors | None = None) -> None:
+                 vectors: Vectors | None = None, auxiliary_originals: bool = False) -> None:
         self.th = thesaurus
         #: GloVe vectors: with them, close function-word synonyms are candidates (module docstring)
         self.vectors = vectors
@@ -113,7 +113,7 @@ class CandidateGenerator:
         #: propose auxiliaries and modals (`AUXILIARIES`) as function-word originals too: off at run time;
         #: on only where ``training/train_detect.py`` builds the word model's examples, which it learnt to
         #: discount as easy negatives (the shipped word model was fitted so; see docs/detection.md)
-        self.auxiliary_originals = False
+        self.auxiliary_originals = auxiliary_originals
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         self._heads: dict[str, tuple[bool, float, dict[str, str] | None, bool]] = {}
         self._can: dict[tuple[str, str], bool] = {}
@@ -132,12 +132,11 @@ class CandidateGenerator:
     def derived(self, channel: Any = None, sources: Sequence[CandidateSource] | None = None) -> CandidateGenerator:
         """A new generator with this one's thesauri, vectors and settings, and ``channel`` / ``sources``
         in place of its own where given (its own memos start empty)."""
-        gen = CandidateGenerator(self.th, max_candidates=self.max_candidates, wordnet=self.wordnet,
-                                 wordnet_penalty=self.wordnet_penalty,
-                                 channel=self.channel if channel is None else channel,
-                                 sources=self.sources if sources is None else sources, vectors=self.vectors)
-        gen.auxiliary_originals = self.auxiliary_originals
-        return gen
+        return CandidateGenerator(self.th, max_candidates=self.max_candidates, wordnet=self.wordnet,
+                                  wordnet_penalty=self.wordnet_penalty,
+                                  channel=self.channel if channel is None else channel,
+                                  sources=self.sources if sources is None else sources, vectors=self.vectors,
+                                  auxiliary_originals=self.auxiliary_originals)
 
     def add_source(self, source: CandidateSource) -> None:
         """Add an extra candidate source (see the module docstring); clears the memo."""

@@ -72,10 +72,6 @@ class DetectorOptions:
     #: minimum confidence for an insertion ("then, at that point," -> "then"; `PhraseMatch.kind`
     #: ``"inserted"``), a pattern genuine prose hardly has
     insertion_threshold: float = INSERTION_FLAG_AT
-
-    def phrase_flag_at(self, kind: str) -> float:
-        """The confidence from which a phrase match of this `PhraseMatch.kind` is flagged."""
-        return self.insertion_threshold if kind == "inserted" else self.phrase_threshold
     #: candidates rarer than this (Zipf) are not proposed as originals
     min_candidate_zipf: float = 2.0
     #: passes of iterated conditional modes over a sentence
@@ -85,6 +81,10 @@ class DetectorOptions:
     #: decode with the channel model's pick probabilities (`unspin.detect.channel`) as the
     #: candidate prior instead of the uniform ``1 / len(list)``
     channel_prior: bool = True
+
+    def phrase_flag_at(self, kind: str) -> float:
+        """The confidence from which a phrase match of this `PhraseMatch.kind` is flagged."""
+        return self.insertion_threshold if kind == "inserted" else self.phrase_threshold
 
 
 @dataclass(frozen=True)
