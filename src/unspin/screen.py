@@ -63,8 +63,8 @@ WORD_FEATURES = ("weight", "left_gain", "gain", "left_gain_pos", "gain_pos", "mi
 #: the word features whose products two by two (squares too) the word model may also read, as ``"a*b"``
 WORD_PAIR_BASE = ("gain_pos", "near", "uni", "misfit", "repeats", "topic", "zipf", "weight")
 WORD_PAIRS = tuple(f"{a}*{b}" for k, a in enumerate(WORD_PAIR_BASE) for b in WORD_PAIR_BASE[k:])
-_PAIR_AT = {f"{a}*{b}": (WORD_FEATURES.index(a), WORD_FEATURES.index(b))
-            for k, a in enumerate(WORD_PAIR_BASE) for b in WORD_PAIR_BASE[k:]}
+_PAIR_AT = {name: (WORD_FEATURES.index(a), WORD_FEATURES.index(b))
+            for name in WORD_PAIRS for a, b in [name.split("*")]}
 
 
 def word_feature_dict(x: tuple[float, ...]) -> dict[str, float]:
