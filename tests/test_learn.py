@@ -449,3 +449,106 @@ def test_a_lexicon_never_costs_the_detector_the_words_it_knows_nothing_about(det
     assert low  # words the display model shows below the word model's own threshold
     got = {(f.start, f.end, f.suggestion, f.kind) for f in with_lex}
     assert {(f.start, f.end, f.suggestion, f.kind) for f in rest} <= got
+
+
+# -- what the spinner leaves alone: the word table and the flag rule ------------------------------
+
+
+def test_word_table_counts_words_the_spinner_output_and_kept():
+    lex = learn_pairs(pairs(), min_docs=2, fit_channel=False)
+    w = lex.words
+    assert w["chiefs"] == (3, 0) and w["composed"] == (3, 0)  # the spinner's output, never kept
+    assert w["mend"] == (1, 0)  # a swap seen once is no entry, but the spinner did output the word
+    assert w["capital"] == (0, 1) and w["market"] == (0, 1)  # kept unchanged from the source
+    assert "leaders" not in w and "the" not in w  # never in a copy; function words are left out
+    assert w["point"] == (2, 0)  # an insertion's words, not the word it is anchored on
+    assert "capital" not in learn_pairs(pairs(), min_docs=2, fit_channel=False, min_kept=2).words
+
+
+def test_word_table_round_trip_merge_and_old_files(tmp_path):
+    lex = learn_pairs(pairs(), min_docs=2, fit_channel=False)
+    path = tmp_path / "s.lex"
+    lex.write(path)
+    text = path.read_text()
+    assert "\nword\tspun\tkept\n" in text and "\nchiefs\t3\t0\n" in text
+    again = read_lexicon(path)
+    assert again.words == lex.words and again.entries == lex.entries and again.problems == ()
+    # broken rows of the word table: one line each, the rest used
+    path.write_text(text + "two words\t1\t0\nsaid\tx\t3\nsaid\t0\t5\nsaid\t0\t2\n")
+    got = read_lexicon(path)
+    assert len(got.problems) == 2 and all(f"{path}:" in p for p in got.problems)
+    assert got.words["said"] == (0, 7)  # the same word on two rows is added up
+    # a file written before the word table existed loads, with no word counts
+    old = "# unspin spinner lexicon 1\nspun\toriginal\tpos\tcount\tdocs\tsites\tkept\nchief\tleader\tNOUN\t3\t3\t1\t0\n"
+    got = parse_lexicon(old, "old.lex")
+    assert got.words == {} and got.problems == () and got.entries[0].count == 3
+    # merging adds the word counts up
+    m = merge([lex, SpinnerLexicon(words={"chiefs": (2, 1), "said": (0, 4)})])
+    assert m.words["chiefs"] == (5, 1) and m.words["said"] == (0, 4) and m.words["capital"] == (0, 1)
+    assert parse_lexicon(m.to_tsv()).words == m.words
+
+
+def test_spinner_word_chance_moves_from_the_generic_chance_to_the_spinners_rate():
+    from unspin.learn.apply import spinner_word_chance
+
+    assert spinner_word_chance(0, 0, 0.4) == pytest.approx(0.4)
+    assert spinner_word_chance(0, 30, 0.4) < 0.05  # kept 30 times, never output: not a swap
+    assert spinner_word_chance(30, 0, 0.4) > 0.95
+    assert spinner_word_chance(0, 1, 0.4) == pytest.approx(0.8 / 3)
+
+
+def test_review_judges_shown_word_flags_only_in_the_spinners_documents():
+    from unspin.learn.apply import review_word_flags
+    from unspin.model import Flag
+
+    lexflag = Flag(0, 6, "chiefs", "leaders", 0.9, kind="lexicon", evidence={"spinner_document": 4})
+    kept = Flag(10, 14, "said", "stated", 0.4, evidence={"word_confidence": 0.35})
+    output = Flag(20, 28, "composed", "wrote", 0.35, evidence={"word_confidence": 0.32})
+    unknown = Flag(30, 35, "xyzzy", "plugh", 0.4)
+    phrase = Flag(40, 50, "said twice", "stated", 0.4, evidence={"phrase": True})
+    words = {"said": (0, 20), "composed": (12, 0)}
+    got = review_word_flags([lexflag, kept, output, unknown, phrase], words, threshold=0.3)
+    assert [f.text for f in got] == ["chiefs", "composed", "xyzzy", "said twice"]
+    raised = got[1]
+    assert raised.confidence > 0.85 and raised.evidence["spinner_word"] == {"spun": 12, "kept": 0}
+    assert raised.evidence["generic_confidence"] == 0.35
+    assert got[2] is unknown and got[3] is phrase
+    # a document the lexicon does not recognise as its spinner's: today's flags, unchanged
+    plain = Flag(0, 6, "chiefs", "leaders", 0.9, kind="lexicon", evidence={})
+    flags = [plain, kept, output]
+    assert review_word_flags(flags, words, threshold=0.3) == flags
+    assert review_word_flags([lexflag, kept], {}, threshold=0.3) == [lexflag, kept]
+
+
+def test_check_drops_shown_words_the_spinner_keeps(detector):
+    """Through `check`: in the spinner's document a shown word flag on a word the copies kept many
+    times is gone, the others stay; with the gate closed (not the spinner's document) nothing changes."""
+    from unspin.api import check
+    from unspin.learn.apply import LexiconFlagger, LexiconOptions
+
+    text = ("The two chiefs met in the capital on Tuesday to examine the exchange bargain. Authorities said the "
+            "discussions went well and that the two sides needed a speedy understanding. Then, at that point, the "
+            "pastors composed a short articulation about the new guidelines for ranchers and the cost of grain, which "
+            "has ascended forcefully this year. Union chiefs cautioned that the arrangement would cost occupations in "
+            "the north.")
+    entries = (LexiconEntry("chief", "leader", "NOUN", 9, 9, 2), LexiconEntry("compose", "write", "VERB", 9, 9, 2))
+    base = check(text, detector=detector, lexicons=LexiconFlagger([SpinnerLexicon(entries)], detector,
+                                                                  LexiconOptions(gate_count=0, gate_density=0.0)),
+                 lexicon_channel=False).flags
+    words = [f for f in base if f.kind == "spin" and "phrase" not in f.evidence and " " not in f.text]
+    assert len(words) >= 2
+    gone, up = words[0], words[1]
+    table = {gone.text.lower(): (0, 40), up.text.lower(): (25, 0)}
+    lex = SpinnerLexicon(entries, words=table)
+    got = check(text, detector=detector, lexicons=LexiconFlagger([lex], detector, LexiconOptions(gate_count=0, gate_density=0.0)),
+                lexicon_channel=False)
+    spans = {(f.start, f.end) for f in got.flags}
+    assert (gone.start, gone.end) not in spans and "dropped" in got.explanation
+    again = next(f for f in got.flags if (f.start, f.end) == (up.start, up.end))
+    assert again.confidence > up.confidence and again.evidence["spinner_word"]["spun"] == 25
+    assert {(f.start, f.end) for f in base} - {(gone.start, gone.end)} == spans
+    # the default gate: one entry occurrence is no spinner's document, so the flags are today's
+    closed = check(text, detector=detector, lexicons=[SpinnerLexicon(entries[:1], words=table)], lexicon_channel=False).flags
+    plain = check(text, detector=detector, lexicons=[SpinnerLexicon(entries[:1])], lexicon_channel=False).flags
+    assert not any(f.evidence.get("spinner_document") for f in closed)
+    assert [(f.start, f.end, f.confidence) for f in closed] == [(f.start, f.end, f.confidence) for f in plain]

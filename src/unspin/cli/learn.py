@@ -127,7 +127,8 @@ def learn_command(
     lex.write(out_path)
     m = lex.meta
     summary = (f"learned {len(lex):,} entries (seen in ≥ {min_docs} documents) from {m.get('pairs', 0):,} pairs, "
-               f"{m.get('swaps', 0):,} swaps; channel {'fitted' if lex.channel else 'not fitted'} → {out_path}")
+               f"{m.get('swaps', 0):,} swaps, {len(lex.words):,} word forms counted (output / kept); "
+               f"channel {'fitted' if lex.channel else 'not fitted'} → {out_path}")
     err.print(escape(safe_line(summary)))
     if m.get("pairs", 0) == 0:
         raise typer.Exit(1)

@@ -72,6 +72,11 @@ class LexiconLayer:
 
         return lexicon_flagger(self.lexicons, detector).flags(prepared.document, tokens=prepared.tokens)
 
+    def review(self, flags: Sequence[Flag], detector: Detector) -> list[Flag]:
+        from unspin.learn.apply import lexicon_flagger
+
+        return lexicon_flagger(self.lexicons, detector).review(flags, detector)
+
 
 def find_sources(prepared: PreparedDocument, index: SourceIndex, top: int = 1) -> tuple[Match, ...]:
     """Verified sources of the checked text in ``index``, best first."""
@@ -139,6 +144,15 @@ def run(
         flags = detector.shown_flags(decisions, flags, score.spin_score)
         n = sum(1 for f in flags if f.kind == "spin" and "phrase" not in f.evidence)
         explanation += f"; {n} word flag{'s' if n != 1 else ''} shown, each with its chance of a swap given the document"
+    # a spinner lexicon judges the word flags shown in its spinner's documents by its counts of each
+    # word form: how often the spinner output it, how often it kept it (`unspin.learn.apply.review_word_flags`)
+    for flagger in flaggers:
+        review = getattr(flagger, "review", None)
+        if review is not None:
+            n = len(flags)
+            flags = review(flags, detector)
+            if len(flags) < n:
+                explanation += f"; {n - len(flags)} word flag{'s' if n - len(flags) != 1 else ''} dropped: words the spinner's copies kept"
     if min_confidence is not None:
         kept = [f for f in flags if f.confidence >= min_confidence]
         if len(kept) < len(flags):

@@ -27,8 +27,8 @@ Each flag's evidence names the entry and its counts.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from unspin.learn.keys import realise
 from unspin.learn.lexicon import LexiconEntry, SpinnerLexicon
@@ -36,6 +36,14 @@ from unspin.learn.match import LexiconIndex, LexiconMatch
 from unspin.lm.ngram import BOS, EOS
 from unspin.model import Document, Flag
 from unspin.text import Token, TokenKind, split_sentences
+from unspin.text.tokens import normalize_token
+
+#: weight, in pseudo-counts, of a shown word flag's own confidence (the generic model's chance that
+#: the word is a swap) against the spinner's counts of that word form in its copies
+#: (`spinner_word_chance`). Tuned with `unspin.learn.extract.MIN_KEPT` on development copies (20 training-split
+#: articles per spinner after the 300 bench/learn.py learns from, spun with another seed; K = 100
+#: lexicons of the first 100 training copies; never the bench's test articles), docs/learning.md
+WORD_PRIOR_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,45 @@ class _Scored:
     insertion: bool = False
 
 
+def spinner_word_chance(spun: int, kept: int, confidence: float, weight: float = WORD_PRIOR_WEIGHT) -> float:
+    """The chance that a word is a swap in a document of this spinner: its swap rate in the spinner's
+    copies, ``spun / (spun + kept)``, smoothed towards the generic model's ``confidence`` with
+    ``weight`` pseudo-counts (few counts: about the generic chance; many: the spinner's own rate)."""
+    return (spun + weight * confidence) / (spun + kept + weight)
+
+
+def is_spinner_document(flags: Sequence[Flag]) -> bool:
+    """Does a lexicon recognise the document as its spinner's (a lexicon flag says so)?"""
+    return any(f.kind == "lexicon" and f.evidence.get("spinner_document") for f in flags)
+
+
+def review_word_flags(flags: Sequence[Flag], words: Mapping[str, tuple[int, int]], threshold: float,
+                      weight: float = WORD_PRIOR_WEIGHT) -> list[Flag]:
+    """The statistical word flags of a document the lexicon recognises as its spinner's, judged by
+    the spinner's own counts of the flagged word form (``words``: form -> (spun, kept)): each gets
+    `spinner_word_chance` as its confidence and is shown only if that is at least ``threshold`` (the
+    display model's), so a word the spinner demonstrably keeps loses its flag and a word it
+    demonstrably outputs gains confidence. Other flags, words the copies never showed and every
+    flag of a document the lexicon does not recognise are returned as they are."""
+    if not words or not is_spinner_document(flags):
+        return list(flags)
+    out = []
+    for f in flags:
+        if f.kind != "spin" or "phrase" in f.evidence or " " in f.text.strip():
+            out.append(f)
+            continue
+        spun, kept = words.get(normalize_token(f.text.strip()), (0, 0))
+        if not spun + kept:
+            out.append(f)
+            continue
+        p = spinner_word_chance(spun, kept, f.confidence, weight)
+        if p + 1e-12 < threshold:
+            continue
+        out.append(replace(f, confidence=round(p, 4), evidence={
+            **f.evidence, "spinner_word": {"spun": spun, "kept": kept}, "generic_confidence": f.confidence}))
+    return out
+
+
 class LexiconFlagger:
     """Flags for the entries of one or more lexicons (an entry in several: counts summed)."""
 
@@ -110,6 +157,16 @@ class LexiconFlagger:
                 or (s.confidence >= opt.threshold and (spinner_doc or not s.insertion)
                     and s.margin > (opt.spun_margin if spinner_doc else opt.alone_margin) - 1e-12)]
         return [self._flag(doc, s, strong if spinner_doc else 0) for s in keep]
+
+    def review(self, flags: Sequence[Flag], detector=None) -> list[Flag]:
+        """``flags`` (all of a document's, once shown) with the statistical word flags judged by the
+        spinner's counts of each word form (`review_word_flags`), in a document the lexicon
+        recognises as its spinner's; elsewhere unchanged."""
+        display = getattr(detector if detector is not None else self.det, "display_model", None)
+        threshold = getattr(display, "threshold", None)
+        if threshold is None:
+            threshold = self.det.options.spun_document_threshold
+        return review_word_flags(flags, self.lexicon.words, threshold)
 
     def _sentence(self, tokens: list[Token]) -> list[_Scored]:
         matches = self.index.find(tokens)
@@ -345,11 +402,15 @@ class _Flags:
 
     kind = "lexicon"
 
-    def __init__(self, flags: list[Flag]) -> None:
+    def __init__(self, flags: list[Flag], flagger: LexiconFlagger | None = None) -> None:
         self._flags = flags
+        self._flagger = flagger
 
     def flags(self, prepared, detector) -> list[Flag]:
         return list(self._flags)
+
+    def review(self, flags: Sequence[Flag], detector=None) -> list[Flag]:
+        return self._flagger.review(flags, detector) if self._flagger is not None else list(flags)
 
 
 def spinner_check(lexicons, detector, prepared):
@@ -359,10 +420,11 @@ def spinner_check(lexicons, detector, prepared):
     ``detector``. A spinner's channel describes that spinner only: applied to another spinner's
     copies it lowered recall and restoration (bench/learn.py), so it is used where the lexicon's
     own evidence says the document is that spinner's."""
-    flags = lexicon_flagger(lexicons, detector).flags(prepared.document, tokens=prepared.tokens)
+    flagger = lexicon_flagger(lexicons, detector)
+    flags = flagger.flags(prepared.document, tokens=prepared.tokens)
     if any(f.evidence.get("spinner_document") for f in flags):
         detector = channel_detector(lexicons, detector)
-    return _Flags(flags), detector
+    return _Flags(flags, flagger), detector
 
 
 def _default_channel_lexicon():

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -43,6 +43,9 @@ MAX_WORDS = 4
 MIN_SCORE = 0.25
 #: largest text accepted, in characters
 MAX_CHARS = 2_000_000
+#: a word the copies only ever kept gets a line in the lexicon's word table from this many times (all of
+#: them: a cut-off of 2 or 3 dropped fewer false flags on development copies, docs/learning.md)
+MIN_KEPT = 1
 _OPENERS = set('.!?"“”‘\'(…:;')
 _DIGIT = re.compile(r"\d")
 
@@ -236,6 +239,7 @@ def learn_pairs(
     fit_channel: bool = True,
     min_score: float = MIN_SCORE,
     max_chars: int = MAX_CHARS,
+    min_kept: int = MIN_KEPT,
 ) -> SpinnerLexicon:
     """Learn the swaps of one spinner from aligned copy/source pairs.
 
@@ -262,6 +266,8 @@ def learn_pairs(
     examples: list[tuple[str, str]] = []  # (original word, spun word) single-word swaps, for the channel
     example_keys: list[tuple[str, str, str]] = []
     kept_runs: list[list[tuple[str, ...]]] = []
+    word_spun: Counter[str] = Counter()  # word form -> times it was the spun side of a swap
+    word_kept: Counter[str] = Counter()  # word form -> times it stood unchanged in an aligned copy
     n_read = n_used = 0
     for n, item in enumerate(pairs):
         n_read += 1
@@ -276,6 +282,8 @@ def learn_pairs(
                 progress(n_read)
         n_used += 1
         kept_runs.append(runs)
+        word_kept.update(w for run in runs for w in run if w not in FUNCTION_WORDS)
+        word_spun.update(spun_words(swaps))
         for sw in swaps:
             key = lemma_pair(sw.spun, sw.original)
             count[key] += 1
@@ -297,7 +305,24 @@ def learn_pairs(
         channel = fit_lexicon_channel(chosen, on_error=report)
     meta = {"pairs": n_used, "pairs_read": n_read, "min_docs": min_docs, "swaps": sum(count.values()),
             "swaps_kept": sum(count[k] for k in keep)}
-    return SpinnerLexicon(sort_entries(entries), channel, meta, tuple(problems))
+    words = word_table(word_spun, word_kept, min_kept=min_kept)
+    return SpinnerLexicon(sort_entries(entries), channel, meta, tuple(problems), words=words)
+
+
+def spun_words(swaps: Iterable[Swap]) -> Iterator[str]:
+    """The content words a swap put in the copy: its spun side (an insertion without the word it
+    is anchored on, which the copy kept), function words left out."""
+    for sw in swaps:
+        words = sw.spun[1:] if len(sw.spun) > 1 and sw.original == sw.spun[:1] else sw.spun
+        yield from (w for w in words if w not in FUNCTION_WORDS)
+
+
+def word_table(spun: Mapping[str, int], kept: Mapping[str, int], *, min_kept: int = MIN_KEPT) -> dict[str, tuple[int, int]]:
+    """``word -> (spun, kept)``: every word the spinner was seen to output, and the words it only
+    ever kept when kept at least ``min_kept`` times (rarer ones say too little to be worth a line)."""
+    out = {w: (n, kept.get(w, 0)) for w, n in spun.items()}
+    out.update((w, (0, k)) for w, k in kept.items() if w not in out and k >= min_kept)
+    return out
 
 
 def _count_kept(keys: set[tuple[str, str]], runs_by_pair: list[list[tuple[str, ...]]]) -> dict[tuple[str, str], int]:

@@ -10,6 +10,11 @@ The file is plain text a person can read, edit and diff::
     opening service	opening ceremony	NOUN	3	3	2	0
     then at that point	then	-	4	3	1	0
 
+    # words: how often each word form of the copies was the spinner's output ...
+    word	spun	kept
+    chiefs	12	0
+    said	0	57
+
 Columns: the spinner's wording and the original, lower case, *lemmatised* on one
 word so that an entry covers its inflections (``pos`` names that word's part of
 speech: the last word of a noun phrase, the first word of any other phrase;
@@ -17,7 +22,12 @@ speech: the last word of a noun phrase, the first word of any other phrase;
 documents and ``sites`` distinct sites they were seen in, and ``kept``: how often
 the spinner's wording stood in a copy *unchanged* from its source (so
 ``count / (count + kept)`` is how often that wording, in this spinner's output,
-is a swap). Other ``#`` lines are comments. A broken line is reported (one line,
+is a swap). The *word table* after the entries counts, for every word form the copies
+show (function words aside), how often it was the spun side of a swap (``spun``, every
+swap, also those seen in fewer than ``min_docs`` documents) and how often it stood in a
+copy unchanged from its source (``kept``): the spinner's own swap rate of that word,
+which judges the statistical flags in its documents (`unspin.learn.apply.review_word_flags`).
+A file without one (written before it existed) loads with no word counts. Other ``#`` lines are comments. A broken line is reported (one line,
 naming it) and skipped; the rest of the file is used.
 """
 
@@ -25,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +46,10 @@ from unspin.errors import InputError
 
 MAGIC = "# unspin spinner lexicon 1"
 COLUMNS = ("spun", "original", "pos", "count", "docs", "sites", "kept")
+#: the header of the word table (a second section, after the entries)
+WORD_COLUMNS = ("word", "spun", "kept")
+WORD_NOTE = ("# words: how often each word form of the copies was the spinner's output (the spun side of a swap) "
+             "and how often it stood unchanged from the source")
 POS_VALUES = ("NOUN", "VERB", "ADJ", "ADV", "-")
 
 
@@ -84,6 +99,9 @@ class SpinnerLexicon:
     problems: tuple[str, ...] = ()
     #: where it was read from (for evidence and messages)
     name: str = ""
+    #: word form -> (times it was the spun side of a swap, times the copies kept it unchanged):
+    #: every word the spinner was seen to output, and the words it only kept, from a count cut-off
+    words: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -97,6 +115,9 @@ class SpinnerLexicon:
             lines.append("# meta: " + json.dumps(dict(self.meta), sort_keys=True))
         lines.append("\t".join(COLUMNS))
         lines.extend(e.to_row() for e in self.entries)
+        if self.words:
+            lines += ["", WORD_NOTE, "\t".join(WORD_COLUMNS)]
+            lines.extend(f"{w}\t{n}\t{k}" for w, (n, k) in sorted(self.words.items(), key=lambda x: (-x[1][0], -x[1][1], x[0])))
         return "\n".join(lines) + "\n"
 
     def write(self, path: str | Path) -> None:
@@ -125,7 +146,8 @@ def parse_lexicon(text: str, name: str = "<lexicon>") -> SpinnerLexicon:
     entries: dict[tuple[str, str, str], LexiconEntry] = {}
     channel: Mapping[str, Any] | None = None
     meta: dict[str, Any] = {}
-    header_seen = False
+    words: dict[str, tuple[int, int]] = {}
+    header_seen = in_words = False
     for no, raw in enumerate(text.splitlines(), 1):
         line = raw.rstrip("\r")
         if not line.strip():
@@ -147,6 +169,16 @@ def parse_lexicon(text: str, name: str = "<lexicon>") -> SpinnerLexicon:
                         meta.update(value)
             continue
         fields = line.split("\t")
+        if tuple(f.strip().lower() for f in fields) == WORD_COLUMNS:
+            in_words = header_seen = True
+            continue
+        if in_words and len(fields) == len(WORD_COLUMNS) and not _WORDY.search(fields[1] + fields[2]):
+            # a word row (a word and two counts); any other row is an entry (one a person appended)
+            got = _parse_word_row(fields, f"{name}:{no}", problems)
+            if got is not None:
+                prev_w = words.get(got[0], (0, 0))
+                words[got[0]] = (prev_w[0] + got[1], prev_w[1] + got[2])
+            continue
         if not header_seen:
             if tuple(f.strip().lower() for f in fields[: len(COLUMNS)]) == COLUMNS:
                 header_seen = True
@@ -158,7 +190,32 @@ def parse_lexicon(text: str, name: str = "<lexicon>") -> SpinnerLexicon:
             continue
         prev = entries.get(entry.key)
         entries[entry.key] = entry if prev is None else _add(prev, entry)
-    return SpinnerLexicon(sort_entries(entries.values()), channel, meta, tuple(problems), name)
+    return SpinnerLexicon(sort_entries(entries.values()), channel, meta, tuple(problems), name, words)
+
+
+_WORDY = re.compile(r"[^\d\s+-]")
+
+
+def _parse_word_row(fields: list[str], where: str, problems: list[str]) -> tuple[str, int, int] | None:
+    if len(fields) != len(WORD_COLUMNS):
+        problems.append(f"{where}: expected {len(WORD_COLUMNS)} tab-separated fields ({', '.join(WORD_COLUMNS)}) "
+                        f"in the word table, got {len(fields)}; line skipped")
+        return None
+    word = _norm_phrase(fields[0])
+    if not word or " " in word:
+        problems.append(f"{where}: the word table wants one word, not {fields[0].strip()!r}; line skipped")
+        return None
+    nums = []
+    for col, value in zip(WORD_COLUMNS[1:], fields[1:]):
+        try:
+            n = int(value.strip())
+            if n < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{where}: {col} must be a whole number ≥ 0, not {value.strip()!r}; line skipped")
+            return None
+        nums.append(n)
+    return word, nums[0], nums[1]
 
 
 def _parse_row(fields: list[str], where: str, problems: list[str]) -> LexiconEntry | None:
@@ -246,4 +303,9 @@ def merge(lexicons: Sequence[SpinnerLexicon], *, min_docs: int = 1) -> SpinnerLe
     if all(isinstance(p, int) for p in pairs):
         meta["pairs"] = sum(pairs)
     kept = [e for e in entries.values() if e.docs >= min_docs]
-    return SpinnerLexicon(sort_entries(kept), channel, meta)
+    words: dict[str, tuple[int, int]] = {}
+    for lex in lexicons:
+        for w, (n, k) in lex.words.items():
+            had = words.get(w, (0, 0))
+            words[w] = (had[0] + n, had[1] + k)
+    return SpinnerLexicon(sort_entries(kept), channel, meta, words=words)
