@@ -29,6 +29,7 @@ all flags and for the lexicon's flags alone. Further rows:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import pickle
 import platform
@@ -229,6 +230,16 @@ def clean_rate(det: Detector, texts: list[str], lexicons: list[SpinnerLexicon] |
     return 1000 * flags / max(words, 1), 1000 * lex / max(words, 1), words
 
 
+def word_row(name: str, without: Extra, with_: Extra) -> str:
+    def o(ex: Extra, k: str) -> str:
+        t = ex.origins.get(k, [0, 0])
+        return f"{t[1]} / {t[0]}"
+
+    return (f"| {name} | {without.all.precision:.3f} / {without.all.recall:.3f} / {without.all.restoration:.3f} | "
+            f"{with_.all.precision:.3f} / {with_.all.recall:.3f} / {with_.all.restoration:.3f} | "
+            f"{o(without, 'word')} | {o(without, 'shown word')} | {o(with_, 'word')} | {o(with_, 'shown word')} |")
+
+
 def fmt(c: Counts) -> str:
     return f"{c.precision:.3f} | {c.recall:.3f} | {c.restoration:.3f}"
 
@@ -283,39 +294,54 @@ def realdev_rows(det: Detector) -> tuple[list[str], list[str]]:
                       evidence_pair(r["evidence"], r["id"], site)))
     clean = [r["text"] for r in records("clean.jsonl")]
     ev_rows = []
-    for fold in (0, 1):
-        train = [pg for pg in pages if realdev.site_fold(pg[0]) != fold]
-        test = [pg for pg in pages if realdev.site_fold(pg[0]) == fold]
-        lex = learn_pairs([pg[4] for pg in train], min_docs=1)
-        flags = confirmed = restored = words = 0
-        examples = []
-        for _site, _id, text, evidence, _pair in test:
-            spans = []
-            for spun, orig in evidence:
-                at = text.find(spun)
-                if at >= 0:
-                    spans.append((at, at + len(spun), orig.lower()))
-            words += word_count(text)
-            for f in check(Document(text), detector=det, lexicons=[lex]).flags:
-                if f.kind != "lexicon":
-                    continue
-                flags += 1
-                inside = [o for a, b, o in spans if a <= f.start and f.end <= b]
-                confirmed += bool(inside)
-                sugg = " " + " ".join(_WORD.findall((f.suggestion or "").lower())) + " "
-                restored += sugg.strip() != "" and any(sugg in " " + " ".join(_WORD.findall(o)) + " " for o in inside)
-                if len(examples) < 6:
-                    examples.append(f"{f.text} → {f.suggestion}")
-        cflags = cwords = 0
-        for text in clean:
-            cflags += sum(f.kind == "lexicon" for f in check(Document(text), detector=det, lexicons=[lex]).flags)
-            cwords += word_count(text)
-        ev_rows.append(
-            f"| evidence of {len(train)} pages of {len(train)} sites ({sum(len(pg[3]) for pg in train)} phrase pairs, "
-            f"{len(lex)} entries) | {len(test)} spun pages of other sites ({words:,} words) | {flags} "
-            f"({1000 * flags / max(words, 1):.2f}) | {confirmed} / {restored} | {'; '.join(examples)} | "
-            f"{cflags} ({1000 * cflags / max(cwords, 1):.2f}, {cwords:,} words) |")
-        print(ev_rows[-1], flush=True)
+    base_flags = {}  # page id -> check's flags without a lexicon (the same for every row)
+    for min_docs in (1, 2):
+        for fold in (0, 1):
+            train = [pg for pg in pages if realdev.site_fold(pg[0]) != fold]
+            test = [pg for pg in pages if realdev.site_fold(pg[0]) == fold]
+            lex = learn_pairs([pg[4] for pg in train], min_docs=min_docs)
+            flags = confirmed = restored = words = 0
+            located = found_lex = found_all = found_base = all_flags = all_inside = 0
+            examples = []
+            for _site, pid, text, evidence, _pair in test:
+                spans = []
+                for spun, orig in evidence:
+                    at = text.find(spun)
+                    if at >= 0:
+                        spans.append((at, at + len(spun), orig.lower()))
+                words += word_count(text)
+                got = check(Document(text), detector=det, lexicons=[lex]).flags
+                if pid not in base_flags:
+                    base_flags[pid] = check(Document(text), detector=det).flags
+                located += len(spans)
+                for a, b, _o in spans:  # recall of the page's evidence swaps: a flag inside the phrase
+                    found_lex += any(a <= f.start and f.end <= b for f in got if f.kind == "lexicon")
+                    found_all += any(a <= f.start and f.end <= b for f in got)
+                    found_base += any(a <= f.start and f.end <= b for f in base_flags[pid])
+                all_flags += len(got)
+                all_inside += sum(any(a <= f.start and f.end <= b for a, b, _o in spans) for f in got)
+                for f in got:
+                    if f.kind != "lexicon":
+                        continue
+                    flags += 1
+                    inside = [o for a, b, o in spans if a <= f.start and f.end <= b]
+                    confirmed += bool(inside)
+                    sugg = " " + " ".join(_WORD.findall((f.suggestion or "").lower())) + " "
+                    restored += sugg.strip() != "" and any(sugg in " " + " ".join(_WORD.findall(o)) + " " for o in inside)
+                    if len(examples) < 6:
+                        examples.append(f"{f.text} → {f.suggestion}")
+            cflags = cwords = 0
+            for text in clean:
+                cflags += sum(f.kind == "lexicon" for f in check(Document(text), detector=det, lexicons=[lex]).flags)
+                cwords += word_count(text)
+            ev_rows.append(
+                f"| {min_docs} | evidence of {len(train)} pages of {len(train)} sites ({sum(len(pg[3]) for pg in train)} "
+                f"phrase pairs, {len(lex)} entries) | {len(test)} spun pages of other sites ({words:,} words, {located} "
+                f"evidence phrases found in the text) | {flags} ({1000 * flags / max(words, 1):.2f}) | {confirmed} / {restored} | "
+                f"{found_lex / max(located, 1):.3f} | {found_base / max(located, 1):.3f} → {found_all / max(located, 1):.3f} | "
+                f"{all_inside} / {all_flags} | {'; '.join(examples) or '-'} | "
+                f"{cflags} ({1000 * cflags / max(cwords, 1):.2f}, {cwords:,} words) |")
+            print(ev_rows[-1], flush=True)
     # the one real spinner's page we have hand-annotated (../shared/seed), with all of the above learned
     from devkit import realspin
 
@@ -370,7 +396,8 @@ def main() -> None:
     lex100: dict[str, SpinnerLexicon] = {}
     spun_test: dict[str, list[SpunText]] = {}
     speed_pairs: list[CopyPair] = []
-    extra: dict[tuple[str, bool], Extra] = {}
+    extra: dict[tuple[str, bool | str], Extra] = {}
+    word_rows: list[str] = []
     k100 = min(100, max(ks))
     for name, kwargs, dseed in habits:
         t0 = time.time()
@@ -387,6 +414,11 @@ def main() -> None:
                 lex100[name] = lex
                 ex = extra[(name, True)] = Extra()
             allc, lexc = evaluate_split(det, te, [lex], extra=ex)[:2]
+            if ex is not None:  # the same lexicon without its word table: the flags before the word rule
+                ex0 = extra[(name, "no words")] = Extra()
+                evaluate_split(det, te, [dataclasses.replace(lex, words={})], extra=ex0)
+                word_rows.append(word_row(name, ex0, ex))
+                print(word_rows[-1], flush=True)
             label = f"{k}" if min_docs == 2 else f"{k}, `min_docs=1`"
             row = f"| {name} | {label} | {len(lex)} | {covered(lex, te):.3f} | {fmt(base)} | {fmt(allc)} | {fmt(lexc)} |"
             lines.append(row)
@@ -412,6 +444,14 @@ def main() -> None:
                 lines.append(f"| {name} | {f'K = {k100}' if with_lex else 'none'} | {ex.all.precision:.3f} / {ex.all.recall:.3f} | "
                              + " | ".join(f"{c.precision:.3f} / {c.recall:.3f}" for c in ex.cuts.values()) + " |")
         print("\n".join(lines[-2 * len(lex100) - 12:]), flush=True)
+    if word_rows:
+        lines += ["", f"The word table (K = {k100}): the same lexicons without and with it (without: the statistical "
+                  "flags as the detector shows them; with: in a document the lexicon recognises as its spinner's, each "
+                  "shown word flag judged by the spinner's counts of that word form, `review_word_flags`). P / R / restore "
+                  "of all flags, then true / all flags of the word model (*word*) and of the display model's words "
+                  "below its threshold (*shown word*).", "",
+                  "| spinner | without: P / R / restore | with | without: word | shown word | with: word | shown word |",
+                  "|---|---|---|---|---|---|---|", *word_rows]
     # one spinner's lexicon on another spinner's copies
     names = list(lex100)
     cross = []
@@ -479,11 +519,16 @@ def main() -> None:
                   "|---|---|---|---|---|---|---|---|---|---|", *real]
     if evidence:
         lines += ["", "Real spun pages' evidence (../shared/data/realdev: example [spun, original] phrase pairs of each "
-                  "spun page, 20 pages of 20 sites) learned with `min_docs=1` from one fold of sites, applied to the other "
+                  "spun page, 20 pages of 20 sites) learned (`min_docs` 1 and 2) from one fold of sites, applied to the other "
                   "fold's spun pages and to the 20 clean pages. Confirmed: lexicon flags inside one of the page's own evidence "
-                  "phrases; restored: and suggesting a word of that phrase's original (flags outside the evidence are unjudged).",
-                  "", "| learned from | checked | lexicon flags (per 1k words) | confirmed / restored | examples | "
-                  "lexicon flags on clean pages (per 1k) |", "|---|---|---|---|---|---|", *evidence]
+                  "phrases; restored: and suggesting a word of that phrase's original (flags outside the evidence are unjudged). "
+                  "Evidence recall: the share of the checked pages' evidence phrases (those found verbatim in the page) "
+                  "with a lexicon flag inside; all flags: with any flag of `check` inside, without → with the lexicon; "
+                  "all flags inside the evidence / all flags: a lower bound on their precision (the evidence lists are "
+                  "examples, not every swap of the page).",
+                  "", "| `min_docs` | learned from | checked | lexicon flags (per 1k words) | confirmed / restored | "
+                  "evidence recall, lexicon flags | all flags: without → with lexicon | all flags inside evidence / all | "
+                  "examples | lexicon flags on clean pages (per 1k) |", "|---|---|---|---|---|---|---|---|---|---|", *evidence]
     # speed
     if speed_pairs and args.speed_pairs:
         reps = [CopyPair(p.copy, p.source, f"{p.id}#{i}", p.site) for i in range(args.speed_pairs // len(speed_pairs) + 1)
