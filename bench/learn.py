@@ -302,6 +302,7 @@ def realdev_rows(det: Detector) -> tuple[list[str], list[str]]:
             lex = learn_pairs([pg[4] for pg in train], min_docs=min_docs)
             flags = confirmed = restored = words = 0
             located = found_lex = found_all = found_base = all_flags = all_inside = 0
+            no_words = [0, 0]  # all flags, inside the evidence, with the lexicon without its word table
             examples = []
             for _site, pid, text, evidence, _pair in test:
                 spans = []
@@ -311,6 +312,9 @@ def realdev_rows(det: Detector) -> tuple[list[str], list[str]]:
                         spans.append((at, at + len(spun), orig.lower()))
                 words += word_count(text)
                 got = check(Document(text), detector=det, lexicons=[lex]).flags
+                bare = check(Document(text), detector=det, lexicons=[dataclasses.replace(lex, words={})]).flags
+                no_words[0] += len(bare)
+                no_words[1] += sum(any(a <= f.start and f.end <= b for a, b, _o in spans) for f in bare)
                 if pid not in base_flags:
                     base_flags[pid] = check(Document(text), detector=det).flags
                 located += len(spans)
@@ -339,7 +343,7 @@ def realdev_rows(det: Detector) -> tuple[list[str], list[str]]:
                 f"phrase pairs, {len(lex)} entries) | {len(test)} spun pages of other sites ({words:,} words, {located} "
                 f"evidence phrases found in the text) | {flags} ({1000 * flags / max(words, 1):.2f}) | {confirmed} / {restored} | "
                 f"{found_lex / max(located, 1):.3f} | {found_base / max(located, 1):.3f} → {found_all / max(located, 1):.3f} | "
-                f"{all_inside} / {all_flags} | {'; '.join(examples) or '-'} | "
+                f"{all_inside} / {all_flags} ({no_words[1]} / {no_words[0]}) | {'; '.join(examples) or '-'} | "
                 f"{cflags} ({1000 * cflags / max(cwords, 1):.2f}, {cwords:,} words) |")
             print(ev_rows[-1], flush=True)
     # the one real spinner's page we have hand-annotated (../shared/seed), with all of the above learned
@@ -525,7 +529,7 @@ def main() -> None:
                   "Evidence recall: the share of the checked pages' evidence phrases (those found verbatim in the page) "
                   "with a lexicon flag inside; all flags: with any flag of `check` inside, without → with the lexicon; "
                   "all flags inside the evidence / all flags: a lower bound on their precision (the evidence lists are "
-                  "examples, not every swap of the page).",
+                  "examples, not every swap of the page; in brackets: with the lexicon without its word table).",
                   "", "| `min_docs` | learned from | checked | lexicon flags (per 1k words) | confirmed / restored | "
                   "evidence recall, lexicon flags | all flags: without → with lexicon | all flags inside evidence / all | "
                   "examples | lexicon flags on clean pages (per 1k) |", "|---|---|---|---|---|---|---|---|---|---|", *evidence]
