@@ -177,7 +177,10 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenMode
 def _restore_examples(spun: SpunText) -> tuple[list[dict], list[int]]:
     X: list[dict] = []
     y: list[int] = []
-    _tokens, raw = _worker_detector().decode_document(Document(spun.text))
+    det = _worker_detector()
+    # with --pos, the part-of-speech features (`unspin.detect._evidence.TAG_FEATURES`) too
+    det.pos_tags = _WORKER.get("pos", False)
+    _tokens, raw = det.decode_document(Document(spun.text))
     for d in raw:
         if not d.alternatives:
             continue
@@ -404,6 +407,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for collecting examples (same result)")
     ap.add_argument("--drop", default="", help="comma-separated features the word and restoration models leave out "
                                                "(ablations, e.g. the web bigram features)")
+    ap.add_argument("--pos", action="store_true",
+                    help="the restoration model reads the part of speech in context too (spaCy's small tagger, "
+                         "`unspin.text.pos`); not in the shipped model: it did not help the held-apart habits")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="only calibrate the word model already written (see `calibrate`)")
     ap.add_argument("--display-only", action="store_true",
@@ -439,6 +445,7 @@ def main() -> None:
         return
     t = time.time()
     drop = {f for f in args.drop.split(",") if f}
+    _WORKER["pos"] = args.pos
     Xr, yr = collect_restore(None, train, restore_settings(settings), jobs=args.jobs)
     restore = fit_restore([{k: v for k, v in x.items() if k not in drop} for x in Xr], yr)
     save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())

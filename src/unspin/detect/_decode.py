@@ -24,6 +24,7 @@ from unspin.text import Token
 
 if TYPE_CHECKING:
     from unspin.detect.decoder import DetectorOptions
+    from unspin.text.pos import Reading
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,11 @@ class SentenceDecoder:
         self.web = web or load_bigrams()
 
     def decode(
-        self, tokens: Sequence[Token], topic: np.ndarray | None = None, counts: Mapping[str, int] | None = None
+        self, tokens: Sequence[Token], topic: np.ndarray | None = None, counts: Mapping[str, int] | None = None,
+        tags: Mapping[int, Reading] | None = None,
     ) -> list[RawDecision]:
-        """The decoder's best alternative, its evidence and every alternative for each content word."""
+        """The decoder's best alternative, its evidence and every alternative for each content word
+        (``tags``: the document's part-of-speech tags in context, for the restoration features)."""
         slots = self.slots.build(tokens)
         if topic is not None and self.options.topic_weight:
             lam = self.options.topic_weight
@@ -96,7 +99,7 @@ class SentenceDecoder:
             best = max(range(1, s.decoded), key=lambda c: local[c] + s.priors[c])
             left, right = _web_word(_word(slots, cur, i - 1)), _web_word(_word(slots, cur, i + 1))
             alts = _evidence.alternative_features(s, local, topic, counts or {}, self.vectors, self.lm.cond,
-                                                  self.web, left, right)
+                                                  self.web, left, right, tags)
             feats = _evidence.word_features(s, _word(slots, cur, i - 2), _word(slots, cur, i - 1), best, local,
                                             self.lm, _neighbour_changed(cur, i))
             feats.update(_evidence.web_features(self.web, s.word, s.choices[best], left, right))

@@ -7,7 +7,8 @@ Four groups, each named as the shipped models were trained on them:
   surprising the observed word is, word frequencies, the channel probability;
 * `web_features`: the word and its restoration against the web bigram counts
   (`unspin.lm.bigrams`): does the restoration make frequent collocations the word breaks;
-* `alternative_features`: what the restoration model ranks each candidate original by;
+* `alternative_features`: what the restoration model ranks each candidate original by (with
+  `TAG_FEATURES`, how well each fits the observed word's part of speech in context, when tagged);
 * `add_document_context`: how well the word and its restoration fit the document's
   topic and neighbourhood (GloVe), and whether either repeats in the text.
 
@@ -33,6 +34,7 @@ from unspin.text.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from unspin.detect._decode import RawDecision
+    from unspin.text.pos import Reading
 
 #: `word_features`, in the order they are computed
 OWN_FEATURES = ("margin", "second_gap", "obs_left", "left_gain", "obs_local_rel", "obs_uni", "alt_uni", "obs_zipf",
@@ -42,6 +44,10 @@ WEB_FEATURES = ("web_gain", "web_obs_pmi", "web_alt_pmi", "web_obs_listed", "web
 #: `add_document_context`
 CONTEXT_FEATURES = ("topic_obs", "topic_alt", "topic_gain", "sim_obs_alt", "near_obs", "near_alt", "obs_repeats",
                     "alt_in_doc")
+#: `alternative_features` read from the part-of-speech tags in context (`unspin.text.pos`), computed only
+#: when the document is tagged (`Detector.pos_tags`: when the restoration model reads one, or for training
+#: with ``train_detect --pos``); the shipped restoration model reads none (docs/detection.md, "Part of speech")
+TAG_FEATURES = ("alt_tag_fit", "alt_tag_p", "alt_tag_gain")
 #: `alternative_features` (the restoration model)
 ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "log_prior", "topic", "unigram", "sim_obs", "in_doc",
                         "web_rel", "web_pmi", "function")
@@ -102,9 +108,12 @@ def word_features(s: Slot, p2: str | None, p1: str | None, best: int, local: lis
 def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, counts: Mapping[str, int],
                          vectors: Vectors, cond: Callable[[str, str | None, str | None], float],
                          web: WebBigrams | None = None, left: str | None = None, right: str | None = None,
+                         tags: Mapping[int, Reading] | None = None,
                          ) -> tuple[tuple[str, dict[str, float]], ...]:
     """Every alternative of a slot with the features the restoration model ranks them by (``left``
-    and ``right``: the decoded neighbours, for the web bigram features; 0 without ``web``)."""
+    and ``right``: the decoded neighbours, for the web bigram features; 0 without ``web``). With
+    ``tags`` (the document's tags in context, `PreparedDocument.pos_tags`), ``alt_tag_fit``: can the
+    alternative carry the observed word's tag in context (`unspin.text.pos.tag_fit`: 1, 0, 0.5 unknown)."""
     top_local = max(local[1:])
     top_total = max(local[c] + s.priors[c] for c in range(1, len(s.choices)))
     v_obs = vectors.get(s.word)
@@ -130,6 +139,17 @@ def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, 
             "web_pmi": web.association(w, left, right) if web is not None else 0.0,
             "function": float(w in FUNCTION_WORDS),
         }))
+    if tags is not None:
+        from unspin.text.pos import best_tag, reading_fit, tag_fit
+
+        assert s.token is not None
+        reading = tags.get(s.token.start)
+        obs_fit = reading_fit(s.word, reading)
+        for w, feats in out:
+            feats["alt_tag_fit"] = tag_fit(w, best_tag(reading))
+            feats["alt_tag_p"] = fit = reading_fit(w, reading)
+            # an alternative that fits where the observed word does not (a wrong-part-of-speech swap)
+            feats["alt_tag_gain"] = fit - obs_fit
     return tuple(out)
 
 

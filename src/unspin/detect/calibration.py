@@ -195,11 +195,11 @@ RESTORE_FILE = "restore_model.json"
 
 def load_restore_model() -> LinearModel:
     """The shipped linear model that ranks candidate originals, its features checked."""
-    from unspin.detect._evidence import ALTERNATIVE_FEATURES
+    from unspin.detect._evidence import ALTERNATIVE_FEATURES, TAG_FEATURES
 
     d = load_shipped(RESTORE_FILE)
     model = LinearModel.from_dict(d)
-    check_features(RESTORE_FILE, d["metadata"], model.features, ALTERNATIVE_FEATURES)
+    check_features(RESTORE_FILE, d["metadata"], model.features, (*ALTERNATIVE_FEATURES, *TAG_FEATURES))
     return model
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from unspin.detect import _evidence
 from unspin.detect._decode import RawDecision, SentenceDecoder
+from unspin.detect._evidence import TAG_FEATURES
 from unspin.detect._lmcache import LMCache
 from unspin.detect._slots import Slot, SlotBuilder
 from unspin.detect.calibration import DisplayModel, TokenModel, load_display_model, load_restore_model, load_token_model
@@ -81,6 +82,10 @@ class DetectorOptions:
     #: decode with the channel model's pick probabilities (`unspin.detect.channel`) as the
     #: candidate prior instead of the uniform ``1 / len(list)``
     channel_prior: bool = True
+    #: tag the document's parts of speech in context (`unspin.text.pos`) for the restoration
+    #: features (`_evidence.TAG_FEATURES`): None tags when the restoration model reads one (the shipped
+    #: one does not), True always (``train_detect --pos``), False never
+    pos_tags: bool | None = None
 
     def phrase_flag_at(self, kind: str) -> float:
         """The confidence from which a phrase match of this `PhraseMatch.kind` is flagged."""
@@ -126,6 +131,7 @@ class Detector:
         self.gen = CandidateGenerator(self.th, wordnet=load_wordnet(), channel=channel, vectors=self.vectors)
         self.token_model = token_model or load_token_model()
         self.restore_model = load_restore_model()
+        self._pos_tags = self.options.pos_tags
         #: which word flags are shown (`shown_flags`); None: the fixed thresholds of `spin_flags`
         #: and `spun_document_flags` (a detector built with another word model has none, since the
         #: shipped one was fitted on the shipped word model's confidences)
@@ -134,6 +140,18 @@ class Detector:
         self.slot_builder = SlotBuilder(self.scores, self.gen, self.options)
         self.decoder = SentenceDecoder(self.scores, self.slot_builder, self.vectors, self.options)
         self.phrases = PhraseDetector(self.th, self.scores.cond, self.scores.known, min_candidate_zipf=self.options.min_candidate_zipf)
+
+    @property
+    def pos_tags(self) -> bool:
+        """Does `decode` tag the document's parts of speech in context (`unspin.text.pos`)? As set
+        (`DetectorOptions.pos_tags`), else whenever the restoration model reads a tag feature."""
+        if self._pos_tags is not None:
+            return self._pos_tags
+        return any(f in TAG_FEATURES for f in _features(self.restore_model))
+
+    @pos_tags.setter
+    def pos_tags(self, value: bool | None) -> None:
+        self._pos_tags = value
 
     # -- the steps of a check (`unspin.detect.pipeline`) ---------------------------
     def decisions(self, prepared: PreparedDocument) -> list[WordDecision]:
@@ -188,9 +206,10 @@ class Detector:
         """The decoder's output for each content word of the document, sentence by sentence."""
         tokens = prepared.tokens
         topic = _evidence.topic_vector(tokens, self.vectors)
+        tags = prepared.pos_tags if self.pos_tags else None
         raw: list[RawDecision] = []
         for sent in prepared.sentences:
-            raw.extend(self.decoder.decode(tokens[sent.first_token : sent.last_token], topic, prepared.counts))
+            raw.extend(self.decoder.decode(tokens[sent.first_token : sent.last_token], topic, prepared.counts, tags))
         return raw
 
     def phrase_matches(self, doc: Document | PreparedDocument, tokens: Sequence[Token] | None = None) -> list[PhraseMatch]:
@@ -248,6 +267,15 @@ def _prepared(doc: Document, tokens: Sequence[Token] | None) -> PreparedDocument
     toks = list(tokens)
     return PreparedDocument(doc, toks, toks, split_sentences(doc.text, toks),
                             sum(1 for t in toks if t.kind is TokenKind.WORD), word_counts(toks), len(doc.text))
+
+
+def _features(model: object) -> tuple[str, ...]:
+    """The features a model reads (a wrapper's, such as `unspin.learn.apply.LearnedChannelRanking`,
+    are its inner model's)."""
+    got = getattr(model, "features", None)
+    if got is None and hasattr(model, "model"):
+        return _features(model.model)
+    return tuple(got or ())
 
 
 def _protected(t: Token, k: int) -> bool:

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from unspin.detect._evidence import word_counts
 from unspin.model import Document
 from unspin.text import Sentence, Token, TokenKind, split_sentences, tokenize
+
+if TYPE_CHECKING:
+    from unspin.text.pos import Reading
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,14 @@ class PreparedDocument:
     end: int = 0
     #: word tokens of the whole document after furniture (== ``words`` unless cut)
     total_words: int = 0
+
+    @cached_property
+    def pos_tags(self) -> dict[int, Reading]:
+        """Penn tags in context of the word tokens (``Token.start`` -> tag; `unspin.text.pos`): one
+        tagger call for the document, on first use, kept here for every step that reads them."""
+        from unspin.text.pos import tag_document
+
+        return tag_document(self.document.text, self.tokens)
 
     @property
     def text(self) -> str:
