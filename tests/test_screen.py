@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import pytest
@@ -63,10 +64,11 @@ def test_word_model_reads_the_words_the_full_check_judges():
     feats, _, _ = screen_features(PARAGRAPHS[0], model, rows)
     starts = [a for a, _ in rows]
     assert rows and all(len(x) == len(WORD_FEATURES) for _, x in rows) and starts == sorted(set(starts))
-    # every row is a content word with likely originals, not capitalised inside a sentence
+    # every row is a content word, not capitalised inside a sentence; one without likely originals is marked so
     for a, x in rows:
         word = PARAGRAPHS[0][a:].split()[0].strip(".,").lower()
-        assert word in model.originals and dict(zip(WORD_FEATURES, x))["n_originals"] == len(model.originals[word])
+        f = dict(zip(WORD_FEATURES, x))
+        assert f["n_originals"] == len(model.originals.get(word, ())) and f["no_originals"] == float(word not in model.originals)
     assert 0.0 < feats["word_p_mean"] < 1.0 and 0.0 <= feats["word_p_high"] <= feats["word_p_mid"] <= 1.0
     # without a word model the word features are 0 and the other features unchanged
     bare = ScreenModel(model.words, model.bigrams, model.model, model.originals)
@@ -231,3 +233,69 @@ def test_cross_fit_gives_a_training_document_the_likely_originals_a_new_text_wou
     assert set(for_0) == {"envoy", "feast", "jolly", "sang"}  # not "partook": only half 0 has it
     assert set(for_1) == {"partook", "envoy", "feast", "sang"}  # not "jolly": only half 1 has it
     assert for_0["envoy"] == ("diplomat",)
+
+
+def test_names_acronyms_and_short_words_are_not_judged_as_the_full_check_does_not():
+    """The words the full check does not judge (`SlotBuilder.is_candidate`) get no word-model row: a name inside a
+    sentence, a capitalised sentence-initial word followed by another ("Hazel Blears said"), a rare capitalised
+    first word, an acronym, a word under 3 letters (the "m" of "5m")."""
+    model = load_screen_model()
+    text = ("Hazel Blears said the plan would cost 5m pounds. NATO leaders met in Brussels on Monday. "
+            "Truculent voters returned the minister to office. Leaders gathered in the square.")
+    rows: list = []
+    screen_features(text, model, rows)
+    judged = {text[a:].split()[0].strip(".,") for a, _ in rows}
+    assert not judged & {"Hazel", "Blears", "m", "NATO", "Brussels", "Monday", "Truculent"}
+    assert {"plan", "pounds", "leaders", "voters", "minister", "Leaders", "square"} <= judged
+
+
+def test_own_model_and_style_features_are_the_full_checks_document_features_read_on_the_screen():
+    """``own_p_*`` are the full check's ``own_top``/``own_share``/``own_common_share`` on the own model's
+    probabilities of the same rows; ``style_*`` are the full check's style features."""
+    import math
+
+    import numpy as np
+
+    from unspin.detect.score import style_features
+    from unspin.settings import DOCUMENT_FEATURES as cut
+
+    model = load_screen_model()
+    assert model.own_model is not None
+    for text in PARAGRAPHS:
+        rows: list = []
+        feats, _, _ = screen_features(text, model, rows)
+        X = np.asarray([x for _, x in rows])
+        p = model.own_probabilities(X)
+        k = max(cut.top_min, math.ceil(cut.own_top_share * len(p)))
+        assert abs(feats["own_p_top"] - np.sort(p)[::-1][:k].mean()) < 1e-9
+        assert abs(feats["own_p_share"] - (p >= cut.own_share_at).mean()) < 1e-9
+        zipf = X[:, WORD_FEATURES.index("zipf")]
+        assert abs(feats["own_p_common"] - ((p >= cut.own_share_at) & (zipf >= cut.common_zipf)).mean()) < 1e-9
+        full = style_features(text)
+        for name in ("style_function", "style_names", "style_numbers", "style_sentence"):
+            assert abs(feats[name] - full[name]) < 0.01, name
+    old = "It is the duty of the government, and of all who love their country, that the laws which we have made " \
+          "should be obeyed by every citizen, and that the public faith should be kept in every engagement."
+    assert screen_features(old, model)[0]["style_function"] > 0.0 and screen_features("Prices rose in May. Shops shut early.", model)[0]["style_sentence"] == 0.0
+
+
+def test_the_document_model_learns_the_full_checks_score():
+    """train_screen's soft target is the score the full check's verdict is cut from; the fit follows it."""
+    from training.train_screen import fit
+
+    X = [{"word_p_topf": v, "lm_mean": -2.0 + 0.01 * i} for i, v in enumerate([0.1, 0.2, 0.3, 0.5, 0.7, 0.9] * 5)]
+    target = [x["word_p_topf"] for x in X]
+    m = fit(X, target, [int(t >= 0.5) for t in target], [1] * len(X))
+    probs = [1 / (1 + math.exp(-m.raw(x))) for x in X[:6]]
+    assert probs == sorted(probs) and abs(probs[0] - 0.1) < 0.1 and abs(probs[-1] - 0.9) < 0.1
+    assert m.weights["word_p_topf"] > 0
+
+
+def test_the_teachers_score_is_the_full_checks():
+    """`train_screen.scores` re-reads the score of the kept evidence: the check's own spin_score."""
+    from training.train_docscore import raw_evidence
+    from training.train_screen import scores
+    from unspin.api import check
+
+    for text in (PARAGRAPHS[1], PARAGRAPHS[1].replace("fallen", "dropped").replace("improvement", "betterment")):
+        assert abs(scores([raw_evidence(text)])[0] - check(text).spin_score) < 1e-3

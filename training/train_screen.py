@@ -26,9 +26,10 @@ phrase pass matches (`build_phrases`).
 the full check's own view (`teacher`: run once on every training document and kept in
 ``bench/work/screen_teacher_<hash>.json``, `teacher_file`): the *word model* (`fit_words`) is a logistic regression of
 the full check's confidence of each word on the screen's look-up features of that word
-(`unspin.screen.WORD_FEATURES`), and the *document model* (`fit`) a logistic regression of the full
-check's verdict (spun or not, whatever the document really is) on the document features
-(`unspin.screen.FEATURES`), among them the word model's probabilities summarised. A document's
+(`unspin.screen.WORD_FEATURES`), the *own model* the same of its context-free probability of each word
+(`word_own`), and the *document model* (`fit`) a logistic regression of the full check's document score
+(`scores`, soft labels; whatever the document really is) on the document features
+(`unspin.screen.FEATURES`), among them the word and own models' probabilities summarised. A document's
 features are computed with the word and bigram tables and the word model of the *other* half of the
 articles (cross-fitting), so the document model weighs them as they behave on unseen text; the
 shipped tables and word model are fitted on all of it. The default threshold is chosen on the
@@ -90,9 +91,12 @@ ORIGINAL_MIN_ZIPF = 3.0
 VOCABULARY = 30_000
 MAX_WEIGHT = 5.0
 #: features whose weight may be negative (what is normal for a kind of prose, not evidence of spinning)
-FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words")
+FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words",
+        "style_function", "style_names", "style_numbers", "style_sentence")
 #: weight of a document the full check calls genuine relative to one it calls spun in the regression
 NEG_WEIGHT = 2.0
+#: fit the own model (`unspin.screen.ScreenModel.own_model`) too
+OWN_MODEL = True
 #: the threshold passes on this share of the documents the full check calls spun (out of fold)
 RECALL = 0.97
 
@@ -302,6 +306,13 @@ def word_conf(teach: dict) -> dict[int, float]:
     return {int(at[0]): float(d[0]) for d, at in zip(teach["dec"], teach["at"]) if d[2]}
 
 
+def word_own(teach: dict) -> dict[int, float]:
+    """The full check's probability of each word it judged on the word's own evidence (its word model's first
+    stage, `unspin.detect.score.context_free_probabilities`, what the document model's ``own_*`` features read),
+    by start offset."""
+    return {int(at[0]): float(p) for d, at, p in zip(teach["dec"], teach["at"], teach["p1"]) if d[2]}
+
+
 def cross_fit_originals(corpus: list[dict], halves: list[int], originals: dict[str, tuple[str, ...]],
                         common: set[str]) -> list[dict[str, tuple[str, ...]]]:
     """The likely originals as a new text finds them, for the documents of half 0 and of half 1: those of the
@@ -328,17 +339,21 @@ def cross_fitted(corpus: list[dict], teach: list[dict], originals: dict[str, tup
         screen_features(d["text"], ScreenModel(*tables[h], _NO_MODEL, origs[h]), r)  # no phrases: rows only
         rows.append(r)
     fits = [fit_words([rw for rw, h in zip(rows, halves) if h == hh], [t for t, h in zip(teach, halves) if h == hh]) for hh in (0, 1)]
-    X = [screen_features(d["text"], ScreenModel(*tables[h], _NO_MODEL, origs[h], word_model=fits[1 - h], phrases=phrases))[0]
+    owns = [fit_words([rw for rw, h in zip(rows, halves) if h == hh], [t for t, h in zip(teach, halves) if h == hh], word_own)
+            for hh in (0, 1)] if OWN_MODEL else [None, None]
+    X = [screen_features(d["text"], ScreenModel(*tables[h], _NO_MODEL, origs[h], word_model=fits[1 - h], phrases=phrases,
+                                                own_model=owns[1 - h]))[0]
          for d, h in zip(corpus, halves)]
     return X, rows, fits
 
 
-def fit_words(rows: list[list[tuple[int, tuple[float, ...]]]], teach: list[dict]) -> LinearModel:
+def fit_words(rows: list[list[tuple[int, tuple[float, ...]]]], teach: list[dict], target=word_conf) -> LinearModel:
     """The word model: a logistic regression of the full check's confidence of a word (0 for a word it did not
-    judge) on `WORD_FEATURES` and their `WORD_PAIRS` products — the soft labels teach it the full check's own view of each word."""
+    judge) on `WORD_FEATURES` and their `WORD_PAIRS` products — the soft labels teach it the full check's own view
+    of each word. ``target=word_own``: the own model, of the full check's context-free probability instead."""
     X, y = [], []
     for doc_rows, t in zip(rows, teach):
-        conf = word_conf(t)
+        conf = target(t)
         for start, x in doc_rows:
             X.append(word_feature_dict(x))
             y.append(conf.get(start, 0.0))
@@ -353,14 +368,49 @@ def labels(corpus: list[dict], teach: list[dict]) -> list[int]:
     return [int(verdict_of(t) == "spun") for t in teach]
 
 
-def fit(X: list[dict[str, float]], y: list[int], weights: list[int]) -> LinearModel:
-    """The document model: logistic regression of the full check's verdict on the document features,
-    evidence features constrained to non-negative weights."""
-    XX, yy = [], []
-    for x, v, w in zip(X, y, weights):
-        XX += [x] * w
-        yy += [v] * w
-    return fit_logistic(XX, yy, neg_weight=NEG_WEIGHT, nonneg=lambda n: n not in FREE)
+def scores(teach: list[dict]) -> list[float]:
+    """The full check's document score of each training document (what its verdict is cut from: `verdict_of`'s
+    score, floored by a match with outside evidence), recomputed from the kept evidence with the shipped
+    document model: the document model's soft target."""
+    from training.train_docscore import features_of
+    from unspin.detect.score import probability
+    from unspin.settings import MATCHED_SCORE_FLOOR, STATISTICAL_KINDS
+
+    out = []
+    for t in teach:
+        score = probability(features_of(t))
+        if any(f[0] not in STATISTICAL_KINDS for f in t["flags"]):
+            score = max(score, MATCHED_SCORE_FLOOR)
+        out.append(score)
+    return out
+
+
+def fit(X: list[dict[str, float]], target: list[float], y: list[int], weights: list[int]) -> LinearModel:
+    """The document model: logistic regression of the full check's *score* (``target``, soft labels) on the
+    document features, evidence features constrained to non-negative weights; a document the full check does
+    not call spun (``y`` 0) weighs `NEG_WEIGHT` times one it does, times its own weight."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    names = sorted(X[0])
+    A = np.array([[x[n] for n in names] for x in X], dtype=float)
+    Y = np.asarray(target, dtype=float)
+    W = np.array([w * (1.0 if v else NEG_WEIGHT) for w, v in zip(weights, y)], dtype=float)
+    mean, scale = A.mean(axis=0), A.std(axis=0) + 1e-9
+    Z = (A - mean) / scale
+    l2 = 1e-3
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        p = 1 / (1 + np.exp(-np.clip(Z @ w + b, -40, 40)))
+        ll = -(W * (Y * np.log(p + 1e-12) + (1 - Y) * np.log(1 - p + 1e-12))).sum() / W.sum() + 0.5 * l2 * (w @ w)
+        g = W * (p - Y) / W.sum()
+        return ll, np.concatenate([Z.T @ g + l2 * w, [g.sum()]])
+
+    bounds = [(0.0, None) if n not in FREE else (None, None) for n in names] + [(None, None)]
+    res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return LinearModel({n: float(v) for n, v in zip(names, res.x[:-1])}, float(res.x[-1]),
+                       {n: (float(m), float(sc)) for n, m, sc in zip(names, mean, scale)})
 
 
 def choose_threshold(scores: list[float], y: list[int], recall: float) -> float:
@@ -406,6 +456,7 @@ def main() -> None:
         print(f"full check evidence of {len(teach)} documents kept in {teacher_file()} ({time.time() - t:.0f}s)")
         return
     y = labels(corpus, teach)
+    target = scores(teach)
     print(f"full check: {sum(y)} of {len(corpus)} documents called spun ({time.time() - t:.0f}s)", flush=True)
     okey = dict(key, originals=ORIGINALS, vocabulary=VOCABULARY)
     cached = json.loads(ORIGINALS_CACHE.read_text()) if args.refit and ORIGINALS_CACHE.exists() else {}
@@ -424,8 +475,8 @@ def main() -> None:
     # out-of-fold document scores (the document model of the other half): what the threshold is chosen on
     oof = [0.0] * len(corpus)
     for hh in (0, 1):
-        m = fit([x for x, h in zip(X, halves) if h != hh], [v for v, h in zip(y, halves) if h != hh],
-                [w for w, h in zip(w8, halves) if h != hh])
+        m = fit([x for x, h in zip(X, halves) if h != hh], [v for v, h in zip(target, halves) if h != hh],
+                [v for v, h in zip(y, halves) if h != hh], [w for w, h in zip(w8, halves) if h != hh])
         for i, h in enumerate(halves):
             if h == hh:
                 oof[i] = _sig(m.raw(X[i]))
@@ -436,12 +487,17 @@ def main() -> None:
         clean = [s for s, d in zip(oof, corpus) if d["kind"] == kind and not d["label"]]
         passed[kind] = round(sum(s >= threshold for s in clean) / max(len(clean), 1), 3)
     recall = sum(s >= threshold for s, v in zip(oof, y) if v) / max(sum(y), 1)
+    clean_oof = [s for s, d in zip(oof, corpus) if not d["label"]]
+    sweep = {r: choose_threshold(oof, y, r) for r in (0.95, 0.96, 0.97, 0.98)}
+    print("out of fold, recall of the full check's spun -> threshold, clean passed on: " + "; ".join(
+        f"{r:.2f} -> {t:g}, {sum(s >= t for s in clean_oof) / max(len(clean_oof), 1):.3f}" for r, t in sweep.items()), flush=True)
     print(f"out of fold: AUC {cross:.4f}; threshold {threshold:g} passes on {recall:.3f} of the full check's spun "
           f"documents and of the clean ones {passed}", flush=True)
-    model = fit(X, y, w8)
+    model = fit(X, target, y, w8)
     words, bigrams = count_tables(corpus)
     word_model = fit_words(rows, teach)
-    screen_model = ScreenModel(words, bigrams, model, originals, word_model=word_model, phrases=phrases)
+    own_model = fit_words(rows, teach, word_own) if OWN_MODEL else None
+    screen_model = ScreenModel(words, bigrams, model, originals, word_model=word_model, phrases=phrases, own_model=own_model)
     data = training_files() + ([realdev.DIR / n for n in ("pairs.jsonl", "spun.jsonl", "clean.jsonl")] if realdev.available() else [])
     payload = dict(screen_model.to_dict(), meta=dict(docs=args.docs, sotu=args.sotu, documents=len(corpus),
                                                      full_check_spun=sum(y), out_of_fold_auc=round(cross, 4),

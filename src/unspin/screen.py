@@ -38,7 +38,7 @@ import numpy as np
 from unspin.detect.calibration import LinearModel
 from unspin.lm.ngram import reversed_history
 from unspin.model import Document, Report
-from unspin.settings import MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
+from unspin.settings import DOCUMENT_FEATURES, MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
 from unspin.text.stopwords import FUNCTION_WORDS
 
 __all__ = ["ScreenModel", "ScreenResult", "screen", "screen_features", "screen_report", "load_screen_model",
@@ -50,7 +50,8 @@ FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_
             "lm_misfit_mean", "oov_share",
             "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words",
             "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass",
-            "word_p_topf", "word_p_top1", "word_p_top3", "word_p_n40", "word_p_n60", "word_p_share20")
+            "word_p_topf", "word_p_top1", "word_p_top3", "word_p_n40", "word_p_n60", "word_p_share20",
+            "own_p_top", "own_p_share", "own_p_common", "style_function", "style_names", "style_numbers", "style_sentence")
 #: what the word model (`ScreenModel.word_model`) reads of one word that has likely originals: its
 #: spinner-likeness weight; the log10 gain of its best likely original with the two words before
 #: (``left_gain``, clipped; ``left_gain_pos`` unclipped, from 0) and with the word after too
@@ -59,9 +60,12 @@ FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_
 #: fits its four neighbours on each side and the document (cosine with their word-vector sum, as the
 #: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has
 WORD_FEATURES = ("weight", "left_gain", "gain", "left_gain_pos", "gain_pos", "misfit", "lp", "uni", "zipf", "orig_zipf_gap",
-                 "right_gain", "near", "topic", "repeats", "n_originals")
+                 "right_gain", "near", "topic", "repeats", "n_originals", "no_originals")
 #: the word features whose products two by two (squares too) the word model may also read, as ``"a*b"``
-WORD_PAIR_BASE = ("gain_pos", "near", "uni", "misfit", "repeats", "topic", "zipf", "weight")
+_ZIPF = WORD_FEATURES.index("zipf")
+WORD_PAIR_BASE = ("gain_pos", "near", "uni", "misfit", "repeats", "topic", "zipf", "weight", "no_originals")
+#: words without likely originals are scored too (``no_originals`` 1)
+SCORE_ALL_WORDS = True
 WORD_PAIRS = tuple(f"{a}*{b}" for k, a in enumerate(WORD_PAIR_BASE) for b in WORD_PAIR_BASE[k:])
 _PAIR_AT = {name: (WORD_FEATURES.index(a), WORD_FEATURES.index(b))
             for name in WORD_PAIRS for a, b in [name.split("*")]}
@@ -114,6 +118,8 @@ HIGH_WORD_WEIGHT = 2.0
 _LOG10 = 23027.0
 _PS_OOV = -536870912
 
+_NEWS = DOCUMENT_FEATURES.news_style
+
 # words (letters, inner apostrophes and hyphens), numbers, sentence ends: one regex pass
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*|[.!?]+|\n")
 
@@ -138,39 +144,31 @@ class ScreenModel:
     #: WordNet only): the full check's phrase candidates, precomputed by the training script; scored here
     #: by the full check's own phrase model
     phrases: Mapping[str, tuple[bool, tuple[tuple[str, float, int], ...]]] = field(default_factory=dict)
+    #: one word's probability of being a swap *on its own evidence*, as the full check's word model gives it
+    #: before it reads the rest of the document (`unspin.detect.score.context_free_probabilities`, what its
+    #: document model's ``own_*`` features read), from `WORD_FEATURES`; None: the ``own_p_*`` features are 0
+    own_model: LinearModel | None = None
 
     def __post_init__(self) -> None:
-        # the word model folded into one weight per `WORD_FEATURES` entry, one per product of `WORD_PAIRS` it
-        # reads and a bias (a dot product a word, plus the products)
-        wm = self.word_model
-        coef, pairs, pcoef, bias = [0.0] * len(WORD_FEATURES), [], [], -40.0
-        if wm is not None:
-            bias = wm.bias
-            for name, w in wm.weights.items():
-                mean, scale = wm.scaling.get(name, (0.0, 1.0))
-                bias -= w * mean / scale
-                if name in _PAIR_AT:
-                    pairs.append(_PAIR_AT[name])
-                    pcoef.append(w / scale)
-                else:
-                    coef[WORD_FEATURES.index(name)] = w / scale
-        ia = np.asarray([a for a, _ in pairs], dtype=np.int64)
-        ib = np.asarray([b for _, b in pairs], dtype=np.int64)
-        object.__setattr__(self, "_folded", (np.asarray(coef), ia, ib, np.asarray(pcoef), bias))
+        # the word models folded into one weight per `WORD_FEATURES` entry, one per product of `WORD_PAIRS` they
+        # read and a bias (a dot product a word, plus the products)
+        object.__setattr__(self, "_folded", _fold(self.word_model))
+        object.__setattr__(self, "_folded_own", _fold(self.own_model))
         # the words a thesaurus phrase starts with (most positions need no further look-up)
         object.__setattr__(self, "_phrase_first", frozenset(p.split(" ", 1)[0] for p in self.phrases))
 
     def word_probabilities(self, X: np.ndarray) -> np.ndarray:
         """The word model's probability of each row of ``X`` (`WORD_FEATURES` values, one word a row)."""
-        coef, ia, ib, pcoef, bias = self._folded  # type: ignore[attr-defined]
-        t = X @ coef + bias
-        if len(pcoef):
-            t += (X[:, ia] * X[:, ib]) @ pcoef
-        return 1.0 / (1.0 + np.exp(-np.clip(t, -40.0, 40.0)))
+        return _apply(self._folded, X)  # type: ignore[attr-defined]
+
+    def own_probabilities(self, X: np.ndarray) -> np.ndarray:
+        """`own_model`'s probability of each row of ``X`` (as `word_probabilities`)."""
+        return _apply(self._folded_own, X)  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "screen", "model": self.model.to_dict(),
                 "word_model": self.word_model.to_dict() if self.word_model is not None else None,
+                "own_model": self.own_model.to_dict() if self.own_model is not None else None,
                 "words": {w: round(v, 3) for w, v in sorted(self.words.items())},
                 "bigrams": {b: round(v, 3) for b, v in sorted(self.bigrams.items())},
                 "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())},
@@ -179,11 +177,42 @@ class ScreenModel:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ScreenModel:
-        wm = d.get("word_model")
+        wm, om = d.get("word_model"), d.get("own_model")
         return cls(dict(d["words"]), dict(d["bigrams"]), LinearModel.from_dict(d["model"]),
                    {w: tuple(o.split()) for w, o in d.get("originals", {}).items()},
                    dict(d.get("metadata", {})), LinearModel.from_dict(wm) if wm else None,
-                   {p: _read_phrase(c) for p, c in d.get("phrases", {}).items()})
+                   {p: _read_phrase(c) for p, c in d.get("phrases", {}).items()},
+                   LinearModel.from_dict(om) if om else None)
+
+
+_Folded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]
+
+
+def _fold(wm: LinearModel | None) -> _Folded:
+    """A word model as one weight per `WORD_FEATURES` entry, the index pairs and weights of the `WORD_PAIRS`
+    products it reads, and a bias (None: a bias of -40, every probability ~0)."""
+    coef, pairs, pcoef, bias = [0.0] * len(WORD_FEATURES), [], [], -40.0
+    if wm is not None:
+        bias = wm.bias
+        for name, w in wm.weights.items():
+            mean, scale = wm.scaling.get(name, (0.0, 1.0))
+            bias -= w * mean / scale
+            if name in _PAIR_AT:
+                pairs.append(_PAIR_AT[name])
+                pcoef.append(w / scale)
+            else:
+                coef[WORD_FEATURES.index(name)] = w / scale
+    ia = np.asarray([a for a, _ in pairs], dtype=np.int64)
+    ib = np.asarray([b for _, b in pairs], dtype=np.int64)
+    return np.asarray(coef), ia, ib, np.asarray(pcoef), bias
+
+
+def _apply(folded: _Folded, X: np.ndarray) -> np.ndarray:
+    coef, ia, ib, pcoef, bias = folded
+    t = X @ coef + bias
+    if len(pcoef):
+        t += (X[:, ia] * X[:, ib]) @ pcoef
+    return 1.0 / (1.0 + np.exp(-np.clip(t, -40.0, 40.0)))
 
 
 def _read_phrase(text: str) -> tuple[bool, tuple[tuple[str, float, int], ...]]:
@@ -233,7 +262,8 @@ def load_screen_model() -> ScreenModel:
             d = load_shipped(MODEL_FILE)
             m = ScreenModel.from_dict(d)
             check_features(MODEL_FILE, d["metadata"], m.model.features, FEATURES)
-            if m.word_model is not None and not set(m.word_model.features) <= set(WORD_FEATURES) | set(WORD_PAIRS):
+            if any(wm is not None and not set(wm.features) <= set(WORD_FEATURES) | set(WORD_PAIRS)
+                   for wm in (m.word_model, m.own_model)):
                 from unspin.errors import ResourceError
 
                 raise ResourceError(f"model file unspin/data/{MODEL_FILE}: its word model reads features this version "
@@ -322,7 +352,9 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
     h1 = h2 = None  # the two words before, in the LM's vocabulary (None: sentence start or after an OOV word)
     prev = None  # the word before (for bigrams), None after a sentence end
     start = True
-    # every word as (start, word, capitalised inside a sentence, function word, log10 P(word)), None at a break
+    first_at = -1  # the start of a capitalised sentence-initial word just read
+    # every word as (start, word, not judged by the full check — a name, an acronym, under 3 letters —, function
+    # word, log10 P(word), log10 P(word | two before)), None at a break
     seq: list[tuple[int, str, bool, bool, float | None, float | None] | None] = []
     # every word and number as (start, end, word or "<num>", may be part of a phrase), None at a sentence end
     toks: list[tuple[int, int, str, bool] | None] = []
@@ -334,6 +366,13 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
             w = tok.lower().replace("’", "'") if not tok.islower() else tok.replace("’", "'")
             is_func = w in FUNCTION_WORDS
             capital = c.isupper() and not start
+            # what the full check does not judge (`unspin.detect._slots.SlotBuilder.is_candidate`): a name (capitalised
+            # inside a sentence; at its start, when rare or followed by another capitalised word), an acronym, a
+            # word under 3 letters
+            skip = capital or len(w) < 3 or (len(tok) > 1 and tok.isupper()) or (c.isupper() and zipf(w) < 3.0)
+            if c.isupper() and seq and seq[-1] is not None and seq[-1][0] == first_at:
+                seq[-1] = (seq[-1][0], seq[-1][1], True, *seq[-1][3:])  # "Hazel Blears said"
+            first_at = match.start() if start and c.isupper() else -1
             if capital and not is_func:
                 names += 1
             toks.append((match.start(), match.end(), w, not capital and not (len(tok) > 1 and tok.isupper())))
@@ -360,7 +399,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
             prev = w
             u = unigram(w)
             if u is None:
-                seq.append((match.start(), w, capital, is_func, None, None))
+                seq.append((match.start(), w, skip, is_func, None, None))
                 if tok.islower():
                     oov += 1
                 h1 = h2 = None
@@ -380,7 +419,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                         misfit_sum += gap
                         if gap < STRONG_MISFIT_LOG10:
                             strong += 1
-            seq.append((match.start(), w, capital, is_func, u, lp))
+            seq.append((match.start(), w, skip, is_func, u, lp))
             h1, h2 = w, h1
         elif c.isdigit():
             numbers += 1
@@ -413,6 +452,12 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
         "name_share": names / nn,
         "number_share": numbers / nn,
         "sentence_words": math.log10(1 + n / max(sentences, 1)),
+        # the full check's own style features (`unspin.detect.score.style_features`): the excess over typical
+        # news towards old oratory, 0 for text at least as news-like
+        "style_function": max(0.0, function / nn - _NEWS["function"]),
+        "style_names": max(0.0, _NEWS["names"] - names / nn),
+        "style_numbers": max(0.0, _NEWS["numbers"] - numbers / nn),
+        "style_sentence": max(0.0, math.log10(max(n, 1) / max(sentences, 1) / _NEWS["sentence_words"])),
     }
     feats.update(_word_evidence(seq, m, look, word_rows, hits))
     density, mass = _phrase_evidence(text, toks, m, look, hits) if m.phrases else (0.0, 0.0)
@@ -525,7 +570,7 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     nc = len(content)
     out = dict.fromkeys(("word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2",
                          "orig_gain", "orig_gain_share", "orig_gain_strong", "word_p_topf", "word_p_top1", "word_p_top3",
-                         "word_p_n40", "word_p_n60", "word_p_share20"), 0.0)
+                         "word_p_n40", "word_p_n60", "word_p_share20", "own_p_top", "own_p_share", "own_p_common"), 0.0)
     if not nc:
         return out
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
@@ -554,6 +599,17 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
             continue
         cands = origs.get(w)
         if cands is None:
+            if not SCORE_ALL_WORDS:
+                continue
+            # no likely originals (a rare word): read on its own fit, frequency and context only
+            z = zipf(w)
+            gap = (u if lp is None else lp) - u
+            x = (weights.get(w, 0.0), 0.0, 0.0, 0.0, 0.0, -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap,
+                 u if lp is None else lp, u, z, 0.0, 0.0, near[j], topic[j], math.log2(counts[w]), 0.0, 1.0)
+            if rows is not None:
+                rows.append((start, x))
+            xs.append(x)
+            named.append((w, ""))
             continue
         b1 = seq[k - 1] if k >= 1 else None
         b2 = seq[k - 2] if b1 is not None and k >= 2 else None
@@ -593,7 +649,7 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
         x = (weights.get(w, 0.0), -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
              best_left if best_left > 0.0 else 0.0, best if best > 0.0 else 0.0,
              -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap, lp, u, z, zipf(best_o) - z, best_right, near[j], topic[j],
-             math.log2(counts[w]), float(len(cands)))
+             math.log2(counts[w]), float(len(cands)), 0.0)
         if rows is not None:
             rows.append((start, x))
         xs.append(x)
@@ -607,8 +663,9 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                 if best_left >= STRONG_GAIN_LOG10:
                     strong += 1
     out.update(gain2=gain_sum / nc, orig_gain=left_sum / nc, orig_gain_share=gains / nc, orig_gain_strong=strong / nc)
+    X = np.asarray(xs, dtype=np.float64)
     if xs and m.word_model is not None:
-        p = m.word_probabilities(np.asarray(xs, dtype=np.float64))
+        p = m.word_probabilities(X)
         ranked = np.sort(p)[::-1]
         kf = max(WORD_P_TOPF_MIN, math.ceil(WORD_P_TOPF * len(p)))
         out.update(word_p_mean=float(p.mean()), word_p_sum=float(p.sum()) / nc, word_p_high=float((p > WORD_P_HIGH).sum()) / nc,
@@ -617,7 +674,15 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                    word_p_top3=float(ranked[:3].sum()) / 3, word_p_n40=float((p > 0.4).sum()), word_p_n60=float((p > 0.6).sum()),
                    word_p_share20=float((p > 0.2).sum()) / len(p))
         for q in np.flatnonzero(p > WORD_P_HIGH).tolist():
-            hits.append((2.0 * float(p[q]), f"{named[q][0]} ({named[q][1]}?)"))
+            hits.append((2.0 * float(p[q]), f"{named[q][0]} ({named[q][1]}?)" if named[q][1] else named[q][0]))
+    if xs and m.own_model is not None:
+        # the full check's ``own_top``, ``own_share`` and ``own_common_share`` on the own model's probabilities
+        p1 = m.own_probabilities(X)
+        cut = DOCUMENT_FEATURES
+        k1 = max(cut.top_min, math.ceil(cut.own_top_share * len(p1)))
+        over = p1 >= cut.own_share_at
+        out.update(own_p_top=float(np.sort(p1)[::-1][:k1].sum()) / k1, own_p_share=float(over.sum()) / len(p1),
+                   own_p_common=float((over & (X[:, _ZIPF] >= cut.common_zipf)).sum()) / len(p1))
     return out
 
 
