@@ -103,6 +103,20 @@ class DictionarySpinner(Spinner):
         return self._fixed(lambda: super(DictionarySpinner, self)._habit_pick(original, options), options, original)
 
 
+def git_head() -> str:
+    """The commit the benchmark ran on (``+ changes`` when the tree is not clean), or ``?``."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return f"`{head}`" + (" + changes" if dirty else "")
+
+
 def mixed(records: list[dict]) -> list[dict]:
     """``records`` in round-robin order over their categories (business, entertainment, politics,
     sport, tech; each in its file order), so that the first K of them are K articles of every
@@ -385,7 +399,7 @@ def main() -> None:
         "# Spinner lexicon benchmark",
         "",
         f"`python -m bench.learn --train {args.train} --test {args.test} --clean {args.clean}`; "
-        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}.",
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}; code at {git_head()}.",
         f"Each spinner is the simulator with one fixed pick per word across documents (a dictionary). "
         f"Learned from K spun training articles paired with their sources (`min_docs=2`), checked on {len(test)} other "
         "articles spun by the same spinner, without their sources; both drawn round-robin over the five BBC topics "
