@@ -254,6 +254,8 @@ def test_cli_learn_check_and_merge(tmp_path):
     r = _cli(["learn", "--merge", str(lex), str(lex), "--out", str(merged)])
     assert r.exit_code == 0, r.output
     assert "chief\tleader\tNOUN\t6\t6\t4" in merged.read_text()
+    assert "\nchiefs\t3\t0\n" in lex.read_text() and "\nchiefs\t6\t0\n" in merged.read_text()  # word counts add up
+    assert "word forms counted" in _cli(["learn", str(pf), "--out", str(lex), "--no-channel"]).output
 
 
 def test_cli_learn_usage_errors(tmp_path):

@@ -14,7 +14,9 @@
 6. the word flags shown are chosen again by the display model, now that the document score is
    known (`Detector.shown_flags`); without one, in a document judged spun the words between the
    spun-document and the word thresholds are flagged too;
-7. the explanation, and ``min_confidence`` applied last (score and verdict do not change).
+7. a spinner lexicon judges the word flags shown in a document it recognises as its spinner's
+   by its counts of each word form (a flagger's ``review``: `unspin.learn.apply.review_word_flags`);
+8. the explanation, and ``min_confidence`` applied last (score and verdict do not change).
 
 `unspin.check` (``unspin.api.check``) prepares the document and calls `run`.
 """
