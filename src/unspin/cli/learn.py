@@ -33,15 +33,17 @@ def learn_command(
     scan_dir: Path | None = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Learn from the verified copy/source pairs of a finished unspin scan."),
     merge: bool = typer.Option(False, "--merge", help="Combine the lexicon files given as arguments (counts add up; channel parameters averaged, weighted by what each was fitted on)."),
     min_docs: int = typer.Option(2, "--min-docs", min=1, help="Keep a swap only when it was seen in at least this many documents."),
-    channel: bool = typer.Option(True, "--channel/--no-channel", help="Fit the decoder's channel model (how this spinner picks among synonyms) to the swaps and store it in the file (not yet used by the flags; see docs/learning.md)."),
+    channel: bool = typer.Option(True, "--channel/--no-channel", help="Fit the decoder's channel model (how this spinner picks among synonyms) to the swaps and store it in the file (check uses it to decode the documents the lexicon recognises as its spinner's; see docs/learning.md)."),
 ) -> None:
     """Learn a spinner's dictionary from copies whose source is known, to catch its other copies.
 
     Every aligned copy/source pair is a labelled example of the spinner's habits: each word or
     phrase it swapped, with the original. The lexicon keeps the swaps seen in at least
-    --min-docs documents (lemmatised, with counts of swaps, documents, sites), and the channel
-    parameters fitted to them. Use it with [bold]unspin check --lexicon FILE[/]: the learned
-    swaps are flagged where the original fits the context better (kind 'lexicon').
+    --min-docs documents (lemmatised, with counts of swaps, documents, sites), the channel
+    parameters fitted to them, and a word table: how often each word form of the copies was the
+    spinner's output and how often it was kept unchanged. Use it with [bold]unspin check --lexicon
+    FILE[/]: the learned swaps are flagged where the original fits the context better (kind
+    'lexicon'), and in the spinner's documents the detector's word flags are judged by the word table.
 
     A pair that does not align (not a copy of that source), an empty or oversized text, a broken
     JSON line: each is one error line on stderr and is skipped; the rest is learned from (exit 1).
