@@ -4,7 +4,13 @@ from dataclasses import replace
 
 import pytest
 
-from unspin.detect.candidates import AUXILIARIES, FUNCTION_ORIGINAL_MIN_COSINE, CandidateGenerator
+from unspin.detect.candidates import (
+    AUXILIARIES,
+    FUNCTION_ORIGINAL_MIN_COSINE,
+    REVERSE_MIN_COSINE,
+    REVERSE_PENALTY,
+    CandidateGenerator,
+)
 from unspin.detect.decoder import Detector
 from unspin.lexicon import load_thesaurus
 from unspin.lexicon.vectors import load_vectors
@@ -79,3 +85,47 @@ def test_restoration_beam_ranks_more_without_changing_the_decoding(detector):
     # the narrow beam's alternatives are the wide one's first ones by local score: all of them are kept
     for w, n in zip(wide_raw, narrow_raw):
         assert {a for a, _ in n.alternatives} <= {a for a, _ in w.alternatives}
+
+
+# -- the other direction of Moby (issue 13: originals real spinners use that Moby lists only the other way) --
+
+@pytest.fixture(scope="module")
+def reverse_on():
+    return CandidateGenerator(load_thesaurus(), vectors=load_vectors(), reverse=True)
+
+
+@pytest.mark.parametrize("spun, original", [("audited", "reviewed"), ("anonymous", "unnamed"), ("initial", "opening"),
+                                            ("undermine", "threaten")])
+def test_own_list_entries_are_originals(generators, reverse_on, spun, original):
+    # real swaps whose original the spun word's own Moby list holds, but no headword over the spun word is
+    with_vectors, without = generators
+    got = {c.form: c for c in reverse_on.candidates(spun)}
+    assert original in got and got[original].source == "moby-reverse"
+    assert original not in {c.form for c in with_vectors.candidates(spun)}  # off by default (not adopted)
+    no_vectors = CandidateGenerator(without.th, reverse=True)
+    assert original not in {c.form for c in no_vectors.candidates(spun)}  # needs the vectors
+    # a pick from the observed word's own list, made less likely than a forward one
+    assert got[original].log_channel <= -REVERSE_PENALTY
+
+
+def test_own_list_entries_far_in_meaning_are_not(reverse_on):
+    th, vec = reverse_on.th, reverse_on.vectors
+    word = "protection"
+    got = {c.form: c for c in reverse_on.candidates(word)}
+    rev = [c for c in got.values() if c.source == "moby-reverse"]
+    assert rev
+    for c in rev:
+        assert c.headword in th.synonyms(word)
+        assert float(vec.get(c.form) @ vec.get(word)) >= REVERSE_MIN_COSINE
+    far = [e for e in th.synonyms(word) if " " not in e and vec.get(e) is not None
+           and float(vec.get(e) @ vec.get(word)) < REVERSE_MIN_COSINE]
+    assert far and not any(e in got and got[e].source == "moby-reverse" for e in far)
+
+
+def test_forward_reading_wins_and_switch_is_kept(generators, reverse_on):
+    with_vectors, _ = generators
+    # what the forward lists propose is unchanged by the reverse direction, which only adds
+    fwd = {c.form: c for c in with_vectors.candidates("protection")}
+    got = {c.form: c for c in reverse_on.candidates("protection")}
+    assert all(got[f] == c for f, c in fwd.items()) and len(got) > len(fwd)
+    assert reverse_on.derived().reverse and not with_vectors.derived().reverse

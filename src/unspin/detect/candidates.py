@@ -28,6 +28,18 @@ GloVe cosine of the headword and the observed word's lemma at least `FUNCTION_OR
 ("say"/"mention" 0.66, "also"/"likewise" 0.76, "other"/"different" 0.89; "can"/"bathroom" 0.40).
 Auxiliaries and modals (`AUXILIARIES`: "be", "have", "do", "will", "can", ...) never are: "came" -> "was",
 "made" -> "had" were the junk this let in.
+
+**The other direction of Moby** (``reverse=True``; off by default: measured, not adopted; needs ``vectors``). Moby is not symmetric,
+and real spinners' thesauri are not Moby: for 3-4 % of real one-word swaps the original is not listed as
+a headword over the spun word, but the spun word's *own* list holds it ("audited" for reviewed, "anonymous"
+for unnamed, "initial" for opening; ``python -m devkit.coverage``, docs/real-spinners.md). The entries of
+the observed word's own list (lemma looked up, re-inflected like the word) are candidates too when GloVe
+puts them at cosine ≥ `REVERSE_MIN_COSINE` of the observed word, at the channel probability of a uniform
+pick from the list that holds the pair (the observed word's lemma's) lowered by `REVERSE_PENALTY` (log10), ``source="moby-reverse"``; a form
+the forward lists propose keeps its forward reading. With the shipped models (trained without these
+candidates) it raised coverage of real one-word swaps by 3 points but not recall or restoration on real
+or held-apart rows, cost 17 % of the throughput and added a false flag on the realdev genuine pages
+(docs/real-spinners.md, "Why real originals are not candidates"): kept as an option for a retrain.
 """
 
 from __future__ import annotations
@@ -78,6 +90,15 @@ AUXILIARIES = frozenset("""be am is are was were been being have has had having 
                          will would can could shall should may might must""".split())
 
 
+#: an entry of the observed word's own Moby list is a candidate from this GloVe cosine to the observed word
+#: (chosen on realdev site fold 0: it keeps 6 of the 7 reverse-only originals there and cuts the added
+#: candidates about fivefold)
+REVERSE_MIN_COSINE = 0.4
+#: log10 penalty on a reverse candidate's channel probability: a spinner's list under the original is
+#: likelier to hold the spun word than the spun word's list to hold the original
+REVERSE_PENALTY = 1.0
+
+
 def usable_headword(head: str) -> bool:
     """Can this thesaurus headword be proposed as an original: one content word (hyphens and
     apostrophes allowed), not a function word."""
@@ -96,7 +117,7 @@ def _inflected(head: str, table: dict[str, str] | None, tags: tuple[str, ...]) -
 class CandidateGenerator:
     def __init__(self, thesaurus: Thesaurus, max_candidates: int = 400, wordnet: WordNet | None = None,
                  wordnet_penalty: float = 0.5, channel: Any = None, sources: Sequence[CandidateSource] = (),
-                 vectors: Vectors | None = None, auxiliary_originals: bool = False) -> None:
+                 vectors: Vectors | None = None, auxiliary_originals: bool = False, reverse: bool = False) -> None:
         self.th = thesaurus
         #: GloVe vectors: with them, close function-word synonyms are candidates (module docstring)
         self.vectors = vectors
@@ -114,6 +135,9 @@ class CandidateGenerator:
         #: on only where ``training/train_detect.py`` builds the word model's examples, which it learnt to
         #: discount as easy negatives (the shipped word model was fitted so; see docs/detection.md)
         self.auxiliary_originals = auxiliary_originals
+        #: propose the entries of the observed word's own Moby list too (module docstring; needs vectors;
+        #: off at run time: measured, not adopted)
+        self.reverse = reverse
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         self._heads: dict[str, tuple[bool, float, dict[str, str] | None, bool]] = {}
         self._can: dict[tuple[str, str], bool] = {}
@@ -136,7 +160,7 @@ class CandidateGenerator:
                                   wordnet_penalty=self.wordnet_penalty,
                                   channel=self.channel if channel is None else channel,
                                   sources=self.sources if sources is None else sources, vectors=self.vectors,
-                                  auxiliary_originals=self.auxiliary_originals)
+                                  auxiliary_originals=self.auxiliary_originals, reverse=self.reverse)
 
     def add_source(self, source: CandidateSource) -> None:
         """Add an extra candidate source (see the module docstring); clears the memo."""
@@ -185,6 +209,8 @@ class CandidateGenerator:
                             out[form] = Candidate(form, head, rank, log_channel, log_prior)
                     if len(out) >= self.max_candidates:
                         break
+            if self.reverse and self.vectors is not None and upos in UPOS_TAGS:
+                self._add_reverse(out, word, upos, lemma, tags)
             if self.wordnet is not None and upos in UPOS_TAGS:
                 self._add_wordnet(out, word, upos, lemma, tags)
         for source in self.sources:
@@ -210,6 +236,30 @@ class CandidateGenerator:
             got = a is not None and b is not None and float(a @ b) >= FUNCTION_ORIGINAL_MIN_COSINE
             self._function_pairs[key] = got
         return got
+
+    def _add_reverse(self, out: dict[str, Candidate], word: str, upos: str, lemma: str, tags: tuple[str, ...]) -> None:
+        """The entries of the observed word's own Moby list, close to it by GloVe (module docstring)."""
+        assert self.vectors is not None
+        v = self.vectors.get(word)
+        if v is None or lemma in FUNCTION_WORDS:
+            return
+        th = self.th
+        # a uniform pick from the list that holds the pair, the observed word's own (the entry may have none)
+        log_channel = -math.log10(max(th.list_size(lemma), 1)) - REVERSE_PENALTY
+        for entry in th.synonyms(lemma):
+            if entry in out or entry == lemma:
+                continue
+            ok, _log_channel, table, _own = self._head(entry)
+            if not ok or not self._can_be(entry, upos):
+                continue
+            log_prior = self.channel.log_prob_pair(entry, lemma) - REVERSE_PENALTY if self.channel is not None else math.nan
+            for form in _inflected(entry, table, tags):
+                if form == word or form in out or form in FUNCTION_WORDS:
+                    continue
+                u = self.vectors.get(form)
+                if u is None or float(u @ v) < REVERSE_MIN_COSINE:
+                    continue
+                out[form] = Candidate(form, entry, -1, log_channel, log_prior, "moby-reverse")
 
     def _add_wordnet(self, out: dict[str, Candidate], word: str, upos: str, lemma: str, tags: tuple[str, ...]) -> None:
         wn = self.wordnet
