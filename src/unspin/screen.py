@@ -1,26 +1,32 @@
-"""The screening pass: a document-level spin score from lookups only, ~100x cheaper than a full check.
+"""The screening pass: a document-level spin score from look-ups only, ~35x cheaper than a full check.
 
 A crawl is mostly clean. `screen` reads a document once and scores it with a trained linear
-model over features that cost one dictionary or language-model look-up per word — no
-candidate generation, no decoding:
+model over features that cost a few dictionary or language-model look-ups per word — no
+candidate generation, no decoding. The model is *distilled* from the full check
+(``training/train_screen.py``):
 
+* **the word model**: per word the full check would judge, the probability that the full check is
+  confident it was swapped, from look-ups (the gain of its likeliest originals in context, its fit
+  with its neighbours and the document, its frequency...), summarised per document as the full
+  check's document model reads its confidences (``word_p_topf`` is its ``top_conf``);
+* **the own model**: the same for the full check's probability of a swap on the word's own evidence,
+  summarised as its ``own_top``, ``own_share`` and ``own_common_share``;
+* **thesaurus phrases** scored by the full check's own phrase model on precomputed candidates;
 * **spinner-likeness of words and bigrams**: learned log-odds of a word (a bigram) being a
-  spinner's substitute rather than the writer's word (``training/train_screen.py``: simulated
-  spins of every habit in ``devkit.spinner`` against the same articles unspun, plus real spun
-  pages against clean ones); the document feature is their sum per content word;
-* **language-model look-ups** (the pocketsphinx trigram model of the full check): mean log10
-  P(word | two words before), the share of very surprising words, and the share of content
-  words that their context makes *less* likely than they are alone (a swap fits its context
-  worse than the word it replaced);
+  spinner's substitute rather than the writer's word;
+* **language-model look-ups** (the trigram model of the full check): mean log10 P(word | two words
+  before), the share of very surprising words, context misfits;
 * **word frequency** (wordfreq Zipf): rare content words, mean Zipf;
 * **style** (what a spinner leaves alone, so the model learns what is normal for a kind of
-  prose): function-word share, names, numbers, words per sentence.
+  prose): function-word share, names, numbers, words per sentence, and the full check's own hinged
+  style features, with which it discounts old prose.
 
 `screen` returns a `ScreenResult` (score, whether it passes on, the features and the words that
 raised it); `screen_report` turns it into the `unspin.model.Report` of ``unspin check --screen``
 (``flags`` empty, verdict ``clean`` when screened out, ``uncertain`` when the document goes on
 to the full check, the evidence in ``explanation``). The default threshold is
-`unspin.settings.SCREEN_THRESHOLD`, chosen from ``bench/screen.py`` (docs/screen.md).
+`unspin.settings.SCREEN_THRESHOLD`, chosen by ``training/train_screen.py`` out of fold for 97 %
+recall of the documents the full check calls spun (docs/screen.md).
 """
 
 from __future__ import annotations
@@ -563,9 +569,10 @@ def _clip(x: float, lo: float, hi: float) -> float:
 
 def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | None] | None], m: ScreenModel, look: _Lookups,
                    rows: list[tuple[int, tuple[float, ...]]] | None, hits: list[tuple[float, str]]) -> dict[str, float]:
-    """The ``word_p_*``, ``gain2`` and ``orig_gain*`` features: every content word that has likely originals,
-    is in the language model and is not capitalised inside a sentence (the words the full check judges)
-    gets `WORD_FEATURES` and the word model's probability; the features summarise those per content word."""
+    """The ``word_p_*``, ``own_p_*``, ``gain2`` and ``orig_gain*`` features: every content word in the language
+    model that the full check would judge (not a name, an acronym or under 3 letters) gets `WORD_FEATURES`
+    (``no_originals`` 1 and the gains 0 when it has no likely originals) and the word and own models'
+    probabilities; the features summarise those per content word."""
     content = [k for k, it in enumerate(seq) if it is not None and not it[3]]
     nc = len(content)
     out = dict.fromkeys(("word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2",
