@@ -58,13 +58,14 @@ FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_
             "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass",
             "word_p_topf", "word_p_top1", "word_p_top3", "word_p_n40", "word_p_n60", "word_p_share20",
             "own_p_top", "own_p_share", "own_p_common", "style_function", "style_names", "style_numbers", "style_sentence")
-#: what the word model (`ScreenModel.word_model`) reads of one word that has likely originals: its
+#: what the word and own models (`ScreenModel.word_model`, `ScreenModel.own_model`) read of one word: its
 #: spinner-likeness weight; the log10 gain of its best likely original with the two words before
 #: (``left_gain``, clipped; ``left_gain_pos`` unclipped, from 0) and with the word after too
 #: (``gain``, ``gain_pos``; ``right_gain`` the part after); its context misfit (log10 P(w | h) - log10 P(w),
 #: clipped), log10 P(w | h), log10 P(w), Zipf and the Zipf of its best original over its own; how well it
 #: fits its four neighbours on each side and the document (cosine with their word-vector sum, as the
-#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2) and how many originals it has
+#: full check's ``near_obs`` and ``topic_obs``), how often it repeats (log2), how many originals it has and
+#: whether it has none (then its gains are 0)
 WORD_FEATURES = ("weight", "left_gain", "gain", "left_gain_pos", "gain_pos", "misfit", "lp", "uni", "zipf", "orig_zipf_gap",
                  "right_gain", "near", "topic", "repeats", "n_originals", "no_originals")
 #: the word features whose products two by two (squares too) the word model may also read, as ``"a*b"``
