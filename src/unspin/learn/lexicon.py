@@ -207,15 +207,23 @@ def _parse_word_row(fields: list[str], where: str, problems: list[str]) -> tuple
         return None
     nums = []
     for col, value in zip(WORD_COLUMNS[1:], fields[1:]):
-        try:
-            n = int(value.strip())
-            if n < 0:
-                raise ValueError
-        except ValueError:
-            problems.append(f"{where}: {col} must be a whole number ≥ 0, not {value.strip()!r}; line skipped")
+        n = _count(value.strip(), col, where, problems)
+        if n is None:
             return None
         nums.append(n)
     return word, nums[0], nums[1]
+
+
+def _count(value: str, col: str, where: str, problems: list[str]) -> int | None:
+    """``value`` as a whole number ≥ 0, or None with the line's problem noted."""
+    try:
+        n = int(value)
+        if n < 0:
+            raise ValueError
+    except ValueError:
+        problems.append(f"{where}: {col} must be a whole number ≥ 0, not {value!r}; line skipped")
+        return None
+    return n
 
 
 def _parse_row(fields: list[str], where: str, problems: list[str]) -> LexiconEntry | None:
@@ -242,12 +250,8 @@ def _parse_row(fields: list[str], where: str, problems: list[str]) -> LexiconEnt
         if not value:
             nums.append(None)
             continue
-        try:
-            n = int(value)
-            if n < 0:
-                raise ValueError
-        except ValueError:
-            problems.append(f"{where}: {col} must be a whole number ≥ 0, not {value!r}; line skipped")
+        n = _count(value, col, where, problems)
+        if n is None:
             return None
         nums.append(n)
     nums += [None] * (4 - len(nums))
