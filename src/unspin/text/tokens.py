@@ -10,7 +10,7 @@ without rewriting the text: normalisation happens per token (`Token.norm`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -38,11 +38,13 @@ class Token:
     end: int
     text: str
     kind: TokenKind
+    #: lower-cased form with typographic apostrophes and hyphens made plain (computed once: detection reads
+    #: it several times a word)
+    norm: str = field(default="", compare=False, repr=False)
 
-    @property
-    def norm(self) -> str:
-        """Lower-cased form with typographic apostrophes and hyphens made plain."""
-        return normalize_token(self.text)
+    def __post_init__(self) -> None:
+        if not self.norm:
+            object.__setattr__(self, "norm", normalize_token(self.text))
 
     @property
     def is_word(self) -> bool:
@@ -60,8 +62,9 @@ def normalize_token(text: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens whose offsets index into ``text``."""
     kinds = _KINDS  # a dict lookup instead of the Enum constructor: tokenize is a hot path
-    return [Token(m.start(), m.end(), m.group(), kinds[m.lastgroup])  # type: ignore[index]
-            for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end)]
+    amap = _APOS_MAP
+    return [Token(m.start(), m.end(), g, kinds[m.lastgroup], g.translate(amap).lower())  # type: ignore[index]
+            for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end) for g in (m.group(),)]
 
 
 _KINDS: dict[str, TokenKind] = {k.value: k for k in TokenKind}
