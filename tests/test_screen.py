@@ -299,3 +299,64 @@ def test_the_teachers_score_is_the_full_checks():
 
     for text in (PARAGRAPHS[1], PARAGRAPHS[1].replace("fallen", "dropped").replace("improvement", "betterment")):
         assert abs(scores([raw_evidence(text)])[0] - check(text).spin_score) < 1e-3
+
+
+def test_the_spot_stage_scores_again_only_what_falls_in_its_band(detector):
+    from dataclasses import replace
+
+    from unspin.errors import ResourceError
+    from unspin.screen import SPOT_FEATURES, SpotStage
+
+    model = load_screen_model()
+    stage = model.spot
+    assert stage is not None and set(stage.model.features) <= set(FEATURES) | set(SPOT_FEATURES)
+    assert stage.band[0] <= stage.threshold <= stage.band[1] and stage.words >= 1
+    assert SpotStage.from_dict(json.loads(json.dumps(stage.to_dict()))) == stage
+    everywhere = replace(model, spot=replace(stage, band=(0.0, 1.01)))
+    nowhere = replace(model, spot=replace(stage, band=(2.0, 3.0)))
+    for p in PARAGRAPHS:
+        plain = screen(p, model=model)
+        out = screen(p, model=nowhere, spot=True)
+        # outside the band: the look-up score, decided at the spot stage's threshold
+        assert not out.spotted and out.score == plain.score and out.threshold == stage.threshold
+        got = screen(p, model=everywhere, spot=True)
+        assert got.spotted and set(SPOT_FEATURES) <= set(got.features) and 0.0 <= got.score <= 1.0
+        assert 0.0 <= got.features["spot_max"] <= 1.0 and "spot-checked" in got.explanation()
+        assert got.passed == (got.score >= stage.threshold)
+        assert screen(p, 0.99, model=everywhere, spot=True).threshold == 0.99
+    with pytest.raises(ResourceError, match="no spot stage"):
+        screen(PARAGRAPHS[0], model=replace(model, spot=None), spot=True)
+
+
+def test_spot_features_read_the_full_checks_confidences_of_the_likeliest_words(detector):
+    from devkit.spinner import Spinner
+    from unspin.screen import spot_features
+
+    model = load_screen_model()
+    text = Spinner(rate=0.4, seed=7).spin(PARAGRAPHS[1]).text
+    rows: list = []
+    feats, _, _ = screen_features(text, model, rows)
+    got = spot_features(text, rows, model, 6, detector)
+    assert set(got) == {"spot_topf", "spot_max"} and all(0.0 <= v <= 1.0 for v in got.values())
+    # with no word decoded the figures are the word model's own
+    assert spot_features(text, rows, model, 0, detector)["spot_topf"] == pytest.approx(feats["word_p_topf"])
+    assert spot_features(text, [], model, 6, detector) == {"spot_topf": 0.0, "spot_max": 0.0}
+
+
+def test_check_and_scan_take_the_spot_stage_with_the_screen_only(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(PARAGRAPHS[0])
+    r = runner.invoke(app, ["check", "--screen", "--spot", "--json", str(p)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout.strip().splitlines()[-1])
+    assert d["flags"] == [] and d["spin_score"] == round(screen(PARAGRAPHS[0], spot=True).score, 4)
+    bad = runner.invoke(app, ["check", "--spot", str(p)])
+    assert bad.exit_code == 2 and "--screen" in bad.output
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": f"c{i}", "text": t}) + "\n" for i, t in enumerate(PARAGRAPHS)))
+    r = runner.invoke(app, ["scan", str(src), "--out", str(tmp_path / "out"), "--workers", "0", "--no-clusters", "--screen", "1.0",
+                            "--spot", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout.strip().splitlines()[-1])["screened_out"] == len(PARAGRAPHS)
+    bad = runner.invoke(app, ["scan", str(src), "--out", str(tmp_path / "out2"), "--workers", "0", "--spot"])
+    assert bad.exit_code != 0 and "screen" in bad.output

@@ -55,7 +55,7 @@ from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
-from unspin.screen import ScreenModel, screen_features, word_feature_dict, word_units
+from unspin.screen import ScreenModel, SpotStage, screen_features, word_feature_dict, word_units
 from unspin.text.stopwords import FUNCTION_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +99,11 @@ NEG_WEIGHT = 2.0
 OWN_MODEL = True
 #: the threshold passes on this share of the documents the full check calls spun (out of fold)
 RECALL = 0.97
+#: the spot stage (`unspin.screen.SpotStage`): the look-up score band in which it runs and how many words it
+#: decodes, chosen out of fold on these documents (docs/screen.md: 0.25-0.7 spot-checks ~10 % of clean
+#: documents; 6 words, not 3)
+SPOT_BAND = (0.25, 0.7)
+SPOT_WORDS = 6
 
 
 def _spin(text: str, setting: dict, seed: int) -> tuple[str, list[tuple[int, int]], dict[str, str]]:
@@ -324,10 +329,10 @@ def cross_fit_originals(corpus: list[dict], halves: list[int], originals: dict[s
 
 
 def cross_fitted(corpus: list[dict], teach: list[dict], originals: dict[str, tuple[str, ...]],
-                 phrases: dict[str, tuple[tuple[str, float], ...]]) -> tuple[list[dict[str, float]], list[list[tuple[int, tuple[float, ...]]]], list[LinearModel]]:
+                 phrases: dict[str, tuple[tuple[str, float], ...]]) -> tuple[list[dict[str, float]], list[list[tuple[int, tuple[float, ...]]]], list[LinearModel], list[LinearModel | None]]:
     """Every document's features as they behave on unseen text: its word and bigram tables, its word model and
     the words its likely-original table covers come from the other half of the articles. Returns the features, every document's word rows and the two
-    word models (fit on half 0 and on half 1)."""
+    word and own models (fit on half 0 and on half 1)."""
     halves = [hash_half(d["group"]) for d in corpus]
     tables = [count_tables([d for d, h in zip(corpus, halves) if h != hh]) for hh in (0, 1)]
     from wordfreq import top_n_list
@@ -344,7 +349,7 @@ def cross_fitted(corpus: list[dict], teach: list[dict], originals: dict[str, tup
     X = [screen_features(d["text"], ScreenModel(*tables[h], _NO_MODEL, origs[h], word_model=fits[1 - h], phrases=phrases,
                                                 own_model=owns[1 - h]))[0]
          for d, h in zip(corpus, halves)]
-    return X, rows, fits
+    return X, rows, fits, owns
 
 
 def fit_words(rows: list[list[tuple[int, tuple[float, ...]]]], teach: list[dict], target=word_conf) -> LinearModel:
@@ -413,6 +418,43 @@ def fit(X: list[dict[str, float]], target: list[float], y: list[int], weights: l
                        {n: (float(m), float(sc)) for n, m, sc in zip(names, mean, scale)})
 
 
+def fit_spot(corpus: list[dict], X: list[dict[str, float]], rows: list, fits: list[LinearModel], owns: list,
+             target: list[float], y: list[int], w8: list[int], halves: list[int], oof: list[float],
+             recall: float) -> SpotStage:
+    """The spot stage: `unspin.screen.SPOT_FEATURES` of every training document (its word and own models of the
+    other half, as `cross_fitted`), the document model refitted with them, and the threshold of the two-stage
+    score (the look-up score outside `SPOT_BAND`, the spot model's inside) chosen out of fold for ``recall``
+    of the documents the full check calls spun."""
+    from unspin.api import get_detector
+    from unspin.screen import spot_features
+
+    t0 = time.process_time()
+    det = get_detector()
+    spots = []
+    for d, rw, h in zip(corpus, rows, halves):
+        half = ScreenModel({}, {}, _NO_MODEL, word_model=fits[1 - h], own_model=owns[1 - h])
+        spots.append(spot_features(d["text"], rw, half, SPOT_WORDS, det))
+    print(f"spot features of {len(corpus)} documents: {1000 * (time.process_time() - t0) / max(len(corpus), 1):.1f} ms "
+          "of CPU a document", flush=True)
+    X2 = [dict(x, **sp) for x, sp in zip(X, spots)]
+    lo, hi = SPOT_BAND
+    both = list(oof)
+    for hh in (0, 1):
+        m = fit([x for x, h in zip(X2, halves) if h != hh], [v for v, h in zip(target, halves) if h != hh],
+                [v for v, h in zip(y, halves) if h != hh], [w for w, h in zip(w8, halves) if h != hh])
+        for i, h in enumerate(halves):
+            if h == hh and lo <= oof[i] < hi:
+                both[i] = _sig(m.raw(X2[i]))
+    threshold = min(max(choose_threshold(both, y, recall), lo), hi)
+    clean = [s for s, d in zip(both, corpus) if not d["label"]]
+    band = sum(lo <= s < hi for s, d in zip(oof, corpus) if not d["label"]) / max(len(clean), 1)
+    got = sum(s >= threshold for s, v in zip(both, y) if v) / max(sum(y), 1)
+    print(f"spot stage out of fold: threshold {threshold:g} passes on {got:.3f} of the full check's spun documents and "
+          f"{sum(s >= threshold for s in clean) / max(len(clean), 1):.3f} of the clean ones; {band:.3f} of the clean ones "
+          f"spot-checked; AUC {auc(both, y):.4f}", flush=True)
+    return SpotStage(fit(X2, target, y, w8), SPOT_BAND, threshold, SPOT_WORDS)
+
+
 def choose_threshold(scores: list[float], y: list[int], recall: float) -> float:
     """The highest threshold (2 decimals) at which ``recall`` of the positives score at or above it."""
     pos = sorted(s for s, v in zip(scores, y) if v)
@@ -469,7 +511,7 @@ def main() -> None:
     print(f"{len(originals)} words with likely originals ({time.time() - t:.0f}s)", flush=True)
     phrases = build_phrases()
     print(f"{len(phrases)} thesaurus phrases ({time.time() - t:.0f}s)", flush=True)
-    X, rows, _ = cross_fitted(corpus, teach, originals, phrases)
+    X, rows, fits, owns = cross_fitted(corpus, teach, originals, phrases)
     w8 = [d["weight"] for d in corpus]
     halves = [hash_half(d["group"]) for d in corpus]
     # out-of-fold document scores (the document model of the other half): what the threshold is chosen on
@@ -494,16 +536,19 @@ def main() -> None:
     print(f"out of fold: AUC {cross:.4f}; threshold {threshold:g} passes on {recall:.3f} of the full check's spun "
           f"documents and of the clean ones {passed}", flush=True)
     model = fit(X, target, y, w8)
+    spot = fit_spot(corpus, X, rows, fits, owns, target, y, w8, halves, oof, args.recall)
     words, bigrams = count_tables(corpus)
     word_model = fit_words(rows, teach)
     own_model = fit_words(rows, teach, word_own) if OWN_MODEL else None
-    screen_model = ScreenModel(words, bigrams, model, originals, word_model=word_model, phrases=phrases, own_model=own_model)
+    screen_model = ScreenModel(words, bigrams, model, originals, word_model=word_model, phrases=phrases, own_model=own_model,
+                               spot=spot)
     data = training_files() + ([realdev.DIR / n for n in ("pairs.jsonl", "spun.jsonl", "clean.jsonl")] if realdev.available() else [])
     payload = dict(screen_model.to_dict(), meta=dict(docs=args.docs, sotu=args.sotu, documents=len(corpus),
                                                      full_check_spun=sum(y), out_of_fold_auc=round(cross, 4),
                                                      threshold=threshold, threshold_recall=args.recall,
                                                      out_of_fold_recall=round(recall, 3), out_of_fold_clean_passed=passed,
                                                      settings=SETTINGS, realdev_fold_trained=0))
+    payload["meta"]["spot"] = dict(band=list(SPOT_BAND), words=SPOT_WORDS, threshold=spot.threshold)
     save_model(OUT, payload, model.features, data, compact=True)
     print(f"{len(words)} words, {len(bigrams)} bigrams, {len(originals)} likely originals, {len(phrases)} phrases -> {OUT}")
     print(f"set unspin.settings.SCREEN_THRESHOLD = {threshold:g}")

@@ -47,7 +47,7 @@ from unspin.model import Document, Report
 from unspin.settings import DOCUMENT_FEATURES, MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
 from unspin.text.stopwords import FUNCTION_WORDS
 
-__all__ = ["ScreenModel", "ScreenResult", "screen", "screen_features", "screen_report", "load_screen_model",
+__all__ = ["ScreenModel", "ScreenResult", "SpotStage", "SPOT_FEATURES", "spot_features", "screen", "screen_features", "screen_report", "load_screen_model",
            "word_units", "word_feature_dict", "FEATURES", "WORD_FEATURES", "WORD_PAIRS", "MODEL_FILE"]
 
 MODEL_FILE = "screen_model.json"
@@ -131,6 +131,34 @@ _NEWS = DOCUMENT_FEATURES.news_style
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*|[.!?]+|\n")
 
 
+#: what the spot check adds to the document features: the mean of the highest 2 % (at least 2) of the word
+#: probabilities with the spot-checked words' replaced by the full check's confidences (``word_p_topf`` made
+#: exact where it matters most), and the highest of those confidences
+SPOT_FEATURES = ("spot_topf", "spot_max")
+
+
+@dataclass(frozen=True)
+class SpotStage:
+    """The spot check's part of a `ScreenModel` (``training/train_screen.py``, docs/screen.md)."""
+
+    model: LinearModel
+    #: the look-up score band [low, high) in which the spot check runs: under it a document is screened out,
+    #: at or over it passed on, on look-ups alone
+    band: tuple[float, float]
+    #: the default threshold of the score with the spot check (chosen out of fold like `SCREEN_THRESHOLD`)
+    threshold: float
+    #: the words the spot check decodes: the word model's most probable
+    words: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model.to_dict(), "band": list(self.band), "threshold": self.threshold, "words": self.words}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> SpotStage:
+        lo, hi = d["band"]
+        return cls(LinearModel.from_dict(d["model"]), (float(lo), float(hi)), float(d["threshold"]), int(d["words"]))
+
+
 @dataclass(frozen=True)
 class ScreenModel:
     """Word and bigram spinner-likeness weights and the linear model over the document features."""
@@ -155,6 +183,9 @@ class ScreenModel:
     #: before it reads the rest of the document (`unspin.detect.score.context_free_probabilities`, what its
     #: document model's ``own_*`` features read), from `WORD_FEATURES`; None: the ``own_p_*`` features are 0
     own_model: LinearModel | None = None
+    #: the spot check (`screen(..., spot=True)`): a document model reading `FEATURES` and `SPOT_FEATURES`, the
+    #: band of the look-up score in which it is asked, its threshold and how many words it decodes; None: no spot check
+    spot: SpotStage | None = None
 
     def __post_init__(self) -> None:
         # the word models folded into one weight per `WORD_FEATURES` entry, one per product of `WORD_PAIRS` they
@@ -180,7 +211,8 @@ class ScreenModel:
                 "bigrams": {b: round(v, 3) for b, v in sorted(self.bigrams.items())},
                 "originals": {w: " ".join(o) for w, o in sorted(self.originals.items())},
                 "phrases": {p: " ".join([str(int(moby)), *(f"{f}:{lc:.2f}:{b}" for f, lc, b in c)])
-                            for p, (moby, c) in sorted(self.phrases.items())}}
+                            for p, (moby, c) in sorted(self.phrases.items())},
+                "spot": self.spot.to_dict() if self.spot is not None else None}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ScreenModel:
@@ -189,7 +221,8 @@ class ScreenModel:
                    {w: tuple(o.split()) for w, o in d.get("originals", {}).items()},
                    dict(d.get("metadata", {})), LinearModel.from_dict(wm) if wm else None,
                    {p: _read_phrase(c) for p, c in d.get("phrases", {}).items()},
-                   LinearModel.from_dict(om) if om else None)
+                   LinearModel.from_dict(om) if om else None,
+                   SpotStage.from_dict(d["spot"]) if d.get("spot") else None)
 
 
 _Folded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]
@@ -242,6 +275,8 @@ class ScreenResult:
     features: Mapping[str, float]
     #: the spinner-like words and bigrams found, strongest first (at most 8)
     hits: tuple[str, ...] = ()
+    #: scored again by the spot check (`screen(..., spot=True)`, in the spot band)
+    spotted: bool = False
 
     def explanation(self) -> str:
         if self.words < MIN_WORDS:
@@ -250,6 +285,8 @@ class ScreenResult:
         why = f"surprising words {100 * f.get('lm_surprise', 0.0):.1f} %, context misfits {100 * f.get('lm_misfit', 0.0):.1f} %"
         if self.hits:
             why = "spinner-like " + ", ".join(f"'{h}'" for h in self.hits) + "; " + why
+        if self.spotted:
+            why += f"; spot-checked: the full check's confidence of its most suspicious words up to {self.features.get('spot_max', 0.0):.2f}"
         if self.passed:
             return f"screen score {self.score:.2f} at or above {self.threshold:g}: passed on to the full check ({why})"
         return f"screen score {self.score:.2f} under {self.threshold:g}: screened out as clean ({why})"
@@ -270,7 +307,8 @@ def load_screen_model() -> ScreenModel:
             m = ScreenModel.from_dict(d)
             check_features(MODEL_FILE, d["metadata"], m.model.features, FEATURES)
             if any(wm is not None and not set(wm.features) <= set(WORD_FEATURES) | set(WORD_PAIRS)
-                   for wm in (m.word_model, m.own_model)):
+                   for wm in (m.word_model, m.own_model)) or (
+                    m.spot is not None and not set(m.spot.model.features) <= set(FEATURES) | set(SPOT_FEATURES)):
                 from unspin.errors import ResourceError
 
                 raise ResourceError(f"model file unspin/data/{MODEL_FILE}: its word model reads features this version "
@@ -694,29 +732,72 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     return out
 
 
-def screen(document: Document | str, threshold: float | None = None, model: ScreenModel | None = None) -> ScreenResult:
+def spot_features(text: str, rows: list[tuple[int, tuple[float, ...]]], model: ScreenModel, words: int,
+                  detector: object | None = None) -> dict[str, float]:
+    """The `SPOT_FEATURES` of ``text`` from its word rows (``screen_features(..., word_rows=...)``): the full
+    check's confidences of the ``words`` words the word model finds most probable (`unspin.spot`), the
+    own model's probabilities standing in for the rest of the document."""
+    from unspin.spot import spot_confidences
+
+    if not rows or model.word_model is None:
+        return dict.fromkeys(SPOT_FEATURES, 0.0)
+    X = np.asarray([x for _, x in rows], dtype=np.float64)
+    p = model.word_probabilities(X)
+    p1 = model.own_probabilities(X) if model.own_model is not None else p
+    order = np.argsort(-p, kind="stable")[:words].tolist()
+    got = spot_confidences(text, {rows[j][0]: float(p1[j]) for j in order}, float(p1.sum()), int((p1 > 0.5).sum()),
+                           len(rows), detector)
+    merged = p.copy()
+    for j in order:
+        merged[j] = got.get(rows[j][0], p[j])
+    kf = max(WORD_P_TOPF_MIN, math.ceil(WORD_P_TOPF * len(p)))
+    return {"spot_topf": float(np.sort(merged)[::-1][:kf].mean()), "spot_max": float(max((merged[j] for j in order), default=0.0))}
+
+
+def screen(document: Document | str, threshold: float | None = None, model: ScreenModel | None = None,
+           spot: bool = False) -> ScreenResult:
     """Screen one document: its score and whether it goes on to the full check (score at or above
     ``threshold``, default `unspin.settings.SCREEN_THRESHOLD`; a text under `MIN_WORDS` words
-    always goes on: too short to screen out)."""
+    always goes on: too short to screen out).
+
+    ``spot=True``: a document whose look-up score falls in the model's spot band is scored again with the
+    full check's own confidences of its few most suspicious words (`spot_features`, `unspin.spot`; ~30 ms
+    of CPU for such a document, nothing for the others), and the default threshold is the spot stage's."""
     doc = Document(text=document) if isinstance(document, str) else document
     m = model or load_screen_model()
-    thr = SCREEN_THRESHOLD if threshold is None else threshold
-    feats, n, hits = screen_features(doc.visible_text(), m)
-    z = m.model.raw(feats)
-    score = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+    stage = m.spot if spot else None
+    if spot and stage is None:
+        from unspin.errors import ResourceError
+
+        raise ResourceError(f"model file unspin/data/{MODEL_FILE} has no spot stage; rebuild it with `make model`")
+    thr = (stage.threshold if stage is not None else SCREEN_THRESHOLD) if threshold is None else threshold
+    text = doc.visible_text()
+    rows: list[tuple[int, tuple[float, ...]]] | None = [] if stage is not None else None
+    feats, n, hits = screen_features(text, m, rows)
+    score = _sig(m.model.raw(feats))
+    spotted = False
+    if stage is not None and rows and stage.band[0] <= score < stage.band[1]:
+        feats.update(spot_features(text, rows, m, stage.words))
+        score = _sig(stage.model.raw(feats))
+        spotted = True
     seen: dict[str, None] = {}
     for _, h in sorted(hits, key=lambda t: -t[0]):
         if len(seen) >= 8:
             break
         seen.setdefault(h)
-    return ScreenResult(score, score >= thr or n < MIN_WORDS, thr, n, feats, tuple(seen))
+    return ScreenResult(score, score >= thr or n < MIN_WORDS, thr, n, feats, tuple(seen), spotted)
 
 
-def screen_report(document: Document | str, threshold: float | None = None, warnings: tuple[str, ...] = ()) -> Report:
+def _sig(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def screen_report(document: Document | str, threshold: float | None = None, warnings: tuple[str, ...] = (),
+                  spot: bool = False) -> Report:
     """The `Report` of ``unspin check --screen``: the screening score as ``spin_score``, no flags,
     verdict ``clean`` (screened out) or ``uncertain`` (goes on to the full check), the evidence in
     ``explanation``."""
     doc = Document(text=document) if isinstance(document, str) else document
-    r = screen(doc, threshold)
+    r = screen(doc, threshold, spot=spot)
     return Report(doc, round(r.score, 4), "uncertain" if r.passed else "clean", (), r.explanation(), r.words,
                   tuple(warnings))

@@ -67,6 +67,7 @@ def check(
     index: Path | None = typer.Option(None, "--index", metavar="INDEX", help="Also search this source index (unspin index add); when the source is found, substituted words get exact restorations (kind 'source')."),
     lexicon: list[Path] | None = typer.Option(None, "--lexicon", metavar="FILE", help="Also flag the swaps of a spinner lexicon (unspin learn) where the original fits the context better (kind 'lexicon'). Repeatable."),
     screen: bool = typer.Option(False, "--screen", help="Only the fast screening pass (unspin.screen, ~100x cheaper): the screening score, verdict 'clean' when screened out and 'uncertain' when the document would go on to the full check; no flags, the evidence in the explanation."),
+    spot: bool = typer.Option(False, "--spot", help="With --screen: decode the few most suspicious words of a document the screen is unsure of with the full check's own word model before deciding (~30 ms of CPU for such a document; docs/screen.md)."),
     min_confidence: float | None = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help=f"Report only flags at least this confident (e.g. 0.9 for few, very likely flags). The spin score and verdict are computed from all the evidence either way; a word flag's confidence is the chance, given the whole document, that the word is a swap (words under the display model's threshold are not reported; those under {WORD_FLAG_AT:g} are shown in yellow), and phrases under {PHRASE_FLAG_AT:g} are not reported."),
 ) -> None:
     """Flag spun phrases and score each document.
@@ -81,6 +82,8 @@ def check(
     inputs = inputs_of(files, jsonl, hint=" (see unspin check --help)")
     if screen and (fingerprints or index is not None or lexicon or min_confidence is not None):
         raise fail("--screen gives a score without flags: it takes none of --fingerprints, --index, --lexicon, --min-confidence")
+    if spot and not screen:
+        raise fail("--spot spot-checks what the screening pass is unsure of: use it with --screen")
     fp_list = None
     if fingerprints:
         from unspin.detect.fingerprints import FingerprintList
@@ -113,7 +116,7 @@ def check(
             if screen:
                 from unspin.screen import screen_report
 
-                report = screen_report(result.document, warnings=result.warnings)
+                report = screen_report(result.document, warnings=result.warnings, spot=spot)
             else:
                 report = check_document(result.document, fingerprints=fp_list, warnings=result.warnings, index=source_index, min_confidence=min_confidence, lexicons=lexicons)
             if as_json:

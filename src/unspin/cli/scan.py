@@ -28,6 +28,7 @@ def scan_command(
     detect: bool = typer.Option(True, "--detect/--no-detect", help="Run the spin detector on every document (slow: ~3 articles/s per core); --no-detect only finds sources and clusters."),
     clusters: bool | None = typer.Option(None, "--clusters/--no-clusters", help="Find clusters of spun copies in the input (default: when there is no --index)."),
     screen: float | None = typer.Option(None, "--screen", metavar="THRESHOLD", min=0.0, max=1.0, help=f"Fully check only the documents the fast screening pass (unspin check --screen) scores at or above THRESHOLD ({SCREEN_THRESHOLD:g} is the default of unspin check --screen); the others get the screening score, verdict clean and screened_out."),
+    spot: bool = typer.Option(False, "--spot", help="With --screen: decode the few most suspicious words of the documents the screen is unsure of with the full check's own word model (~30 ms of CPU for such a document, about 1 in 10 clean ones) before deciding; fewer clean documents go on to the full check (docs/screen.md). The spot stage's own default threshold is 0.42 (unspin check --screen --spot)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Also write documents/part-*.jsonl (the JSON of unspin check --json, plus the scan's fields)."),
     input_format: InputFormat | None = typer.Option(None, "--format", help="Read every input as this format.", case_sensitive=False),
     text_field: str = typer.Option("text", "--text-field", help="JSONL key or Parquet column holding the text."),
@@ -57,7 +58,7 @@ def scan_command(
             [str(p) for p in inputs], out_dir, index=index, scheduler=scheduler, workers=workers, detect=detect, cluster=clusters,
             jsonl=jsonl, format=input_format.value if input_format is not None else None, options=options,
             partition_rows=partition_rows, overwrite=overwrite, progress=err if err.is_terminal else None,
-            lexicons=[str(p) for p in lexicon] if lexicon else (), screen=screen,
+            lexicons=[str(p) for p in lexicon] if lexicon else (), screen=screen, spot=spot,
         )
     except ScanError as exc:
         raise fail(str(exc)) from None

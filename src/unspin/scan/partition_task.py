@@ -44,6 +44,8 @@ class TaskConfig:
     #: screening threshold (`unspin.screen`): a document scored under it gets the screen's score and verdict
     #: and ``screened_out`` instead of a full check; None: every document is checked
     screen: float | None = None
+    #: the screen spot-checks the documents in its uncertain band (`unspin.screen.screen`'s ``spot``)
+    spot: bool = False
 
 
 _LEXICONS: dict[tuple[str, ...], tuple[Any, ...]] = {}
@@ -77,7 +79,7 @@ def _document_row(doc: Document, cfg: TaskConfig, warnings: tuple[str, ...]) -> 
     if cfg.detect and cfg.screen is not None:
         from unspin.screen import screen
 
-        screened = screen(doc, cfg.screen)
+        screened = screen(doc, cfg.screen, spot=cfg.spot)
         row.update(screen_score=round(screened.score, 4), screened_out=not screened.passed)
     if screened is not None and not screened.passed:
         row.update(words=screened.words, spin_score=round(screened.score, 4), verdict="clean",

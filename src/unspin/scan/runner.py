@@ -59,6 +59,7 @@ def scan(
     on_partition: Callable[[PartitionStats], None] | None = None,
     lexicons: Sequence[str | Path] = (),
     screen: float | None = None,
+    spot: bool = False,
 ) -> ScanSummary:
     """Scan ``inputs`` (files, directories, ``(path, format)`` pairs) into ``out``; see the module docstring.
 
@@ -71,12 +72,15 @@ def scan(
     ``lexicons``: spinner lexicon files (`unspin.learn`) whose swaps every check flags too.
     ``screen``: a screening threshold (`unspin.screen`, e.g. `unspin.settings.SCREEN_THRESHOLD`): only documents
     the screen scores at or above it are fully checked; the others get its score, verdict ``clean`` and
-    ``screened_out`` (columns ``screen_score``, ``screened_out``).
+    ``screened_out`` (columns ``screen_score``, ``screened_out``). ``spot``: the screen spot-checks the documents
+    in its uncertain band (`unspin.screen.screen`'s ``spot``).
     ``on_partition`` is called in the client with each finished partition's `PartitionStats`.
 
     Example: ``scan(["crawl/"], "scan-out", workers=2).spun``
     """
     t0 = time.perf_counter()
+    if spot and screen is None:
+        raise ScanError("spot=True spot-checks what the screen is unsure of: it needs a screen threshold (screen=...)")
     out = Path(out)
     opts = options or IngestOptions()
     do_cluster = (index is None) if cluster is None else cluster
@@ -84,7 +88,8 @@ def scan(
         raise ScanError(f"no index at {index} (build one with unspin index add)")
     cfg = TaskConfig(out=str(out.resolve()), options=opts, detect=detect, index=str(Path(index).resolve()) if index else None,
                      top=top, cluster=do_cluster, lsh=lsh, jsonl=jsonl,
-                     lexicons=tuple(str(Path(p).resolve()) for p in lexicons), screen=screen)
+                     lexicons=tuple(str(Path(p).resolve()) for p in lexicons), screen=screen,
+                     spot=spot)
     plan = plan_partitions(inputs, format=format or opts.format, partition_rows=partition_rows, partition_bytes=partition_bytes)
     run_hash = args_hash(plan, cfg, verify, Path(index).stat().st_size if index else None)
     manifest = Manifest.open(out, run_hash, plan, index=cfg.index, overwrite=overwrite)
