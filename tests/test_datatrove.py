@@ -176,3 +176,9 @@ def test_screen_first_fully_checks_only_what_passes(detector):
     assert "spin_screened_out" not in on.metadata and on.metadata["spin_verdict"] == check(SPUN).verdict
     with pytest.raises(ValueError, match="between 0 and 1"):
         SpinFilter(screen=-0.1)
+    # with the spot stage: the screen's score with its spot check
+    spotted = DTDocument(text=SPUN, id="z", metadata={})
+    SpinFilter(screen=0.42, spot=True, drop=False).filter(spotted)
+    assert spotted.metadata["spin_screen_score"] == round(screen(SPUN, 0.42, spot=True).score, 4)
+    with pytest.raises(ValueError, match="needs a screen threshold"):
+        SpinFilter(spot=True)

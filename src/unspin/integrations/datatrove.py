@@ -66,6 +66,8 @@ class SpinFilter(BaseFilter):
     those whose verdict is ``spun``). ``drop=False``: keep every document, annotate only.
     ``screen``: screen first (`unspin.screen`) and fully check only documents whose
     screening score is at least this; the others are annotated as screened out (clean).
+    ``spot=True``: the screen spot-checks the documents it is unsure of (`unspin.screen.screen`'s ``spot``;
+    its own default threshold is the model's ``spot.threshold``, 0.42).
     ``index``: path of an unspin source index (``unspin index add``): the best source of
     each document is searched there (and its substitutions become exact flags).
     ``options``: how documents are finished before checking (furniture, language, size
@@ -82,6 +84,7 @@ class SpinFilter(BaseFilter):
         drop: bool = True,
         index: str | None = None,
         screen: float | None = None,
+        spot: bool = False,
         options: IngestOptions | None = None,
         exclusion_writer: DiskWriter | None = None,
     ) -> None:
@@ -90,6 +93,8 @@ class SpinFilter(BaseFilter):
             raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
         if screen is not None and not 0.0 <= screen <= 1.0:
             raise ValueError(f"screen must be between 0 and 1, not {screen}")
+        if spot and screen is None:
+            raise ValueError("spot=True spot-checks what the screen is unsure of: it needs a screen threshold (screen=...)")
         if index is not None:
             from pathlib import Path
 
@@ -100,6 +105,7 @@ class SpinFilter(BaseFilter):
         self.drop = drop
         self.index = index
         self.screen = screen
+        self.spot = spot
         self.options = options or IngestOptions()
 
     def _unspin_document(self, doc: Any) -> ReadResult:
@@ -130,7 +136,7 @@ class SpinFilter(BaseFilter):
             from unspin.screen import screen
 
             try:
-                first = screen(result.document, self.screen)
+                first = screen(result.document, self.screen, spot=self.spot)
             except Exception as exc:  # one bad document must not stop the pipeline
                 self.stat_update("errors")
                 md["spin_verdict"], md["spin_error"] = "error", f"unexpected error while screening ({type(exc).__name__}: {exc})"
