@@ -40,7 +40,7 @@ from devkit import realdev
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.api import check, get_detector
 from unspin.model import Document
-from unspin.screen import load_screen_model, screen
+from unspin.screen import SpotStage, load_screen_model, screen
 from unspin.settings import SCREEN_THRESHOLD
 
 HERE = Path(__file__).resolve().parent
@@ -166,12 +166,12 @@ def as_spot(d: Doc) -> Doc:
     return replace(d, score=d.spot_score, screen_s=d.spot_s)
 
 
-def spot_section(rows: list[Row], mix: Row, clean: Row, stage: object) -> list[str]:
+def spot_section(rows: list[Row], mix: Row, clean: Row, stage: SpotStage | None) -> list[str]:
     """The same figures for the screen with its spot check (`screen(..., spot=True)`, `scan --screen T --spot`)."""
     if stage is None:
         return ["", "## With the spot check", "", "The shipped screening model has no spot stage."]
-    thr = stage.threshold  # type: ignore[attr-defined]
-    lo, hi = stage.band  # type: ignore[attr-defined]
+    thr = stage.threshold
+    lo, hi = stage.band
     every = [as_spot(d) for r in rows for d in r.docs]
     total = stats(every, thr, [as_spot(d) for d in clean.docs])
     m = stats([as_spot(d) for d in mix.docs], thr, [as_spot(d) for d in clean.docs])
@@ -182,7 +182,7 @@ def spot_section(rows: list[Row], mix: Row, clean: Row, stage: object) -> list[s
     out = ["", "## With the spot check (`--spot`)", "",
            f"The same documents screened with `screen(..., spot=True)` (`unspin check --screen --spot`, `unspin scan --screen {thr:g} --spot`): "
            f"a document whose look-up score is in [{lo:g}, {hi:g}) is scored again with the full check's confidences of its "
-           f"{stage.words} most suspicious words (`unspin.spot`); threshold **{thr:g}**, the spot stage's, chosen out of fold "  # type: ignore[attr-defined]
+           f"{stage.words} most suspicious words (`unspin.spot`); threshold **{thr:g}**, the spot stage's, chosen out of fold "
            "on the training documents for 97 % recall of the documents the full check calls spun. Timed in the same process "
            "as the rest, before the document's full check.", "",
            "| row | screen + spot docs/CPU-s | spot-checked | recall of full-check spun | passed on | CPU vs full | F1 screen → full |",

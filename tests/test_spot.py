@@ -8,7 +8,7 @@ import pytest
 from unspin.detect.calibration import TreeEnsemble
 from unspin.detect.prepared import prepare
 from unspin.model import Document
-from unspin.spot import _one_row, spot_confidences
+from unspin.spot import spot_confidences
 from unspin.text import tokenize
 from unspin.text.tokens import Token, TokenKind, normalize_token
 
@@ -53,9 +53,11 @@ def test_trees_compiled_for_one_row_match_the_batch_evaluation():
     ens = TreeEnsemble(names, 0.25, tuple(trees))
     X = rng.randn(50, 3)
     X[::7, 1] = np.nan  # missing values go where each node sends them
-    got = [_one_row(ens)({n: v for n, v in zip(names, row)}) for row in X]
+    got = [ens.raw_one({n: v for n, v in zip(names, row)}) for row in X]
     assert np.allclose(got, ens.raw_batch(X))
-    assert _one_row(ens) is _one_row(ens)  # compiled once
+    compiled = ens.__dict__["_compiled"]
+    ens.raw_one({})
+    assert ens.__dict__["_compiled"] is compiled  # compiled once
 
 
 def test_spot_confidences_are_the_full_checks_on_the_named_words(detector):

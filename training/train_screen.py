@@ -55,7 +55,7 @@ from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
-from unspin.screen import ScreenModel, SpotStage, screen_features, word_feature_dict, word_units
+from unspin.screen import ScreenModel, SpotStage, _sig, screen_features, word_feature_dict, word_units
 from unspin.text.stopwords import FUNCTION_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -460,10 +460,6 @@ def choose_threshold(scores: list[float], y: list[int], recall: float) -> float:
     pos = sorted(s for s, v in zip(scores, y) if v)
     k = int(len(pos) * (1 - recall))
     return float(int(pos[k] * 100) / 100)
-
-
-def _sig(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 def auc(scores: list[float], labels: list[int]) -> float:

@@ -37,7 +37,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,6 +46,9 @@ from unspin.lm.ngram import reversed_history
 from unspin.model import Document, Report
 from unspin.settings import DOCUMENT_FEATURES, MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
 from unspin.text.stopwords import FUNCTION_WORDS
+
+if TYPE_CHECKING:
+    from unspin.detect.decoder import Detector
 
 __all__ = ["ScreenModel", "ScreenResult", "SpotStage", "SPOT_FEATURES", "spot_features", "screen", "screen_features", "screen_report", "load_screen_model",
            "word_units", "word_feature_dict", "FEATURES", "WORD_FEATURES", "WORD_PAIRS", "MODEL_FILE"]
@@ -733,7 +736,7 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
 
 
 def spot_features(text: str, rows: list[tuple[int, tuple[float, ...]]], model: ScreenModel, words: int,
-                  detector: object | None = None) -> dict[str, float]:
+                  detector: Detector | None = None) -> dict[str, float]:
     """The `SPOT_FEATURES` of ``text`` from its word rows (``screen_features(..., word_rows=...)``): the full
     check's confidences of the ``words`` words the word model finds most probable (`unspin.spot`), the
     own model's probabilities standing in for the rest of the document."""

@@ -9,7 +9,7 @@ together ("crippling sanctions"). Internal to `unspin.detect`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,11 +51,12 @@ class SentenceDecoder:
 
     def decode(
         self, tokens: Sequence[Token], topic: np.ndarray | None = None, counts: Mapping[str, int] | None = None,
-        tags: Mapping[int, Reading] | None = None,
+        tags: Mapping[int, Reading] | None = None, only: Collection[int] | None = None,
     ) -> list[RawDecision]:
         """The decoder's best alternative, its evidence and every alternative for each content word
-        (``tags``: the document's part-of-speech tags in context, for the restoration features)."""
-        slots = self.slots.build(tokens)
+        (``tags``: the document's part-of-speech tags in context, for the restoration features; ``only``:
+        decode only the words starting at these offsets, every other word kept as written, `SlotBuilder.build`)."""
+        slots = self.slots.build(tokens, only)
         if topic is not None and self.options.topic_weight:
             lam = self.options.topic_weight
             for s in slots:

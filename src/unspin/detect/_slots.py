@@ -10,7 +10,7 @@ a number, an acronym or a name). Internal to `unspin.detect`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -53,19 +53,16 @@ class SlotBuilder:
         self.options = options
         self._usable: dict[str, tuple[Candidate, ...]] = {}
 
-    def build(self, tokens: Sequence[Token]) -> list[Slot]:
+    def build(self, tokens: Sequence[Token], only: Collection[int] | None = None) -> list[Slot]:
+        """The sentence's slots; ``only``: the start offsets of the words that may get candidates (the spot
+        check's, `unspin.spot`: every other word is kept as written), None for every judged word."""
         opt = self.options
         words = [t for t in tokens if t.kind is not TokenKind.PUNCT]
         slots: list[Slot] = [Slot(None, BOS, [BOS], [0.0], [None])]
-        for k, t in enumerate(words):
+        for t, judged in zip(words, judged_words(words)):
             w = t.norm if t.kind is TokenKind.WORD else "<num>"
             slot = Slot(t, w, [w], [0.0], [None])
-            initial = k == 0 or _sentence_initial(tokens, t)
-            # "Hazel Blears said": a capitalised first word followed by a name is a name too
-            if initial and k + 1 < len(words) and words[k + 1].text[:1].isupper():
-                initial = False
-            if t.kind is TokenKind.WORD and self.is_candidate(t, initial):
-                slot.candidate_slot = True
+            slot.candidate_slot = judged and (only is None or t.start in only)
             slots.append(slot)
         slots.append(Slot(None, EOS, [EOS], [0.0], [None]))
         keep_prior = math.log10(1 - 10**opt.log_spin_prior)
@@ -156,10 +153,12 @@ def _web_word(w: str | None) -> str | None:
     return WEB_BOS if w == BOS else w
 
 
-def _sentence_initial(tokens: Sequence[Token], t: Token) -> bool:
-    for prev in tokens:
-        if prev is t:
-            return True
-        if prev.kind is not TokenKind.PUNCT:
-            return False
-    return True
+def judged_words(words: Sequence[Token]) -> list[bool]:
+    """Which of a sentence's words and numbers (its tokens but punctuation) could have been swapped
+    (`SlotBuilder.is_candidate`): the first word counts as sentence-initial unless another capitalised
+    word follows it ("Hazel Blears said": a name too)."""
+    out = []
+    for k, t in enumerate(words):
+        initial = k == 0 and not (len(words) > 1 and words[1].text[:1].isupper())
+        out.append(t.kind is TokenKind.WORD and SlotBuilder.is_candidate(t, initial))
+    return out

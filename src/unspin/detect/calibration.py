@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -84,6 +84,15 @@ class TreeEnsemble:
             out += t["value"][node]
         return out
 
+    def raw_one(self, features: Mapping[str, float]) -> float:
+        """`raw_batch` of one row given as a feature dict, through the trees compiled once to nested
+        comparisons (a numpy pass per tree level costs ~15 ms for a single row, this ~0.1-0.5 ms)."""
+        fn = self.__dict__.get("_compiled")
+        if fn is None:
+            fn = _compile_trees(self)
+            object.__setattr__(self, "_compiled", fn)
+        return fn([features.get(name, 0.0) for name in self.features])
+
     def to_dict(self) -> dict[str, Any]:
         return {"type": "trees", "features": list(self.features), "baseline": self.baseline,
                 "trees": [{k: v.tolist() for k, v in t.items()} for t in self.trees]}
@@ -94,6 +103,32 @@ class TreeEnsemble:
                   "leaf": bool, "value": np.float64, "missing_left": bool}
         trees = tuple({k: np.asarray(t[k], dtype=dt) for k, dt in dtypes.items()} for t in d["trees"])
         return cls(tuple(d["features"]), float(d["baseline"]), trees)
+
+
+def _compile_trees(ensemble: TreeEnsemble) -> Callable[[list[float]], float]:
+    """``ensemble`` as one Python function of a row (values in ``ensemble.features`` order)."""
+    lines = ["def raw(x):", f"    z = {float(ensemble.baseline)!r}"]
+    for t in ensemble.trees:
+        feat, thr, left, right = t["feature"].tolist(), t["threshold"].tolist(), t["left"].tolist(), t["right"].tolist()
+        leaf, value, miss = t["leaf"].tolist(), t["value"].tolist(), t["missing_left"].tolist()
+        stack = [(0, 1)]
+        while stack:  # depth first, the left branch before the right: the nesting of if/else
+            node, depth = stack.pop()
+            pad = "    " * depth
+            if node < 0:  # the else of node -node - 1
+                lines.append(f"{pad}else:")
+                continue
+            if leaf[node]:
+                lines.append(f"{pad}z += {float(value[node])!r}")
+                continue
+            # NaN goes where the tree sends missing values: `not (v > t)` is true for NaN, `v <= t` false
+            x = f"x[{int(feat[node])}]"
+            lines.append(f"{pad}if {'not (' + x + ' > ' if miss[node] else x + ' <= '}{float(thr[node])!r}{')' if miss[node] else ''}:")
+            stack += [(right[node], depth + 1), (-node - 1, depth), (left[node], depth + 1)]
+    lines.append("    return z")
+    scope: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<unspin trees>", "exec"), scope)  # our own model's numbers only
+    return scope["raw"]
 
 
 def _sigmoid(z: float) -> float:
