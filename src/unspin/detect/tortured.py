@@ -218,6 +218,7 @@ class TorturedPhrases:
                     mask[i] = True
         self._mask = mask
         self.originals = lru_cache(maxsize=100_000)(self._originals)
+        self.paired_originals = lru_cache(maxsize=100_000)(self._paired_originals)
         self.is_swap = lru_cache(maxsize=200_000)(self._is_swap)
         self._window_lp: dict[tuple[tuple[str, ...], ...], float] = {}
 
@@ -302,6 +303,12 @@ class TorturedPhrases:
                     out[same] = 0.0
         return out
 
+    def _paired_originals(self, text: str) -> tuple[tuple[str, float, dict[str, tuple[int, ...]]], ...]:
+        """The `originals` of ``text`` that begin a term, each with the term's second words
+        (``terms.by_pair``): what a window's first part can stand for."""
+        by_pair = self.terms.by_pair
+        return tuple((w0, lp0, sub) for w0, lp0 in self.originals(text).items() if (sub := by_pair.get(w0)))
+
     def _is_swap(self, observed: str, term_word: str) -> bool:
         """Is ``observed`` a synonym put for ``term_word`` (not the word itself, an inflection of
         it or its other spelling: "programmes" for "program" is no swap)?"""
@@ -330,7 +337,6 @@ class TorturedPhrases:
         ``min_score``, only those scoring at least that (the rest are not fully scored: faster)."""
         last = len(tokens) if last is None else last
         found: list[TorturedMatch] = []
-        by_pair = self.terms.by_pair
         for run in _runs(tokens, first, last):
             norms = [tokens[k].norm for k in run]
             for i in range(len(run)):
@@ -340,18 +346,19 @@ class TorturedPhrases:
                     if i + n1 >= len(run):
                         break
                     span1 = " ".join(norms[i : i + n1])
-                    head = self.originals(span1)
+                    head = self.paired_originals(span1)
+                    if not head:
+                        continue
                     pos = i + n1
                     for n2 in range(1, MAX_SPAN + 1):
                         if pos + n2 > len(run) or (n2 > 1 and norms[pos] in FUNCTION_WORDS):
                             break
                         span2 = " ".join(norms[pos : pos + n2])
                         second = {span2: 0.0} if norms[pos] in FUNCTION_WORDS else self.originals(span2)
-                        for w0, lp0 in head.items():
-                            sub = by_pair.get(w0)
-                            if not sub:
-                                continue
-                            for w1 in sub.keys() & second.keys():
+                        for w0, lp0, sub in head:
+                            # the term second words the second part can stand for, in a fixed order
+                            both = [w for w in sub if w in second] if len(sub) <= len(second) else [w for w in second if w in sub]
+                            for w1 in both:
                                 lp = lp0 + second[w1]
                                 for ti in sub[w1]:
                                     term = self.terms.terms[ti]
