@@ -174,9 +174,10 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenMode
     return TokenModel(stage1, stage2, meta)
 
 
-def _restore_examples(spun: SpunText) -> tuple[list[dict], list[int]]:
-    X: list[dict] = []
-    y: list[int] = []
+def _restore_examples(spun: SpunText) -> list[tuple[list[dict], int]]:
+    """One group per substituted word whose original is among the decoder's alternatives: every
+    alternative's features and the index of the original."""
+    groups: list[tuple[list[dict], int]] = []
     det = _worker_detector()
     # with --pos, the part-of-speech features (`unspin.detect._evidence.TAG_FEATURES`) too
     det.pos_tags = _WORKER.get("pos", False)
@@ -185,54 +186,71 @@ def _restore_examples(spun: SpunText) -> tuple[list[dict], list[int]]:
         if not d.alternatives:
             continue
         sub = next((s for s in spun.substitutions if d.token.start < s.end and s.start < d.token.end), None)
-        if sub is None or sub.original.lower() not in {w for w, _ in d.alternatives}:
+        words = [w for w, _ in d.alternatives]
+        if sub is None or sub.original.lower() not in words:
             continue
-        for w, feats in d.alternatives:
-            X.append(feats)
-            y.append(int(w == sub.original.lower()))
-    return X, y
+        groups.append(([feats for _, feats in d.alternatives], words.index(sub.original.lower())))
+    return groups
 
 
 def collect_restore(det: Detector | None, records: list[dict], settings: list[dict], seed: int = 2,
-                    jobs: int = 1) -> tuple[list[dict], list[int]]:
-    """Rank features of every alternative at substituted words whose original is among them."""
+                    jobs: int = 1) -> list[tuple[list[dict], int]]:
+    """Rank features of every alternative at substituted words whose original is among them, one
+    group (alternatives, index of the original) per word."""
     if det is not None:
         _WORKER["det"] = det
-    X: list[dict] = []
-    y: list[int] = []
-    for xs, ys in _in_jobs(_restore_examples, _spins(records, settings, seed), jobs):
-        X += xs
-        y += ys
-    return X, y
+    groups: list[tuple[list[dict], int]] = []
+    for gs in _in_jobs(_restore_examples, _spins(records, settings, seed), jobs):
+        groups += gs
+    return groups
 
 
-def restore_settings(settings: list[dict]) -> list[dict]:
-    """The spinners the restoration model learns from: the realistic habits of the mix when it has any,
-    else the whole mix. Which candidate is the original is a question of how the spinner picks, and
-    real spinners pick close, common synonyms, not uniformly from a list: fitted on the realistic
-    habits alone, the model ranks the original first more often on every realistic habit (train split,
-    articles 200-249, original among the 20 alternatives: spinbot 30 % 0.535 -> 0.552, spinnerchief 8 %
-    0.545 -> 0.651) and on the held-apart ones it never sees (spinbot-wordnet 0.568 -> 0.677,
-    spinbot-frequent 0.533 -> 0.541, spinbot-loose 0.555 -> 0.546), and on the seed page (0.470 ->
-    0.545, report only) than fitted on the whole mix, whose uniform picks taught it that the original
-    is rarely the candidate closest in meaning to the observed word (``sim_obs`` -0.35 vs -0.08)."""
-    realistic = [s for s in settings if "habit" in s]
-    return realistic or settings
+#: features the restoration model leaves out: the uniform pick's ``log_channel`` is the channel
+#: model's ``log_prior`` without one; read beside it, the conditional logit weighed their difference
+#: (-0.44 against +1.19) and `unspin.learn.apply.LearnedChannelRanking`, which moves ``log_channel``
+#: towards a learned channel's prior, would have turned a spinner's taste against its own picks.
+#: Left out, first-rank accuracy is unchanged (held-apart habits 0.594 either way, bench/restore.py)
+RESTORE_DROP = ("log_channel",)
 
 
-def fit_restore(X: list[dict], y: list[int]) -> LinearModel:
-    """Pointwise logistic regression: is this alternative the original? (ranked by its log-odds)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+def fit_restore(groups: list[tuple[list[dict], int]], l2: float = 1.0) -> LinearModel:
+    """Conditional logit (a softmax over each word's alternatives, L2-penalised): which alternative
+    is the original? Ranked by the linear score. Fitted on whole groups rather than alternative by
+    alternative (a pointwise logistic regression, the model before), it learns what sets the original
+    apart from the other candidates of the same word, and trusts the channel's pick probability
+    (``log_prior``) far more: first-rank accuracy (bench/restore.md) rose on the held-apart
+    spinbot-wordnet habit 0.633 -> 0.728, on spinnerchief 0.627 -> 0.716 and on the seed page
+    0.547 -> 0.594, and fell on spinbot-frequent 0.555 -> 0.523 and spinbot-loose 0.564 -> 0.530,
+    whose picks follow meaning less than the channel expects (a learned channel, `unspin.learn`,
+    is the remedy there)."""
+    from scipy.optimize import minimize
 
-    names = sorted(X[0])
-    A = np.array([[x[n] for n in names] for x in X])
-    sc = StandardScaler().fit(A)
-    clf = LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A), y)
+    names = sorted(groups[0][0][0])
+    mats = [np.array([[f[n] for n in names] for f in feats], dtype=float) for feats, _ in groups]
+    A = np.vstack(mats)
+    mean, scale = A.mean(0), A.std(0)
+    scale[scale == 0] = 1.0
+    Z = (A - mean) / scale
+    starts = np.cumsum([0] + [len(m) for m in mats])[:-1]
+    seg = np.repeat(np.arange(len(mats)), [len(m) for m in mats])
+    chosen = starts + np.array([label for _, label in groups])
+    n = len(mats)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = Z @ w
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - top[seg])
+        den = np.add.reduceat(e, starts)
+        nll = (np.sum(top + np.log(den)) - s[chosen].sum()) / n + l2 * (w @ w) / (2 * n)
+        grad = (Z.T @ (e / den[seg]) - Z[chosen].sum(0)) / n + l2 * w / n
+        return nll, grad
+
+    res = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B")
+    assert res.success, f"conditional logit did not converge: {res.message}"
     return LinearModel(
-        weights={n: float(w) for n, w in zip(names, clf.coef_[0])},
-        bias=float(clf.intercept_[0]),
-        scaling={n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)},
+        weights={n: float(w) for n, w in zip(names, res.x)},
+        bias=0.0,
+        scaling={n: (float(m), float(s)) for n, m, s in zip(names, mean, scale)},
     )
 
 
@@ -446,10 +464,12 @@ def main() -> None:
     t = time.time()
     drop = {f for f in args.drop.split(",") if f}
     _WORKER["pos"] = args.pos
-    Xr, yr = collect_restore(None, train, restore_settings(settings), jobs=args.jobs)
-    restore = fit_restore([{k: v for k, v in x.items() if k not in drop} for x in Xr], yr)
+    groups = collect_restore(None, train, settings, jobs=args.jobs)
+    restore = fit_restore([([{k: v for k, v in f.items() if k not in drop and k not in RESTORE_DROP} for f in feats], label)
+                           for feats, label in groups])
     save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
-    print(f"restoration: {len(yr)} alternatives ({sum(yr)} originals) in {time.time() - t:.0f}s -> {RESTORE_OUT}")
+    print(f"restoration: {len(groups)} words, {sum(len(f) for f, _ in groups)} alternatives in "
+          f"{time.time() - t:.0f}s -> {RESTORE_OUT}")
     if args.restore_only:
         return
     t = time.time()

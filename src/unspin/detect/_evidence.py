@@ -50,7 +50,7 @@ CONTEXT_FEATURES = ("topic_obs", "topic_alt", "topic_gain", "sim_obs_alt", "near
 TAG_FEATURES = ("alt_tag_fit", "alt_tag_p", "alt_tag_gain")
 #: `alternative_features` (the restoration model)
 ALTERNATIVE_FEATURES = ("local_rel", "total_rel", "log_channel", "log_prior", "topic", "unigram", "sim_obs", "in_doc",
-                        "web_rel", "web_pmi", "function")
+                        "web_rel", "web_pmi", "function", "near")
 #: every feature of a word the token model's first stage may read (the second stage adds
 #: `unspin.detect.calibration.DOC_FEATURES`)
 WORD_FEATURES = OWN_FEATURES + WEB_FEATURES + CONTEXT_FEATURES
@@ -151,6 +151,24 @@ def alternative_features(s: Slot, local: list[float], topic: np.ndarray | None, 
             # an alternative that fits where the observed word does not (a wrong-part-of-speech swap)
             feats["alt_tag_gain"] = fit - obs_fit
     return tuple(out)
+
+
+def add_alternative_context(raw: Sequence[RawDecision], vecs: Vectors) -> None:
+    """Add ``near`` to every alternative of every decided word (in place): its closeness (GloVe) to
+    the observed content words within four judged words either side, the window of the word model's
+    ``near_alt``. The trigram LM sees two words either side; the original also fits the words a
+    little further off ("sanctions" near "nuclear", "Tehran"), which a synonym picked from a list
+    for the word alone need not. 0 without neighbours with vectors."""
+    obs_vecs = [vecs.get(r.token.norm) for r in raw]
+    for k, r in enumerate(raw):
+        if not r.alternatives:
+            continue
+        window = [w for w in obs_vecs[max(0, k - 4) : k] + obs_vecs[k + 1 : k + 5] if w is not None]
+        wc = np.sum(window, axis=0) if window else None
+        wn = (float(np.linalg.norm(wc)) or 1.0) if wc is not None else 1.0
+        for w, feats in r.alternatives:
+            v = vecs.get(w) if wc is not None else None
+            feats["near"] = float(v @ wc) / wn if v is not None else 0.0
 
 
 def add_document_context(raw: Sequence[RawDecision], counts: Mapping[str, int], vecs: Vectors) -> list[int]:

@@ -203,13 +203,15 @@ class Detector:
                                 self.options.threshold, self.options.spun_document_threshold)
 
     def decode(self, prepared: PreparedDocument) -> list[RawDecision]:
-        """The decoder's output for each content word of the document, sentence by sentence."""
+        """The decoder's output for each content word of the document, sentence by sentence, each
+        alternative with its document context too (``near``, `_evidence.add_alternative_context`)."""
         tokens = prepared.tokens
         topic = _evidence.topic_vector(tokens, self.vectors)
         tags = prepared.pos_tags if self.pos_tags else None
         raw: list[RawDecision] = []
         for sent in prepared.sentences:
             raw.extend(self.decoder.decode(tokens[sent.first_token : sent.last_token], topic, prepared.counts, tags))
+        _evidence.add_alternative_context(raw, self.vectors)
         return raw
 
     def phrase_matches(self, doc: Document | PreparedDocument, tokens: Sequence[Token] | None = None) -> list[PhraseMatch]:
