@@ -622,6 +622,20 @@ _line = st.one_of(
 )
 
 
+def test_a_text_that_starts_with_the_gzip_magic_bytes_alone_is_read_as_text(tmp_path: Path) -> None:
+    """Found by the fuzz test below: a JSONL file whose first line begins with 1f 8b (but not the
+    deflate method byte that follows in real gzip) was reported as truncated gzip and the rest of it
+    lost; it is text, and every line is read."""
+    from unspin.ingest import IngestOptions, iter_documents
+
+    path = tmp_path / "magic.jsonl"
+    path.write_bytes(b"\x1f\x8b\n" + json.dumps({"id": "a", "text": "The two leaders met on Friday."}).encode() + b"\n")
+    results = list(iter_documents([path], format="jsonl", options=IngestOptions(language_check=False)))
+    assert len(results) == 2
+    assert results[0].document is None and "line 1" in results[0].error
+    assert results[1].document is not None and results[1].document.text == "The two leaders met on Friday."
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(lines=st.lists(_line, min_size=1, max_size=8))
 def test_fuzz_jsonl_reader_names_every_line_and_never_raises(tmp_path: Path, lines: list[bytes]) -> None:

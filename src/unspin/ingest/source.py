@@ -31,7 +31,9 @@ from unspin.ingest.validate import printable
 
 #: Display name of standard input.
 STDIN_NAME = "<stdin>"
-GZIP_MAGIC = b"\x1f\x8b"
+#: The gzip magic and its compression method (deflate, the only one RFC 1952 defines): a text that happens
+#: to start with the two magic bytes alone is read as text, not reported as broken gzip.
+GZIP_MAGIC = b"\x1f\x8b\x08"
 #: Bytes shown to format detection.
 HEAD_BYTES = 64 * 1024
 

@@ -171,7 +171,7 @@ def splittable(path: str | os.PathLike[str], limit: int = 64 << 20) -> bool:
     """True when the WARC file can be read in byte slices: uncompressed, or gzipped record by record
     (the WARC convention) rather than as one gzip stream — i.e. its first gzip member ends early."""
     with open(path, "rb") as fh:
-        head = fh.read(2)
+        head = fh.read(len(GZIP_MAGIC))
         if head != GZIP_MAGIC:
             return True
         fh.seek(0)
