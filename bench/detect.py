@@ -224,8 +224,8 @@ def main() -> None:
         "among found; false /1k = false flags per 1,000 words.",
         "",
         "| row | words swapped | unspin P | R | restore | F1 | false /1k | naive P | R | restore | F1 | false /1k |"
-        + (" unspin P before | F1 before |" if before else ""),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if before else ""),
+        + (" unspin P before | restore before | F1 before |" if before else ""),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if before else ""),
     ]
     dump = {}
     for name, _group, o, b, share in rows:
@@ -235,7 +235,8 @@ def main() -> None:
         extra = ""
         if before:
             pc = Counts(**prev) if prev else None
-            extra = (f" — | {pc.false_per_1000:.2f} /1k |" if clean else f" {pc.precision:.3f} | {pc.f1:.3f} |") if pc else " — | — |"
+            extra = ((f" — | — | {pc.false_per_1000:.2f} /1k |" if clean else
+                      f" {pc.precision:.3f} | {pc.restoration:.3f} | {pc.f1:.3f} |") if pc else " — | — | — |")
         lines.append(f"| {name} | {'—' if clean else f'{share:.1%}'} | {fmt(o, clean)} | {fmt(b, clean)} |{extra}")
     for name, o, b, _note in real:
         dump[name] = {"unspin": o.__dict__, "naive": b.__dict__}
@@ -243,7 +244,7 @@ def main() -> None:
         extra = ""
         if before:
             pc = type(o)(**prev) if prev else None
-            extra = f" {pc.precision:.3f} | {pc.f1:.3f} |" if pc else " — | — |"
+            extra = f" {pc.precision:.3f} | {pc.restoration:.3f} | {pc.f1:.3f} |" if pc else " — | — | — |"
         row = f"| {name} | — | {fmt(o, False)} | {fmt(b, False)} |{extra}"
         if not o.words:  # the seed page's counts have no word total
             row = row.replace(f" {o.false_per_1000:.2f} |", " — |")

@@ -6,10 +6,11 @@ the share of words where a ranking puts the original first: the decoder's own or
 plus channel prior, ``total_rel``) and each restoration model given (the shipped one by default).
 Rows: held-out BBC articles (``spinner.split_ids`` test part, never trained on) spun by the
 realistic habits the shipped model is trained on and by the held-apart variants it never sees
-(another thesaurus, other pick weights), the seed page (sure swaps) and the realdev pairs
-(synonym spinners). The shipped detector decodes every text, as at run time.
+(another thesaurus, other pick weights), the seed page (its sure and its guessed swaps) and the
+realdev pairs (synonym and paraphrase spinners). The shipped detector decodes every text, as at
+run time. A second table counts only the words `check` flags: their suggestion is what is shown.
 
-    python -m bench.restore [--docs 40] [--model old.json --model new.json] [--jobs 2]
+    python -m bench.restore [--docs 40] [--model before=old.json --model after=new.json] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -38,25 +39,38 @@ ROWS = [
     ("held apart: spinbot, loose 30%", dict(rate=0.30, habit="spinbot-loose")),
 ]
 SEED_ROW = "seed page (real spinner, sure swaps)"
+SEED_GUESS_ROW = "seed page, guessed swaps"
 REALDEV_ROW = "realdev pairs, synonym spinners"
+REALDEV_PARA_ROW = "realdev pairs, paraphrase spinners"
 
 _DET = None
+_RESTORE_BEAM: int | None = None
 
 
-def _groups(item: tuple[str, str, list[tuple[int, int, str]]]) -> list[tuple[str, list[dict], int]]:
-    """(row, alternatives' features, index of the original) for every swapped word of one text."""
+def _groups(item: tuple[str, str, list[tuple[int, int, str]]]) -> list[tuple[str, list[dict], int, bool]]:
+    """(row, alternatives' features, index of the original, flagged by `check`) for every swapped word of one text."""
     global _DET
     from unspin.api import get_detector
 
     row, text, subs = item
-    _DET = _DET or get_detector()
+    if _DET is None:
+        if _RESTORE_BEAM is None:
+            _DET = get_detector()
+        else:
+            from unspin.detect import Detector, DetectorOptions
+
+            _DET = Detector(options=DetectorOptions(restore_beam=_RESTORE_BEAM))
+    from unspin.api import check
+
     _tokens, raw = _DET.decode_document(Document(text))
+    flags = [(f.start, f.end) for f in check(Document(text), detector=_DET).flags]
     out = []
     for d in raw:
         sub = next((s for s in subs if d.token.start < s[1] and s[0] < d.token.end), None)
         words = [w for w, _ in d.alternatives]
         if sub is not None and sub[2] in words:
-            out.append((row, [f for _, f in d.alternatives], words.index(sub[2])))
+            flagged = any(a < d.token.end and d.token.start < b for a, b in flags)
+            out.append((row, [f for _, f in d.alternatives], words.index(sub[2]), flagged))
     return out
 
 
@@ -76,11 +90,13 @@ def items(docs: int) -> tuple[list, Counter]:
             out.append((name, spun.text, _one_word(spun.substitutions)))
     seed = realspin.seed_document()
     if seed is not None:
-        out.append((SEED_ROW, seed.text, _one_word([g for g in realspin.load_gold(seed.text) if g.kind == "sure"])))
+        gold = realspin.load_gold(seed.text)
+        out.append((SEED_ROW, seed.text, _one_word([g for g in gold if g.kind == "sure"])))
+        out.append((SEED_GUESS_ROW, seed.text, _one_word([g for g in gold if g.kind == "guess"])))
     if realdev.available():
         for p in realdev.load_pairs():
-            if p.family == "synonym":
-                out.append((REALDEV_ROW, p.text, _one_word([s for s in p.swaps if s.kind == "swap"])))
+            row = REALDEV_ROW if p.family == "synonym" else REALDEV_PARA_ROW
+            out.append((row, p.text, _one_word([s for s in p.swaps if s.kind == "swap"])))
     swaps = Counter()
     for row, _text, subs in out:
         swaps[row] += len(subs)
@@ -89,7 +105,7 @@ def items(docs: int) -> tuple[list, Counter]:
 
 def first_rank(groups, score) -> Counter:
     hits: Counter = Counter()
-    for row, feats, label in groups:
+    for row, feats, label, _flagged in groups:
         scores = [score(f) for f in feats]
         hits[row] += int(int(np.argmax(scores)) == label)
     return hits
@@ -99,13 +115,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=40, help="held-out articles per simulated row")
     ap.add_argument("--model", action="append", default=[],
-                    help="a restoration model file (restore_model.json) to rank with; repeat to compare "
-                         "(default: the shipped one)")
+                    help="a restoration model file (restore_model.json) to rank with, as PATH or LABEL=PATH; "
+                         "repeat to compare (default: the shipped one)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for decoding")
+    ap.add_argument("--restore-beam", type=int, default=None,
+                    help="alternatives per word (`DetectorOptions.restore_beam`; default: the shipped option)")
     ap.add_argument("--out", default=str(RESULTS / "restore.md"))
     args = ap.parse_args()
-    models = {Path(m).name if len(args.model) == 1 else m: LinearModel.from_dict(json.loads(Path(m).read_text()))
-              for m in args.model} or {"shipped model": load_restore_model()}
+    models = {}
+    for m in args.model:
+        label, _, path = m.rpartition("=") if "=" in m else (Path(m).name, "", m)
+        models[label] = LinearModel.from_dict(json.loads(Path(path).read_text()))
+    models = models or {"shipped model": load_restore_model()}
+    global _RESTORE_BEAM
+    _RESTORE_BEAM = args.restore_beam
     t = time.time()
     texts, swaps = items(args.docs)
     if args.jobs > 1:
@@ -116,28 +139,42 @@ def main() -> None:
     else:
         parts = [_groups(x) for x in texts]
     groups = [g for p in parts for g in p]
-    in_beam = Counter(row for row, _f, _l in groups)
+    in_beam = Counter(row for row, _f, _l, _fl in groups)
+    shown = [g for g in groups if g[3]]
+    n_shown = Counter(g[0] for g in shown)
     columns = {"decoder order": first_rank(groups, lambda f: f["total_rel"])}
+    flagged = {"decoder order": first_rank(shown, lambda f: f["total_rel"])}
     for name, model in models.items():
         columns[name] = first_rank(groups, model.raw)
-    rows = [name for name, _ in ROWS] + [r for r in (SEED_ROW, REALDEV_ROW) if swaps[r]]
+        flagged[name] = first_rank(shown, model.raw)
+    rows = [name for name, _ in ROWS] + [r for r in (SEED_ROW, SEED_GUESS_ROW, REALDEV_ROW, REALDEV_PARA_ROW) if swaps[r]]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     lines = [
         "# Restoration benchmark",
         "",
-        f"`python -m bench.restore --docs {args.docs}" + "".join(f" --model {m}" for m in args.model) + "`; "
+        f"`python -m bench.restore --docs {args.docs}" + "".join(f" --model {m}" for m in args.model)
+        + (f" --restore-beam {args.restore_beam}" if args.restore_beam is not None else "") + "`; "
         f"{platform.machine()}, Python {platform.python_version()}; code at `{commit}`; {time.time() - t:.0f} s.",
         "For every one-word swap whose original is among the decoder's alternatives (*in beam*), the share where "
         "each ranking puts the original first (what a flag suggests). Simulated rows: held-out BBC articles "
         f"({args.docs} per row); *held apart* habits are never trained on; the seed page and the realdev pairs "
-        "are real spinners (report only, never tuned on).",
+        "are real spinners (report only, never tuned on). *Of all swaps*: the last ranking's first-ranked originals "
+        "over all one-word swaps (what the beam and the ranking together restore).",
         "",
-        "| row | one-word swaps | in beam | " + " | ".join(columns) + " |",
-        "|---|---:|---:|" + "---:|" * len(columns),
+        "| row | one-word swaps | in beam | " + " | ".join(columns) + " | of all swaps |",
+        "|---|---:|---:|" + "---:|" * (len(columns) + 1),
     ]
     for r in rows:
         n = in_beam[r]
-        lines.append(f"| {r} | {swaps[r]} | {n} | " + " | ".join(f"{c[r] / n:.3f}" if n else "-" for c in columns.values()) + " |")
+        last = list(columns.values())[-1]
+        lines.append(f"| {r} | {swaps[r]} | {n} | " + " | ".join(f"{c[r] / n:.3f}" if n else "-" for c in columns.values())
+                     + f" | {last[r] / max(swaps[r], 1):.3f} |")
+    lines += ["", "The same, only the words `check` flags (their suggestion is what a reader sees):", "",
+              "| row | flagged, original in beam | " + " | ".join(flagged) + " |",
+              "|---|---:|" + "---:|" * len(flagged)]
+    for r in rows:
+        n = n_shown[r]
+        lines.append(f"| {r} | {n} | " + " | ".join(f"{c[r] / n:.3f}" if n else "-" for c in flagged.values()) + " |")
     text = "\n".join(lines) + "\n"
     print(text)
     Path(args.out).write_text(text)

@@ -369,10 +369,16 @@ def test_a_lexicons_fitted_channel_becomes_the_decoders_candidate_prior(detector
     assert any(abs(base[c.form] - c.prior) > 0.1 for c in cands)
     # a lexicon without a channel, or a check told not to, keeps the shipped one
     assert apply.channel_detector([LEX], detector) is detector
-    # the restoration model ranks with the learned channel in place of the uniform pick
-    assert isinstance(det.restore_model, apply.LearnedChannelRanking)
+    # the shipped restoration model reads the channel's pick probability itself: in this detector,
+    # the learned one (no wrapper); a model that reads the uniform pick instead is wrapped
+    assert "log_prior" in detector.restore_model.features and not apply.reads_uniform_pick(detector.restore_model)
+    assert det.restore_model is detector.restore_model
+    from unspin.detect.calibration import LinearModel
+
+    legacy = LinearModel({"log_channel": 1.0, "local_rel": 1.0}, 0.0)
+    assert apply.reads_uniform_pick(legacy)
     f = {"log_channel": -1.0, "log_prior": -3.0, "local_rel": 0.0}
-    assert det.restore_model.raw(f) < detector.restore_model.raw(f)
+    assert apply.LearnedChannelRanking(legacy).raw(f) < legacy.raw(f)
 
 
 def test_check_uses_the_learned_channel_only_in_the_spinners_documents(detector):

@@ -357,10 +357,13 @@ RESTORE_CHANNEL_WEIGHT = 6.0
 
 
 class LearnedChannelRanking:
-    """The restoration model ranking a word's candidate originals with the learned channel's pick
-    probability (``log_prior`` in a channel detector) in place of the uniform pick's (``log_channel``,
-    what the shipped model was trained with), weighted `RESTORE_CHANNEL_WEIGHT` times: among a
-    spinner's swaps, which original it wrote a word for follows its taste."""
+    """A restoration model that reads the uniform pick's ``log_channel`` (those fitted before the
+    conditional logit, e.g. a ``train_detect --out-dir`` model of that time) ranking a word's
+    candidate originals with the learned channel's pick probability (``log_prior`` in a channel
+    detector) in its place, weighted `RESTORE_CHANNEL_WEIGHT` times: among a spinner's swaps, which
+    original it wrote a word for follows its taste. The shipped model reads ``log_prior`` itself
+    (`reads_uniform_pick` is false) and is not wrapped: in a channel detector that feature *is* the
+    learned channel's pick probability."""
 
     def __init__(self, model, weight: float = RESTORE_CHANNEL_WEIGHT) -> None:
         self.model = model
@@ -371,6 +374,12 @@ class LearnedChannelRanking:
         lc, lp = f.get("log_channel", 0.0), f.get("log_prior", f.get("log_channel", 0.0))
         f["log_channel"] = lc + self.weight * (lp - lc)
         return self.model.raw(f)
+
+
+def reads_uniform_pick(model) -> bool:
+    """Does the restoration ``model`` read the uniform pick's ``log_channel`` (and so need
+    `LearnedChannelRanking` to rank by a learned channel)?"""
+    return model is not None and "log_channel" in getattr(model, "features", ())
 
 
 def channel_detector(lexicons, detector):
@@ -392,7 +401,7 @@ def channel_detector(lexicons, detector):
     lex = detector.gen.channel.lex
     table = ChannelTable(model, lexicon=None if lex is _default_channel_lexicon() else lex)
     det = _with_generator(detector, detector.gen.derived(channel=table), key)
-    if detector.restore_model is not None and not isinstance(det.restore_model, LearnedChannelRanking):
+    if reads_uniform_pick(detector.restore_model) and not isinstance(det.restore_model, LearnedChannelRanking):
         det.restore_model = LearnedChannelRanking(detector.restore_model)
     return det
 
