@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shlex
 import subprocess
 import time
 from collections import Counter
@@ -152,7 +153,7 @@ def main() -> None:
     lines = [
         "# Restoration benchmark",
         "",
-        f"`python -m bench.restore --docs {args.docs}" + "".join(f" --model {m}" for m in args.model)
+        f"`python -m bench.restore --docs {args.docs}" + "".join(f" --model {shlex.quote(m)}" for m in args.model)
         + (f" --restore-beam {args.restore_beam}" if args.restore_beam is not None else "") + "`; "
         f"{platform.machine()}, Python {platform.python_version()}; code at `{commit}`; {time.time() - t:.0f} s.",
         "For every one-word swap whose original is among the decoder's alternatives (*in beam*), the share where "
