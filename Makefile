@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.detect --docs 100
+	$(BIN)/python -m bench.restore --docs 40
 	$(BIN)/python -m bench.docscore --docs 300 --sotu 300
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ingest
