@@ -108,6 +108,36 @@ def test_check_bad_input(client, kwargs, status, fragment):
     assert fragment in r.json()["error"]
 
 
+def test_screen_is_check_screen(client):
+    """/v1/screen answers what `unspin check --screen` prints: the screening score, no flags."""
+    from unspin.screen import screen_report
+
+    r = client.post("/v1/screen", json={"text": SPUN, "id": "a1"})
+    assert r.status_code == 200, r.text
+    got = Report.from_dict(r.json())
+    want = screen_report(Document(text=SPUN, id="a1"))
+    assert got.flags == () and got.document.id == "a1"
+    assert (got.spin_score, got.verdict, got.explanation) == (want.spin_score, want.verdict, want.explanation)
+    assert got.verdict == "uncertain"  # the spun sample goes on to the full check
+    # a clean sentence is screened out, with and without the spot check
+    clean = ("The minister said on Tuesday that the plan would go ahead after months of talks with the unions, "
+             "and that the first schools would open in the autumn. ") * 3
+    for url in ("/v1/screen", "/v1/screen?spot=true"):
+        r = client.post(url, content=clean.encode(), headers={"content-type": "text/plain"})
+        assert r.status_code == 200 and r.json()["flags"] == [], r.text
+        assert r.json()["verdict"] == screen_report(clean, spot=url.endswith("true")).verdict
+
+
+@pytest.mark.parametrize(
+    "kwargs, status, fragment",
+    [({"json": {"text": "   "}}, 422, "no text"), ({"content": b"x", "headers": {"content-type": "image/png"}}, 415, "unsupported")],
+)
+def test_screen_bad_input(client, kwargs, status, fragment):
+    r = client.post("/v1/screen", **kwargs)
+    assert r.status_code == status, r.text
+    assert fragment in r.json()["error"]
+
+
 def test_non_english_is_refused(client):
     french = "Le gouvernement a annoncé mardi qu'il augmenterait les impôts des grandes entreprises pour financer un nouveau dispositif d'aide aux familles. " * 3
     r = client.post("/v1/check", json={"text": french})
@@ -298,7 +328,7 @@ def test_docs_are_offline(client):
     assert "/docs/assets/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
     assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
     spec = client.get("/openapi.json").json()
-    assert {"/v1/check", "/v1/search", "/v1/index/documents", "/v1/index/documents/{doc_id}", "/healthz", "/report.json"} <= set(spec["paths"])
+    assert {"/v1/check", "/v1/screen", "/v1/search", "/v1/index/documents", "/v1/index/documents/{doc_id}", "/healthz", "/report.json"} <= set(spec["paths"])
     home = client.get("/").text
     assert "http://" not in home.replace("http://www.w3.org", "") and "https://" not in home
 

@@ -98,6 +98,15 @@ def run_check(checker: Checker, raw: RawInput, k: int = 1) -> tuple[Report, list
     return report, list(report.sources or ())
 
 
+def run_screen(checker: Checker, raw: RawInput, spot: bool = False) -> Report:
+    """Build the document and screen it (runs on a worker): the report of ``unspin check --screen``
+    (`unspin.screen.screen_report`): the screening score, no flags, verdict ``clean`` or ``uncertain``."""
+    from unspin.screen import screen_report
+
+    doc, warnings = build_document(raw, checker.settings)
+    return screen_report(doc, warnings=tuple(warnings), spot=spot)
+
+
 def run_search(checker: Checker, raw: RawInput, k: int) -> list[Match]:
     """The best ``k`` sources of the article in ``raw`` (runs on a worker)."""
     from unspin.search import search
@@ -152,6 +161,14 @@ class Service:
         from unspin.web import worker
 
         return await self.run(worker.check, raw, k, cost=estimate_words(raw))
+
+    async def screen(self, raw: RawInput, spot: bool = False) -> Report:
+        """`run_screen` on a worker."""
+        if self.checker is not None:
+            return await self.run(run_screen, self.checker, raw, spot, cost=estimate_words(raw))
+        from unspin.web import worker
+
+        return await self.run(worker.screen, raw, spot, cost=estimate_words(raw))
 
     async def search(self, raw: RawInput, k: int) -> list[Match]:
         """`run_search` on a worker (501 without an index)."""

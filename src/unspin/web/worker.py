@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from unspin.model import Match, Report
 from unspin.web.inputs import RawInput
-from unspin.web.service import Checker, run_check, run_search
+from unspin.web.service import Checker, run_check, run_screen, run_search
 from unspin.web.settings import Settings
 
 _CHECKER: Checker | None = None
@@ -33,3 +33,7 @@ def check(raw: RawInput, k: int = 1) -> tuple[Report, list[Match]]:
 
 def search(raw: RawInput, k: int) -> list[Match]:
     return run_search(_checker(), raw, k)
+
+
+def screen(raw: RawInput, spot: bool = False) -> Report:
+    return run_screen(_checker(), raw, spot)
