@@ -175,3 +175,23 @@ def test_flagger_hook_and_unknown_kind(detector):
 
     with pytest.raises(ValueError, match="FLAG_PRECEDENCE"):
         check(CLEAN, detector=detector, flaggers=[Marks("guess")])
+
+
+def test_an_article_the_spinner_fixed_does_not_hide_the_original(detector):
+    """The real spinner of the seed page wrote "a development" for "an event", "an exchange" for "a
+    trade": a candidate original is scored with the article that agrees with it, the observed word
+    with its own (`DetectorOptions.article_agreement`)."""
+    from unspin.detect import Detector, DetectorOptions
+    from unspin.detect._slots import agreeing_article
+
+    assert [agreeing_article(w) for w in ("event", "trade", "university", "hour", "one", "umbrella")] == ["an", "a", "a", "an", "a", "an"]
+    text = "The games were meant to shift attention away from a development cursed by a strategic boycott."
+
+    def alternatives(det):
+        _tokens, raw = det.decode_document(Document(text))
+        return next(r for r in raw if r.token.norm == "development")
+
+    d = alternatives(detector)
+    assert "event" in [w for w, _ in d.alternatives] and d.suggestion == "event"
+    off = alternatives(Detector(options=DetectorOptions(article_agreement=False)))
+    assert "event" not in [w for w, _ in off.alternatives]

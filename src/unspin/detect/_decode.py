@@ -17,7 +17,7 @@ import numpy as np
 
 from unspin.detect import _evidence
 from unspin.detect._lmcache import LMCache
-from unspin.detect._slots import Slot, SlotBuilder, _web_word
+from unspin.detect._slots import Slot, SlotBuilder, _web_word, article_for
 from unspin.lexicon.vectors import Vectors
 from unspin.lm.bigrams import WebBigrams, load_bigrams
 from unspin.text import Token
@@ -112,6 +112,13 @@ class SentenceDecoder:
         w = slots[i].choices[c]
         p2, p1 = _word(slots, cur, i - 2), _word(slots, cur, i - 1)
         n1, n2 = _word(slots, cur, i + 1), _word(slots, cur, i + 2)
+        if self.options.article_agreement:
+            # a candidate original reads "a" / "an" before it as the article that agrees with it (the
+            # observed word keeps its own), and so does a neighbour's decoded candidate before it
+            if c > 0:
+                p1 = article_for(p1, w)
+            if i >= 1 and cur[i - 1] > 0 and p2 is not None and p1 is not None:
+                p2 = article_for(p2, p1)
         cond = self.lm.cond
         total = cond(w, p2, p1)
         if n1 is not None:

@@ -27,6 +27,26 @@ if TYPE_CHECKING:
 
 #: usable-candidate lists kept before the memo is cleared
 MAX_USABLE = 200_000
+#: words spelt with a vowel but read with a consonant sound ("a university", "a one-off") and the reverse
+#: ("an hour"): the article a word takes
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ure", "eu", "ewe", "one", "once", "ubiq", "uga", "uk", "ura")
+_VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
+ARTICLES = frozenset(("a", "an"))
+
+
+def agreeing_article(word: str) -> str:
+    """"an" before a word read with a vowel sound ("an event", "an hour"), else "a" ("a trade", "a union")."""
+    w = word.lower()
+    if w.startswith(_VOWEL_SOUND):
+        return "an"
+    if w[:1] in "aeiou" and not w.startswith(_CONSONANT_SOUND):
+        return "an"
+    return "a"
+
+
+def article_for(before: str | None, word: str) -> str | None:
+    """``before`` as a candidate original ``word`` reads it: the agreeing article when ``before`` is one."""
+    return agreeing_article(word) if before in ARTICLES else before
 
 
 @dataclass
@@ -79,10 +99,17 @@ class SlotBuilder:
             p1 = slots[i - 1].word
             n1 = slots[i + 1].word if i + 1 < len(slots) else None
             n2 = slots[i + 2].word if i + 2 < len(slots) else None
+            agree = opt.article_agreement and p1 in ARTICLES
             if len(cands) > opt.shortlist:
                 # cheap pre-scores before the full trigram scoring: the bigram with the left
                 # neighbour for every candidate, then both bigrams for the best `prescore`
-                left = {c.form: lp + c.prior for c, lp in zip(cands, self.lm.bigrams_after(p1, [c.form for c in cands]))}
+                if agree:  # each with the article that agrees with it
+                    left = {}
+                    for art in ARTICLES:
+                        group = [c for c in cands if agreeing_article(c.form) == art]
+                        left.update((c.form, lp + c.prior) for c, lp in zip(group, self.lm.bigrams_after(art, [c.form for c in group])))
+                else:
+                    left = {c.form: lp + c.prior for c, lp in zip(cands, self.lm.bigrams_after(p1, [c.form for c in cands]))}
                 if len(cands) > opt.prescore:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.prescore]
                 if n1 is not None:
@@ -92,9 +119,10 @@ class SlotBuilder:
                     cands = sorted(cands, key=lambda c: left[c.form], reverse=True)[: opt.shortlist]
             scored = []
             for c in cands:
-                sc = cond(c.form, p2, p1)
+                a1 = agreeing_article(c.form) if agree else p1
+                sc = cond(c.form, p2, a1)
                 if n1 is not None:
-                    sc += cond(n1, p1, c.form)
+                    sc += cond(n1, a1, c.form)
                     if n2 is not None:
                         sc += cond(n2, c.form, n1)
                 scored.append((sc + c.prior, c))

@@ -56,6 +56,10 @@ class DetectorOptions:
     restore_beam: int = 20
     #: candidates kept after the cheap bigram pre-score
     shortlist: int = 30
+    #: score a candidate original after "a" / "an" with the article that agrees with it ("a development"
+    #: read as "an event" for "event"): a spinner that fixes the article does not make the original
+    #: ungrammatical (`unspin.detect._slots.agreeing_article`); the observed word keeps its own
+    article_agreement: bool = True
     #: candidates (best by left bigram) that get the two-sided bigram pre-score
     prescore: int = 60
     #: log10 prior that a given content word was substituted (used while decoding)
