@@ -31,7 +31,7 @@ MAX_USABLE = 200_000
 #: ("an hour"): the article a word takes
 _CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ure", "eu", "ewe", "one", "once", "ubiq", "uga", "uk", "ura")
 _VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
-ARTICLES = frozenset(("a", "an"))
+ARTICLES = ("a", "an")
 
 
 def agreeing_article(word: str) -> str:
@@ -104,7 +104,7 @@ class SlotBuilder:
                 # cheap pre-scores before the full trigram scoring: the bigram with the left
                 # neighbour for every candidate, then both bigrams for the best `prescore`
                 if agree:  # each with the article that agrees with it
-                    left = {}
+                    left: dict[str, float] = {}
                     for art in ARTICLES:
                         group = [c for c in cands if agreeing_article(c.form) == art]
                         left.update((c.form, lp + c.prior) for c, lp in zip(group, self.lm.bigrams_after(art, [c.form for c in group])))
