@@ -51,7 +51,7 @@ _RESTORE_BEAM: int | None = None
 def _groups(item: tuple[str, str, list[tuple[int, int, str]]]) -> list[tuple[str, list[dict], int, bool]]:
     """(row, alternatives' features, index of the original, flagged by `check`) for every swapped word of one text."""
     global _DET
-    from unspin.api import get_detector
+    from unspin.api import check, get_detector
 
     row, text, subs = item
     if _DET is None:
@@ -61,8 +61,7 @@ def _groups(item: tuple[str, str, list[tuple[int, int, str]]]) -> list[tuple[str
             from unspin.detect import Detector, DetectorOptions
 
             _DET = Detector(options=DetectorOptions(restore_beam=_RESTORE_BEAM))
-    from unspin.api import check
-
+    # decoded twice (here for the alternatives' features, in `check` for its flags): a benchmark's cost
     _tokens, raw = _DET.decode_document(Document(text))
     flags = [(f.start, f.end) for f in check(Document(text), detector=_DET).flags]
     out = []

@@ -209,20 +209,22 @@ def collect_restore(det: Detector | None, records: list[dict], settings: list[di
 #: model's ``log_prior`` without one; read beside it, the conditional logit weighed their difference
 #: (-0.44 against +1.19) and `unspin.learn.apply.LearnedChannelRanking`, which moves ``log_channel``
 #: towards a learned channel's prior, would have turned a spinner's taste against its own picks.
-#: Left out, first-rank accuracy is unchanged (held-apart habits 0.594 either way, bench/restore.py)
+#: Left out, first-rank accuracy was unchanged (mean of the three held-apart habits 0.594 either way,
+#: fitted on the realistic habits, in the experiment behind docs/detection.md)
 RESTORE_DROP = ("log_channel",)
 
 
 def fit_restore(groups: list[tuple[list[dict], int]], l2: float = 1.0) -> LinearModel:
     """Conditional logit (a softmax over each word's alternatives, L2-penalised): which alternative
     is the original? Ranked by the linear score. Fitted on whole groups rather than alternative by
-    alternative (a pointwise logistic regression, the model before), it learns what sets the original
-    apart from the other candidates of the same word, and trusts the channel's pick probability
-    (``log_prior``) far more: first-rank accuracy (bench/restore.md) rose on the held-apart
-    spinbot-wordnet habit 0.633 -> 0.728, on spinnerchief 0.627 -> 0.716 and on the seed page
-    0.547 -> 0.594, and fell on spinbot-frequent 0.555 -> 0.523 and spinbot-loose 0.564 -> 0.530,
-    whose picks follow meaning less than the channel expects (a learned channel, `unspin.learn`,
-    is the remedy there)."""
+    alternative (the pointwise logistic regression before it), it learns what sets the original apart
+    from the other candidates of the same word. Fitted so on the whole training mix, with ``near``
+    (`python -m bench.restore --docs 40`, bench/results/restore.md; original ranked first among the
+    beam, pointwise on the realistic habits -> this): spinnerchief 8 % 0.622 -> 0.686, held-apart
+    spinbot-wordnet 0.629 -> 0.676, spinbot-frequent 0.551 -> 0.558, spinbot-loose 0.564 -> 0.583,
+    spinbot 30 % 0.557 both, seed page 0.547 -> 0.562. Fitted on the realistic habits alone it leant on
+    the channel's taste and lost on the held-apart habits whose picks follow meaning less (frequent
+    0.524, loose 0.530; docs/detection.md)."""
     from scipy.optimize import minimize
 
     names = sorted(groups[0][0][0])
