@@ -51,16 +51,21 @@ def test_a_word_is_shown_by_its_chance_of_being_a_swap():
     assert all(c < s for c, s in zip(clean, spun))  # the same words are likelier swaps in a spun document
     phrase = Flag(95, 120, "w", "y", 0.9, kind="spin", evidence={"phrase": "a b"})
     old_word = Flag(0, 4, "word", "x", 0.7, kind="spin")
-    shown = shown_word_flags(ds, [old_word, phrase], spun, model.threshold, 0.9, 0.3)
+    shown = shown_word_flags(ds, [old_word, phrase], spun, model.threshold, 0.3)
     # the word inside the phrase flag is not flagged again; the other is, with its chance as confidence
     assert [f.start for f in shown] == [0, 95]
     assert shown[0].confidence == pytest.approx(spun[0], abs=1e-4) and shown[0].evidence["word_confidence"] == 0.4
-    assert shown_word_flags(ds, [old_word, phrase], clean, model.threshold, 0.9, 0.3) == [phrase]  # the old word flag is gone
-    # a word the word model alone is confident about stays shown, at its chance in this document
-    kept = shown_word_flags([decision(0, 0.95)], [], model.probabilities([decision(0, 0.95)], 0.0), 0.99, 0.9, 0.3)
-    assert len(kept) == 1 and kept[0].confidence < 0.99
+    assert shown_word_flags(ds, [old_word, phrase], clean, model.threshold, 0.3) == [phrase]  # the old word flag is gone
+    # a word the word model alone is confident about is shown at its chance in this document, and only
+    # when that chance reaches the threshold: a flag shown at 0.03 would be a claim that is probably wrong
+    sure = [decision(0, 0.7)]
+    in_clean, in_spun = model.probabilities(sure, 0.0), model.probabilities(sure, 1.0)
+    assert in_clean[0] < model.threshold <= in_spun[0]
+    assert shown_word_flags(sure, [], in_clean, model.threshold, 0.3) == []
+    kept = shown_word_flags(sure, [], in_spun, model.threshold, 0.3)
+    assert len(kept) == 1 and kept[0].confidence == pytest.approx(in_spun[0], abs=1e-4)
     # and a word under the floor is never shown, however likely the document makes it
-    assert shown_word_flags([decision(0, 0.2)], [], [0.99], 0.5, 0.9, 0.3) == []
+    assert shown_word_flags([decision(0, 0.2)], [], [0.99], 0.5, 0.3) == []
 
 
 def test_shipped_display_model_keeps_clean_text_clean_and_shows_swaps():

@@ -195,16 +195,16 @@ class Detector:
 
     def shown_flags(self, decisions: Sequence[WordDecision], flags: Sequence[Flag], spin_score: float) -> list[Flag]:
         """The flags to show once the document is scored: ``flags`` with the word flags chosen again
-        by the display model (`unspin.detect.calibration.DisplayModel`): every word the word model
-        alone flags (``threshold``), and every word at ``spun_document_threshold`` or above whose
-        chance of being a swap, given its confidence, the document's spin score and its neighbours,
-        is at least the model's threshold (in any document, not only one judged spun), each with
-        that chance as its confidence. Without a display model, ``flags`` unchanged."""
+        by the display model (`unspin.detect.calibration.DisplayModel`): every word at
+        ``spun_document_threshold`` or above whose chance of being a swap, given its confidence, the
+        document's spin score and its neighbours, is at least the model's threshold (in any document,
+        not only one judged spun; a word the word model alone flags, ``threshold``, too, but only at
+        that chance), each with that chance as its confidence. Without a display model, ``flags`` unchanged."""
         model = self.display_model
         if model is None:
             return list(flags)
         return shown_word_flags(decisions, flags, model.probabilities(decisions, spin_score), model.threshold,
-                                self.options.threshold, self.options.spun_document_threshold)
+                                self.options.spun_document_threshold)
 
     def decode(self, prepared: PreparedDocument) -> list[RawDecision]:
         """The decoder's output for each content word of the document, sentence by sentence, each
