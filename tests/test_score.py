@@ -87,6 +87,9 @@ def test_style_features_are_untouched_by_word_swaps():
     old = style_features(speech)
     assert old["style_sentence"] > clean["style_sentence"] and old["style_function"] > clean["style_function"]
     assert old["style_names"] == NEWS_STYLE["names"]  # no names at all ("I" is not one)
+    # formal function words ("shall", "upon", "thereof") that news rarely uses and a spinner leaves alone
+    formal = style_features("The treaty shall be laid before you, upon which I ought to add that the terms thereof are just.")
+    assert formal["style_formal"] == 3 / 19 + 1 / 19 and clean["style_formal"] == 0.0
     assert style_features("") == dict.fromkeys(STYLE, 0.0)
 
 

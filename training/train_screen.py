@@ -92,7 +92,7 @@ VOCABULARY = 30_000
 MAX_WEIGHT = 5.0
 #: features whose weight may be negative (what is normal for a kind of prose, not evidence of spinning)
 FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words",
-        "style_function", "style_names", "style_numbers", "style_sentence")
+        "style_function", "style_names", "style_numbers", "style_sentence", "style_formal")
 #: weight of a document the full check calls genuine relative to one it calls spun in the regression
 NEG_WEIGHT = 2.0
 #: fit the own model (`unspin.screen.ScreenModel.own_model`) too

@@ -45,6 +45,7 @@ from unspin.detect.calibration import LinearModel
 from unspin.lm.ngram import reversed_history
 from unspin.model import Document, Report
 from unspin.settings import DOCUMENT_FEATURES, MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
+from unspin.detect.score import FORMAL_FUNCTION_WORDS
 from unspin.text.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ FEATURES = ("word_spin", "word_spin_hi", "bigram_spin", "orig_gain", "orig_gain_
             "rare_share", "zipf_mean", "function_share", "name_share", "number_share", "sentence_words",
             "word_p_mean", "word_p_sum", "word_p_high", "word_p_mid", "word_p_top", "gain2", "phrase_density", "phrase_mass",
             "word_p_topf", "word_p_top1", "word_p_top3", "word_p_n40", "word_p_n60", "word_p_share20",
-            "own_p_top", "own_p_share", "own_p_common", "style_function", "style_names", "style_numbers", "style_sentence")
+            "own_p_top", "own_p_share", "own_p_common", "style_function", "style_names", "style_numbers", "style_sentence",
+            "style_formal")
 #: what the word and own models (`ScreenModel.word_model`, `ScreenModel.own_model`) read of one word: its
 #: spinner-likeness weight; the log10 gain of its best likely original with the two words before
 #: (``left_gain``, clipped; ``left_gain_pos`` unclipped, from 0) and with the word after too
@@ -392,7 +394,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
     look = _lookups()
     prob, zipf, unigram = look.prob, look.zipf, look.unigram
     wweights, bweights = m.words, m.bigrams
-    n = content = names = numbers = function = sentences = 0
+    n = content = names = numbers = function = formal = sentences = 0
     scored = surprising = misfits = strong = judged = oov = rare = 0
     lm_sum = zipf_sum = word_spin = bigram_spin = misfit_sum = 0.0
     hi = 0
@@ -425,6 +427,8 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                 names += 1
             toks.append((match.start(), match.end(), w, not capital and not (len(tok) > 1 and tok.isupper())))
             start = False
+            if w in FORMAL_FUNCTION_WORDS:
+                formal += 1
             if is_func:
                 function += 1
             else:
@@ -506,6 +510,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
         "style_names": max(0.0, _NEWS["names"] - names / nn),
         "style_numbers": max(0.0, _NEWS["numbers"] - numbers / nn),
         "style_sentence": max(0.0, math.log10(max(n, 1) / max(sentences, 1) / _NEWS["sentence_words"])),
+        "style_formal": max(0.0, formal / nn - _NEWS.get("formal", 0.0)),
     }
     feats.update(_word_evidence(seq, m, look, word_rows, hits))
     density, mass = _phrase_evidence(text, toks, m, look, hits) if m.phrases else (0.0, 0.0)

@@ -49,7 +49,14 @@ class DocumentScore:
 
 
 #: style features (names of `style_features`): the only ones whose weight may be negative
-STYLE = ("style_function", "style_names", "style_numbers", "style_sentence")
+STYLE = ("style_function", "style_names", "style_numbers", "style_sentence", "style_formal")
+#: function words of formal and old English that news rarely uses ("shall", "upon", "whereby"): a
+#: synonym spinner swaps content words and leaves these as the writer put them. Connectives a spinner
+#: may pick for a plainer one ("moreover" for "also", "nevertheless" for "however", "heretofore"
+#: for "previously") are not in it.
+FORMAL_FUNCTION_WORDS = frozenset("""shall upon whilst thereof therein thereby hereby herein hitherto wherein whereby
+whereas whom whence thence wherefore ought amongst amidst inasmuch insofar thereto hereafter thereafter wherewith
+whereof""".split())
 
 
 #: the medians of the clean training news (`unspin.settings.DocumentFeatureCutoffs.news_style`)
@@ -60,9 +67,10 @@ def style_features(text: str, tokens: Sequence[Token] | None = None,
                    sentences: Sequence[Sentence] | None = None) -> dict[str, float]:
     """What kind of prose this is, from what spinners leave alone.
 
-    Four measures — share of words that are function words, of words that are
-    capitalised inside a sentence (names), numbers per word, and the mean
-    number of words per sentence — each as its excess over typical news
+    Five measures — share of words that are function words, of words that are
+    capitalised inside a sentence (names), numbers per word, the mean
+    number of words per sentence, and the share of formal function words
+    (`FORMAL_FUNCTION_WORDS`: "shall", "upon", "whereby") — each as its excess over typical news
     (`NEWS_STYLE`) in the direction of 18th-19th-century oratory: more function
     words, fewer names and numbers, longer sentences (log10 of the ratio).
     They are 0 for text at least as news-like as the median news article, so
@@ -85,6 +93,7 @@ def style_features(text: str, tokens: Sequence[Token] | None = None,
     names = sum(1 for k in words if tokens[k].text[:1].isupper() and k not in first_words
                 and tokens[k].norm not in FUNCTION_WORDS)  # not "I"
     function = sum(1 for k in words if tokens[k].norm in FUNCTION_WORDS) / n
+    formal = sum(1 for k in words if tokens[k].norm in FORMAL_FUNCTION_WORDS) / n
     numbers = sum(1 for t in tokens if t.kind is TokenKind.NUMBER) / n
     per_sentence = n / max(len(sentences), 1)
     return {
@@ -92,6 +101,7 @@ def style_features(text: str, tokens: Sequence[Token] | None = None,
         "style_names": max(0.0, NEWS_STYLE["names"] - names / n),
         "style_numbers": max(0.0, NEWS_STYLE["numbers"] - numbers),
         "style_sentence": max(0.0, math.log10(per_sentence / NEWS_STYLE["sentence_words"])),
+        "style_formal": max(0.0, formal - NEWS_STYLE.get("formal", 0.0)),
     }
 
 
