@@ -42,10 +42,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from unspin.detect.calibration import LinearModel
+from unspin.detect.score import FORMAL_FUNCTION_WORDS
 from unspin.lm.ngram import reversed_history
 from unspin.model import Document, Report
 from unspin.settings import DOCUMENT_FEATURES, MIN_WORDS, PHRASE_FLAG_AT, SCREEN_THRESHOLD
-from unspin.detect.score import FORMAL_FUNCTION_WORDS
 from unspin.text.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:
