@@ -339,9 +339,9 @@ def _display_rows(sample: tuple[str, SpunText]) -> dict:
 
 def fit_display(docs: list[dict], token_model: TokenModel | None = None) -> DisplayModel:
     """Logistic regression of "this judged word is a swap" over `DISPLAY_FEATURES`. Shown are the
-    words at `WORD_FLAG_AT` by the word model alone, and those at `SPUN_DOCUMENT_FLAG_AT` whose chance
-    is at the threshold or above, in any document; the threshold is `SPUN_DOCUMENT_FLAG_AT` too (see
-    below). Genuine documents' words weigh `DISPLAY_CLEAN_WEIGHT`."""
+    words at `SPUN_DOCUMENT_FLAG_AT` or above whose chance is at the threshold or above, in any document,
+    however sure the word model alone is (`unspin.detect.flags.shown_word_flags`); the threshold is
+    `SPUN_DOCUMENT_FLAG_AT` too (see below). Genuine documents' words weigh `DISPLAY_CLEAN_WEIGHT`."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
     from sklearn.preprocessing import StandardScaler
@@ -368,7 +368,7 @@ def fit_display(docs: list[dict], token_model: TokenModel | None = None) -> Disp
         sc, lr = fit_lr(a)
         p[b] = lr.predict_proba(sc.transform(A_[b]))[:, 1]
     word_conf = 1 / (1 + np.exp(-A_[:, names.index("word_logit")]))
-    confident, floor = word_conf >= WORD_FLAG_AT - 1e-9, word_conf >= SPUN_DOCUMENT_FLAG_AT - 1e-9
+    floor = word_conf >= SPUN_DOCUMENT_FLAG_AT - 1e-9
     positives = float((W_ * (Y_ == 1)).sum())
 
     def f1(shown: np.ndarray) -> float:
@@ -383,11 +383,11 @@ def fit_display(docs: list[dict], token_model: TokenModel | None = None) -> Disp
     # it is kept in the metadata only.
     threshold = SPUN_DOCUMENT_FLAG_AT
     grid = [round(float(t), 2) for t in np.arange(0.30, 0.801, 0.01)]
-    f1_best = max(grid, key=lambda t: (f1(((p >= t) & floor) | confident), -t))
+    f1_best = max(grid, key=lambda t: (f1((p >= t) & floor), -t))
     sc, lr = fit_lr(np.arange(len(Y_)))
     model = LinearModel({n: float(w) for n, w in zip(names, lr.coef_[0])}, float(lr.intercept_[0]),
                         {n: (float(m), float(s)) for n, m, s in zip(names, sc.mean_, sc.scale_)})
-    new = ((p >= threshold) & floor) | confident
+    new = (p >= threshold) & floor
     report = {}
     for setting in sorted({d["setting"] for d in docs}):
         sel = np.array([docs[g]["setting"] == setting for g in G_])
@@ -397,7 +397,7 @@ def fit_display(docs: list[dict], token_model: TokenModel | None = None) -> Disp
                            for rule, m in (("fixed thresholds", old_), ("display model", new))}
     meta = {"docs": len(docs), "examples": len(Y_), "clean_weight": DISPLAY_CLEAN_WEIGHT,
             "threshold_rule": f"the spun-document floor {SPUN_DOCUMENT_FLAG_AT}: words at word confidence >= "
-                              f"{WORD_FLAG_AT}, or >= {SPUN_DOCUMENT_FLAG_AT} with the chance >= {SPUN_DOCUMENT_FLAG_AT}",
+                              f"{SPUN_DOCUMENT_FLAG_AT} with the chance >= {SPUN_DOCUMENT_FLAG_AT}",
             "f1_best_threshold (out of fold, not used)": f1_best,
             "development (out of fold)": report}
     return DisplayModel(model, threshold, meta)
