@@ -510,7 +510,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
         "style_names": max(0.0, _NEWS["names"] - names / nn),
         "style_numbers": max(0.0, _NEWS["numbers"] - numbers / nn),
         "style_sentence": max(0.0, math.log10(max(n, 1) / max(sentences, 1) / _NEWS["sentence_words"])),
-        "style_formal": max(0.0, formal / nn - _NEWS.get("formal", 0.0)),
+        "style_formal": formal / nn,
     }
     feats.update(_word_evidence(seq, m, look, word_rows, hits))
     density, mass = _phrase_evidence(text, toks, m, look, hits) if m.phrases else (0.0, 0.0)
