@@ -63,6 +63,8 @@ def word_count(text: str) -> int:
 
 
 DETECTOR = None
+#: lexicons every check uses (``--lexicon``)
+LEXICONS: list = []
 
 
 def model_detector(model_dir: str):
@@ -90,7 +92,7 @@ def unspin_flags(text: str | Document) -> list[tuple[int, int, str | None]]:
     if isinstance(text, str) and text in _SEEN:
         return _SEEN[text]
     doc = text if isinstance(text, Document) else Document(text)
-    out = [(f.start, f.end, f.suggestion) for f in check(doc, detector=DETECTOR or get_detector()).flags]
+    out = [(f.start, f.end, f.suggestion) for f in check(doc, detector=DETECTOR or get_detector(), lexicons=LEXICONS).flags]
     if isinstance(text, str):
         _SEEN[text] = out
     return out
@@ -114,10 +116,16 @@ def main() -> None:
     ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
     ap.add_argument("--out", default=str(RESULTS / "detect.md"), help="the table ('' to only print it)")
     ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
+    ap.add_argument("--lexicon", action="append", default=[], help="check with this spinner lexicon too (repeatable; "
+                                                                     "as unspin check --lexicon)")
     args = ap.parse_args()
     global DETECTOR
     if args.model_dir:
         DETECTOR = model_detector(args.model_dir)
+    if args.lexicon:
+        from unspin.learn.lexicon import read_lexicon
+
+        LEXICONS[:] = [read_lexicon(p) for p in args.lexicon]
 
     def wanted(name: str) -> bool:
         return not args.only or any(k in name for k in args.only.split(","))

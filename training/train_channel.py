@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from unspin.detect.candidates import usable_headword
-from unspin.detect.channel import FEATURES, ChannelLexicon, ChannelModel, default_lexicon, fit_channel
+from unspin.detect.channel import FEATURES, ChannelLexicon, ChannelModel, default_lexicon, fit_channel, load_channel_model
 from unspin.detect.stopwords import FUNCTION_WORDS
 from unspin.lexicon.freq import zipf
 from unspin.text import tokenize
@@ -124,6 +124,26 @@ def picks(lex: ChannelLexicon) -> tuple[list[Pick], dict[str, tuple[int, int]]]:
         if p is not None:
             out.append(p)
     return out, counts
+
+
+def pps_swaps(path: Path) -> list[tuple[str, str, str]]:
+    """``(doc, original, spun)`` word by word from the *tune half* of a tortured-phrase list (the
+    Problematic Paper Screener's, as `bench.tortured` reads it: its test half stays unseen): an
+    equal-length tortured phrase and its expected wording, each differing word a swap. The doc is
+    ``pps`` for all (one spinner family, many papers)."""
+    from bench.tortured import clean_entries, half, read_list
+
+    out = []
+    for tortured, expected in clean_entries(read_list(path)):
+        if half(tortured) != "tune":
+            continue
+        t, e = _words(tortured), _words(expected)
+        if len(t) != len(e):
+            continue
+        for o, sp in zip(e, t):
+            if o != sp and o.isalpha() and sp.isalpha() and o not in FUNCTION_WORDS and sp not in FUNCTION_WORDS:
+                out.append(("pps", o, sp))
+    return out
 
 
 def simulated_picks(lex: ChannelLexicon, docs: int = 150, seed: int = 0) -> list[Pick]:
@@ -254,8 +274,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--docs", type=int, default=150, help="simulated training articles")
-    ap.add_argument("--fit-on", choices=["sim", "real"], default="sim",
-                    help="sim: the realistic simulated spinners (real picks stay held out); real: the real picks")
+    ap.add_argument("--fit-on", choices=["sim", "real", "pps"], default="sim",
+                    help="sim: the realistic simulated spinners (real picks stay held out); real: the real picks; "
+                         "pps: the tune half of a tortured-phrase list (--list), real SpinBot-family picks in "
+                         "scientific papers (the seed and realdev picks stay held out)")
+    ap.add_argument("--list", type=Path, default=None, help="the tortured-phrase list for --fit-on pps (as bench.tortured --list)")
     ap.add_argument("--eval", action="store_true", help="rank the true originals of the real picks")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -267,6 +290,12 @@ def main() -> None:
     if args.fit_on == "sim":
         train = simulated_picks(lex, args.docs)
         what = f"{len(train)} simulated picks (spinbot 30 % / spinnerchief 8 %, {args.docs} BBC training-split articles)"
+    elif args.fit_on == "pps":
+        if args.list is None:
+            ap.error("--fit-on pps needs --list")
+        swaps = pps_swaps(args.list)
+        train = [p for doc, o, sp in swaps if (p := explain(doc, o, sp, lex)) is not None]
+        what = f"{len(train)} explainable picks of {len(swaps)} word swaps in the tune half of {args.list.name}"
     else:
         train = real
         docs = sorted({p.doc for p in real})
@@ -275,6 +304,10 @@ def main() -> None:
                         note=f"fitted by training/train_channel.py --fit-on {args.fit_on} (l2={args.l2}) on {what}")
     print(f"fitted on {what}\nweights:", {k: round(v, 3) for k, v in model.weights.items()})
     if args.eval:
+        if args.fit_on in ("sim", "pps"):
+            print_eval(f"the model fitted on {args.fit_on}, on every real pick (none seen in fitting):",
+                       evaluate(real, lex, args.l2, fixed=model))
+            print_eval("the shipped model, on every real pick:", evaluate(real, lex, args.l2, fixed=load_channel_model()))
         if args.fit_on == "sim":
             print_eval("the model fitted on simulated spins, on every real pick (none seen in fitting):",
                        evaluate(real, lex, args.l2, fixed=model))

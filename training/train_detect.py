@@ -138,7 +138,8 @@ def export_trees(gb, names: list[str]) -> TreeEnsemble:
 
 
 def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenModel:
-    """Stage 1: logistic regression; stage 2: boosted trees with out-of-fold document features."""
+    """Stage 1: logistic regression; stage 2: boosted trees with out-of-fold document features
+    (variants of stage 2 compared out of fold: ``devkit/stage2_oof.py``)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
@@ -434,6 +435,9 @@ def main() -> None:
                     help="only calibrate the word model already written (see `calibrate`)")
     ap.add_argument("--display-only", action="store_true",
                     help="only fit the display model (which word flags are shown) for the word model already written")
+    ap.add_argument("--examples", default="", help="keep the word model's examples in this file (.npz), or read them "
+                                                    "from it when it exists and refit the word model only (no decoding)")
+    ap.add_argument("--word-only", action="store_true", help="only the word model (the restoration model is left as it is)")
     ap.add_argument("--display-rows", default="", help="keep the display model's development rows in this JSON file "
                                                         "(or read them from it, when it exists)")
     args = ap.parse_args()
@@ -465,13 +469,19 @@ def main() -> None:
         return
     t = time.time()
     drop = {f for f in args.drop.split(",") if f}
+    if args.examples and Path(args.examples).exists():
+        X, y, groups = _read_examples(args.examples)
+        print(f"{len(y)} word examples read from {args.examples}; the word model only")
+        _fit_word(X, y, groups, drop, settings, args, calibration_docs, t)
+        return
     _WORKER["pos"] = args.pos
-    groups = collect_restore(None, train, settings, jobs=args.jobs)
-    restore = fit_restore([([{k: v for k, v in f.items() if k not in drop and k not in RESTORE_DROP} for f in feats], label)
-                           for feats, label in groups])
-    save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
-    print(f"restoration: {len(groups)} words, {sum(len(f) for f, _ in groups)} alternatives in "
-          f"{time.time() - t:.0f}s -> {RESTORE_OUT}")
+    if not args.word_only:
+        rgroups = collect_restore(None, train, settings, jobs=args.jobs)
+        restore = fit_restore([([{k: v for k, v in f.items() if k not in drop and k not in RESTORE_DROP} for f in feats], label)
+                               for feats, label in rgroups])
+        save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
+        print(f"restoration: {len(rgroups)} words, {sum(len(f) for f, _ in rgroups)} alternatives in "
+              f"{time.time() - t:.0f}s -> {RESTORE_OUT}")
     if args.restore_only:
         return
     t = time.time()
@@ -490,9 +500,30 @@ def main() -> None:
         X += xs
         y += ys
         groups += [10_000_000 + k] * len(ys)
+    if args.examples:
+        _write_examples(args.examples, X, y, groups)
+    _fit_word(X, y, groups, drop, settings, args, calibration_docs, t)
+
+
+def _write_examples(path: str, X: list[dict], y: list[int], groups: list[int]) -> None:
+    names = sorted(X[0])
+    np.savez_compressed(path, names=np.array(names), A=np.array([[x[n] for n in names] for x in X]),
+                        y=np.array(y), groups=np.array(groups))
+
+
+def _read_examples(path: str) -> tuple[list[dict], list[int], list[int]]:
+    with np.load(path) as z:
+        names = [str(n) for n in z["names"]]
+        X = [dict(zip(names, map(float, row))) for row in z["A"]]
+        return X, [int(v) for v in z["y"]], [int(g) for g in z["groups"]]
+
+
+def _fit_word(X: list[dict], y: list[int], groups: list[int], drop: set[str], settings: list[dict], args,
+              calibration_docs: list[dict], t: float) -> None:
+    train_docs = args.docs
     if drop:
         X = [{k: v for k, v in x.items() if k not in drop} for x in X]
-    meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": len(train),
+    meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": train_docs,
             "settings": settings, **({"dropped": sorted(drop)} if drop else {}), "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)"}
     model = fit(X, y, groups, meta)
@@ -500,7 +531,7 @@ def main() -> None:
     print(f"calibration on {len(calibration_docs)} clean training articles: {before:.2f} -> {after:.2f} false word flags "
           f"per 1,000 words (logit shift {shift:+.2f})")
     save_model(OUT, model.to_dict(), model.features, training_files(), compact=True)
-    print(f"{len(y)} examples ({sum(y)} spun) from {len(train)} articles in {time.time() - t:.0f}s -> {OUT}")
+    print(f"{len(y)} examples ({sum(y)} spun) from {train_docs} articles in {time.time() - t:.0f}s -> {OUT}")
     for n, w in sorted(model.stage1.weights.items(), key=lambda x: -abs(x[1])):
         print(f"  stage1 {n:18s} {w:+.3f}")
 
