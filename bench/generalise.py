@@ -20,8 +20,8 @@ Real pages (../shared/data/realdev) are split by site fold (`devkit.realdev.site
 rows on the pairs, the document rows on the spun against the genuine pages of the fold. No word or
 document model is trained on realdev, so these rows measure how each model set transfers to real
 spinners it has never seen, fold by fold (the spread between folds is the site-to-site spread); the
-channel model (``channel_model.json``, the same in every set) *is* fitted on the realdev pairs and
-the seed page, so the pair rows are not held out from it.
+channel model (``channel_model.json``, the same in every set) is fitted on simulated picks
+(``train_channel --fit-on sim``), so no model in any set has seen a real page.
 
     python -m bench.generalise --models full=/tmp/gen/models-full,no-spinbot=/tmp/gen/models-no-spinbot \\
         [--docs 30]    # writes bench/results/generalise.md (and .json)
