@@ -308,9 +308,6 @@ def main() -> None:
             print_eval(f"the model fitted on {args.fit_on}, on every real pick (none seen in fitting):",
                        evaluate(real, lex, args.l2, fixed=model))
             print_eval("the shipped model, on every real pick:", evaluate(real, lex, args.l2, fixed=load_channel_model()))
-        if args.fit_on == "sim":
-            print_eval("the model fitted on simulated spins, on every real pick (none seen in fitting):",
-                       evaluate(real, lex, args.l2, fixed=model))
         print_eval("fitted on the real picks of the other documents, one document (= site) held out at a time:",
                    evaluate(real, lex, args.l2))
     if not args.no_write:
