@@ -256,7 +256,7 @@ def test_own_model_and_style_features_are_the_full_checks_document_features_read
 
     import numpy as np
 
-    from unspin.detect.score import style_features
+    from unspin.detect.score import STYLE, style_features
     from unspin.settings import DOCUMENT_FEATURES as cut
 
     model = load_screen_model()
@@ -272,7 +272,7 @@ def test_own_model_and_style_features_are_the_full_checks_document_features_read
         zipf = X[:, WORD_FEATURES.index("zipf")]
         assert abs(feats["own_p_common"] - ((p >= cut.own_share_at) & (zipf >= cut.common_zipf)).mean()) < 1e-9
         full = style_features(text)
-        for name in ("style_function", "style_names", "style_numbers", "style_sentence", "style_formal"):
+        for name in STYLE:
             assert abs(feats[name] - full[name]) < 0.01, name
     old = "It is the duty of the government, and of all who love their country, that the laws which we have made " \
           "should be obeyed by every citizen, and that the public faith should be kept in every engagement."

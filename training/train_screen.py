@@ -55,6 +55,7 @@ from devkit.provenance import training_files
 from devkit.spinner import Spinner, load_bbc, split_ids
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
+from unspin.detect.score import STYLE
 from unspin.screen import ScreenModel, SpotStage, _sig, screen_features, word_feature_dict, word_units
 from unspin.text.stopwords import FUNCTION_WORDS
 
@@ -91,8 +92,7 @@ ORIGINAL_MIN_ZIPF = 3.0
 VOCABULARY = 30_000
 MAX_WEIGHT = 5.0
 #: features whose weight may be negative (what is normal for a kind of prose, not evidence of spinning)
-FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words",
-        "style_function", "style_names", "style_numbers", "style_sentence", "style_formal")
+FREE = ("lm_mean", "zipf_mean", "oov_share", "function_share", "name_share", "number_share", "sentence_words", *STYLE)
 #: weight of a document the full check calls genuine relative to one it calls spun in the regression
 NEG_WEIGHT = 2.0
 #: fit the own model (`unspin.screen.ScreenModel.own_model`) too
