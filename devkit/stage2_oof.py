@@ -2,8 +2,8 @@
 
 The word model (``training/train_detect.py``) is a logistic stage 1 and boosted trees in stage 2
 that also read document features (the other words' stage-1 probabilities, ``DOC_FEATURES``). This
-script refits both stages on four fifths of the training articles and scores the fifth (folds by
-article: an article's clean and spun versions stay together), for each stage-2 variant, and prints
+script refits both stages (`train_detect.fit`) on four fifths of the training articles and scores the
+fifth (folds by article: an article's clean and spun versions stay together), for each stage-2 variant, and prints
 the AUC and, at the word flag threshold and at the display threshold 0.3, the false flags among the
 clean articles' and State of the Union passages' candidate words and P / R of the candidate words
 per training habit (P / R over judged words, not the benchmark's per-substitution figures).
@@ -24,8 +24,8 @@ import sys
 
 import numpy as np
 
-from training.train_detect import REALISTIC, SETTINGS
-from unspin.detect.calibration import DOC_FEATURES, doc_features
+from training.train_detect import REALISTIC, SETTINGS, _read_examples, fit
+from unspin.detect.calibration import DOC_FEATURES
 from unspin.settings import WORD_FLAG_AT
 
 _MONO = [1 if n in ("doc_mean_p1", "doc_share_p1") else 0 for n in DOC_FEATURES]
@@ -33,6 +33,7 @@ _SMOOTH = dict(max_leaf_nodes=15, min_samples_leaf=200, l2_regularization=1.0)
 
 
 def variants(n_features: int) -> dict[str, dict]:
+    """Stage-2 settings (`train_detect.fit`'s ``stage2``) by name; ``n_features``: stage 1's."""
     mono = [0] * n_features + _MONO
     return {"base": {}, "monotone": dict(monotonic_cst=mono), "smooth": dict(_SMOOTH),
             "mono+smooth": dict(_SMOOTH, monotonic_cst=mono)}
@@ -54,40 +55,22 @@ def row_labels(groups: np.ndarray) -> np.ndarray:
     return np.array([one(int(g)) for g in groups])
 
 
-def _doc_feats(A: np.ndarray, G: np.ndarray, p1: np.ndarray, margin_at: int) -> np.ndarray:
-    out = np.zeros((len(p1), len(DOC_FEATURES)))
-    for d in np.unique(G):
-        ii = np.where(G == d)[0]
-        for k, ex in zip(ii, doc_features(list(p1[ii]), list(A[ii, margin_at]))):
-            out[k] = [ex[n] for n in DOC_FEATURES]
-    return out
-
-
-def out_of_fold(A: np.ndarray, Y: np.ndarray, G: np.ndarray, names: list[str], which: list[str], folds: int = 5) -> dict[str, np.ndarray]:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegression
+def out_of_fold(X: list[dict], Y: np.ndarray, G: np.ndarray, which: list[str], folds: int = 5) -> dict[str, np.ndarray]:
+    """Each variant's word probabilities, every article scored by `train_detect.fit` on the other folds
+    (its document features from its own words, as at run time: `TokenModel.predict_document`)."""
     from sklearn.model_selection import GroupKFold
-    from sklearn.preprocessing import StandardScaler
 
     article = np.where(G >= 10_000_000, G, (G - 1) // 2)
-    margin_at = names.index("margin")
-    conf = variants(len(names))
+    conf = variants(len(X[0]))
     preds = {v: np.zeros(len(Y)) for v in which}
-    for a, b in GroupKFold(folds).split(A, Y, article):
-        sc = StandardScaler().fit(A[a])
-        lr = LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A[a]), Y[a])
-        p1a = np.zeros(len(a))  # stage-1 probabilities out of fold within the training part, as train_detect.fit
-        for aa, bb in GroupKFold(5).split(A[a], Y[a], G[a]):
-            m = LogisticRegression(C=1.0, max_iter=3000).fit(sc.transform(A[a][aa]), Y[a][aa])
-            p1a[bb] = m.predict_proba(sc.transform(A[a][bb]))[:, 1]
-        p1b = lr.predict_proba(sc.transform(A[b]))[:, 1]
-        A2a = np.hstack([A[a], _doc_feats(A[a], G[a], p1a, margin_at)])
-        A2b = np.hstack([A[b], _doc_feats(A[b], G[b], p1b, margin_at)])
+    for a, b in GroupKFold(folds).split(np.zeros(len(Y)), Y, article):
+        docs: dict[int, list[int]] = {}
+        for k in b:
+            docs.setdefault(int(G[k]), []).append(int(k))
         for v in which:
-            kw = dict(conf[v])
-            gb = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, random_state=0,
-                                                max_leaf_nodes=kw.pop("max_leaf_nodes", 31), **kw).fit(A2a, Y[a])
-            preds[v][b] = gb.predict_proba(A2b)[:, 1]
+            model = fit([X[k] for k in a], [int(Y[k]) for k in a], [int(G[k]) for k in a], {}, stage2=conf[v])
+            for idx in docs.values():
+                preds[v][idx] = model.predict_document([dict(X[k]) for k in idx])
         print(".", end="", flush=True)
     print()
     return preds
@@ -98,9 +81,9 @@ def main() -> None:
 
     path = sys.argv[1]
     which = sys.argv[2].split(",") if len(sys.argv) > 2 else list(variants(0))
-    with np.load(path) as z:
-        names, A, Y, G = [str(n) for n in z["names"]], z["A"], z["y"], z["groups"]
-    preds = out_of_fold(A, Y, G, names, which)
+    X, y, groups = _read_examples(path)
+    Y, G = np.array(y), np.array(groups)
+    preds = out_of_fold(X, Y, G, which)
     lab = row_labels(G)
     rows = ["clean", "sotu"] + sorted(set(lab) - {"clean", "sotu"})
     for v in which:

@@ -137,9 +137,14 @@ def export_trees(gb, names: list[str]) -> TreeEnsemble:
     return TreeEnsemble(tuple(names), float(np.ravel(gb._baseline_prediction)[0]), tuple(trees))
 
 
-def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenModel:
+#: the boosted trees of stage 2
+STAGE2 = dict(max_iter=200, learning_rate=0.1, max_leaf_nodes=31, random_state=0)
+
+
+def fit(X: list[dict], y: list[int], groups: list[int], meta: dict, stage2: dict | None = None) -> TokenModel:
     """Stage 1: logistic regression; stage 2: boosted trees with out-of-fold document features
-    (variants of stage 2 compared out of fold: ``devkit/stage2_oof.py``)."""
+    (``stage2``: settings of the trees over `STAGE2`'s; variants compared out of fold:
+    ``devkit/stage2_oof.py``)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
@@ -168,7 +173,7 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict) -> TokenMode
             X2[k].update(extra)
     names2 = names + list(DOC_FEATURES)
     A2 = np.array([[x[n] for n in names2] for x in X2])
-    gb = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=31, random_state=0).fit(A2, Y)
+    gb = HistGradientBoostingClassifier(**{**STAGE2, **(stage2 or {})}).fit(A2, Y)
     stage2 = export_trees(gb, names2)
     check = stage2.raw_batch(A2[:500])
     assert np.allclose(check, gb.decision_function(A2[:500]), atol=1e-6), "tree export does not reproduce sklearn"
