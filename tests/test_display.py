@@ -24,6 +24,10 @@ class D:
     margin: float = 1.0
     alternatives: tuple[str, ...] = ()
 
+    @property
+    def judged(self) -> bool:
+        return self.suggestion is not None
+
 
 def decision(start: int, conf: float, suggestion: str | None = "x") -> D:
     text = "word"

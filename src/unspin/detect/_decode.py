@@ -9,9 +9,8 @@ together ("crippling sanctions"). Internal to `unspin.detect`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,14 +26,47 @@ if TYPE_CHECKING:
     from unspin.text.pos import Reading
 
 
-@dataclass(frozen=True)
-class RawDecision:
-    """Decoder output for one content word, before the confidence model."""
+Alternatives = tuple[tuple[str, dict[str, float]], ...]
 
-    token: Token
-    suggestion: str | None  # the decoder's best alternative
-    features: dict[str, float]
-    alternatives: tuple[tuple[str, dict[str, float]], ...]
+
+class RawDecision:
+    """Decoder output for one content word, before the confidence model.
+
+    ``alternatives`` (every candidate original with the features the restoration model ranks it by)
+    may be given as a function that computes them: they are then computed on first use, once. A check
+    ranks the alternatives of the few words it flags only (computing them for every judged word was
+    a fifth of a check's time); what is computed, when it is, is the same."""
+
+    __slots__ = ("token", "suggestion", "features", "_alternatives", "_near")
+
+    def __init__(self, token: Token, suggestion: str | None, features: dict[str, float],
+                 alternatives: Alternatives | Callable[[], Alternatives] = ()) -> None:
+        self.token = token
+        #: the decoder's best alternative (None: the word has no candidate original)
+        self.suggestion = suggestion
+        self.features = features
+        self._alternatives = alternatives
+        #: the observed content words around it, for ``near`` (`_evidence.add_alternative_context`)
+        self._near: tuple[np.ndarray | None, float, Vectors] | None = None
+
+    @property
+    def alternatives(self) -> Alternatives:
+        alts = self._alternatives
+        if callable(alts):
+            alts = self._alternatives = alts()
+            if self._near is not None:
+                _evidence.add_near(alts, *self._near)
+        return alts
+
+    def add_near(self, wc: np.ndarray | None, wn: float, vecs: Vectors) -> None:
+        """Give every alternative its ``near`` (`_evidence.add_near`), now or when they are computed."""
+        if callable(self._alternatives):
+            self._near = (wc, wn, vecs)
+        else:
+            _evidence.add_near(self._alternatives, wc, wn, vecs)
+
+    def __repr__(self) -> str:
+        return f"RawDecision({self.token!r}, {self.suggestion!r})"
 
 
 class SentenceDecoder:
@@ -99,8 +131,7 @@ class SentenceDecoder:
             local = [self.local_at(slots, cur, i, c) for c in range(len(s.choices))]
             best = max(range(1, s.decoded), key=lambda c: local[c] + s.priors[c])
             left, right = _web_word(_word(slots, cur, i - 1)), _web_word(_word(slots, cur, i + 1))
-            alts = _evidence.alternative_features(s, local, topic, counts or {}, self.vectors, self.lm.cond,
-                                                  self.web, left, right, tags)
+            alts = _alternatives(s, local, topic, counts or {}, self.vectors, self.lm.cond, self.web, left, right, tags)
             feats = _evidence.word_features(s, _word(slots, cur, i - 2), _word(slots, cur, i - 1), best, local,
                                             self.lm, _neighbour_changed(cur, i))
             feats.update(_evidence.web_features(self.web, s.word, s.choices[best], left, right))
@@ -126,6 +157,11 @@ class SentenceDecoder:
             if n2 is not None:
                 total += cond(n2, w, n1)
         return total
+
+
+def _alternatives(*args: Any) -> Callable[[], Alternatives]:
+    """`_evidence.alternative_features` of these arguments, when asked for (`RawDecision.alternatives`)."""
+    return lambda: _evidence.alternative_features(*args)
 
 
 def _word(slots: list[Slot], cur: list[int], j: int) -> str | None:

@@ -161,14 +161,20 @@ def add_alternative_context(raw: Sequence[RawDecision], vecs: Vectors) -> None:
     for the word alone need not. 0 without neighbours with vectors."""
     obs_vecs = [vecs.get(r.token.norm) for r in raw]
     for k, r in enumerate(raw):
-        if not r.alternatives:
-            continue
+        if r.suggestion is None:
+            continue  # no alternatives
         window = [w for w in obs_vecs[max(0, k - 4) : k] + obs_vecs[k + 1 : k + 5] if w is not None]
         wc = np.sum(window, axis=0) if window else None
         wn = (float(np.linalg.norm(wc)) or 1.0) if wc is not None else 1.0
-        for w, feats in r.alternatives:
-            v = vecs.get(w) if wc is not None else None
-            feats["near"] = float(v @ wc) / wn if v is not None else 0.0
+        r.add_near(wc, wn, vecs)
+
+
+def add_near(alternatives: Sequence[tuple[str, dict[str, float]]], wc: np.ndarray | None, wn: float, vecs: Vectors) -> None:
+    """``near`` of each alternative: its word vector's dot product with ``wc`` (the sum of the
+    neighbours' vectors) over ``wn`` (its norm); 0 without neighbours or a vector."""
+    for w, feats in alternatives:
+        v = vecs.get(w) if wc is not None else None
+        feats["near"] = float(v @ wc) / wn if v is not None else 0.0
 
 
 def add_document_context(raw: Sequence[RawDecision], counts: Mapping[str, int], vecs: Vectors) -> list[int]:

@@ -257,9 +257,9 @@ def display_features(decisions: Sequence[Any], spin_score: float, high: float = 
     model: the word model's confidence, the document's spin score, how confident the model is about
     the *other* words of the document and about the word's nearest neighbours (a genuine word next to
     a swap looks odd only because its context is spun), and the LM margin. ``decisions`` are
-    `unspin.detect.decoder.WordDecision`s (anything with ``token``, ``suggestion``, ``confidence``,
+    `unspin.detect.decoder.WordDecision`s (anything with ``token``, ``judged``, ``confidence``,
     ``margin``)."""
-    judged = [k for k, d in enumerate(decisions) if d.suggestion is not None]
+    judged = [k for k, d in enumerate(decisions) if d.judged]
     confs = [decisions[k].confidence for k in judged]
     n, total = len(judged), float(sum(confs))
     high_n = sum(1 for c in confs if c >= high)

@@ -20,8 +20,9 @@ output into a report.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -96,17 +97,49 @@ class DetectorOptions:
         return self.insertion_threshold if kind == "inserted" else self.phrase_threshold
 
 
-@dataclass(frozen=True)
 class WordDecision:
-    """The decoder's view of one content word (flagged or not)."""
+    """The decoder's view of one content word (flagged or not).
 
-    token: Token
-    suggestion: str | None
-    margin: float
-    features: dict[str, float]
-    confidence: float
-    #: candidate originals, most likely first (``alternatives[0] == suggestion``)
-    alternatives: tuple[str, ...] = ()
+    ``suggestion`` and ``alternatives`` may be given as ``rank``, a function returning the ranked
+    candidate originals: they are then ranked on first use (a check ranks the few words it flags
+    only). ``judged`` (the word has a candidate original) is known without ranking."""
+
+    __slots__ = ("token", "margin", "features", "confidence", "judged", "_suggestion", "_alternatives", "_rank")
+
+    def __init__(self, token: Token, suggestion: str | None, margin: float, features: dict[str, float],
+                 confidence: float, alternatives: tuple[str, ...] = (),
+                 rank: Callable[[], list[str]] | None = None) -> None:
+        self.token = token
+        self.margin = margin
+        self.features = features
+        self.confidence = confidence
+        #: the decoder judged the word: it has candidate originals (``suggestion`` is not None)
+        self.judged = suggestion is not None
+        self._suggestion = suggestion
+        self._alternatives = alternatives
+        self._rank = rank
+
+    def _ranked(self) -> None:
+        if self._rank is not None:
+            ranked, self._rank = self._rank(), None
+            if ranked:
+                self._suggestion = ranked[0]
+            self._alternatives = tuple(ranked[:5])
+
+    @property
+    def suggestion(self) -> str | None:
+        """The likeliest original (None when the word has none)."""
+        self._ranked()
+        return self._suggestion
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """Candidate originals, most likely first (``alternatives[0] == suggestion``), at most five."""
+        self._ranked()
+        return self._alternatives
+
+    def __repr__(self) -> str:
+        return f"WordDecision({self.token!r}, {self.suggestion!r}, confidence={self.confidence!r})"
 
 
 class Detector:
@@ -164,20 +197,15 @@ class Detector:
         scored = _evidence.add_document_context(raw, prepared.counts, self.vectors)
         confs = self.token_model.predict_document([raw[k].features for k in scored])
         conf_at = dict(zip(scored, confs))
-        out = []
-        for k, r in enumerate(raw):
-            ranked = self._rank_alternatives(r.alternatives)
-            suggestion = ranked[0] if ranked else r.suggestion
-            out.append(WordDecision(r.token, suggestion, r.features.get("margin", 0.0), r.features,
-                                    conf_at.get(k, 0.0), tuple(ranked[:5])))
-        return out
+        return [WordDecision(r.token, r.suggestion, r.features.get("margin", 0.0), r.features, conf_at.get(k, 0.0),
+                             rank=partial(self._rank_raw, r)) for k, r in enumerate(raw)]
 
     def spin_flags(self, prepared: PreparedDocument, decisions: Sequence[WordDecision]) -> list[Flag]:
         """Word flags at `DetectorOptions.threshold` and phrase flags at ``phrase_threshold``
         (insertions at ``insertion_threshold``);
         a phrase flag explains (replaces) the word flags inside it."""
         opt = self.options
-        words = [word_flag(d) for d in decisions if d.suggestion is not None and d.confidence >= opt.threshold]
+        words = [word_flag(d) for d in decisions if d.judged and d.confidence >= opt.threshold]
         phrases = [phrase_flag(m, prepared.text) for m in self.phrase_matches(prepared)
                    if m.confidence >= opt.phrase_flag_at(m.kind)]
         return layer([words, phrases])
@@ -244,6 +272,9 @@ class Detector:
     ) -> list[RawDecision]:
         """The decoder's best alternative, its evidence and every alternative for each content word."""
         return self.decoder.decode(tokens, topic, counts)
+
+    def _rank_raw(self, r: RawDecision) -> list[str]:
+        return self._rank_alternatives(r.alternatives)
 
     def _rank_alternatives(self, alternatives: Sequence[tuple[str, dict[str, float]]]) -> list[str]:
         """Alternatives best first by the restoration model (decoder order without one)."""

@@ -77,7 +77,7 @@ def spun_document_flags(decisions: Sequence[WordDecision], flags: Sequence[Flag]
     """Word flags with confidence in ``[lo, hi)`` outside ``flags``, marked ``evidence.in_spun_document``."""
     out = []
     for d in decisions:
-        if d.suggestion is None or not lo <= d.confidence < hi:
+        if not d.judged or not lo <= d.confidence < hi:
             continue
         if any(d.token.start < f.end and f.start < d.token.end for f in flags):
             continue
@@ -104,7 +104,7 @@ def shown_word_flags(decisions: Sequence[WordDecision], flags: Sequence[Flag], p
     kept = [f for f in flags if f.kind != "spin" or "phrase" in f.evidence]
     words = []
     for d, p in zip(decisions, probabilities):
-        if p is None or d.suggestion is None:
+        if p is None or not d.judged:
             continue
         if p < threshold or d.confidence < floor:
             continue

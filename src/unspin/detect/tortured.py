@@ -220,6 +220,7 @@ class TorturedPhrases:
         self.originals = lru_cache(maxsize=100_000)(self._originals)
         self.paired_originals = lru_cache(maxsize=100_000)(self._paired_originals)
         self.is_swap = lru_cache(maxsize=200_000)(self._is_swap)
+        self.lemmas = lru_cache(maxsize=100_000)(self._lemmas)
         self._window_lp: dict[tuple[tuple[str, ...], ...], float] = {}
 
     # -- what a run of observed words can stand for -------------------------------------
@@ -297,7 +298,7 @@ class TorturedPhrases:
             # "managing director" is not a swap for "director": a run holding the term word is that word, qualified
             for w in text.split(" "):
                 out.pop(w, None)
-        for key in self._lemmas(text):
+        for key in self.lemmas(text):
             for same in {key, *spelling_variants(key)}:
                 if same in vocab or same in FUNCTION_WORDS:
                     out[same] = 0.0
@@ -314,7 +315,7 @@ class TorturedPhrases:
         it or its other spelling: "programmes" for "program" is no swap)?"""
         if observed == term_word:
             return False
-        return not any(term_word == k or term_word in spelling_variants(k) for k in self._lemmas(observed))
+        return not any(term_word == k or term_word in spelling_variants(k) for k in self.lemmas(observed))
 
     def _channel_rank(self, head: str, rank: int) -> float:
         if self.channel is not None:
@@ -363,9 +364,11 @@ class TorturedPhrases:
                                 for ti in sub[w1]:
                                     term = self.terms.terms[ti]
                                     for end, parts, channel in self._rest(norms, pos + n2, term.words, 2):
+                                        if end - i > MAX_WINDOW:
+                                            continue
                                         parts = ((span1, w0), (span2, w1), *parts)
                                         swaps = sum(self.is_swap(o, t) for o, t in parts)
-                                        if end - i <= MAX_WINDOW and swaps:
+                                        if swaps:
                                             m = self._score(tokens, run, norms, i, end, term, parts, channel + lp, swaps, min_score)
                                             if m is not None:
                                                 found.append(m)
