@@ -1,0 +1,167 @@
+"""The full check's speed against another revision of unspin, side by side on the same documents.
+
+A change that should only make ``unspin check`` faster is judged against the code before it, on
+the same machine at the same time: this script checks out ``--against`` (a git revision) in a
+temporary worktree and runs one worker process per tree *at the same time* (one per core on a
+2-core machine, so both see the same load), swapping which starts first each round. Each worker
+loads the detector, checks ``--warm`` documents to fill its memos (a long scan's steady state:
+a cold worker pays candidate generation for every new word), then checks the timed documents one
+after another and reports its process CPU time. The documents are BBC test-split articles
+(never trained on), half as written and half spun by the realistic ``spinbot`` habit at 30 %,
+prepared once here and given to both trees as the same file.
+
+Reported per tree: words per CPU-second of ``unspin.api.check`` in each round and their median,
+and the median over the rounds of the ratio (this tree over the other, both measured at once). The two trees' reports are compared
+too (``identical``: every report's JSON the same), so a speed-up that changed an answer shows.
+
+    python -m bench.speed --against HEAD~1                  # writes bench/results/speed.md
+    python -m bench.speed --against v0.9 --rounds 5 --docs 60
+
+Needs ../shared/data/bbc_news_dev.jsonl and git.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "results" / "speed.md"
+
+
+def worker(docs_path: str, warm: int, out_path: str) -> None:
+    """Run in a child process whose ``unspin`` is the tree under test (``PYTHONPATH``)."""
+    import unspin
+    from unspin.api import check
+
+    texts = [json.loads(line)["text"] for line in open(docs_path, encoding="utf-8")]
+    t0 = time.perf_counter()
+    for t in texts[:warm]:
+        check(t)
+    warm_s = time.perf_counter() - t0
+    digest = hashlib.sha256()
+    words = 0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    reports = []
+    for t in texts[warm:]:
+        reports.append(check(t))
+        words += len(t.split())
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    for r in reports:
+        digest.update(r.to_json().encode())
+    Path(out_path).write_text(json.dumps({"words": words, "cpu": cpu, "wall": wall, "warm_s": warm_s,
+                                          "digest": digest.hexdigest(), "unspin": str(Path(unspin.__file__).parent)}))
+
+
+def prepare_docs(n: int, warm: int, seed: int, path: Path) -> None:
+    """``warm`` + ``n`` BBC test-split articles, every other one spun (spinbot habit, 30 %)."""
+    sys.path.insert(0, str(ROOT))
+    from devkit.spinner import Spinner, load_bbc, split_ids
+
+    _train, test = split_ids(load_bbc())
+    arts = test[: warm + n]
+    if len(arts) < warm + n:
+        raise SystemExit(f"only {len(test)} test articles; ask for fewer --docs/--warm")
+    with open(path, "w", encoding="utf-8") as fh:
+        for k, a in enumerate(arts):
+            text = a["text"]
+            if k % 2:
+                text = Spinner(rate=0.3, habit="spinbot", seed=seed + k).spin(text).text
+            fh.write(json.dumps({"text": text}) + "\n")
+
+
+def run_pair(trees: dict[str, Path], order: list[str], docs: Path, warm: int, tmp: Path, rnd: int) -> dict[str, dict]:
+    """Start one worker per tree (in ``order``, a second apart) and wait for both."""
+    procs = {}
+    for name in order:
+        out = tmp / f"{name}-{rnd}.json"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(trees[name] / "src"), os.environ.get("PYTHONPATH", "")])}
+        procs[name] = (subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(docs),
+                                         "--warm", str(warm), "--out", str(out)], env=env), out)
+        time.sleep(1)
+    results = {}
+    for name, (p, out) in procs.items():
+        if p.wait() != 0:
+            raise SystemExit(f"the {name} worker failed (exit {p.returncode})")
+        results[name] = json.loads(out.read_text())
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("--against", default="HEAD", help="the git revision to compare with (default HEAD: the working tree against its last commit)")
+    ap.add_argument("--docs", type=int, default=60, help="timed documents per worker (default 60)")
+    ap.add_argument("--warm", type=int, default=30, help="documents checked first, untimed (default 30)")
+    ap.add_argument("--rounds", type=int, default=3, help="side-by-side runs; the order of start swaps each round (default 3)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=str(OUT), help=f"the Markdown table (default {OUT.relative_to(ROOT)}; '-' for none)")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.warm, args.out)
+        return
+    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.against], capture_output=True, text=True)
+    if rev.returncode != 0:
+        raise SystemExit(f"not a git revision: {args.against!r} ({rev.stderr.strip()})")
+    here = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = bool(subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True, text=True).stdout.strip())
+    this_name = f"this tree ({here}{' + changes' if dirty else ''})"
+    other_name = f"{args.against} ({rev.stdout.strip()})"
+    with tempfile.TemporaryDirectory(prefix="unspin-speed-") as t:
+        tmp = Path(t)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tmp / "other"), args.against], check=True)
+        try:
+            docs = tmp / "docs.jsonl"
+            prepare_docs(args.docs, args.warm, args.seed, docs)
+            trees = {"this": ROOT, "other": tmp / "other"}
+            rounds = []
+            for rnd in range(args.rounds):
+                order = ["this", "other"] if rnd % 2 == 0 else ["other", "this"]
+                got = run_pair(trees, order, docs, args.warm, tmp, rnd)
+                rounds.append(got)
+                print(f"round {rnd + 1}: " + ", ".join(f"{k} {v['words'] / v['cpu']:,.0f} words/CPU-s" for k, v in got.items()), file=sys.stderr)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "other")], check=False)
+    rate = {k: [r[k]["words"] / r[k]["cpu"] for r in rounds] for k in ("this", "other")}
+    med = {k: statistics.median(v) for k, v in rate.items()}
+    identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
+    lines = [
+        "# The full check's speed against another revision (`bench/speed.py`)",
+        "",
+        f"`python -m bench.speed --against {args.against} --docs {args.docs} --warm {args.warm} --rounds {args.rounds}` — "
+        f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        f"Documents: {args.warm} untimed then {args.docs} timed BBC test-split articles, every other one spun (spinbot habit, "
+        f"30 %), {rounds[0]['this']['words']:,} words timed; one worker process per tree, both at once, the start order "
+        "swapped each round. Rate: words per CPU-second of `unspin.api.check` (the worker's process CPU time).",
+        "",
+        "| round | " + " | ".join([this_name, other_name]) + " | ratio |",
+        "|---:|---:|---:|---:|",
+    ]
+    for k in range(len(rounds)):
+        a, b = rate["this"][k], rate["other"][k]
+        lines.append(f"| {k + 1} | {a:,.0f} | {b:,.0f} | {a / b:.2f}x |")
+    ratio = statistics.median(a / b for a, b in zip(rate["this"], rate["other"]))
+    lines += [f"| **median** | **{med['this']:,.0f}** | **{med['other']:,.0f}** | **{ratio:.2f}x** |", "",
+              "Ratio: this tree's rate over the other's in the same round (both ran at once); its median is the figure to read, "
+              "the rates themselves move with the machine's load from round to round.", "",
+              f"Reports of the two trees: {'identical (every report the same in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out != "-":
+        Path(args.out).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
