@@ -34,8 +34,8 @@ class RawDecision:
 
     ``alternatives`` (every candidate original with the features the restoration model ranks it by)
     may be given as a function that computes them: they are then computed on first use, once. A check
-    ranks the alternatives of the few words it flags only (computing them for every judged word was
-    a fifth of a check's time); what is computed, when it is, is the same."""
+    ranks the alternatives of the few words it flags only (computing them for every judged word cost
+    about a seventh of a check: bench/results/speed.md); what is computed, when it is, is the same."""
 
     __slots__ = ("token", "suggestion", "features", "_alternatives", "_near")
 

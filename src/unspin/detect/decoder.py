@@ -274,6 +274,7 @@ class Detector:
         return self.decoder.decode(tokens, topic, counts)
 
     def _rank_raw(self, r: RawDecision) -> list[str]:
+        """`_rank_alternatives` of ``r``'s alternatives, computing them only now (`WordDecision`'s ``rank``)."""
         return self._rank_alternatives(r.alternatives)
 
     def _rank_alternatives(self, alternatives: Sequence[tuple[str, dict[str, float]]]) -> list[str]:
