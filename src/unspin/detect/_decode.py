@@ -10,7 +10,8 @@ together ("crippling sanctions"). Internal to `unspin.detect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -131,7 +132,8 @@ class SentenceDecoder:
             local = [self.local_at(slots, cur, i, c) for c in range(len(s.choices))]
             best = max(range(1, s.decoded), key=lambda c: local[c] + s.priors[c])
             left, right = _web_word(_word(slots, cur, i - 1)), _web_word(_word(slots, cur, i + 1))
-            alts = _alternatives(s, local, topic, counts or {}, self.vectors, self.lm.cond, self.web, left, right, tags)
+            alts = partial(_evidence.alternative_features, s, local, topic, counts or {}, self.vectors, self.lm.cond,
+                           self.web, left, right, tags)
             feats = _evidence.word_features(s, _word(slots, cur, i - 2), _word(slots, cur, i - 1), best, local,
                                             self.lm, _neighbour_changed(cur, i))
             feats.update(_evidence.web_features(self.web, s.word, s.choices[best], left, right))
@@ -157,11 +159,6 @@ class SentenceDecoder:
             if n2 is not None:
                 total += cond(n2, w, n1)
         return total
-
-
-def _alternatives(*args: Any) -> Callable[[], Alternatives]:
-    """`_evidence.alternative_features` of these arguments, when asked for (`RawDecision.alternatives`)."""
-    return lambda: _evidence.alternative_features(*args)
 
 
 def _word(slots: list[Slot], cur: list[int], j: int) -> str | None:
