@@ -1,4 +1,4 @@
-"""The full check's speed against another revision of unspin, side by side on the same documents.
+"""The full check's (or learning's) speed against another revision of unspin, side by side on the same documents.
 
 A change that should only make ``unspin check`` faster is judged against the code before it, on
 the same machine at the same time: this script checks out ``--against`` (a git revision) in a
@@ -16,6 +16,13 @@ too (``identical``: every report's JSON the same), so a speed-up that changed an
 
     python -m bench.speed --against HEAD~1                  # writes bench/results/speed.md
     python -m bench.speed --against v0.9 --rounds 5 --docs 60
+    python -m bench.speed --task learn --against HEAD~1     # bench/results/speed_learn.md
+
+``--task learn`` times ``unspin.learn.learn_pairs`` instead (issue 14: learning from 10,000 pairs in
+under a minute of CPU): ``--pairs`` copy/source pairs, every BBC article (train and test split,
+1,080) spun once by the spinbot-habit spinner of ``bench.learn`` (one fixed pick per word: a
+dictionary) and repeated under distinct ids up to ``--pairs``; both trees learn from the same
+file and their lexicons (the TSV, entries and fitted channel) are compared.
 
 Needs ../shared/data/bbc_news_dev.jsonl and git.
 """
@@ -36,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "speed.md"
+OUT_LEARN = ROOT / "bench" / "results" / "speed_learn.md"
 
 
 def worker(docs_path: str, warm: int, out_path: str) -> None:
@@ -59,6 +67,36 @@ def worker(docs_path: str, warm: int, out_path: str) -> None:
     Path(out_path).write_text(json.dumps({"words": words, "cpu": cpu, "digest": digest.hexdigest(), "unspin": str(Path(unspin.__file__).resolve().parent)}))
 
 
+def learn_worker(pairs_path: str, out_path: str) -> None:
+    """Learn a lexicon from the pairs (one process, timed as its CPU time); ``words``: the copies' words."""
+    import unspin
+    from unspin.learn import CopyPair, learn_pairs
+
+    pairs = [CopyPair(**json.loads(line)) for line in open(pairs_path, encoding="utf-8")]
+    cpu0 = time.process_time()
+    lex = learn_pairs(pairs, min_docs=2)
+    cpu = time.process_time() - cpu0
+    Path(out_path).write_text(json.dumps({"words": len(pairs), "cpu": cpu, "digest": hashlib.sha256(lex.to_tsv().encode()).hexdigest(),
+                                          "entries": len(lex), "unspin": str(Path(unspin.__file__).resolve().parent)}))
+
+
+def prepare_pairs(n: int, seed: int, path: Path) -> int:
+    """``n`` pairs: every BBC article spun once (spinbot habit as a dictionary, cached under bench/work/learn),
+    repeated under distinct ids. Returns the number of distinct copies."""
+    sys.path.insert(0, str(ROOT))
+    from bench.learn import HABITS, spin_cached
+    from devkit.spinner import load_bbc
+
+    name, kwargs, dseed = next(h for h in HABITS if h[0] == "spinbot habit")
+    records = load_bbc()
+    spun = spin_cached(name, kwargs, dseed, records, seed)
+    with open(path, "w", encoding="utf-8") as fh:
+        for k in range(n):
+            s = spun[k % len(spun)]
+            fh.write(json.dumps({"copy": s.text, "source": s.original, "id": f"{k}", "site": "spinbot"}) + "\n")
+    return len(spun)
+
+
 def prepare_docs(n: int, warm: int, seed: int, path: Path) -> None:
     """``warm`` + ``n`` BBC test-split articles, every other one spun (spinbot habit, 30 %)."""
     sys.path.insert(0, str(ROOT))
@@ -76,13 +114,13 @@ def prepare_docs(n: int, warm: int, seed: int, path: Path) -> None:
             fh.write(json.dumps({"text": text}) + "\n")
 
 
-def run_pair(trees: dict[str, Path], order: list[str], docs: Path, warm: int, tmp: Path, rnd: int) -> dict[str, dict]:
+def run_pair(trees: dict[str, Path], order: list[str], docs: Path, warm: int, tmp: Path, rnd: int, task: str = "check") -> dict[str, dict]:
     """Start one worker per tree (in ``order``, a second apart) and wait for both."""
     procs = {}
     for name in order:
         out = tmp / f"{name}-{rnd}.json"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(trees[name] / "src"), os.environ.get("PYTHONPATH", "")])}
-        procs[name] = (subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(docs),
+        procs[name] = (subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(docs), "--task", task,
                                          "--warm", str(warm), "--out", str(out)], env=env), out)
         time.sleep(1)
     results = {}
@@ -99,17 +137,26 @@ def run_pair(trees: dict[str, Path], order: list[str], docs: Path, warm: int, tm
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("--task", choices=["check", "learn"], default="check",
+                    help="what to time: unspin.api.check on documents, or unspin.learn.learn_pairs on pairs (default check)")
+    ap.add_argument("--pairs", type=int, default=10_000, help="--task learn: pairs to learn from (default 10,000)")
     ap.add_argument("--against", default="HEAD", help="the git revision to compare with (default HEAD: the working tree against its last commit)")
     ap.add_argument("--docs", type=int, default=60, help="timed documents per worker (default 60)")
     ap.add_argument("--warm", type=int, default=30, help="documents checked first, untimed (default 30)")
     ap.add_argument("--rounds", type=int, default=3, help="side-by-side runs; the order of start swaps each round (default 3)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", default=str(OUT), help=f"the Markdown table (default {OUT.relative_to(ROOT)}; '-' for none)")
+    ap.add_argument("--out", default=None, help=f"the Markdown table (default {OUT.relative_to(ROOT)}, with --task learn "
+                    f"{OUT_LEARN.relative_to(ROOT)}; '-' for none)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        worker(args.worker, args.warm, args.out)
+        if args.task == "learn":
+            learn_worker(args.worker, args.out)
+        else:
+            worker(args.worker, args.warm, args.out)
         return
+    learn = args.task == "learn"
+    out_path = args.out or str(OUT_LEARN if learn else OUT)
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.against], capture_output=True, text=True)
     if rev.returncode != 0:
         raise SystemExit(f"not a git revision: {args.against!r} ({rev.stderr.strip()})")
@@ -122,16 +169,23 @@ def main() -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tmp / "other"), args.against], check=True)
         try:
             docs = tmp / "docs.jsonl"
-            prepare_docs(args.docs, args.warm, args.seed, docs)
+            if learn:
+                distinct = prepare_pairs(args.pairs, args.seed, docs)
+            else:
+                prepare_docs(args.docs, args.warm, args.seed, docs)
             trees = {"this": ROOT, "other": tmp / "other"}
             rounds = []
             for rnd in range(args.rounds):
                 order = ["this", "other"] if rnd % 2 == 0 else ["other", "this"]
-                got = run_pair(trees, order, docs, args.warm, tmp, rnd)
+                got = run_pair(trees, order, docs, args.warm, tmp, rnd, args.task)
                 rounds.append(got)
-                print(f"round {rnd + 1}: " + ", ".join(f"{k} {v['words'] / v['cpu']:,.0f} words/CPU-s" for k, v in got.items()), file=sys.stderr)
+                print(f"round {rnd + 1}: " + ", ".join(f"{k} {v['cpu']:.1f} CPU-s" if learn else f"{k} {v['words'] / v['cpu']:,.0f} words/CPU-s"
+                                                       for k, v in got.items()), file=sys.stderr)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "other")], check=False)
+    if learn:
+        write(learn_table(args, rounds, this_name, other_name, distinct), out_path)
+        return
     rate = {k: [r[k]["words"] / r[k]["cpu"] for r in rounds] for k in ("this", "other")}
     med = {k: statistics.median(v) for k, v in rate.items()}
     identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
@@ -157,10 +211,42 @@ def main() -> None:
               "Ratio: this tree's rate over the other's in the same round (both ran at once); its median is the figure to read, "
               "the rates themselves move with the machine's load from round to round.", "",
               f"Reports of the two trees: {'identical (every report the same in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
+    write(lines, out_path)
+
+
+def write(lines: list[str], out: str) -> None:
     text = "\n".join(lines) + "\n"
     print(text)
-    if args.out != "-":
-        Path(args.out).write_text(text, encoding="utf-8")
+    if out != "-":
+        Path(out).write_text(text, encoding="utf-8")
+
+
+def learn_table(args: argparse.Namespace, rounds: list[dict[str, dict]], this_name: str, other_name: str, distinct: int) -> list[str]:
+    cpu = {k: [r[k]["cpu"] for r in rounds] for k in ("this", "other")}
+    identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
+    lines = [
+        "# Learning's speed against another revision (`bench/speed.py --task learn`)",
+        "",
+        f"`python -m bench.speed --task learn --against {args.against} --pairs {args.pairs} --rounds {args.rounds}` — "
+        f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        f"`unspin.learn.learn_pairs(pairs, min_docs=2)` on {args.pairs:,} copy/source pairs ({distinct:,} distinct BBC articles "
+        "spun by the spinbot-habit dictionary spinner of bench.learn, repeated under distinct ids), alignment, extraction, "
+        "counting and the channel fit included; one worker process per tree, both at once, the start order swapped each "
+        "round. CPU: the worker's process CPU seconds (issue 14's target: under 60 for 10,000 pairs).",
+        "",
+        "| round | " + " | ".join([this_name, other_name]) + " | speed-up |",
+        "|---:|---:|---:|---:|",
+    ]
+    for k in range(len(rounds)):
+        a, b = cpu["this"][k], cpu["other"][k]
+        lines.append(f"| {k + 1} | {a:.1f} CPU-s | {b:.1f} CPU-s | {b / a:.2f}x |")
+    ratio = statistics.median(b / a for a, b in zip(cpu["this"], cpu["other"]))
+    lines += [f"| **median** | **{statistics.median(cpu['this']):.1f}** | **{statistics.median(cpu['other']):.1f}** | **{ratio:.2f}x** |", "",
+              f"Lexicons of the two trees ({rounds[0]['this']['entries']:,} entries): "
+              f"{'identical (the same TSV in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Local, token-level alignment of a copy with its source.
 
 Tokens are compared by normalised form. Identical runs are found with
-difflib's longest-match recursion (junk heuristics off), which is local by
+difflib's longest-match recursion (junk heuristics off; `cydifflib`, the same
+algorithm compiled: identical matching blocks, ~5x faster), which is local by
 construction: a copy of part of a source, or a source quoted inside a longer
 page, aligns only where they share text. Runs separated by short gaps of equal
 length on both sides are joined into passages; a gap of one to three words
@@ -13,7 +14,8 @@ with too few identical words are dropped as chance agreement.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from cydifflib import SequenceMatcher
 
 from unspin.model import Alignment, Pair, Substitution
 from unspin.text import Token, TokenKind, normalize_token, tokenize
@@ -33,8 +35,15 @@ class AlignOptions:
     full_score_words: int = 150
 
 
-def _words(tokens: list[Token], a: int, b: int) -> int:
-    return sum(1 for t in tokens[a:b] if t.kind is not TokenKind.PUNCT)
+def _word_counts(tokens: list[Token]) -> list[int]:
+    """Prefix counts of the tokens that are not punctuation: words in ``tokens[a:b]`` is ``c[b] - c[a]``."""
+    out = [0]
+    n = 0
+    for t in tokens:
+        if t.kind is not TokenKind.PUNCT:
+            n += 1
+        out.append(n)
+    return out
 
 
 def _norms(text: str, tokens: list[Token]) -> list[str]:
@@ -94,12 +103,13 @@ def align_detail(copy: str, source: str, options: AlignOptions = AlignOptions(),
     kept: list[list[tuple[int, int, int]]] = []
     matched = 0
     covered = 0
+    cw_n, sw_n = _word_counts(ct), _word_counts(st)
     for p in passages:
-        same = sum(_words(ct, i, i + n) for i, _, n in p)
+        same = sum(cw_n[i + n] - cw_n[i] for i, _, n in p)
         i0, j0 = p[0][0], p[0][1]
         i1, j1 = p[-1][0] + p[-1][2], p[-1][1] + p[-1][2]
-        span_words = _words(ct, i0, i1)
-        if same < options.min_passage_words or same < options.min_identity * max(span_words, _words(st, j0, j1)):
+        span_words = cw_n[i1] - cw_n[i0]
+        if same < options.min_passage_words or same < options.min_identity * max(span_words, sw_n[j1] - sw_n[j0]):
             continue
         matched += same
         covered += span_words
@@ -117,8 +127,7 @@ def align_detail(copy: str, source: str, options: AlignOptions = AlignOptions(),
                 subs.extend(Substitution(c.start, c.end, c.text, s.text, s.start, s.end) for c, s in zip(cw, sw) if c.norm != s.norm)
             else:
                 subs.append(Substitution(cw[0].start, cw[-1].end, copy[cw[0].start : cw[-1].end], source[sw[0].start : sw[-1].end], sw[0].start, sw[-1].end))
-    copy_words = _words(ct, 0, len(ct))
-    source_words = _words(st, 0, len(st))
+    copy_words, source_words = cw_n[-1], sw_n[-1]
     alignment = Alignment(
         pairs=tuple(pairs), substitutions=tuple(subs),
         coverage=covered / copy_words if copy_words else 0.0,

@@ -332,10 +332,14 @@ def _count_kept(keys: set[tuple[str, str]], runs_by_pair: list[list[tuple[str, .
         return out
     max_n = max(s.count(" ") + 1 for s, _ in keys)
     starts = {s.split(" ")[0] for s, _ in keys}
+    opens: dict[str, bool] = {}  # word -> can it open a key (as written or by a lemma of it)
     for runs in runs_by_pair:
         for run in runs:
             for a, w in enumerate(run):
-                if w not in starts and not any(lem in starts for _, lem, _ in analyses(w)):
+                can = opens.get(w)
+                if can is None:
+                    can = opens[w] = w in starts or any(lem in starts for _, lem, _ in analyses(w))
+                if not can:
                     continue
                 for n in range(1, min(max_n, len(run) - a) + 1):
                     for key, pos, _tag in lookup_keys(run[a : a + n]):
