@@ -560,3 +560,27 @@ def test_check_drops_shown_words_the_spinner_keeps(detector):
     plain = check(text, detector=detector, lexicons=[SpinnerLexicon(entries[:1])], lexicon_channel=False).flags
     assert not any(f.evidence.get("spinner_document") for f in closed)
     assert [(f.start, f.end, f.confidence) for f in closed] == [(f.start, f.end, f.confidence) for f in plain]
+
+
+def test_kept_counts_of_phrase_entries_match_looking_up_every_phrase():
+    """`_count_kept` looks up each distinct kept phrase once and skips those whose words other than the
+    head begin or end no key: its counts are those of looking up every phrase at every position."""
+    from collections import Counter
+
+    from unspin.learn.extract import _count_kept
+    from unspin.learn.keys import lookup_keys
+
+    keys = {("chief", "NOUN"), ("opening service", "NOUN"), ("come to", "VERB"), ("public authority", "NOUN"),
+            ("as of late", "-"), ("expectation", "NOUN")}
+    runs = [[("the", "chiefs", "came", "to", "the", "opening", "services")],
+            [("a", "public", "authorities", "chief", "comes", "to", "terms", "as", "of", "late")],
+            [("opening", "service", "public", "authority", "expectations", "came", "to")]]
+    want: Counter = Counter()
+    for run in (r for rs in runs for r in rs):
+        for a in range(len(run)):
+            for n in range(1, min(3, len(run) - a) + 1):
+                want.update((k, p) for k, p, _ in lookup_keys(run[a : a + n]) if (k, p) in keys)
+    got = _count_kept(keys, runs)
+    assert got == want
+    assert got[("chief", "NOUN")] == 2 and got[("come to", "VERB")] == 3 and got[("opening service", "NOUN")] == 2
+    assert got[("public authority", "NOUN")] == 2 and got[("as of late", "-")] == 1

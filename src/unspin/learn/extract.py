@@ -333,16 +333,26 @@ def _count_kept(keys: set[tuple[str, str]], runs_by_pair: list[list[tuple[str, .
     max_n = max(s.count(" ") + 1 for s, _ in keys)
     starts = {s.split(" ")[0] for s, _ in keys}
     opens: dict[str, bool] = {}  # word -> can it open a key (as written or by a lemma of it)
-    for runs in runs_by_pair:
-        for run in runs:
-            for a, w in enumerate(run):
-                can = opens.get(w)
-                if can is None:
-                    can = opens[w] = w in starts or any(lem in starts for _, lem, _ in analyses(w))
-                if not can:
-                    continue
-                for n in range(1, min(max_n, len(run) - a) + 1):
-                    for key, pos, _tag in lookup_keys(run[a : a + n]):
-                        if (key, pos) in keys:
-                            out[(key, pos)] += 1
+
+    def can_open(w: str) -> bool:
+        can = opens.get(w)
+        if can is None:
+            can = opens[w] = w in starts or any(lem in starts for _, lem, _ in analyses(w))
+        return can
+
+    # every phrase of up to max_n kept words that opens with such a word, counted; each distinct one looked up once
+    grams: Counter[tuple[str, ...]] = Counter(
+        run[a : a + n] for runs in runs_by_pair for run in runs for a, w in enumerate(run) if can_open(w)
+        for n in range(1, min(max_n, len(run) - a) + 1))
+    # a phrase of several words matches a key only through its words other than the head, kept as written: all
+    # but the first (the head of a verb, adjective or adverb phrase, or none) or all but the last (of a noun
+    # phrase); a phrase whose other words end no key (or begin none) is not looked up
+    tails = {s[i + 1 :] for s, _ in keys for i, c in enumerate(s) if c == " "}
+    fronts = {s[:i] for s, _ in keys for i, c in enumerate(s) if c == " "}
+    for words, times in grams.items():
+        if len(words) > 1 and " ".join(words[1:]) not in tails and " ".join(words[:-1]) not in fronts:
+            continue
+        for key, pos, _tag in lookup_keys(words):
+            if (key, pos) in keys:
+                out[(key, pos)] += times
     return out
