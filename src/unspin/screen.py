@@ -674,17 +674,17 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
         a1 = seq[k + 1] if k < last else None
         n1 = a1[1] if a1 is not None and a1[4] is not None else None
         c1 = ctx[:1]
-        left_q = [w, *ctx]
         right_q = [n1, w, *c1]
         rw = prob(right_q) / L if n1 is not None else 0.0
         # each original with the words before; the `RIGHT_ORIGINALS` best of them with the word after too
-        lefts = []
-        for o in cands:
-            if ctx:
-                left_q[0] = o
-                lefts.append((prob(left_q) / L - lp, o))
-            else:
-                lefts.append(((unigram(o) or OOV_LOG10) - lp, o))
+        if len(ctx) == 2:
+            h1, h2 = ctx
+            lefts = [(prob([o, h1, h2]) / L - lp, o) for o in cands]
+        elif ctx:
+            h1 = ctx[0]
+            lefts = [(prob([o, h1]) / L - lp, o) for o in cands]
+        else:
+            lefts = [((unigram(o) or OOV_LOG10) - lp, o) for o in cands]
         if len(lefts) > 1:
             lefts.sort(reverse=True)
         best_left = lefts[0][0]
