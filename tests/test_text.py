@@ -72,3 +72,24 @@ def test_news_sentences():
         "HEADLINE WITHOUT STOP",
         "The end.",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ Σσ.'’-İiIıﬁǅ\u0130\u00df9,\n")), max_size=40), st.integers(0, 45))
+def test_token_fields_as_read_one_token_at_a_time(text, start):
+    """`tokenize` normalises the text once and slices each token's normal form out of it; every field must be
+    what reading that token alone gives (a capital sigma or a letter whose lower case is longer: per token)."""
+    from unspin.text.tokens import normalize_token
+
+    start = min(start, len(text))
+    for t in tokenize(text, start):
+        assert text[t.start : t.end] == t.text and t.start >= start
+        assert t.norm == normalize_token(t.text)
+        assert hash(t) == hash(type(t)(t.start, t.end, t.text, t.kind)) and t == type(t)(t.start, t.end, t.text, t.kind)
+
+
+def test_token_normal_form_sigma_and_dotted_capital():
+    # lower-casing "A:Σ" whole makes the sigma final ("a:ς"); read alone, the token "Σ" is "σ"
+    assert "A:Σ".lower() == "a:ς"
+    assert [t.norm for t in tokenize("A:Σ ΟΔΟΣ")] == ["a", ":", "σ", "οδος"]
+    assert [t.norm for t in tokenize("İstanbul’s")] == ["i̇stanbul's"]

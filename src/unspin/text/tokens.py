@@ -61,10 +61,33 @@ def normalize_token(text: str) -> str:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens whose offsets index into ``text``."""
+    stop = len(text) if end is None else end
     kinds = _KINDS  # a dict lookup instead of the Enum constructor: tokenize is a hot path
-    amap = _APOS_MAP
-    return [Token(m.start(), m.end(), g, kinds[m.lastgroup], g.translate(amap).lower())  # type: ignore[index]
-            for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end) for g in (m.group(),)]
+    part = text[start:stop]
+    low = part.translate(_APOS_MAP).lower()
+    if len(low) != len(part) or "\u03a3" in part:
+        # a character whose lower case is longer, or a capital sigma (lower-cased by its context): per token
+        amap = _APOS_MAP
+        return [Token(m.start(), m.end(), g, kinds[m.lastgroup], g.translate(amap).lower())  # type: ignore[index]
+                for m in _TOKEN_RE.finditer(text, start, stop) for g in (m.group(),)]
+    # the normal forms sliced from the text normalised once, and each token's fields set directly (a frozen
+    # dataclass's __init__ sets them one by one through object.__setattr__: twice the cost)
+    new, s0, s1, s2, s3, s4 = _NEW, *_SETTERS
+    out: list[Token] = []
+    append = out.append
+    for m in _TOKEN_RE.finditer(text, start, stop):
+        a, b = m.span()
+        t = new(Token)
+        s0(t, a)
+        s1(t, b)
+        s2(t, m.group())
+        s3(t, kinds[m.lastgroup])  # type: ignore[index]
+        s4(t, low[a - start : b - start])
+        append(t)
+    return out
 
 
+_NEW = object.__new__
+#: the slot descriptors' setters of `Token`'s fields, in order
+_SETTERS = tuple(vars(Token)[f].__set__ for f in ("start", "end", "text", "kind", "norm"))
 _KINDS: dict[str, TokenKind] = {k.value: k for k in TokenKind}
