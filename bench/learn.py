@@ -20,8 +20,10 @@ all flags and for the lexicon's flags alone. Further rows:
 * the real pairs of ../shared/data/realdev: learn from the pairs of one half of the sites,
   check the spun pages of the other half (and the reverse); gold swaps from aligning each page
   with its source;
-* learning speed: CPU seconds to learn from 10,000 pairs (the training copies repeated under
-  distinct ids: the alignment work is per pair, the lemma caches are warm after the first pass).
+* learning speed: CPU seconds to learn from 10,000 pairs, in a fresh process (cold caches):
+  every BBC article spun once by the spinbot-habit dictionary spinner (1,080 distinct copies),
+  repeated under distinct ids (`bench.speed`'s ``--task learn`` worker, which also times it side
+  by side against another revision).
 
     python -m bench.learn [--train 300] [--test 40]      # writes bench/results/learn.md
 """
@@ -435,7 +437,6 @@ def main() -> None:
     ]
     lex100: dict[str, SpinnerLexicon] = {}
     spun_test: dict[str, list[SpunText]] = {}
-    speed_pairs: list[CopyPair] = []
     extra: dict[tuple[str, bool | str], Extra] = {}
     word_rows: list[str] = []
     k100 = min(100, max(ks))
@@ -463,8 +464,6 @@ def main() -> None:
             row = f"| {name} | {label} | {len(lex)} | {covered(lex, te):.3f} | {fmt(base)} | {fmt(allc)} | {fmt(lexc)} |"
             lines.append(row)
             print(row, flush=True)
-        if not speed_pairs:
-            speed_pairs = pairs_of(tr, name)
     # where the flags come from, and the precision/recall a --min-confidence gives (K = 100)
     if lex100:
         lines += ["", f"Where the flags come from (K = {k100}): true / all flags of each origin, without and with the lexicon "
@@ -569,16 +568,25 @@ def main() -> None:
                   "", "| `min_docs` | learned from | checked | lexicon flags (per 1k words) | confirmed / restored | "
                   "evidence recall, lexicon flags | all flags: without → with lexicon | all flags inside evidence / all | "
                   "examples | lexicon flags on clean pages (per 1k) |", "|---|---|---|---|---|---|---|---|---|---|", *evidence]
-    # speed
-    if speed_pairs and args.speed_pairs:
-        reps = [CopyPair(p.copy, p.source, f"{p.id}#{i}", p.site) for i in range(args.speed_pairs // len(speed_pairs) + 1)
-                for p in speed_pairs][: args.speed_pairs]
-        t = time.process_time()
-        lex = learn_pairs(reps, min_docs=2)
-        cpu = time.process_time() - t
-        lines += ["", f"Learning from {len(reps):,} pairs ({len(speed_pairs)} distinct copies repeated under distinct ids, "
-                  f"{sum(word_count(p.copy) for p in speed_pairs) // len(speed_pairs)} words each on average): "
-                  f"{cpu:.1f} CPU seconds on one core, {len(lex)} entries, channel fitted: {lex.channel is not None}."]
+    # speed: a fresh process (the caches above are warm), the pairs of `bench.speed --task learn`
+    if args.speed_pairs:
+        import json
+        import subprocess
+        import sys
+        import tempfile
+
+        from bench.speed import prepare_pairs
+
+        with tempfile.TemporaryDirectory(prefix="unspin-learn-speed-") as tmp:
+            path, out = Path(tmp) / "pairs.jsonl", Path(tmp) / "out.json"
+            distinct = prepare_pairs(args.speed_pairs, 1, path)  # bench.speed's default seed: the same pairs
+            subprocess.run([sys.executable, "-m", "bench.speed", "--worker", str(path), "--task", "learn", "--out", str(out)],
+                           check=True, cwd=ROOT.parent)
+            got = json.loads(out.read_text())
+        lines += ["", f"Learning from {args.speed_pairs:,} pairs ({distinct:,} distinct copies: every BBC article spun once by the "
+                  f"spinbot-habit dictionary spinner, repeated under distinct ids; a fresh process, `bench.speed --task learn`'s "
+                  f"worker): {got['cpu']:.1f} CPU seconds on one core, {got['entries']:,} entries. Side by side with an earlier "
+                  "revision: bench/results/speed_learn.md."]
         print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
     print(text)
