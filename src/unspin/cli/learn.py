@@ -37,16 +37,19 @@ def learn_command(
 ) -> None:
     """Learn a spinner's dictionary from copies whose source is known, to catch its other copies.
 
-    Every aligned copy/source pair is a labelled example of the spinner's habits: each word or
-    phrase it swapped, with the original. The lexicon keeps the swaps seen in at least
-    --min-docs documents (lemmatised, with counts of swaps, documents, sites), the channel
-    parameters fitted to them, and a word table: how often each word form of the copies was the
-    spinner's output and how often it was kept unchanged. Use it with [bold]unspin check --lexicon
-    FILE[/]: the learned swaps are flagged where the original fits the context better (kind
-    'lexicon'), and in the spinner's documents the detector's word flags are judged by the word table.
+    Every aligned copy/source pair is a labelled example of the spinner's habits:
+    each word or phrase it swapped, with the original. The lexicon keeps the swaps
+    seen in at least --min-docs documents (lemmatised, with counts of swaps,
+    documents, sites), the channel parameters fitted to them, and a word table:
+    how often each word form of the copies was the spinner's output and how often
+    it was kept unchanged. Use it with [bold]unspin check --lexicon FILE[/]: the learned
+    swaps are flagged where the original fits the context better (kind 'lexicon'),
+    and in the spinner's documents the detector's word flags are judged by the
+    word table.
 
-    A pair that does not align (not a copy of that source), an empty or oversized text, a broken
-    JSON line: each is one error line on stderr and is skipped; the rest is learned from (exit 1).
+    A pair that does not align (not a copy of that source), an empty or oversized
+    text, a broken JSON line: each is one error line on stderr and is skipped; the
+    rest is learned from (exit 1).
 
     Examples: [bold]unspin learn pairs.jsonl --out spinner.lex[/],
     [bold]unspin learn --index sources.db copies/ --out spinner.lex[/],
