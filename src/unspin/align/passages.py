@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from cydifflib import SequenceMatcher
 
 from unspin.model import Alignment, Pair, Substitution
-from unspin.text import Token, TokenKind, normalize_token, tokenize
+from unspin.text import Token, TokenKind, tokenize
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,6 @@ def _word_counts(tokens: list[Token]) -> list[int]:
             n += 1
         out.append(n)
     return out
-
-
-def _norms(text: str, tokens: list[Token]) -> list[str]:
-    """``[t.norm for t in tokens]``, by slicing the text normalised once (much faster)."""
-    low = normalize_token(text)
-    if len(low) != len(text):  # a character whose lower case is longer: per token
-        return [t.norm for t in tokens]
-    return [low[t.start : t.end] for t in tokens]
 
 
 @dataclass(frozen=True)
@@ -84,8 +76,8 @@ def align_detail(copy: str, source: str, options: AlignOptions = AlignOptions(),
     st = source_tokens if source_tokens is not None else tokenize(source)
     if not ct or not st:
         return AlignDetail(Alignment(), ct, st, [])
-    a = _norms(copy, ct)
-    b = _norms(source, st)
+    a = [t.norm for t in ct]
+    b = [t.norm for t in st]
     sm = SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
     # Join matching blocks into passages across short gaps.
