@@ -94,7 +94,7 @@ def prepare_pairs(n: int, seed: int, path: Path) -> int:
         for k in range(n):
             s = spun[k % len(spun)]
             fh.write(json.dumps({"copy": s.text, "source": s.original, "id": f"{k}", "site": "spinbot"}) + "\n")
-    return len(spun)
+    return min(n, len(spun))
 
 
 def prepare_docs(n: int, warm: int, seed: int, path: Path) -> None:
@@ -189,20 +189,12 @@ def main() -> None:
     rate = {k: [r[k]["words"] / r[k]["cpu"] for r in rounds] for k in ("this", "other")}
     med = {k: statistics.median(v) for k, v in rate.items()}
     identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
-    lines = [
-        "# The full check's speed against another revision (`bench/speed.py`)",
-        "",
-        f"`python -m bench.speed --against {args.against} --docs {args.docs} --warm {args.warm} --rounds {args.rounds}` — "
-        f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}.",
-        "",
-        f"Documents: {args.warm} untimed then {args.docs} timed BBC test-split articles, every other one spun (spinbot habit, "
-        f"30 %), {rounds[0]['this']['words']:,} words timed; one worker process per tree, both at once, the start order "
-        "swapped each round. Rate: words per CPU-second of `unspin.api.check` (the worker's process CPU time).",
-        "",
-        "| round | " + " | ".join([this_name, other_name]) + " | ratio |",
-        "|---:|---:|---:|---:|",
-    ]
+    lines = header("The full check's speed against another revision (`bench/speed.py`)",
+                   f"--against {args.against} --docs {args.docs} --warm {args.warm} --rounds {args.rounds}",
+                   f"Documents: {args.warm} untimed then {args.docs} timed BBC test-split articles, every other one spun "
+                   f"(spinbot habit, 30 %), {rounds[0]['this']['words']:,} words timed; one worker process per tree, both at "
+                   "once, the start order swapped each round. Rate: words per CPU-second of `unspin.api.check` (the worker's "
+                   "process CPU time).", [this_name, other_name, "ratio"])
     for k in range(len(rounds)):
         a, b = rate["this"][k], rate["other"][k]
         lines.append(f"| {k + 1} | {a:,.0f} | {b:,.0f} | {a / b:.2f}x |")
@@ -212,6 +204,14 @@ def main() -> None:
               "the rates themselves move with the machine's load from round to round.", "",
               f"Reports of the two trees: {'identical (every report the same in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
     write(lines, out_path)
+
+
+def header(title: str, options: str, description: str, columns: list[str]) -> list[str]:
+    """A table's title, the command and machine, what was timed, and the table's head (a round column first)."""
+    return [f"# {title}", "",
+            f"`python -m bench.speed {options}` — {platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), "
+            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.", "", description, "",
+            "| round | " + " | ".join(columns) + " |", "|---:|" + "---:|" * len(columns)]
 
 
 def write(lines: list[str], out: str) -> None:
@@ -224,21 +224,13 @@ def write(lines: list[str], out: str) -> None:
 def learn_table(args: argparse.Namespace, rounds: list[dict[str, dict]], this_name: str, other_name: str, distinct: int) -> list[str]:
     cpu = {k: [r[k]["cpu"] for r in rounds] for k in ("this", "other")}
     identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
-    lines = [
-        "# Learning's speed against another revision (`bench/speed.py --task learn`)",
-        "",
-        f"`python -m bench.speed --task learn --against {args.against} --pairs {args.pairs} --rounds {args.rounds}` — "
-        f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}.",
-        "",
-        f"`unspin.learn.learn_pairs(pairs, min_docs=2)` on {args.pairs:,} copy/source pairs ({distinct:,} distinct BBC articles "
-        "spun by the spinbot-habit dictionary spinner of bench.learn, repeated under distinct ids), alignment, extraction, "
-        "counting and the channel fit included; one worker process per tree, both at once, the start order swapped each "
-        "round. CPU: the worker's process CPU seconds (issue 14's target: under 60 for 10,000 pairs).",
-        "",
-        "| round | " + " | ".join([this_name, other_name]) + " | speed-up |",
-        "|---:|---:|---:|---:|",
-    ]
+    lines = header("Learning's speed against another revision (`bench/speed.py --task learn`)",
+                   f"--task learn --against {args.against} --pairs {args.pairs} --rounds {args.rounds}",
+                   f"`unspin.learn.learn_pairs(pairs, min_docs=2)` on {args.pairs:,} copy/source pairs ({distinct:,} distinct "
+                   "BBC articles spun by the spinbot-habit dictionary spinner of bench.learn, repeated under distinct ids), "
+                   "alignment, extraction, counting and the channel fit included; one worker process per tree, both at once, "
+                   "the start order swapped each round. CPU: the worker's process CPU seconds (issue 14's target: under 60 "
+                   "for 10,000 pairs).", [this_name, other_name, "speed-up"])
     for k in range(len(rounds)):
         a, b = cpu["this"][k], cpu["other"][k]
         lines.append(f"| {k + 1} | {a:.1f} CPU-s | {b:.1f} CPU-s | {b / a:.2f}x |")
