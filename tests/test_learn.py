@@ -256,11 +256,6 @@ def test_cli_learn_check_and_merge(tmp_path):
     assert "chief\tleader\tNOUN\t6\t6\t4" in merged.read_text()
     assert "\nchiefs\t3\t0\n" in lex.read_text() and "\nchiefs\t6\t0\n" in merged.read_text()  # word counts add up
     assert "word forms counted" in _cli(["learn", str(pf), "--out", str(lex), "--no-channel"]).output
-    # in two worker processes: the same lexicon, the same error lines
-    par = tmp_path / "par.lex"
-    r2 = _cli(["learn", str(pf), "--out", str(par), "--no-channel", "--jobs", "2"])
-    assert r2.exit_code == 1 and "pair x: the copy does not align" in r2.output
-    assert par.read_text() == lex.read_text()
 
 
 def test_cli_learn_usage_errors(tmp_path):
@@ -589,17 +584,3 @@ def test_kept_counts_of_phrase_entries_match_looking_up_every_phrase():
     assert got == want
     assert got[("chief", "NOUN")] == 2 and got[("come to", "VERB")] == 3 and got[("opening service", "NOUN")] == 2
     assert got[("public authority", "NOUN")] == 2 and got[("as of late", "-")] == 1
-
-
-def test_learning_in_worker_processes_gives_the_same_lexicon():
-    """``jobs=2`` aligns the pairs in worker processes, in batches: the same entries, word table, counts
-    and errors in the same order as one process (records, bad ones among them, many batches)."""
-    bad = [{"id": "unrelated", "copy": SOURCES[1], "source": SOURCES[0]}, {"id": "nofield", "text": "x"}]
-    records = [*bad, *[{"id": f"{p.id}-{k}", "spun": p.copy, "original": p.source, "site": p.site}
-                       for k in range(60) for p in pairs()], {"id": "empty", "spun": " ", "original": "x"}]
-    one, two = [], []
-    lex1 = learn_pairs(records, min_docs=2, on_error=one.append, fit_channel=False)
-    lex2 = learn_pairs(iter(records), min_docs=2, on_error=two.append, fit_channel=False, jobs=2)
-    assert lex2.to_tsv() == lex1.to_tsv() and lex2.meta == lex1.meta and lex2.words == lex1.words
-    assert two == one and len(one) == 3 and "pair empty" in one[-1]
-    assert lex1.meta["pairs"] == 180

@@ -33,7 +33,6 @@ def learn_command(
     scan_dir: Path | None = typer.Option(None, "--scan", metavar="SCAN_DIR", help="Learn from the verified copy/source pairs of a finished unspin scan."),
     merge: bool = typer.Option(False, "--merge", help="Combine the lexicon files given as arguments (counts add up; channel parameters averaged, weighted by what each was fitted on)."),
     min_docs: int = typer.Option(2, "--min-docs", min=1, help="Keep a swap only when it was seen in at least this many documents."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Align the pairs in this many worker processes (the same lexicon; for large inputs on several cores)."),
     channel: bool = typer.Option(True, "--channel/--no-channel", help="Fit the decoder's channel model (how this spinner picks among synonyms) to the swaps and store it in the file (check uses it to decode the documents the lexicon recognises as its spinner's; see docs/learning.md)."),
 ) -> None:
     """Learn a spinner's dictionary from copies whose source is known, to catch its other copies.
@@ -127,7 +126,7 @@ def learn_command(
 
         pairs = from_files()
     try:
-        lex = learn_pairs(_progress(pairs, err.is_terminal), min_docs=min_docs, on_error=report, fit_channel=channel, jobs=jobs)
+        lex = learn_pairs(_progress(pairs, err.is_terminal), min_docs=min_docs, on_error=report, fit_channel=channel)
     except (PairError, InputError) as exc:
         raise fail(str(exc), 1) from None
     lex.write(out_path)

@@ -22,7 +22,6 @@ seen in fewer than ``min_docs`` documents is dropped.
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -231,34 +230,6 @@ def extract_swaps(pair: CopyPair, *, min_score: float = MIN_SCORE, max_chars: in
     return swaps, kept_runs
 
 
-#: what one pair gives: (its site, its swaps, the runs its copy kept) or the error that skipped it
-_Extracted = tuple[str | None, list[Swap], list[tuple[str, ...]], str | None]
-
-
-def _extract(task: tuple[int, CopyPair | Mapping[str, Any], float, int]) -> _Extracted:
-    n, item, min_score, max_chars = task
-    try:
-        pair = item if isinstance(item, CopyPair) else pair_from_record(item, n)
-        swaps, runs = extract_swaps(pair, min_score=min_score, max_chars=max_chars)
-    except PairError as e:
-        return None, [], [], str(e)
-    return pair.site, swaps, runs, None
-
-
-def _extracted(pairs: Iterable[CopyPair | Mapping[str, Any]], min_score: float, max_chars: int, jobs: int) -> Iterator[_Extracted]:
-    """`_extract` of every pair, in order; with ``jobs`` > 1 in that many worker processes, a batch at a time
-    (so a long input is never all in memory)."""
-    tasks = ((n, item, min_score, max_chars) for n, item in enumerate(pairs))
-    if jobs <= 1:
-        yield from map(_extract, tasks)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        while batch := list(itertools.islice(tasks, 64 * jobs)):
-            yield from pool.map(_extract, batch, chunksize=16)
-
-
 def learn_pairs(
     pairs: Iterable[CopyPair | Mapping[str, Any]],
     min_docs: int = 2,
@@ -269,7 +240,6 @@ def learn_pairs(
     min_score: float = MIN_SCORE,
     max_chars: int = MAX_CHARS,
     min_kept: int = MIN_KEPT,
-    jobs: int = 1,
 ) -> SpinnerLexicon:
     """Learn the swaps of one spinner from aligned copy/source pairs.
 
@@ -278,7 +248,7 @@ def learn_pairs(
     pair; collected in the lexicon's ``problems`` as well) and skipped. ``progress`` is called
     with the number of pairs read so far. With ``fit_channel`` the channel model is fitted to
     the single-word swaps (`unspin.learn.channel.fit_lexicon_channel`) and stored with the
-    entries. ``jobs`` > 1 aligns the pairs in that many worker processes (the same lexicon).
+    entries.
 
     Example: two copies that both turn "leaders" into "chiefs" give the entry
     ``chief -> leader (NOUN)`` with count 2, docs 2.
@@ -299,13 +269,17 @@ def learn_pairs(
     word_spun: Counter[str] = Counter()  # word form -> times it was the spun side of a swap
     word_kept: Counter[str] = Counter()  # word form -> times it stood unchanged in an aligned copy
     n_read = n_used = 0
-    for n, (site, swaps, runs, error) in enumerate(_extracted(pairs, min_score, max_chars, jobs)):
+    for n, item in enumerate(pairs):
         n_read += 1
-        if progress is not None:
-            progress(n_read)
-        if error is not None:
-            report(error)
+        try:
+            pair = item if isinstance(item, CopyPair) else pair_from_record(item, n)
+            swaps, runs = extract_swaps(pair, min_score=min_score, max_chars=max_chars)
+        except PairError as e:
+            report(str(e))
             continue
+        finally:
+            if progress is not None:
+                progress(n_read)
         n_used += 1
         kept_runs.append(runs)
         word_kept.update(w for run in runs for w in run if w not in FUNCTION_WORDS)
@@ -314,8 +288,8 @@ def learn_pairs(
             key = lemma_pair(sw.spun, sw.original)
             count[key] += 1
             docs[key].add(n)
-            if site:
-                sites[key].add(site)
+            if pair.site:
+                sites[key].add(pair.site)
             if len(sw.spun) == 1 and len(sw.original) == 1:
                 examples.append((sw.original[0], sw.spun[0]))
                 example_keys.append(key)
