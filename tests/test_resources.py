@@ -68,3 +68,22 @@ def test_vectors():
     assert a is not None and abs(float(a @ a) - 1) < 1e-5
     assert float(a @ b) > float(a @ c)
     assert v.get("xqzvbnw") is None
+
+
+def test_inflections_read_once_per_lemma_are_lemminflects():
+    """`inflections` reads lemminflect's table once per lemma (it deep-copies it on every call) and applies
+    `getInflection`'s fallbacks itself: past / participle, adjective / adverb, the rules for unknown words.
+    It must give what `getInflection` gives, tag by tag."""
+    from lemminflect import getAllLemmas, getInflection
+    from wordfreq import top_n_list
+
+    from unspin.lexicon.inflection import UPOS_TAGS, inflections
+
+    lemmas = {"go", "be", "datum", "criterion", "fast", "well", "good", "ox", "x", "zorblax", "Frobnicate", "New York"}
+    for w in top_n_list("en", 3000):
+        lemmas.add(w)
+        lemmas.update(lem for found in getAllLemmas(w).values() for lem in found)
+    tags = [t for ts in UPOS_TAGS.values() for t in ts]
+    differ = [(lem, t) for lem in sorted(lemmas) for t in tags if inflections(lem, t) != tuple(getInflection(lem, tag=t) or ())]
+    assert not differ, differ[:10]
+    assert inflections("go", "VBD") == ("went",) and inflections("zorblax", "NNS") == ("zorblaxes",)

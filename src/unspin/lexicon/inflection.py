@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lemminflect import getAllInflections, getAllLemmas, getInflection
+from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getInflection
 
 UPOS_TAGS: dict[str, tuple[str, ...]] = {
     "NOUN": ("NN", "NNS"),
@@ -18,6 +18,42 @@ UPOS_TAGS: dict[str, tuple[str, ...]] = {
     "ADJ": ("JJ", "JJR", "JJS"),
     "ADV": ("RB", "RBR", "RBS"),
 }
+
+
+#: the part of speech of each Penn tag in `UPOS_TAGS`, and the tags lemminflect tries when a lemma has none under it
+_UPOS_OF = {tag: upos for upos, tags in UPOS_TAGS.items() for tag in tags}
+_ALTERNATIVES = {"VBD": ("VBN",), "VBN": ("VBD",), "JJ": ("RB",), "JJR": ("RBR",), "JJS": ("RBS",),
+                 "RB": ("JJ",), "RBR": ("JJR",), "RBS": ("JJS",)}
+
+
+@lru_cache(maxsize=100_000)
+def _all_forms(lemma: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's forms of ``lemma`` under every tag (it deep-copies its table on each call: once per lemma here)."""
+    return getAllInflections(lemma)
+
+
+@lru_cache(maxsize=20_000)
+def _rule_forms(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
+    return getAllInflectionsOOV(lemma, upos)
+
+
+def inflections(lemma: str, tag: str) -> tuple[str, ...]:
+    """``lemminflect.getInflection(lemma, tag)``: the forms under ``tag``, else under its alternative tag (past /
+    participle, adjective / adverb), else by lemminflect's rules for unknown words — read from tables fetched
+    once per lemma."""
+    upos = _UPOS_OF.get(tag)
+    if upos is None:
+        return tuple(getInflection(lemma, tag=tag) or ())
+    forms = _all_forms(lemma)
+    form = forms.get(tag)
+    if form is None:
+        for alt in _ALTERNATIVES.get(tag, ()):
+            form = forms.get(alt)
+            if form:
+                break
+    if form is None:
+        form = _rule_forms(lemma, upos).get(tag)
+    return tuple(form or ())
 
 
 @lru_cache(maxsize=100_000)
@@ -36,8 +72,7 @@ def penn_tags_for(word: str, lemma: str, upos: str) -> tuple[str, ...]:
     """Penn tags ``t`` of ``upos`` with ``inflect(lemma, t) == word``."""
     tags = []
     for tag in UPOS_TAGS.get(upos, ()):
-        forms = getInflection(lemma, tag=tag) or ()
-        if word in forms:
+        if word in inflections(lemma, tag):
             tags.append(tag)
     if not tags and word == lemma:
         tags = [UPOS_TAGS.get(upos, ("NN",))[0]]
@@ -56,7 +91,7 @@ def inflect(lemma: str, tag: str) -> str | None:
             return None
         words[idx] = head
         return " ".join(words)
-    forms = getInflection(lemma, tag=tag)
+    forms = inflections(lemma, tag)
     return forms[0] if forms else None
 
 
