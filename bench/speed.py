@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +188,6 @@ def main() -> None:
         write(learn_table(args, rounds, this_name, other_name, distinct), out_path)
         return
     rate = {k: [r[k]["words"] / r[k]["cpu"] for r in rounds] for k in ("this", "other")}
-    med = {k: statistics.median(v) for k, v in rate.items()}
     identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
     lines = header("The full check's speed against another revision (`bench/speed.py`)",
                    f"--against {args.against} --docs {args.docs} --warm {args.warm} --rounds {args.rounds}",
@@ -195,11 +195,8 @@ def main() -> None:
                    f"(spinbot habit, 30 %), {rounds[0]['this']['words']:,} words timed; one worker process per tree, both at "
                    "once, the start order swapped each round. Rate: words per CPU-second of `unspin.api.check` (the worker's "
                    "process CPU time).", [this_name, other_name, "ratio"])
-    for k in range(len(rounds)):
-        a, b = rate["this"][k], rate["other"][k]
-        lines.append(f"| {k + 1} | {a:,.0f} | {b:,.0f} | {a / b:.2f}x |")
-    ratio = statistics.median(a / b for a, b in zip(rate["this"], rate["other"]))
-    lines += [f"| **median** | **{med['this']:,.0f}** | **{med['other']:,.0f}** | **{ratio:.2f}x** |", "",
+    lines += round_rows(rate["this"], rate["other"], "{:,.0f}", lambda a, b: a / b)
+    lines += ["",
               "Ratio: this tree's rate over the other's in the same round (both ran at once); its median is the figure to read, "
               "the rates themselves move with the machine's load from round to round.", "",
               f"Reports of the two trees: {'identical (every report the same in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
@@ -212,6 +209,14 @@ def header(title: str, options: str, description: str, columns: list[str]) -> li
             f"`python -m bench.speed {options}` — {platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), "
             f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.", "", description, "",
             "| round | " + " | ".join(columns) + " |", "|---:|" + "---:|" * len(columns)]
+
+
+def round_rows(this: list[float], other: list[float], cell: str, ratio: Callable[[float, float], float]) -> list[str]:
+    """One row per round (``cell``: a format for a tree's figure) and the medians: of each tree's figures and of
+    the rounds' ratios (``ratio(this, other)``, both measured at once)."""
+    rows = [f"| {k + 1} | {cell.format(a)} | {cell.format(b)} | {ratio(a, b):.2f}x |" for k, (a, b) in enumerate(zip(this, other))]
+    med = statistics.median(ratio(a, b) for a, b in zip(this, other))
+    return [*rows, f"| **median** | **{cell.format(statistics.median(this))}** | **{cell.format(statistics.median(other))}** | **{med:.2f}x** |"]
 
 
 def write(lines: list[str], out: str) -> None:
@@ -231,11 +236,8 @@ def learn_table(args: argparse.Namespace, rounds: list[dict[str, dict]], this_na
                    "alignment, extraction, counting and the channel fit included; one worker process per tree, both at once, "
                    "the start order swapped each round. CPU: the worker's process CPU seconds (issue 14's target: under 60 "
                    "for 10,000 pairs).", [this_name, other_name, "speed-up"])
-    for k in range(len(rounds)):
-        a, b = cpu["this"][k], cpu["other"][k]
-        lines.append(f"| {k + 1} | {a:.1f} CPU-s | {b:.1f} CPU-s | {b / a:.2f}x |")
-    ratio = statistics.median(b / a for a, b in zip(cpu["this"], cpu["other"]))
-    lines += [f"| **median** | **{statistics.median(cpu['this']):.1f}** | **{statistics.median(cpu['other']):.1f}** | **{ratio:.2f}x** |", "",
+    lines += round_rows(cpu["this"], cpu["other"], "{:.1f} CPU-s", lambda a, b: b / a)
+    lines += ["",
               f"Lexicons of the two trees ({rounds[0]['this']['entries']:,} entries): "
               f"{'identical (the same TSV in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
     return lines
