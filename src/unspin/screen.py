@@ -199,6 +199,8 @@ class ScreenModel:
         object.__setattr__(self, "_folded_own", _fold(self.own_model))
         # the words a thesaurus phrase starts with (most positions need no further look-up)
         object.__setattr__(self, "_phrase_first", frozenset(p.split(" ", 1)[0] for p in self.phrases))
+        # a word -> what the screen looks up of it (`_word_info`), memoised per process, bounded in size
+        object.__setattr__(self, "_info", {})
 
     def word_probabilities(self, X: np.ndarray) -> np.ndarray:
         """The word model's probability of each row of ``X`` (`WORD_FEATURES` values, one word a row)."""
@@ -365,6 +367,25 @@ class _Lookups:
 
 _LOOKUPS: _Lookups | None = None
 
+#: what the screen looks up of one word (`_word_info`): function word, formal function word, Zipf frequency,
+#: spinner-likeness weight (None: none), log10 P(word) (None: not in the language model), likely originals
+#: (None: none), unit vector (None: none)
+_Info = tuple[bool, bool, float, "float | None", "float | None", "tuple[str, ...] | None", "np.ndarray | None"]
+#: one word as `screen_features` passes it on (see there)
+_Seq = tuple[int, str, bool, bool, "float | None", "float | None", _Info]
+
+
+def _word_info(m: ScreenModel, look: _Lookups, w: str) -> _Info:
+    """Everything the screen reads of ``w`` that does not depend on its context, looked up once per process
+    (`ScreenModel._info`)."""
+    info: _Info = (w in FUNCTION_WORDS, w in FORMAL_FUNCTION_WORDS, look.zipf(w), m.words.get(w), look.unigram(w),
+                   m.originals.get(w), look.vectors.get(w))
+    memo = m._info  # type: ignore[attr-defined]
+    if len(memo) > _Lookups.MAX:
+        memo.clear()
+    memo[w] = info
+    return info
+
 
 def _lookups() -> _Lookups:
     global _LOOKUPS
@@ -392,8 +413,8 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
     given, receives ``(start, WORD_FEATURES values)`` of every word the word model scores (training)."""
     m = model or load_screen_model()
     look = _lookups()
-    prob, zipf, unigram = look.prob, look.zipf, look.unigram
-    wweights, bweights = m.words, m.bigrams
+    prob, infos = look.prob, m._info  # type: ignore[attr-defined]
+    bweights = m.bigrams
     n = content = names = numbers = function = formal = sentences = 0
     scored = surprising = misfits = strong = judged = oov = rare = 0
     lm_sum = zipf_sum = word_spin = bigram_spin = misfit_sum = 0.0
@@ -404,8 +425,8 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
     start = True
     first_at = -1  # the start of a capitalised sentence-initial word just read
     # every word as (start, word, not judged by the full check — a name, an acronym, under 3 letters —, function
-    # word, log10 P(word), log10 P(word | two before)), None at a break
-    seq: list[tuple[int, str, bool, bool, float | None, float | None] | None] = []
+    # word, log10 P(word), log10 P(word | two before), `_word_info`), None at a break
+    seq: list[_Seq | None] = []
     # every word and number as (start, end, word or "<num>", may be part of a phrase), None at a sentence end
     toks: list[tuple[int, int, str, bool] | None] = []
     for match in _TOKEN.finditer(text):
@@ -414,12 +435,13 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
         if c.isalpha():
             n += 1
             w = tok.lower().replace("’", "'") if not tok.islower() else tok.replace("’", "'")
-            is_func = w in FUNCTION_WORDS
+            info = infos.get(w) or _word_info(m, look, w)
+            is_func, is_formal, z, ww, u = info[:5]
             capital = c.isupper() and not start
             # what the full check does not judge (`unspin.detect._slots.SlotBuilder.is_candidate`): a name (capitalised
             # inside a sentence; at its start, when rare or followed by another capitalised word), an acronym, a
             # word under 3 letters
-            skip = capital or len(w) < 3 or (len(tok) > 1 and tok.isupper()) or (c.isupper() and zipf(w) < 3.0)
+            skip = capital or len(w) < 3 or (len(tok) > 1 and tok.isupper()) or (c.isupper() and z < 3.0)
             if c.isupper() and seq and seq[-1] is not None and seq[-1][0] == first_at:
                 seq[-1] = (seq[-1][0], seq[-1][1], True, *seq[-1][3:])  # "Hazel Blears said"
             first_at = match.start() if start and c.isupper() else -1
@@ -427,17 +449,15 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                 names += 1
             toks.append((match.start(), match.end(), w, not capital and not (len(tok) > 1 and tok.isupper())))
             start = False
-            if w in FORMAL_FUNCTION_WORDS:
+            if is_formal:
                 formal += 1
             if is_func:
                 function += 1
             else:
                 content += 1
-                z = zipf(w)
                 zipf_sum += z
                 if z < RARE_ZIPF:
                     rare += 1
-                ww = wweights.get(w)
                 if ww is not None:
                     word_spin += ww
                     if ww >= HIGH_WORD_WEIGHT:
@@ -449,9 +469,8 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                     bigram_spin += bw
                     hits.append((bw, prev + " " + w))
             prev = w
-            u = unigram(w)
             if u is None:
-                seq.append((match.start(), w, skip, is_func, None, None))
+                seq.append((match.start(), w, skip, is_func, None, None, info))
                 if tok.islower():
                     oov += 1
                 h1 = h2 = None
@@ -471,7 +490,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                         misfit_sum += gap
                         if gap < STRONG_MISFIT_LOG10:
                             strong += 1
-            seq.append((match.start(), w, skip, is_func, u, lp))
+            seq.append((match.start(), w, skip, is_func, u, lp, info))
             h1, h2 = w, h1
         elif c.isdigit():
             numbers += 1
@@ -614,7 +633,7 @@ def _clip(x: float, lo: float, hi: float) -> float:
     return lo if x < lo else hi if x > hi else x
 
 
-def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | None] | None], m: ScreenModel, look: _Lookups,
+def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
                    rows: list[tuple[int, tuple[float, ...]]] | None, hits: list[tuple[float, str]]) -> dict[str, float]:
     """The ``word_p_*``, ``own_p_*``, ``gain2`` and ``orig_gain*`` features: every content word in the language
     model that the full check would judge (not a name, an acronym or under 3 letters) gets `WORD_FEATURES`
@@ -628,13 +647,11 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     if not nc:
         return out
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
-    origs, weights = m.originals, m.words
     # fit with the neighbours (four content words each side) and with the document: cosine of the word's
     # vector with the sum of theirs (0 for a word without a vector)
-    vecs = look.vectors
-    get, zero = vecs.get, look.zero
-    M = np.array([v if (v := get(seq[k][1])) is not None else zero for k in content], dtype=np.float32)  # type: ignore[index]
-    cs = np.concatenate([np.zeros((1, vecs.dim), dtype=np.float32), np.cumsum(M, axis=0)])
+    zero = look.zero
+    M = np.array([v if (v := seq[k][6][6]) is not None else zero for k in content], dtype=np.float32)  # type: ignore[index]
+    cs = np.concatenate([np.zeros((1, look.vectors.dim), dtype=np.float32), np.cumsum(M, axis=0)])
     idx = np.arange(nc)
     W = cs[np.minimum(idx + 5, nc)] - cs[np.maximum(idx - 4, 0)] - M
     near = ((M * W).sum(axis=1) / (np.linalg.norm(W, axis=1) + 1e-9)).tolist()
@@ -648,17 +665,18 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
     gains = strong = 0
     last = len(seq) - 1
     for j, k in enumerate(content):
-        start, w, capital, _, u, lp = seq[k]  # type: ignore[misc]
+        start, w, capital, _, u, lp, info = seq[k]  # type: ignore[misc]
         if u is None or capital:
             continue
-        cands = origs.get(w)
+        z, ww, cands = info[2], info[3], info[5]
+        if ww is None:
+            ww = 0.0
         if cands is None:
             if not SCORE_ALL_WORDS:
                 continue
             # no likely originals (a rare word): read on its own fit, frequency and context only
-            z = zipf(w)
             gap = (u if lp is None else lp) - u
-            x = (weights.get(w, 0.0), 0.0, 0.0, 0.0, 0.0, -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap,
+            x = (ww, 0.0, 0.0, 0.0, 0.0, -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap,
                  u if lp is None else lp, u, z, 0.0, 0.0, near[j], topic[j], math.log2(counts[w]), 0.0, 1.0)
             if rows is not None:
                 rows.append((start, x))
@@ -697,10 +715,9 @@ def _word_evidence(seq: list[tuple[int, str, bool, bool, float | None, float | N
                 ro = 0.0
             if lo + ro > best:
                 best, best_right, best_o = lo + ro, ro, o
-        z = zipf(w)
         gap = lp - u
         g = -4.0 if best < -4.0 else 6.0 if best > 6.0 else best
-        x = (weights.get(w, 0.0), -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
+        x = (ww, -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
              best_left if best_left > 0.0 else 0.0, best if best > 0.0 else 0.0,
              -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap, lp, u, z, zipf(best_o) - z, best_right, near[j], topic[j],
              math.log2(counts[w]), float(len(cands)), 0.0)
