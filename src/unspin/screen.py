@@ -197,8 +197,8 @@ class ScreenModel:
         # read and a bias (a dot product a word, plus the products)
         object.__setattr__(self, "_folded", _fold(self.word_model))
         object.__setattr__(self, "_folded_own", _fold(self.own_model))
-        # the words a thesaurus phrase starts with (most positions need no further look-up)
-        object.__setattr__(self, "_phrase_first", frozenset(p.split(" ", 1)[0] for p in self.phrases))
+        # the two words a thesaurus phrase starts with (most positions need no further look-up)
+        object.__setattr__(self, "_phrase_first", frozenset(" ".join(p.split(" ", 2)[:2]) for p in self.phrases))
         # a word -> what the screen looks up of it (`_word_info`), memoised per process, bounded in size
         object.__setattr__(self, "_info", {})
 
@@ -543,7 +543,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
     no name or number) that are a thesaurus phrase of `ScreenModel.phrases`, scored as the full check's
     phrase pass scores them (`unspin.detect.phrases`: the margin of the best single word over the phrase
     with the two words after, the full check's phrase model), the best-scoring ones that do not overlap."""
-    table, first = m.phrases, m._phrase_first  # type: ignore[attr-defined]
+    table, first2 = m.phrases, m._phrase_first  # type: ignore[attr-defined]
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
     pcoef, pbias, memo = look.phrase_coef, look.phrase_bias, look.phrase_memo
     L = _LOG10
@@ -566,7 +566,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
         if k >= 2:
             norms = [x[2] for x in sent]
             for i in range(k - 1):
-                if norms[i] not in first or not sent[i][3]:
+                if not sent[i][3] or norms[i] + " " + norms[i + 1] not in first2:
                     continue
                 # how many words from i on may form a phrase (allowed, one space apart)
                 run = 1
@@ -577,11 +577,11 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
                     run += 1
                 for n in range(run, 1, -1):
                     phrase = norms[i:i + n]
-                    entry = table.get(" ".join(phrase))
+                    key = " ".join(phrase)
+                    entry = table.get(key)
                     if entry is None:
                         continue
                     in_moby, cands = entry
-                    key = " ".join(phrase)
                     fixed = memo.get(key)
                     if fixed is None:
                         content = [w for w in phrase if w not in FUNCTION_WORDS]
@@ -694,17 +694,22 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
         c1 = ctx[:1]
         right_q = [n1, w, *c1]
         rw = prob(right_q) / L if n1 is not None else 0.0
-        # each original with the words before; the `RIGHT_ORIGINALS` best of them with the word after too
-        if len(ctx) == 2:
-            h1, h2 = ctx
-            lefts = [(prob([o, h1, h2]) / L - lp, o) for o in cands]
-        elif ctx:
-            h1 = ctx[0]
-            lefts = [(prob([o, h1]) / L - lp, o) for o in cands]
+        # each original with the words before; the `RIGHT_ORIGINALS` best of them with the word after too (ranked
+        # on the language model's integer units: the same order, ties included, as on log10 gains)
+        if ctx:
+            if len(ctx) == 2:
+                h1, h2 = ctx
+                raw = [(prob([o, h1, h2]), o) for o in cands]
+            else:
+                h1 = ctx[0]
+                raw = [(prob([o, h1]), o) for o in cands]
+            if len(raw) > 1:
+                raw.sort(reverse=True)
+            lefts = [(v / L - lp, o) for v, o in raw[:RIGHT_ORIGINALS]]
         else:
             lefts = [((unigram(o) or OOV_LOG10) - lp, o) for o in cands]
-        if len(lefts) > 1:
-            lefts.sort(reverse=True)
+            if len(lefts) > 1:
+                lefts.sort(reverse=True)
         best_left = lefts[0][0]
         best, best_right, best_o = -1e9, 0.0, lefts[0][1]
         for lo, o in lefts[:RIGHT_ORIGINALS]:
