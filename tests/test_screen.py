@@ -117,6 +117,29 @@ def test_thesaurus_phrases_are_scored_like_the_full_checks_phrase_pass():
     assert screen_features(PARAGRAPHS[0], bare)[0]["phrase_mass"] == 0.0
 
 
+def test_what_the_screen_remembers_of_a_word_is_what_it_would_look_up():
+    """A word's context-free look-ups are remembered per model and process (`_word_info`): a text screened
+    with a cold memo and again with a warm one gives the same features, and the remembered values are the
+    look-ups themselves; another model (its own weights and originals) has its own memo."""
+    from unspin.lexicon.freq import zipf
+    from unspin.screen import _lookups
+
+    model = load_screen_model()
+    fresh = ScreenModel(model.words, model.bigrams, model.model, model.originals, word_model=model.word_model,
+                        phrases=model.phrases, own_model=model.own_model)
+    cold = screen_features(PARAGRAPHS[1], fresh)
+    assert fresh._info and screen_features(PARAGRAPHS[1], fresh) == cold == screen_features(PARAGRAPHS[1], model)
+    look = _lookups()
+    for w in ("waiting", "the", "government", "minister"):
+        func, formal, z, weight, uni, originals, vec = fresh._info[w]
+        assert z == zipf(w) and weight == model.words.get(w) and uni == look.unigram(w)
+        assert originals == model.originals.get(w) and (vec is None) == (look.vectors.get(w) is None)
+    other = ScreenModel({"waiting": 4.0}, {}, model.model, {})
+    screen_features(PARAGRAPHS[1], other)
+    assert other._info["waiting"][3] == 4.0 and other._info["waiting"][5] is None
+    assert fresh._info["waiting"][3] == model.words.get("waiting")
+
+
 def test_model_round_trips_and_the_threshold_is_the_trained_one():
     from unspin.detect.modelio import load_shipped
 
