@@ -154,7 +154,7 @@ def run(
             n = len(flags)
             flags = review(flags, detector)
             if len(flags) < n:
-                explanation += f"; {n - len(flags)} word flag{'s' if n - len(flags) != 1 else ''} dropped: words the spinner's copies kept"
+                explanation += f"; {n - len(flags)} word flag{'s' if n - len(flags) != 1 else ''} dropped: words the spinner's copies kept or never showed"
     if min_confidence is not None:
         kept = [f for f in flags if f.confidence >= min_confidence]
         if len(kept) < len(flags):

@@ -44,6 +44,11 @@ from unspin.text.tokens import normalize_token
 #: articles per spinner after the 300 bench/learn.py learns from, spun with another seed; K = 100
 #: lexicons of the first 100 training copies; never the bench's test articles), docs/learning.md
 WORD_PRIOR_WEIGHT = 2.0
+#: a word form the spinner's copies never showed (neither output nor kept) is judged as if they had kept it
+#: this many times (`review_word_flags`): its flag keeps ``WORD_PRIOR_WEIGHT / (WORD_PRIOR_WEIGHT + UNSEEN_KEPT)``
+#: of its generic confidence. Such words were the biggest group of false flags in the spinner's documents;
+#: tuned on the same development copies as `WORD_PRIOR_WEIGHT` (docs/learning.md)
+UNSEEN_KEPT = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,13 +101,14 @@ def is_spinner_document(flags: Sequence[Flag]) -> bool:
 
 
 def review_word_flags(flags: Sequence[Flag], words: Mapping[str, tuple[int, int]], threshold: float,
-                      weight: float = WORD_PRIOR_WEIGHT) -> list[Flag]:
+                      weight: float = WORD_PRIOR_WEIGHT, unseen: float = UNSEEN_KEPT) -> list[Flag]:
     """The statistical word flags of a document the lexicon recognises as its spinner's, judged by
     the spinner's own counts of the flagged word form (``words``: form -> (spun, kept)): each gets
     `spinner_word_chance` as its confidence and is shown only if that is at least ``threshold`` (the
     display model's), so a word the spinner demonstrably keeps loses its flag and a word it
-    demonstrably outputs gains confidence. Other flags, words the copies never showed and every
-    flag of a document the lexicon does not recognise are returned as they are."""
+    demonstrably outputs gains confidence. A form the copies never showed counts as kept ``unseen``
+    times (evidence ``spinner_word: {"spun": 0, "kept": 0}``). Other flags and every flag of a
+    document the lexicon does not recognise are returned as they are."""
     if not words or not is_spinner_document(flags):
         return list(flags)
     out = []
@@ -111,10 +117,7 @@ def review_word_flags(flags: Sequence[Flag], words: Mapping[str, tuple[int, int]
             out.append(f)
             continue
         spun, kept = words.get(normalize_token(f.text.strip()), (0, 0))
-        if not spun + kept:
-            out.append(f)
-            continue
-        p = spinner_word_chance(spun, kept, f.confidence, weight)
+        p = spinner_word_chance(spun, kept if spun + kept else unseen, f.confidence, weight)
         if p + 1e-12 < threshold:
             continue
         out.append(replace(f, confidence=round(p, 4), evidence={
