@@ -88,7 +88,7 @@ class _Scored:
     insertion: bool = False
 
 
-def spinner_word_chance(spun: int, kept: int, confidence: float, weight: float = WORD_PRIOR_WEIGHT) -> float:
+def spinner_word_chance(spun: float, kept: float, confidence: float, weight: float = WORD_PRIOR_WEIGHT) -> float:
     """The chance that a word is a swap in a document of this spinner: its swap rate in the spinner's
     copies, ``spun / (spun + kept)``, smoothed towards the generic model's ``confidence`` with
     ``weight`` pseudo-counts (few counts: about the generic chance; many: the spinner's own rate)."""
