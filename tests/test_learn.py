@@ -506,7 +506,7 @@ def test_spinner_word_chance_moves_from_the_generic_chance_to_the_spinners_rate(
 
 
 def test_review_judges_shown_word_flags_only_in_the_spinners_documents():
-    from unspin.learn.apply import review_word_flags
+    from unspin.learn.apply import UNSEEN_MIN_COUNT, review_word_flags, unseen_kept
     from unspin.model import Flag
 
     lexflag = Flag(0, 6, "chiefs", "leaders", 0.9, kind="lexicon", evidence={"spinner_document": 4})
@@ -514,17 +514,23 @@ def test_review_judges_shown_word_flags_only_in_the_spinners_documents():
     output = Flag(20, 28, "composed", "wrote", 0.35, evidence={"word_confidence": 0.32})
     unknown = Flag(30, 35, "xyzzy", "plugh", 0.4)
     phrase = Flag(40, 50, "said twice", "stated", 0.4, evidence={"phrase": True})
-    words = {"said": (0, 20), "composed": (12, 0)}
     weak = Flag(36, 40, "frobs", "plughs", 0.5)
+    words = {"said": (0, 20), "composed": (12, 0)}
+    # a small table (32 occurrences counted): the forms it never saw keep their flags as they are
     got = review_word_flags([lexflag, kept, output, unknown, phrase, weak], words, threshold=0.3)
-    assert [f.text for f in got] == ["chiefs", "composed", "said twice"]
+    assert [f.text for f in got] == ["chiefs", "composed", "xyzzy", "said twice", "frobs"]
     raised = got[1]
     assert raised.confidence > 0.85 and raised.evidence["spinner_word"] == {"spun": 12, "kept": 0}
     assert raised.evidence["generic_confidence"] == 0.35
-    # a form the copies never showed counts as kept twice: half its generic chance (0.4 -> 0.2, 0.5 -> 0.25: both
-    # under 0.3); with a weaker rule it stays, with its chance and the evidence that the copies never showed it
-    assert got[2] is phrase
-    assert [f.text for f in review_word_flags([lexflag, unknown, weak], words, threshold=0.24)] == ["chiefs", "frobs"]
+    assert got[2] is unknown and got[3] is phrase and got[4] is weak
+    # a table that has counted enough: a form it never saw counts as kept twice, half its generic chance
+    # (0.4 -> 0.2, 0.5 -> 0.25: both under 0.3); at a lower threshold, or with a weaker rule, a flag stays with
+    # its chance and the evidence that the copies never showed it
+    big = {**words, "filler": (0, UNSEEN_MIN_COUNT - 32)}
+    assert unseen_kept(words) == 0.0 and unseen_kept(big) == 2.0
+    got = review_word_flags([lexflag, kept, output, unknown, phrase, weak], big, threshold=0.3)
+    assert [f.text for f in got] == ["chiefs", "composed", "said twice"]
+    assert [f.text for f in review_word_flags([lexflag, unknown, weak], big, threshold=0.24)] == ["chiefs", "frobs"]
     spared = review_word_flags([lexflag, unknown, weak], words, threshold=0.3, unseen=0.5)
     assert [(f.text, f.confidence) for f in spared] == [("chiefs", 0.9), ("xyzzy", 0.32), ("frobs", 0.4)]
     assert spared[1].evidence["spinner_word"] == {"spun": 0, "kept": 0} and spared[1].evidence["generic_confidence"] == 0.4
@@ -561,13 +567,18 @@ def test_check_drops_shown_words_the_spinner_keeps(detector):
     assert (gone.start, gone.end) not in spans and "dropped" in got.explanation
     again = next(f for f in got.flags if (f.start, f.end) == (up.start, up.end))
     assert again.confidence > up.confidence and again.evidence["spinner_word"]["spun"] == 25
-    # the other word flags are on forms the table never saw: each stays only if its chance as a form kept
-    # `UNSEEN_KEPT` times still reaches the display model's threshold; phrase and lexicon flags all stay
-    from unspin.learn.apply import UNSEEN_KEPT, spinner_word_chance
+    # the other flags stay: the table is too small for the forms it never saw to say anything
+    assert {(f.start, f.end) for f in base} - {(gone.start, gone.end)} == spans
+    # with a table that has counted enough, those forms count as kept `UNSEEN_KEPT` times: each of their flags
+    # stays only if that chance still reaches the display model's threshold; phrase and lexicon flags all stay
+    from unspin.learn.apply import UNSEEN_KEPT, UNSEEN_MIN_COUNT, spinner_word_chance
 
+    lex = SpinnerLexicon(entries, words={**table, "filler": (0, UNSEEN_MIN_COUNT)})
+    spans = {(f.start, f.end) for f in check(text, detector=detector, lexicons=LexiconFlagger(
+        [lex], detector, LexiconOptions(gate_count=0, gate_density=0.0)), lexicon_channel=False).flags}
     others = {(f.start, f.end) for f in base if f not in (gone, up) and (f not in words or spinner_word_chance(
         0, UNSEEN_KEPT, f.confidence) >= detector.display_model.threshold)}
-    assert others | {(up.start, up.end)} == spans and len(others) < len(base) - 1
+    assert others | {(up.start, up.end)} == spans and len(others) < len(base) - 2
     # the default gate: one entry occurrence is no spinner's document, so the flags are today's
     closed = check(text, detector=detector, lexicons=[SpinnerLexicon(entries[:1], words=table)], lexicon_channel=False).flags
     plain = check(text, detector=detector, lexicons=[SpinnerLexicon(entries[:1])], lexicon_channel=False).flags

@@ -47,8 +47,12 @@ WORD_PRIOR_WEIGHT = 2.0
 #: a word form the spinner's copies never showed (neither output nor kept) is judged as if they had kept it
 #: this many times (`review_word_flags`): its flag keeps ``WORD_PRIOR_WEIGHT / (WORD_PRIOR_WEIGHT + UNSEEN_KEPT)``
 #: of its generic confidence. Such words were the biggest group of false flags in the spinner's documents;
-#: tuned on the same development copies as `WORD_PRIOR_WEIGHT` (docs/learning.md)
+#: tuned on the same development copies as `WORD_PRIOR_WEIGHT` (docs/learning.md). Only once the word table
+#: has counted at least `UNSEEN_MIN_COUNT` occurrences (spun + kept; K = 100 news copies: ~14,000; K = 30: ~4,000;
+#: lexicons from real pages' example swaps: under 500): a smaller table has not seen enough of the spinner's
+#: words for their absence to say anything (`unseen_kept`)
 UNSEEN_KEPT = 2.0
+UNSEEN_MIN_COUNT = 10_000
 
 
 @dataclass(frozen=True)
@@ -95,28 +99,40 @@ def spinner_word_chance(spun: float, kept: float, confidence: float, weight: flo
     return (spun + weight * confidence) / (spun + kept + weight)
 
 
+def unseen_kept(words: Mapping[str, tuple[int, int]]) -> float:
+    """As how many kept occurrences a word form the table never saw counts: `UNSEEN_KEPT` when the table
+    has counted at least `UNSEEN_MIN_COUNT` occurrences, else 0 (its flag left as it is)."""
+    return UNSEEN_KEPT if sum(n + k for n, k in words.values()) >= UNSEEN_MIN_COUNT else 0.0
+
+
 def is_spinner_document(flags: Sequence[Flag]) -> bool:
     """Does a lexicon recognise the document as its spinner's (a lexicon flag says so)?"""
     return any(f.kind == "lexicon" and f.evidence.get("spinner_document") for f in flags)
 
 
 def review_word_flags(flags: Sequence[Flag], words: Mapping[str, tuple[int, int]], threshold: float,
-                      weight: float = WORD_PRIOR_WEIGHT, unseen: float = UNSEEN_KEPT) -> list[Flag]:
+                      weight: float = WORD_PRIOR_WEIGHT, unseen: float | None = None) -> list[Flag]:
     """The statistical word flags of a document the lexicon recognises as its spinner's, judged by
     the spinner's own counts of the flagged word form (``words``: form -> (spun, kept)): each gets
     `spinner_word_chance` as its confidence and is shown only if that is at least ``threshold`` (the
     display model's), so a word the spinner demonstrably keeps loses its flag and a word it
     demonstrably outputs gains confidence. A form the copies never showed counts as kept ``unseen``
-    times (evidence ``spinner_word: {"spun": 0, "kept": 0}``). Other flags and every flag of a
-    document the lexicon does not recognise are returned as they are."""
+    times (default `unseen_kept`; evidence ``spinner_word: {"spun": 0, "kept": 0}``; 0: left as it
+    is). Other flags and every flag of a document the lexicon does not recognise are returned as
+    they are."""
     if not words or not is_spinner_document(flags):
         return list(flags)
+    if unseen is None:
+        unseen = unseen_kept(words)
     out = []
     for f in flags:
         if f.kind != "spin" or "phrase" in f.evidence or " " in f.text.strip():
             out.append(f)
             continue
         spun, kept = words.get(normalize_token(f.text.strip()), (0, 0))
+        if not spun + kept and not unseen:
+            out.append(f)
+            continue
         p = spinner_word_chance(spun, kept if spun + kept else unseen, f.confidence, weight)
         if p + 1e-12 < threshold:
             continue
@@ -137,6 +153,7 @@ class LexiconFlagger:
         self.index = LexiconIndex(self.lexicon.entries)
         self.det = detector
         self.options = options or LexiconOptions()
+        self.unseen = unseen_kept(self.lexicon.words)
 
     def flags(self, doc: Document, tokens: Sequence[Token] | None = None) -> list[Flag]:
         """Non-overlapping lexicon flags for ``doc`` (``tokens``: its tokens without furniture)."""
@@ -169,7 +186,7 @@ class LexiconFlagger:
         threshold = getattr(display, "threshold", None)
         if threshold is None:
             threshold = self.det.options.spun_document_threshold
-        return review_word_flags(flags, self.lexicon.words, threshold)
+        return review_word_flags(flags, self.lexicon.words, threshold, unseen=self.unseen)
 
     def _sentence(self, tokens: list[Token]) -> list[_Scored]:
         matches = self.index.find(tokens)
