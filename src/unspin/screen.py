@@ -367,6 +367,9 @@ class _Lookups:
 
 _LOOKUPS: _Lookups | None = None
 
+#: the most words `_word_info` remembers per model (~170 bytes each; then it starts again): a crawl's
+#: vocabulary past the commonest 200,000 words is rare enough to look up each time
+INFO_MAX = 200_000
 #: what the screen looks up of one word (`_word_info`): function word, formal function word, Zipf frequency,
 #: spinner-likeness weight (None: none), log10 P(word) (None: not in the language model), likely originals
 #: (None: none), unit vector (None: none)
@@ -381,7 +384,7 @@ def _word_info(m: ScreenModel, look: _Lookups, w: str) -> _Info:
     info: _Info = (w in FUNCTION_WORDS, w in FORMAL_FUNCTION_WORDS, look.zipf(w), m.words.get(w), look.unigram(w),
                    m.originals.get(w), look.vectors.get(w))
     memo = m._info  # type: ignore[attr-defined]
-    if len(memo) > _Lookups.MAX:
+    if len(memo) > INFO_MAX:
         memo.clear()
     memo[w] = info
     return info
