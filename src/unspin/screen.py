@@ -198,7 +198,7 @@ class ScreenModel:
         object.__setattr__(self, "_folded", _fold(self.word_model))
         object.__setattr__(self, "_folded_own", _fold(self.own_model))
         # the two words a thesaurus phrase starts with (most positions need no further look-up)
-        object.__setattr__(self, "_phrase_first", frozenset(" ".join(p.split(" ", 2)[:2]) for p in self.phrases))
+        object.__setattr__(self, "_phrase_starts", frozenset(" ".join(p.split(" ", 2)[:2]) for p in self.phrases))
         # a word -> what the screen looks up of it (`_word_info`), memoised per process, bounded in size
         object.__setattr__(self, "_info", {})
 
@@ -367,7 +367,7 @@ class _Lookups:
 
 _LOOKUPS: _Lookups | None = None
 
-#: the most words `_word_info` remembers per model (~170 bytes each; then it starts again): a crawl's
+#: the most words `_word_info` remembers per model (a few hundred bytes each with the caches behind it; then it starts again): a crawl's
 #: vocabulary past the commonest 200,000 words is rare enough to look up each time
 INFO_MAX = 200_000
 #: what the screen looks up of one word (`_word_info`): function word, formal function word, Zipf frequency,
@@ -546,7 +546,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
     no name or number) that are a thesaurus phrase of `ScreenModel.phrases`, scored as the full check's
     phrase pass scores them (`unspin.detect.phrases`: the margin of the best single word over the phrase
     with the two words after, the full check's phrase model), the best-scoring ones that do not overlap."""
-    table, first2 = m.phrases, m._phrase_first  # type: ignore[attr-defined]
+    table, first2 = m.phrases, m._phrase_starts  # type: ignore[attr-defined]
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
     pcoef, pbias, memo = look.phrase_coef, look.phrase_bias, look.phrase_memo
     L = _LOG10
