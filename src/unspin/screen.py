@@ -367,8 +367,8 @@ class _Lookups:
 
 _LOOKUPS: _Lookups | None = None
 
-#: the most words `_word_info` remembers per model (a few hundred bytes each with the caches behind it; then it starts again): a crawl's
-#: vocabulary past the commonest 200,000 words is rare enough to look up each time
+#: the most words `_word_info` remembers per model (a few hundred bytes each with the caches behind it; then
+#: it starts again): a crawl's vocabulary past the commonest 200,000 words is rare enough to look up each time
 INFO_MAX = 200_000
 #: what the screen looks up of one word (`_word_info`): function word, formal function word, Zipf frequency,
 #: spinner-likeness weight (None: none), log10 P(word) (None: not in the language model), likely originals
