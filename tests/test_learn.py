@@ -255,7 +255,8 @@ def test_cli_learn_check_and_merge(tmp_path):
     assert r.exit_code == 0, r.output
     assert "chief\tleader\tNOUN\t6\t6\t4" in merged.read_text()
     assert "\nchiefs\t3\t0\n" in lex.read_text() and "\nchiefs\t6\t0\n" in merged.read_text()  # word counts add up
-    assert "word forms counted" in _cli(["learn", str(pf), "--out", str(lex), "--no-channel"]).output
+    out = _cli(["learn", str(pf), "--out", str(lex), "--no-channel"]).output
+    assert "word forms counted" in out and "under 10,000: forms never seen are not judged" in " ".join(out.split())
 
 
 def test_cli_learn_usage_errors(tmp_path):

@@ -130,10 +130,14 @@ def learn_command(
     except (PairError, InputError) as exc:
         raise fail(str(exc), 1) from None
     lex.write(out_path)
+    from unspin.learn.apply import UNSEEN_MIN_COUNT
+
     m = lex.meta
+    seen = sum(n + k for n, k in lex.words.values())
+    unjudged = "" if seen >= UNSEEN_MIN_COUNT else f"; under {UNSEEN_MIN_COUNT:,}: forms never seen are not judged"
     summary = (f"learned {len(lex):,} entries (seen in ≥ {min_docs} documents) from {m.get('pairs', 0):,} pairs, "
-               f"{m.get('swaps', 0):,} swaps, {len(lex.words):,} word forms counted (output / kept); "
-               f"channel {'fitted' if lex.channel else 'not fitted'} → {out_path}")
+               f"{m.get('swaps', 0):,} swaps, {len(lex.words):,} word forms counted (output / kept: {seen:,} "
+               f"occurrences{unjudged}); channel {'fitted' if lex.channel else 'not fitted'} → {out_path}")
     err.print(escape(safe_line(summary)))
     if m.get("pairs", 0) == 0:
         raise typer.Exit(1)
