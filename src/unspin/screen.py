@@ -201,6 +201,8 @@ class ScreenModel:
         object.__setattr__(self, "_phrase_starts", frozenset(" ".join(p.split(" ", 2)[:2]) for p in self.phrases))
         # a word -> what the screen looks up of it (`_word_info`), memoised per process, bounded in size
         object.__setattr__(self, "_info", {})
+        # the words a weighted bigram starts with (most word pairs need no look-up)
+        object.__setattr__(self, "_bigram_starts", frozenset(b.split(" ", 1)[0] for b in self.bigrams))
 
     def word_probabilities(self, X: np.ndarray) -> np.ndarray:
         """The word model's probability of each row of ``X`` (`WORD_FEATURES` values, one word a row)."""
@@ -417,7 +419,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
     m = model or load_screen_model()
     look = _lookups()
     prob, infos = look.prob, m._info  # type: ignore[attr-defined]
-    bweights = m.bigrams
+    bweights, bstarts = m.bigrams, m._bigram_starts  # type: ignore[attr-defined]
     n = content = names = numbers = function = formal = sentences = 0
     scored = surprising = misfits = strong = judged = oov = rare = 0
     lm_sum = zipf_sum = word_spin = bigram_spin = misfit_sum = 0.0
@@ -437,6 +439,8 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
         c = tok[0]
         if c.isalpha():
             n += 1
+            at = match.start()
+            acronym = len(tok) > 1 and tok.isupper()
             w = tok.lower().replace("’", "'") if not tok.islower() else tok.replace("’", "'")
             info = infos.get(w) or _word_info(m, look, w)
             is_func, is_formal, z, ww, u = info[:5]
@@ -444,13 +448,13 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
             # what the full check does not judge (`unspin.detect._slots.SlotBuilder.is_candidate`): a name (capitalised
             # inside a sentence; at its start, when rare or followed by another capitalised word), an acronym, a
             # word under 3 letters
-            skip = capital or len(w) < 3 or (len(tok) > 1 and tok.isupper()) or (c.isupper() and z < 3.0)
+            skip = capital or len(w) < 3 or acronym or (c.isupper() and z < 3.0)
             if c.isupper() and seq and seq[-1] is not None and seq[-1][0] == first_at:
                 seq[-1] = (seq[-1][0], seq[-1][1], True, *seq[-1][3:])  # "Hazel Blears said"
-            first_at = match.start() if start and c.isupper() else -1
+            first_at = at if start and c.isupper() else -1
             if capital and not is_func:
                 names += 1
-            toks.append((match.start(), match.end(), w, not capital and not (len(tok) > 1 and tok.isupper())))
+            toks.append((at, match.end(), w, not capital and not acronym))
             start = False
             if is_formal:
                 formal += 1
@@ -466,14 +470,14 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                     if ww >= HIGH_WORD_WEIGHT:
                         hi += 1
                     hits.append((ww, w))
-            if prev is not None:
+            if prev is not None and prev in bstarts:
                 bw = bweights.get(prev + " " + w)
                 if bw is not None:
                     bigram_spin += bw
                     hits.append((bw, prev + " " + w))
             prev = w
             if u is None:
-                seq.append((match.start(), w, skip, is_func, None, None, info))
+                seq.append((at, w, skip, is_func, None, None, info))
                 if tok.islower():
                     oov += 1
                 h1 = h2 = None
@@ -493,7 +497,7 @@ def screen_features(text: str, model: ScreenModel | None = None, word_rows: list
                         misfit_sum += gap
                         if gap < STRONG_MISFIT_LOG10:
                             strong += 1
-            seq.append((match.start(), w, skip, is_func, u, lp, info))
+            seq.append((at, w, skip, is_func, u, lp, info))
             h1, h2 = w, h1
         elif c.isdigit():
             numbers += 1
@@ -660,7 +664,8 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
     near = ((M * W).sum(axis=1) / (np.linalg.norm(W, axis=1) + 1e-9)).tolist()
     C = cs[nc] - M
     topic = ((M * C).sum(axis=1) / (np.linalg.norm(C, axis=1) + 1e-9)).tolist()
-    counts = Counter(seq[k][1] for k in content)  # type: ignore[index]
+    # how often each word repeats (log2)
+    repeats = {w: math.log2(c) for w, c in Counter(seq[k][1] for k in content).items()}  # type: ignore[index]
     L = _LOG10
     xs: list[tuple[float, ...]] = []
     named: list[tuple[str, str]] = []
@@ -680,7 +685,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
             # no likely originals (a rare word): read on its own fit, frequency and context only
             gap = (u if lp is None else lp) - u
             x = (ww, 0.0, 0.0, 0.0, 0.0, -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap,
-                 u if lp is None else lp, u, z, 0.0, 0.0, near[j], topic[j], math.log2(counts[w]), 0.0, 1.0)
+                 u if lp is None else lp, u, z, 0.0, 0.0, near[j], topic[j], repeats[w], 0.0, 1.0)
             if rows is not None:
                 rows.append((start, x))
             xs.append(x)
@@ -728,7 +733,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
         x = (ww, -3.0 if best_left < -3.0 else 4.0 if best_left > 4.0 else best_left, g,
              best_left if best_left > 0.0 else 0.0, best if best > 0.0 else 0.0,
              -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap, lp, u, z, zipf(best_o) - z, best_right, near[j], topic[j],
-             math.log2(counts[w]), float(len(cands)), 0.0)
+             repeats[w], float(len(cands)), 0.0)
         if rows is not None:
             rows.append((start, x))
         xs.append(x)
