@@ -69,7 +69,7 @@ def worker(docs_path: str, warm: int, out_path: str) -> None:
 
 
 def learn_worker(pairs_path: str, out_path: str) -> None:
-    """Learn a lexicon from the pairs (one process, timed as its CPU time); ``words``: the copies' words."""
+    """Learn a lexicon from the pairs (one process, timed as its CPU time)."""
     import unspin
     from unspin.learn import CopyPair, learn_pairs
 
@@ -77,7 +77,7 @@ def learn_worker(pairs_path: str, out_path: str) -> None:
     cpu0 = time.process_time()
     lex = learn_pairs(pairs, min_docs=2)
     cpu = time.process_time() - cpu0
-    Path(out_path).write_text(json.dumps({"words": len(pairs), "cpu": cpu, "digest": hashlib.sha256(lex.to_tsv().encode()).hexdigest(),
+    Path(out_path).write_text(json.dumps({"pairs": len(pairs), "cpu": cpu, "digest": hashlib.sha256(lex.to_tsv().encode()).hexdigest(),
                                           "entries": len(lex), "unspin": str(Path(unspin.__file__).resolve().parent)}))
 
 

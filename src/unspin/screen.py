@@ -550,7 +550,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
     no name or number) that are a thesaurus phrase of `ScreenModel.phrases`, scored as the full check's
     phrase pass scores them (`unspin.detect.phrases`: the margin of the best single word over the phrase
     with the two words after, the full check's phrase model), the best-scoring ones that do not overlap."""
-    table, first2 = m.phrases, m._phrase_starts  # type: ignore[attr-defined]
+    table, starts = m.phrases, m._phrase_starts  # type: ignore[attr-defined]
     prob, unigram, zipf = look.prob, look.unigram, look.zipf
     pcoef, pbias, memo = look.phrase_coef, look.phrase_bias, look.phrase_memo
     L = _LOG10
@@ -573,7 +573,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
         if k >= 2:
             norms = [x[2] for x in sent]
             for i in range(k - 1):
-                if not sent[i][3] or norms[i] + " " + norms[i + 1] not in first2:
+                if not sent[i][3] or norms[i] + " " + norms[i + 1] not in starts:
                     continue
                 # how many words from i on may form a phrase (allowed, one space apart)
                 run = 1

@@ -130,11 +130,11 @@ def learn_command(
     except (PairError, InputError) as exc:
         raise fail(str(exc), 1) from None
     lex.write(out_path)
-    from unspin.learn.apply import UNSEEN_MIN_COUNT
+    from unspin.learn.apply import UNSEEN_MIN_COUNT, table_count, unseen_kept
 
     m = lex.meta
-    seen = sum(n + k for n, k in lex.words.values())
-    unjudged = "" if seen >= UNSEEN_MIN_COUNT else f"; under {UNSEEN_MIN_COUNT:,}: forms never seen are not judged"
+    seen = table_count(lex.words)
+    unjudged = "" if unseen_kept(lex.words) else f"; under {UNSEEN_MIN_COUNT:,}: forms never seen are not judged"
     summary = (f"learned {len(lex):,} entries (seen in ≥ {min_docs} documents) from {m.get('pairs', 0):,} pairs, "
                f"{m.get('swaps', 0):,} swaps, {len(lex.words):,} word forms counted (output / kept: {seen:,} "
                f"occurrences{unjudged}); channel {'fitted' if lex.channel else 'not fitted'} → {out_path}")

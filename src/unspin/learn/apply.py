@@ -99,10 +99,15 @@ def spinner_word_chance(spun: float, kept: float, confidence: float, weight: flo
     return (spun + weight * confidence) / (spun + kept + weight)
 
 
+def table_count(words: Mapping[str, tuple[int, int]]) -> int:
+    """How many occurrences a word table counted (output + kept, every form)."""
+    return sum(n + k for n, k in words.values())
+
+
 def unseen_kept(words: Mapping[str, tuple[int, int]]) -> float:
     """As how many kept occurrences a word form the table never saw counts: `UNSEEN_KEPT` when the table
-    has counted at least `UNSEEN_MIN_COUNT` occurrences, else 0 (its flag left as it is)."""
-    return UNSEEN_KEPT if sum(n + k for n, k in words.values()) >= UNSEEN_MIN_COUNT else 0.0
+    has counted at least `UNSEEN_MIN_COUNT` occurrences (`table_count`), else 0 (its flag left as it is)."""
+    return UNSEEN_KEPT if table_count(words) >= UNSEEN_MIN_COUNT else 0.0
 
 
 def is_spinner_document(flags: Sequence[Flag]) -> bool:
