@@ -131,9 +131,13 @@ def test_what_the_screen_remembers_of_a_word_is_what_it_would_look_up():
     assert fresh._info and screen_features(PARAGRAPHS[1], fresh) == cold == screen_features(PARAGRAPHS[1], model)
     look = _lookups()
     for w in ("waiting", "the", "government", "minister"):
-        func, formal, z, weight, uni, originals, vec = fresh._info[w]
+        func, formal, z, weight, uni, originals, vec, wid, ids = fresh._info[w]
         assert z == zipf(w) and weight == model.words.get(w) and uni == look.unigram(w)
         assert originals == model.originals.get(w) and (vec is None) == (look.vectors.get(w) is None)
+        # the word's and its originals' ids in the language model's arrays
+        assert wid == look.trie.vocab[w] and (ids is None) == (originals is None)
+        assert originals is None or ids.tolist() == [look.trie.vocab.get(o, -1) for o in originals]
+    assert fresh._info["waiting"][8] is not None
     other = ScreenModel({"waiting": 4.0}, {}, model.model, {})
     screen_features(PARAGRAPHS[1], other)
     assert other._info["waiting"][3] == 4.0 and other._info["waiting"][5] is None

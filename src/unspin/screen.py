@@ -31,6 +31,7 @@ recall of the documents the full check calls spun (docs/screen.md).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -335,8 +336,11 @@ class _Lookups:
         from unspin.lexicon.freq import zipf
         from unspin.lexicon.vectors import load_vectors
         from unspin.lm import load_lm
+        from unspin.lm.trie import load_trie
 
         self.prob = load_lm()._model.prob
+        #: the language model as arrays: the likely originals of a document's words are scored in one call
+        self.trie = load_trie()
         self.zipf = zipf
         self.uni: dict[str, float | None] = {}
         self.vectors = load_vectors()
@@ -374,8 +378,10 @@ _LOOKUPS: _Lookups | None = None
 INFO_MAX = 200_000
 #: what the screen looks up of one word (`_word_info`): function word, formal function word, Zipf frequency,
 #: spinner-likeness weight (None: none), log10 P(word) (None: not in the language model), likely originals
-#: (None: none), unit vector (None: none)
-_Info = tuple[bool, bool, float, "float | None", "float | None", "tuple[str, ...] | None", "np.ndarray | None"]
+#: (None: none), unit vector (None: none), the word's id in the language model's arrays (-1: none), the likely
+#: originals' ids (None: none)
+_Info = tuple[bool, bool, float, "float | None", "float | None", "tuple[str, ...] | None", "np.ndarray | None", int,
+              "np.ndarray | None"]
 #: one word as `screen_features` passes it on (see there)
 _Seq = tuple[int, str, bool, bool, "float | None", "float | None", _Info]
 
@@ -383,8 +389,10 @@ _Seq = tuple[int, str, bool, bool, "float | None", "float | None", _Info]
 def _word_info(m: ScreenModel, look: _Lookups, w: str) -> _Info:
     """Everything the screen reads of ``w`` that does not depend on its context, looked up once per process
     (`ScreenModel._info`)."""
+    cands = m.originals.get(w)
+    trie = look.trie
     info: _Info = (w in FUNCTION_WORDS, w in FORMAL_FUNCTION_WORDS, look.zipf(w), m.words.get(w), look.unigram(w),
-                   m.originals.get(w), look.vectors.get(w))
+                   cands, look.vectors.get(w), trie.vocab.get(w, -1), None if cands is None else trie.ids(list(cands)))
     memo = m._info  # type: ignore[attr-defined]
     if len(memo) > INFO_MAX:
         memo.clear()
@@ -653,7 +661,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
                          "word_p_n40", "word_p_n60", "word_p_share20", "own_p_top", "own_p_share", "own_p_common"), 0.0)
     if not nc:
         return out
-    prob, unigram, zipf = look.prob, look.unigram, look.zipf
+    unigram, zipf = look.unigram, look.zipf
     # fit with the neighbours (four content words each side) and with the document: cosine of the word's
     # vector with the sum of theirs (0 for a word without a vector)
     zero = look.zero
@@ -672,17 +680,84 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
     gain_sum = left_sum = 0.0
     gains = strong = 0
     last = len(seq) - 1
+    # three passes, so that the language model scores a document's n-grams in two calls to its arrays
+    # (`unspin.lm.trie`, pocketsphinx's values): each word's likely originals with the words before and the
+    # word after with the word; then the `RIGHT_ORIGINALS` best originals with the word after
+    trie = look.trie
+    plans: list[tuple[int, int, str, float, float, _Info, int, int, int, int]] = []
+    segments: list[np.ndarray] = []  # the likely originals' ids, one array a word with words before
+    seg_h1: list[int] = []
+    seg_h2: list[int] = []
+    single: list[tuple[int, int, int]] = []  # (word after, word, word before) of each word with a word after
     for j, k in enumerate(content):
         start, w, capital, _, u, lp, info = seq[k]  # type: ignore[misc]
         if u is None or capital:
             continue
+        if info[5] is None:
+            if SCORE_ALL_WORDS:  # no likely originals (a rare word): read on its own fit, frequency and context only
+                plans.append((j, start, w, u, lp, info, 0, -1, -1, -1))  # type: ignore[arg-type]
+            continue
+        b1 = seq[k - 1] if k >= 1 else None
+        b2 = seq[k - 2] if b1 is not None and k >= 2 else None
+        ctx = [] if b1 is None or b1[4] is None else [b1] if b2 is None or b2[4] is None else [b1, b2]
+        a1 = seq[k + 1] if k < last else None
+        at = -1
+        if ctx:
+            at = len(segments)
+            segments.append(info[8])  # type: ignore[arg-type]
+            seg_h1.append(ctx[0][6][7])
+            seg_h2.append(ctx[1][6][7] if len(ctx) == 2 else -1)
+        after = -1
+        if a1 is not None and a1[4] is not None:
+            after = len(single)
+            single.append((a1[6][7], info[7], ctx[0][6][7] if ctx else -1))
+        plans.append((j, start, w, u, u if lp is None else lp, info, len(ctx), at, after,
+                      a1[6][7] if after >= 0 else -1))  # type: ignore[index]
+    sizes = [len(g) for g in segments]
+    n_left = sum(sizes)
+    if segments or single:
+        sw, sh1, sh2 = zip(*single) if single else ((), (), ())
+        values = trie.raw(np.concatenate([*segments, np.asarray(sw, dtype=np.int64)]),
+                          np.concatenate([np.repeat(np.asarray(seg_h1, dtype=np.int64), sizes), np.asarray(sh1, dtype=np.int64)]),
+                          np.concatenate([np.repeat(np.asarray(seg_h2, dtype=np.int64), sizes), np.asarray(sh2, dtype=np.int64)])).tolist()
+    offsets = [0, *itertools.accumulate(sizes)]
+    # pass 2: each word's originals ranked with the words before (on the language model's integer units: the
+    # same order, ties included, as on log10 gains); the best of them with the word after queued
+    lefts_of: list[list[tuple[float, str, int]]] = []
+    right_w: list[int] = []
+    right_h1: list[int] = []
+    right_h2: list[int] = []
+    for _j, _start, _w, _u, lp, info, nctx, at, after, n1 in plans:
+        cands = info[5]
+        if cands is None:
+            lefts_of.append([])
+            continue
+        ids = info[8].tolist()  # type: ignore[union-attr]
+        if nctx:
+            raw = list(zip(values[offsets[at]:offsets[at + 1]], cands, ids, strict=True))
+            if len(raw) > 1:
+                raw.sort(reverse=True)
+            lefts = [(v / L - lp, o, i) for v, o, i in raw[:RIGHT_ORIGINALS]]
+        else:
+            lefts = [((unigram(o) or OOV_LOG10) - lp, o, i) for o, i in zip(cands, ids, strict=True)]
+            if len(lefts) > 1:
+                lefts.sort(reverse=True)
+        lefts_of.append(lefts)
+        if after >= 0:
+            c1 = single[after][2]
+            for _lo, _o, i in lefts[:RIGHT_ORIGINALS]:
+                right_w.append(n1)
+                right_h1.append(i)
+                right_h2.append(c1)
+    rights = trie.raw(np.asarray(right_w, dtype=np.int64), np.asarray(right_h1, dtype=np.int64),
+                      np.asarray(right_h2, dtype=np.int64)).tolist() if right_w else []
+    r_at = 0
+    # pass 3: the features of each word, in the document's order
+    for (j, start, w, u, lp, info, nctx, _at, after, _n1), lefts in zip(plans, lefts_of, strict=True):
         z, ww, cands = info[2], info[3], info[5]
         if ww is None:
             ww = 0.0
         if cands is None:
-            if not SCORE_ALL_WORDS:
-                continue
-            # no likely originals (a rare word): read on its own fit, frequency and context only
             gap = (u if lp is None else lp) - u
             x = (ww, 0.0, 0.0, 0.0, 0.0, -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap,
                  u if lp is None else lp, u, z, 0.0, 0.0, near[j], topic[j], repeats[w], 0.0, 1.0)
@@ -691,39 +766,14 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
             xs.append(x)
             named.append((w, ""))
             continue
-        b1 = seq[k - 1] if k >= 1 else None
-        b2 = seq[k - 2] if b1 is not None and k >= 2 else None
-        ctx = [] if b1 is None or b1[4] is None else [b1[1]] if b2 is None or b2[4] is None else [b1[1], b2[1]]
-        if lp is None:
-            lp = u
         # the word after, with the word before: how well the original fits on its right
-        a1 = seq[k + 1] if k < last else None
-        n1 = a1[1] if a1 is not None and a1[4] is not None else None
-        c1 = ctx[:1]
-        right_q = [n1, w, *c1]
-        rw = prob(right_q) / L if n1 is not None else 0.0
-        # each original with the words before; the `RIGHT_ORIGINALS` best of them with the word after too (ranked
-        # on the language model's integer units: the same order, ties included, as on log10 gains)
-        if ctx:
-            if len(ctx) == 2:
-                h1, h2 = ctx
-                raw = [(prob([o, h1, h2]), o) for o in cands]
-            else:
-                h1 = ctx[0]
-                raw = [(prob([o, h1]), o) for o in cands]
-            if len(raw) > 1:
-                raw.sort(reverse=True)
-            lefts = [(v / L - lp, o) for v, o in raw[:RIGHT_ORIGINALS]]
-        else:
-            lefts = [((unigram(o) or OOV_LOG10) - lp, o) for o in cands]
-            if len(lefts) > 1:
-                lefts.sort(reverse=True)
+        rw = values[n_left + after] / L if after >= 0 else 0.0
         best_left = lefts[0][0]
         best, best_right, best_o = -1e9, 0.0, lefts[0][1]
-        for lo, o in lefts[:RIGHT_ORIGINALS]:
-            if n1 is not None:
-                right_q[1] = o
-                ro = prob(right_q) / L - rw
+        for lo, o, _i in lefts[:RIGHT_ORIGINALS]:
+            if after >= 0:
+                ro = rights[r_at] / L - rw
+                r_at += 1
             else:
                 ro = 0.0
             if lo + ro > best:
@@ -740,7 +790,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
         named.append((w, best_o))
         if g > 0.0:
             gain_sum += g
-        if ctx and best_left > 0.0:  # the likely original with the words before only
+        if nctx and best_left > 0.0:  # the likely original with the words before only
             left_sum += best_left
             if best_left >= ORIG_GAIN_LOG10:
                 gains += 1
