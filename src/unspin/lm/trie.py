@@ -198,7 +198,12 @@ class TrieArrays:
     def __init__(self, path: Path | str, cache: bool = True) -> None:
         self.path = Path(path)
         arrays: dict[str, np.ndarray] | None = None
-        file = cache_dir() / f"lm-trie-{package_version('pocketsphinx')}-{self.path.stat().st_size}-f{FORMAT}.npz" if cache else None
+        file = None
+        if cache:
+            try:
+                file = cache_dir() / f"lm-trie-{package_version('pocketsphinx')}-{self.path.stat().st_size}-f{FORMAT}.npz"
+            except OSError:
+                file = None  # no cache directory to be had: build the arrays in memory each time
         if file is not None and file.exists():
             try:
                 with np.load(file) as npz:
@@ -210,7 +215,10 @@ class TrieArrays:
             if file is not None:
                 buf = io.BytesIO()
                 np.savez(buf, **arrays)  # type: ignore[arg-type]
-                atomic_write_bytes(file, buf.getvalue())
+                try:
+                    atomic_write_bytes(file, buf.getvalue())
+                except OSError:
+                    pass  # a read-only or full cache: the arrays are built again next time
         self.n1 = int(arrays["counts"][0])
         tables = arrays["tables"]
         self._bi_prob_table, self._bi_bo_table, self._tri_prob_table = (
