@@ -17,12 +17,17 @@ too (``identical``: every report's JSON the same), so a speed-up that changed an
     python -m bench.speed --against HEAD~1                  # writes bench/results/speed.md
     python -m bench.speed --against v0.9 --rounds 5 --docs 60
     python -m bench.speed --task learn --against HEAD~1     # bench/results/speed_learn.md
+    python -m bench.speed --task screen --against HEAD~1    # bench/results/speed_screen.md
 
 ``--task learn`` times ``unspin.learn.learn_pairs`` instead (issue 14: learning from 10,000 pairs in
 under a minute of CPU): ``--pairs`` copy/source pairs, every BBC article (train and test split,
 1,080) spun once by the spinbot-habit spinner of ``bench.learn`` (one fixed pick per word: a
 dictionary) and repeated under distinct ids up to ``--pairs``; both trees learn from the same
 file and their lexicons (the TSV, entries and fitted channel) are compared.
+
+``--task screen`` times ``unspin.screen.screen`` (issue 17: the screen at ≥ 30x the full check's rate) on the
+same kind of documents, more of them (default 100 untimed, 200 timed: a screen takes ~10 ms); the two trees'
+results (score, verdict, features, hits of every document) are compared.
 
 Needs ../shared/data/bbc_news_dev.jsonl and git.
 """
@@ -45,26 +50,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "speed.md"
 OUT_LEARN = ROOT / "bench" / "results" / "speed_learn.md"
+OUT_SCREEN = ROOT / "bench" / "results" / "speed_screen.md"
+#: (timed, untimed) documents per task when --docs / --warm are not given
+DEFAULT_DOCS = {"check": (60, 30), "screen": (200, 100)}
 
 
-def worker(docs_path: str, warm: int, out_path: str) -> None:
+def worker(docs_path: str, warm: int, out_path: str, task: str = "check") -> None:
     """Run in a child process whose ``unspin`` is the tree under test (``PYTHONPATH``)."""
     import unspin
-    from unspin.api import check
+
+    if task == "screen":
+        from unspin.screen import screen
+
+        def run(text: str) -> str:
+            r = screen(text)
+            return json.dumps([r.score, r.passed, r.words, dict(r.features), list(r.hits)], sort_keys=True)
+    else:
+        from unspin.api import check
+
+        def run(text: str) -> str:
+            return check(text).to_json()
 
     texts = [json.loads(line)["text"] for line in open(docs_path, encoding="utf-8")]
     for t in texts[:warm]:
-        check(t)
+        run(t)
     digest = hashlib.sha256()
     words = 0
     cpu0 = time.process_time()
-    reports = []
+    results = []
     for t in texts[warm:]:
-        reports.append(check(t))
+        results.append(run(t))
         words += len(t.split())
     cpu = time.process_time() - cpu0
-    for r in reports:
-        digest.update(r.to_json().encode())
+    for r in results:
+        digest.update(r.encode())
     Path(out_path).write_text(json.dumps({"words": words, "cpu": cpu, "digest": digest.hexdigest(), "unspin": str(Path(unspin.__file__).resolve().parent)}))
 
 
@@ -138,26 +157,30 @@ def run_pair(trees: dict[str, Path], order: list[str], docs: Path, warm: int, tm
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
-    ap.add_argument("--task", choices=["check", "learn"], default="check",
-                    help="what to time: unspin.api.check on documents, or unspin.learn.learn_pairs on pairs (default check)")
+    ap.add_argument("--task", choices=["check", "learn", "screen"], default="check",
+                    help="what to time: unspin.api.check on documents, unspin.learn.learn_pairs on pairs, or "
+                         "unspin.screen.screen on documents (default check)")
     ap.add_argument("--pairs", type=int, default=10_000, help="--task learn: pairs to learn from (default 10,000)")
     ap.add_argument("--against", default="HEAD", help="the git revision to compare with (default HEAD: the working tree against its last commit)")
-    ap.add_argument("--docs", type=int, default=60, help="timed documents per worker (default 60)")
-    ap.add_argument("--warm", type=int, default=30, help="documents checked first, untimed (default 30)")
+    ap.add_argument("--docs", type=int, default=None, help="timed documents per worker (default 60; --task screen 200)")
+    ap.add_argument("--warm", type=int, default=None, help="documents checked first, untimed (default 30; --task screen 100)")
     ap.add_argument("--rounds", type=int, default=3, help="side-by-side runs; the order of start swaps each round (default 3)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=None, help=f"the Markdown table (default {OUT.relative_to(ROOT)}, with --task learn "
-                    f"{OUT_LEARN.relative_to(ROOT)}; '-' for none)")
+                    f"{OUT_LEARN.relative_to(ROOT)}, with --task screen {OUT_SCREEN.relative_to(ROOT)}; '-' for none)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    docs_default, warm_default = DEFAULT_DOCS.get(args.task, DEFAULT_DOCS["check"])
+    args.docs = docs_default if args.docs is None else args.docs
+    args.warm = warm_default if args.warm is None else args.warm
     if args.worker:
         if args.task == "learn":
             learn_worker(args.worker, args.out)
         else:
-            worker(args.worker, args.warm, args.out)
+            worker(args.worker, args.warm, args.out, args.task)
         return
     learn = args.task == "learn"
-    out_path = args.out or str(OUT_LEARN if learn else OUT)
+    out_path = args.out or str(OUT_LEARN if learn else OUT_SCREEN if args.task == "screen" else OUT)
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.against], capture_output=True, text=True)
     if rev.returncode != 0:
         raise SystemExit(f"not a git revision: {args.against!r} ({rev.stderr.strip()})")
@@ -189,17 +212,21 @@ def main() -> None:
         return
     rate = {k: [r[k]["words"] / r[k]["cpu"] for r in rounds] for k in ("this", "other")}
     identical = len({r[k]["digest"] for r in rounds for k in ("this", "other")}) == 1
-    lines = header("The full check's speed against another revision (`bench/speed.py`)",
-                   f"--against {args.against} --docs {args.docs} --warm {args.warm} --rounds {args.rounds}",
+    screen = args.task == "screen"
+    lines = header("The screen's speed against another revision (`bench/speed.py --task screen`)" if screen
+                   else "The full check's speed against another revision (`bench/speed.py`)",
+                   f"{'--task screen ' if screen else ''}--against {args.against} --docs {args.docs} --warm {args.warm} --rounds {args.rounds}",
                    f"Documents: {args.warm} untimed then {args.docs} timed BBC test-split articles, every other one spun "
                    f"(spinbot habit, 30 %), {rounds[0]['this']['words']:,} words timed; one worker process per tree, both at "
-                   "once, the start order swapped each round. Rate: words per CPU-second of `unspin.api.check` (the worker's "
-                   "process CPU time).", [this_name, other_name, "ratio"])
+                   f"once, the start order swapped each round. Rate: words per CPU-second of "
+                   f"`{'unspin.screen.screen' if screen else 'unspin.api.check'}` (the worker's process CPU time).",
+                   [this_name, other_name, "ratio"])
     lines += round_rows(rate["this"], rate["other"], "{:,.0f}", lambda a, b: a / b)
     lines += ["",
               "Ratio: this tree's rate over the other's in the same round (both ran at once); its median is the figure to read, "
               "the rates themselves move with the machine's load from round to round.", "",
-              f"Reports of the two trees: {'identical (every report the same in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
+              f"{'Screening results (score, verdict, features, hits)' if screen else 'Reports'} of the two trees: "
+              f"{'identical (every one the same in every run)' if identical else 'DIFFERENT: the change is not only a speed-up'}."]
     write(lines, out_path)
 
 

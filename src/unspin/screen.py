@@ -390,14 +390,28 @@ def _word_info(m: ScreenModel, look: _Lookups, w: str) -> _Info:
     """Everything the screen reads of ``w`` that does not depend on its context, looked up once per process
     (`ScreenModel._info`)."""
     cands = m.originals.get(w)
-    trie = look.trie
+    ids = getattr(m, "_original_ids", None)
+    if ids is None:
+        ids = _original_ids(m, look)
     info: _Info = (w in FUNCTION_WORDS, w in FORMAL_FUNCTION_WORDS, look.zipf(w), m.words.get(w), look.unigram(w),
-                   cands, look.vectors.get(w), trie.vocab.get(w, -1), None if cands is None else trie.ids(list(cands)))
+                   cands, look.vectors.get(w), look.trie.vocab.get(w, -1), ids.get(w))
     memo = m._info  # type: ignore[attr-defined]
     if len(memo) > INFO_MAX:
         memo.clear()
     memo[w] = info
     return info
+
+
+def _original_ids(m: ScreenModel, look: _Lookups) -> dict[str, np.ndarray]:
+    """Every word's likely originals as ids in the language model's arrays (-1: unknown), computed for the whole
+    table at once (~0.1 s, once per model and process: one by one, a word met for the first time cost ~20 µs)."""
+    vocab = look.trie.vocab
+    words = list(m.originals)
+    flat = np.fromiter((vocab.get(o, -1) for w in words for o in m.originals[w]), dtype=np.int64)
+    ends = np.cumsum([len(m.originals[w]) for w in words])
+    ids = dict(zip(words, np.split(flat, ends[:-1]) if words else [], strict=True))
+    object.__setattr__(m, "_original_ids", ids)
+    return ids
 
 
 def _lookups() -> _Lookups:
