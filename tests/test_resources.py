@@ -87,3 +87,23 @@ def test_inflections_read_once_per_lemma_are_lemminflects():
     differ = [(lem, t) for lem in sorted(lemmas) for t in tags if inflections(lem, t) != tuple(getInflection(lem, tag=t) or ())]
     assert not differ, differ[:10]
     assert inflections("go", "VBD") == ("went",) and inflections("zorblax", "NNS") == ("zorblaxes",)
+
+
+def test_zipf_reads_plain_words_from_the_table_as_wordfreq_does():
+    """A plain lower-case word is read from wordfreq's table without its tokeniser: the same value as
+    `wordfreq.zipf_frequency` for words it has (every 50th of the table), words it lacks and words that are
+    not plain (through wordfreq itself)."""
+    import random
+    import string
+
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from unspin.lexicon import freq
+
+    table = [w for w in get_frequency_dict("en", "best") if freq._PLAIN.fullmatch(w)]
+    rng = random.Random(11)
+    words = table[::50] + ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(1, 12))) for _ in range(500)]
+    words += ["Government", "don't", "e-mail", "naïve", "covid19", ""]
+    got = [freq.zipf.__wrapped__(w) for w in words]
+    assert [str(g) for g in got] == [str(zipf_frequency(w, "en")) for w in words]  # str: -0.0 is not 0.0 here
+    assert 0.0 in got and max(got) > 7 and len(set(got)) > 300
