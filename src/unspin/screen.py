@@ -698,7 +698,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
     # (`unspin.lm.trie`, pocketsphinx's values): each word's likely originals with the words before and the
     # word after with the word; then the `RIGHT_ORIGINALS` best originals with the word after
     trie = look.trie
-    plans: list[tuple[int, int, str, float, float, _Info, int, int, int, int]] = []
+    plans: list[tuple[int, int, str, float, float, _Info, int, int, int]] = []  # ``lp``: log10 P(word | before), else P(word)
     segments: list[np.ndarray] = []  # the likely originals' ids, one array a word with words before
     seg_h1: list[int] = []
     seg_h2: list[int] = []
@@ -709,7 +709,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
             continue
         if info[5] is None:
             if SCORE_ALL_WORDS:  # no likely originals (a rare word): read on its own fit, frequency and context only
-                plans.append((j, start, w, u, lp, info, 0, -1, -1, -1))  # type: ignore[arg-type]
+                plans.append((j, start, w, u, u if lp is None else lp, info, 0, -1, -1))
             continue
         b1 = seq[k - 1] if k >= 1 else None
         b2 = seq[k - 2] if b1 is not None and k >= 2 else None
@@ -725,8 +725,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
         if a1 is not None and a1[4] is not None:
             after = len(single)
             single.append((a1[6][7], info[7], ctx[0][6][7] if ctx else -1))
-        plans.append((j, start, w, u, u if lp is None else lp, info, len(ctx), at, after,
-                      a1[6][7] if after >= 0 else -1))  # type: ignore[index]
+        plans.append((j, start, w, u, u if lp is None else lp, info, len(ctx), at, after))
     sizes = [len(g) for g in segments]
     n_left = sum(sizes)
     if segments or single:
@@ -741,7 +740,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
     right_w: list[int] = []
     right_h1: list[int] = []
     right_h2: list[int] = []
-    for _j, _start, _w, _u, lp, info, nctx, at, after, n1 in plans:
+    for _j, _start, _w, _u, lp, info, nctx, at, after in plans:
         cands = info[5]
         if cands is None:
             lefts_of.append([])
@@ -758,7 +757,7 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
                 lefts.sort(reverse=True)
         lefts_of.append(lefts)
         if after >= 0:
-            c1 = single[after][2]
+            n1, _, c1 = single[after]
             for _lo, _o, i in lefts[:RIGHT_ORIGINALS]:
                 right_w.append(n1)
                 right_h1.append(i)
@@ -767,14 +766,14 @@ def _word_evidence(seq: list[_Seq | None], m: ScreenModel, look: _Lookups,
                       np.asarray(right_h2, dtype=np.int64)).tolist() if right_w else []
     r_at = 0
     # pass 3: the features of each word, in the document's order
-    for (j, start, w, u, lp, info, nctx, _at, after, _n1), lefts in zip(plans, lefts_of, strict=True):
+    for (j, start, w, u, lp, info, nctx, _at, after), lefts in zip(plans, lefts_of, strict=True):
         z, ww, cands = info[2], info[3], info[5]
         if ww is None:
             ww = 0.0
         if cands is None:
-            gap = (u if lp is None else lp) - u
+            gap = lp - u
             x = (ww, 0.0, 0.0, 0.0, 0.0, -4.0 if gap < -4.0 else 2.0 if gap > 2.0 else gap,
-                 u if lp is None else lp, u, z, 0.0, 0.0, near[j], topic[j], repeats[w], 0.0, 1.0)
+                 lp, u, z, 0.0, 0.0, near[j], topic[j], repeats[w], 0.0, 1.0)
             if rows is not None:
                 rows.append((start, x))
             xs.append(x)
