@@ -8,7 +8,7 @@ import pytest
 
 from unspin.errors import ResourceError
 from unspin.lm import load_lm
-from unspin.lm.trie import PS_OOV, TrieArrays, load_trie
+from unspin.lm.trie import PS_OOV, TrieArrays, _buckets, _find, load_trie
 
 TEXT = """The two leaders met at the opening ceremony of the games on Friday, where the prime minister said
 that crippling sanctions would not change the country's course. Officials expect the talks to resume next
@@ -85,3 +85,19 @@ def test_a_cache_that_cannot_be_written_costs_only_time(monkeypatch, tmp_path):
     assert not list(tmp_path.glob("lm-trie-*"))
     assert arrays.raw(arrays.ids(["ceremony"]), arrays.ids(["opening"]), arrays.ids(["the"]))[0] == load_trie().raw(
         load_trie().ids(["ceremony"]), load_trie().ids(["opening"]), load_trie().ids(["the"]))[0]
+
+
+def test_the_hashed_table_finds_every_key_and_nothing_else():
+    """`_find` against a plain search, buckets of every size the hash makes (a bucket of 7 or more keys among
+    20,000 is all but certain)."""
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(0, 2**40, size=20_000, dtype=np.int64))
+    table, start, order = _buckets(keys)
+    assert np.diff(start).max() >= 7
+    absent = rng.integers(0, 2**40, size=5_000, dtype=np.int64)
+    query = np.concatenate([keys[rng.permutation(len(keys))], absent, keys[:50]])
+    at, found = _find(table, start, query)
+    want = np.isin(query, keys)
+    assert (found == want).all()
+    assert (table[at[found]] == query[found]).all()
+    assert (keys[order[at[found]]] == query[found]).all()

@@ -107,3 +107,32 @@ def test_zipf_reads_plain_words_from_the_table_as_wordfreq_does():
     got = [freq.zipf.__wrapped__(w) for w in words]
     assert [str(g) for g in got] == [str(zipf_frequency(w, "en")) for w in words]  # str: -0.0 is not 0.0 here
     assert 0.0 in got and max(got) > 7 and len(set(got)) > 300
+
+
+def test_zipf_reads_words_joined_by_hyphens_or_apostrophes_as_wordfreq_does():
+    """Hyphenated words (wordfreq combines its tokens' frequencies) and words with apostrophes (one token
+    when the table has it; some it lacks are split by wordfreq's rules: "d'arcy"), read without the
+    tokeniser: the same value as `wordfreq.zipf_frequency`."""
+    import random
+    import string
+
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from unspin.lexicon import freq
+
+    table = list(get_frequency_dict("en", "best"))
+    plain = [w for w in table[:20_000] if freq._PLAIN.fullmatch(w)]
+    rng = random.Random(7)
+
+    def junk() -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(1, 8)))
+
+    words = [w for w in table if freq._JOINED.fullmatch(w) and not freq._PLAIN.fullmatch(w)][::20]
+    for _ in range(300):
+        words += ["-".join(rng.choice(plain) for _ in range(rng.choice([2, 3]))), rng.choice(plain) + "-" + junk(),
+                  rng.choice(plain) + "'" + rng.choice(["s", "t", "ll", "clock", "x"]), junk() + "'" + junk(),
+                  rng.choice(plain) + "-" + rng.choice(plain) + "'s"]
+    words += ["d'arcy", "o'herlihy", "coup-d'etat", "l'enfance", "well-known", "x-ray", "don't", "country's"]
+    got = [freq.zipf.__wrapped__(w) for w in words]
+    assert [str(g) for g in got] == [str(zipf_frequency(w, "en")) for w in words]
+    assert sum(freq._joined(w) is not None for w in words) > 0.6 * len(words)  # the fast path is taken

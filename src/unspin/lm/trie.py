@@ -81,20 +81,19 @@ def _home(keys: np.ndarray, size: int) -> np.ndarray:
     return ((mixed * np.uint64(size)) >> np.uint64(32)).astype(np.int64)
 
 
-def _find(keys: np.ndarray, start: np.ndarray, query: np.ndarray, rounds: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def _find(keys: np.ndarray, start: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(position, found)`` of each query in a `_buckets` table (position 0 where not found): a batch
     reads one or two keys a query instead of a binary search's ~20 (several times faster than
-    `numpy.searchsorted` here, where cache misses dominate); the first ``rounds`` positions of the
-    buckets are read for the whole batch at once, the few queries left one by one."""
+    `numpy.searchsorted` here, where cache misses dominate). Each round reads the next key of every
+    bucket still searched, for the whole batch at once, until each query is found or passed (a bucket's
+    keys are ascending; buckets hold about one key, rarely more than ten)."""
     at = np.zeros(len(query), dtype=np.int64)
     found = np.zeros(len(query), dtype=bool)
     b = _home(query, len(start) - 1)
     lo, hi = start[b].astype(np.int64), start[b + 1].astype(np.int64)
     live = np.flatnonzero(lo < hi)
     lo, hi, q = lo[live], hi[live], query[live]
-    for _ in range(rounds):
-        if not len(live):
-            return at, found
+    while len(live):
         k = keys[lo]
         hit = k == q
         at[live[hit]] = lo[hit]
@@ -102,10 +101,6 @@ def _find(keys: np.ndarray, start: np.ndarray, query: np.ndarray, rounds: int = 
         lo += 1
         go = (k < q) & (lo < hi)
         live, lo, hi, q = live[go], lo[go], hi[go], q[go]
-    for j, i, e, x in zip(live.tolist(), lo.tolist(), hi.tolist(), q.tolist(), strict=True):
-        p = i + int(np.searchsorted(keys[i:e], x))
-        if p < e and keys[p] == x:
-            at[j], found[j] = p, True
     return at, found
 
 
