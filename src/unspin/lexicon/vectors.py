@@ -51,8 +51,8 @@ class Vectors:
             rows.flags.writeable = False  # the vectors `get` hands out are views of these rows
         self.matrix = rows
         self.dim = rows.shape[1]
-        has: list[bool] = np.asarray(rows[: len(words)]).any(axis=1).tolist()
-        self.index = {w: i for i, w in enumerate(words) if has[i]}
+        has = np.flatnonzero(np.abs(rows[: len(words)]).sum(axis=1) > 0).tolist()  # (not a zero row)
+        self.index = {words[i]: i for i in has}
 
     def get(self, word: str) -> np.ndarray | None:
         """Unit vector of ``word`` (lower case) or None if unknown (read-only)."""
