@@ -585,13 +585,7 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
             return OOV_LOG10
         return prob(reversed_history(w, c2, c1, known)) / L
 
-    vocab = look.trie.vocab
-    # two passes, so that the language model scores all the document's phrase n-grams in one call to its
-    # arrays (`unspin.lm.trie`, pocketsphinx's values): each phrase found, with the n-grams it needs queued
-    # as (word, word before, the one before that) — the phrase and the two words after in place, and each
-    # likely original in the phrase's place
-    queue: list[tuple[str | None, str | None, str | None]] = []
-    occurrences: list[tuple[int, int, list[str], str, bool, tuple[float, float, float, list[tuple[str, float, int, float, float]]], int, int]] = []
+    found: list[tuple[float, int, int, str]] = []
     sent: list[tuple[int, int, str, bool]] = []
     for item in [*toks, None]:
         if item is not None:
@@ -626,58 +620,35 @@ def _phrase_evidence(text: str, toks: list[tuple[int, int, str, bool] | None], m
                         if len(memo) > 200_000:
                             memo.clear()
                         memo[key] = fixed
+                    cohesion, content_share, min_zipf, forms = fixed
                     p2 = norms[i - 2] if i >= 2 else ("<s>" if i == 1 else None)
                     p1 = norms[i - 1] if i >= 1 else "<s>"
                     after = norms[i + n:i + n + 2]
-                    occurrences.append((sent[i][0], sent[i + n - 1][1], after, key, in_moby, fixed, n, len(queue)))
-                    ctx = [x for x in (p2, p1) if x is not None]
+                    obs, ctx = 0.0, [x for x in (p2, p1) if x is not None]
                     for w in phrase + after:
-                        queue.append((w, ctx[-1] if ctx else None, ctx[-2] if len(ctx) > 1 else None))
+                        obs += cond(w, ctx[-2] if len(ctx) > 1 else None, ctx[-1] if ctx else None)
                         ctx.append(w)
-                    for form, _lc, _bits, _uni, _fz in fixed[3]:
-                        queue.append((form, p1, p2))
+                    scored = []
+                    for form, lc, bits, uni, fz in forms:
+                        sc = cond(form, p2, p1)
                         if after:
-                            queue.append((after[0], form, p1))
+                            sc += cond(after[0], p1, form)
                             if len(after) > 1:
-                                queue.append((after[1], after[0], form))
+                                sc += cond(after[1], form, after[0])
+                        scored.append((sc + lc, sc, lc, uni, fz, bits, form))
+                    scored.sort(reverse=True)
+                    _, best_lp, best_lc, alt_uni, alt_zipf, best_bits, best = scored[0]
+                    margin = best_lp - obs
+                    own = bool(best_bits & PHRASE_OWN)
+                    # `_PHRASE_FEATURES`, in order (no lemmatised readings here: ``inflected`` is 0)
+                    f = (margin, margin + best_lc, obs / (n + len(after)), cohesion, float(n), best_lc, alt_uni, alt_zipf,
+                         content_share, min_zipf, 0.0, scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0,
+                         float(own), float(bool(best_bits & PHRASE_WORDNET_ONLY)), float(in_moby),
+                         margin if own else 0.0, cohesion if own else 0.0, 0.0)  # single-word originals only
+                    t = pbias + sum(c * v for c, v in zip(pcoef, f))
+                    conf = 1.0 / (1.0 + math.exp(-_clip(t, -40.0, 40.0)))
+                    found.append((conf, sent[i][0], sent[i + n - 1][1], f"{' '.join(phrase)} ({best}?)"))
         sent = []
-    if queue:
-        ws, h1s, h2s = zip(*queue)
-        ids = [np.fromiter((-1 if x is None else vocab.get(x, -1) for x in col), dtype=np.int64, count=len(queue))
-               for col in (ws, h1s, h2s)]
-        raw = look.trie.raw(ids[0], ids[1], ids[2]).tolist()
-        # log10 P(word | the words before), the history cut at an unknown word; an unknown word `OOV_LOG10`
-        lps = [r / L if i >= 0 else OOV_LOG10 for r, i in zip(raw, ids[0].tolist(), strict=True)]
-    found: list[tuple[float, int, int, str]] = []
-    for start, end, after, key, in_moby, fixed, n, at in occurrences:
-        cohesion, content_share, min_zipf, forms = fixed
-        obs = 0.0
-        for _ in range(n + len(after)):
-            obs += lps[at]
-            at += 1
-        scored = []
-        for form, lc, bits, uni, fz in forms:
-            sc = lps[at]
-            at += 1
-            if after:
-                sc += lps[at]
-                at += 1
-                if len(after) > 1:
-                    sc += lps[at]
-                    at += 1
-            scored.append((sc + lc, sc, lc, uni, fz, bits, form))
-        scored.sort(reverse=True)
-        _, best_lp, best_lc, alt_uni, alt_zipf, best_bits, best = scored[0]
-        margin = best_lp - obs
-        own = bool(best_bits & PHRASE_OWN)
-        # `_PHRASE_FEATURES`, in order (no lemmatised readings here: ``inflected`` is 0)
-        f = (margin, margin + best_lc, obs / (n + len(after)), cohesion, float(n), best_lc, alt_uni, alt_zipf,
-             content_share, min_zipf, 0.0, scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0,
-             float(own), float(bool(best_bits & PHRASE_WORDNET_ONLY)), float(in_moby),
-             margin if own else 0.0, cohesion if own else 0.0, 0.0)  # single-word originals only
-        t = pbias + sum(c * v for c, v in zip(pcoef, f))
-        conf = 1.0 / (1.0 + math.exp(-_clip(t, -40.0, 40.0)))
-        found.append((conf, start, end, f"{key} ({best}?)"))
     kept: list[tuple[float, int, int, str]] = []
     for f4 in sorted(found, key=lambda x: (-x[0], x[1])):
         if all(f4[2] <= o[1] or o[2] <= f4[1] for o in kept):
