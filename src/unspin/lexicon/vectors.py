@@ -51,7 +51,7 @@ class Vectors:
             rows.flags.writeable = False  # the vectors `get` hands out are views of these rows
         self.matrix = rows
         self.dim = rows.shape[1]
-        has = np.flatnonzero(np.abs(rows[: len(words)]).sum(axis=1) > 0).tolist()  # (not a zero row)
+        has = np.flatnonzero(np.any(rows[: len(words)] != 0, axis=1)).tolist()  # (not a zero row)
         self.index = {words[i]: i for i in has}
 
     def get(self, word: str) -> np.ndarray | None:
