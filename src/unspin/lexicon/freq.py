@@ -3,7 +3,7 @@
 A plain lower-case word (ASCII letters only: most of what unspin asks about), or such words joined by
 hyphens or apostrophes ("well-known", "country's"), is read straight from wordfreq's table with
 wordfreq's own arithmetic — ~1 µs instead of the ~70-100 µs its tokeniser costs a word met for the first
-time; the same value for every such word (tested on the whole table, on words it lacks and on ~200,000
+time; the same value for every such word (tested on the whole table, on words it lacks and on ~210,000
 joined words). Anything else goes through `wordfreq.zipf_frequency`.
 """
 
