@@ -74,13 +74,13 @@ def test_a_file_that_is_not_a_trie_model_is_refused(tmp_path):
 
 
 def test_a_cache_that_cannot_be_written_costs_only_time(monkeypatch, tmp_path):
-    import unspin.lm.trie as trie_module
+    import unspin.cache as cache_module
 
     def refuse(path, data):
         raise PermissionError(f"read-only: {path}")
 
     monkeypatch.setenv("UNSPIN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(trie_module, "atomic_write_bytes", refuse)
+    monkeypatch.setattr(cache_module, "atomic_write_bytes", refuse)
     arrays = TrieArrays(load_lm().path)
     assert not list(tmp_path.glob("lm-trie-*"))
     assert arrays.raw(arrays.ids(["ceremony"]), arrays.ids(["opening"]), arrays.ids(["the"]))[0] == load_trie().raw(

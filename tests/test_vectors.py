@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import unspin.cache as cache_module
 from unspin.lexicon import vectors as vectors_module
 from unspin.lexicon.vectors import Vectors, _cached_unit_rows, load_vectors, unit_rows
 
@@ -55,7 +56,7 @@ def test_a_cache_that_cannot_be_written_costs_only_time(monkeypatch, tmp_path):
         raise PermissionError(f"read-only: {path}")
 
     monkeypatch.setenv("UNSPIN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(vectors_module, "atomic_write_bytes", refuse)
+    monkeypatch.setattr(cache_module, "atomic_write_bytes", refuse)
     matrix = _column_ordered()
     assert np.array_equal(_cached_unit_rows(matrix, 120), _expected(matrix, 120))
     assert not list(tmp_path.glob("glove-unit-*"))

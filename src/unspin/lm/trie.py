@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import io
 import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from unspin.cache import atomic_write_bytes, cache_dir, package_version
+from unspin.cache import cached, package_version
 from unspin.errors import ResourceError
 
 _HEADER = b"Trie Language Model"
@@ -186,6 +185,17 @@ def read_trie(path: Path | str) -> dict[str, np.ndarray]:
 FORMAT = 1
 
 
+def _read_npz(file: Path) -> dict[str, np.ndarray]:
+    with open(file, "rb") as fh, np.load(fh) as npz:  # (our handle: closed even when the zip is cut short)
+        return {k: npz[k] for k in npz.files}
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)  # type: ignore[arg-type]
+    return buf.getvalue()
+
+
 class TrieArrays:
     """A 3-gram pocketsphinx trie model as numpy arrays (~64 MB); `raw` scores many n-grams at once.
 
@@ -194,28 +204,13 @@ class TrieArrays:
 
     def __init__(self, path: Path | str, cache: bool = True) -> None:
         self.path = Path(path)
-        arrays: dict[str, np.ndarray] | None = None
-        file = None
+        name = None
         if cache:
             try:
-                file = cache_dir() / f"lm-trie-{package_version('pocketsphinx')}-{self.path.stat().st_size}-f{FORMAT}.npz"
+                name = f"lm-trie-{package_version('pocketsphinx')}-{self.path.stat().st_size}-f{FORMAT}.npz"
             except OSError:
-                file = None  # no cache directory to be had: build the arrays in memory each time
-        if file is not None and file.exists():
-            try:
-                with open(file, "rb") as fh, np.load(fh) as npz:  # (our handle: closed even when the zip is cut short)
-                    arrays = {k: npz[k] for k in npz.files}
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-                arrays = None  # a broken cache: rebuilt below
-        if arrays is None:
-            arrays = read_trie(self.path)
-            if file is not None:
-                buf = io.BytesIO()
-                np.savez(buf, **arrays)  # type: ignore[arg-type]
-                try:
-                    atomic_write_bytes(file, buf.getvalue())
-                except OSError:
-                    pass  # a read-only or full cache: the arrays are built again next time
+                name = None  # (read_trie says what is wrong with the model file)
+        arrays = cached(name, _read_npz, lambda: read_trie(self.path), _npz_bytes)
         self.n1 = int(arrays["counts"][0])
         tables = arrays["tables"]
         self._bi_prob_table, self._bi_bo_table, self._tri_prob_table = (
