@@ -29,7 +29,7 @@ from pathlib import Path
 
 from devkit import realdev, realspin
 from devkit.naive import NaiveDecoder
-from devkit.spinner import Spinner, load_bbc, split_ids
+from devkit.spinner import GENRES, Spinner, load_bbc, mixed, split_ids
 from unspin.api import check, get_detector
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
@@ -98,6 +98,10 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--sotu", type=int, default=40)
     ap.add_argument("--calib", type=int, default=40, help="clean training articles that set the naive threshold")
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed",
+                    help="which held-out articles: 'mixed' deals them out round-robin over the five topics; 'file' takes "
+                         "the first --docs in file order, which the corpus sorts by topic (all business stories: the "
+                         "runs before 2026-12-03's eleventh session)")
     ap.add_argument("--rows", choices=["realistic", "all"], default="all")
     ap.add_argument("--label", default="")
     ap.add_argument("--json", default=str(RESULTS / "docscore.json"), help="where to keep the scores ('' for nowhere)")
@@ -108,26 +112,28 @@ def main() -> None:
                     help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
     train, test = split_ids(load_bbc())
-    test = test[: args.docs]
+    test = (mixed(test) if args.order == "mixed" else test)[: args.docs]
     det = use_models(args.model_dir) if args.model_dir else get_detector()
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)
     scored: dict[str, list[tuple[float, str, float]]] = {}
     todo: list[tuple[str, str]] = []
+    genres: list[str] = []  # each document's BBC topic ("" for the others), for the breakdown by genre
 
-    def run(name: str, doc: Document | str) -> None:
+    def run(name: str, doc: Document | str, genre: str = "") -> None:
         todo.append((name, doc.text if isinstance(doc, Document) else doc))
+        genres.append(genre)
 
     calib = sorted(1000 * len(naive.flags(r["text"])) / max(words_in(r["text"]), 1) for r in train[: args.calib])
     naive_at = calib[min(len(calib) - 1, int(0.95 * len(calib)))]
     for r in test:
-        run("clean news", r["text"])
+        run("clean news", r["text"], r.get("category", ""))
     for name, setting, group in SETTINGS:
         if args.rows == "realistic" and group != "realistic":
             continue
         sp = Spinner(seed=17, **setting)
         for r in test:
-            run(name, sp.spin(r["text"]).text)
+            run(name, sp.spin(r["text"]).text, r.get("category", ""))
     try:
         from devkit.sotu import sotu_passages
 
@@ -154,8 +160,11 @@ def main() -> None:
             results = pool.map(_score_one, [text for _, text in todo], chunksize=4)
     else:
         results = [_score_one(text) for _, text in todo]
-    for (name, _), (score, verdict, density, cpu) in zip(todo, results):
+    by_genre: dict[str, dict[str, list[tuple[float, str, float]]]] = {}  # genre -> row -> results
+    for (name, _), genre, (score, verdict, density, cpu) in zip(todo, genres, results):
         scored.setdefault(name, []).append((score, verdict, density))
+        if genre:
+            by_genre.setdefault(genre, {}).setdefault(name, []).append((score, verdict, density))
         t_check += cpu
 
     def decide(rows: list[tuple[float, str, float]], which: str) -> list[bool]:
@@ -182,8 +191,11 @@ def main() -> None:
     lines = [
         f"# Document score benchmark{title}",
         "",
-        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu} --rows {args.rows}`: {len(test)} held-out BBC dev "
-        f"articles per row, {len(scored.get('State of the Union', []))} State of the Union passages (test half); "
+        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu} --rows {args.rows} --order {args.order}`: "
+        f"{len(test)} held-out BBC dev articles per row ("
+        + (f"round-robin over the topics: {', '.join(f'{g} {n}' for g in GENRES if (n := sum(r.get('category') == g for r in test)))}"
+           if args.order == "mixed" else "the first in file order: " + ", ".join(sorted({str(r.get("category")) for r in test})))
+        + "), {len(scored.get('State of the Union', []))} State of the Union passages (test half); "
         f"{platform.machine()}, Python {platform.python_version()}. unspin: spin score ≥ 0.5; naive: naive-decoder flags "
         f"per 1,000 words ≥ {naive_at:.1f} (95th percentile on {len(calib)} clean training articles).",
         "",
@@ -228,6 +240,26 @@ def main() -> None:
             extra = f" {sum(x[0] >= 0.5 for x in prev) / len(prev):.1%} |" if prev else " — |"
         lines.append(f"| {name} | {len(rows)} | {sum(decide(rows, 'score')) / len(rows):.1%} | "
                      f"{sum(decide(rows, 'verdict')) / len(rows):.1%} | {sum(decide(rows, 'naive')) / len(rows):.1%} |{extra}")
+    present = [g for g in GENRES if g in by_genre]
+    if present:
+        lines += ["", "By genre (the BBC topic of the article; unspin: F1 / AUC of each spun row against the clean news of "
+                  "the same topic, and the share of that clean news scored ≥ 0.5). The shipped word and restoration models "
+                  "were trained on business and entertainment articles only (docs/real-spinners.md, \"Genres\").", "",
+                  "| row | " + " | ".join(present) + " |", "|---|" + "---|" * len(present)]
+        for name in scored:
+            if not any(name in by_genre[g] for g in present):
+                continue
+            cells = []
+            for g in present:
+                got, neg = by_genre[g].get(name), by_genre[g].get("clean news")
+                if not got or not neg:
+                    cells.append("—")
+                elif name == "clean news":
+                    cells.append(f"{sum(x[0] >= 0.5 for x in got) / len(got):.1%} of {len(got)}")
+                else:
+                    m = realdev.doc_metrics([x[0] for x in got], [x[0] for x in neg])
+                    cells.append(f"{m.f1:.3f} / {m.auc:.3f}")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if "seed page" in scored:
         s, v, d = scored["seed page"][0]
         lines += ["", f"Seed page (`../shared/seed/spun_article.txt`): spin score {s:.3f}, verdict {v}; naive density "

@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 from devkit.evalkit import Counts, score_flags
-from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
+from devkit.spinner import Spinner, SpunText, load_bbc, mixed, split_ids
 from unspin.api import check
 from unspin.detect import Detector
 from unspin.learn import CopyPair, SpinnerLexicon, learn_pairs
@@ -117,17 +117,6 @@ def git_head() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "?"
     return f"`{head}`" + (" + changes" if dirty else "")
-
-
-def mixed(records: list[dict]) -> list[dict]:
-    """``records`` in round-robin order over their categories (business, entertainment, politics,
-    sport, tech; each in its file order), so that the first K of them are K articles of every
-    topic, as a content farm copying a news feed gets, and not K business stories."""
-    by: dict[str, list[dict]] = {}
-    for r in records:
-        by.setdefault(str(r.get("category", "")), []).append(r)
-    lists = [by[k] for k in sorted(by)]
-    return [lst[i] for i in range(max(map(len, lists), default=0)) for lst in lists if i < len(lst)]
 
 
 def covered(lex: SpinnerLexicon, docs: list[SpunText]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devkit import realdev
-from devkit.spinner import HABITS, Habit, Spinner
+from devkit.spinner import GENRES, HABITS, Habit, Spinner, mixed
 from unspin.text import TokenKind, tokenize
 
 SOURCE = ("The leaders of the two countries met on Friday in Beijing to discuss trade. "
@@ -161,3 +161,13 @@ def test_naive_decoder_margin_orders_flags():
         assert w[:1].islower() or a == 0 and sugg
     nd.margin = 1e9
     assert nd.flags(text) == []
+
+
+def test_mixed_deals_articles_round_robin_over_topics():
+    # the corpus file is sorted by topic: its first articles are all business stories
+    records = [{"id": f"{g}{i}", "category": g} for g in GENRES for i in range(3 if g != "tech" else 1)]
+    out = mixed(records)
+    assert sorted(r["id"] for r in out) == sorted(r["id"] for r in records)  # nothing lost or repeated
+    assert [r["category"] for r in out[:5]] == list(GENRES)  # the first five: one of each topic
+    assert [r["id"] for r in out if r["category"] == "sport"] == ["sport0", "sport1", "sport2"]  # file order kept
+    assert [r["category"] for r in out[5:]] == ["business", "entertainment", "politics", "sport"] * 2  # tech ran out
