@@ -525,6 +525,20 @@ def mixed(records: list[dict]) -> list[dict]:
     return [lst[i] for i in range(max(map(len, lists), default=0)) for lst in lists if i < len(lst)]
 
 
+#: ``--order`` of the training scripts
+ORDER_HELP = ("the training split's articles in file order, which the corpus sorts by topic (the first 330 are business "
+              "and entertainment stories: how the models shipped before 2026-12-03's eleventh session were trained), or "
+              "'mixed': round-robin over the five topics, so that every range of them holds every topic")
+
+
+def training_articles(order: str = "file") -> list[dict]:
+    """The training split of the BBC development corpus (`split_ids`), in file order or ``"mixed"`` (`mixed`)."""
+    if order not in ("file", "mixed"):
+        raise ValueError(f"unknown order {order!r} (file or mixed)")
+    train, _test = split_ids(load_bbc())
+    return mixed(train) if order == "mixed" else train
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rate", type=float, default=0.3)

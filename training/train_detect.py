@@ -22,7 +22,7 @@ import numpy as np
 
 from devkit.evalkit import labelled_decisions
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, SpunText, load_bbc, mixed, split_ids, training_mix
+from devkit.spinner import ORDER_HELP, Spinner, SpunText, training_articles, training_mix
 from unspin.detect import Detector
 from unspin.detect.calibration import (
     DISPLAY_FEATURES,
@@ -443,10 +443,7 @@ def main() -> None:
     ap.add_argument("--examples", default="", help="keep the word model's examples in this file (.npz), or read them "
                                                     "from it when it exists and refit the word model only (no decoding)")
     ap.add_argument("--word-only", action="store_true", help="only the word model (the restoration model is left as it is)")
-    ap.add_argument("--order", choices=["file", "mixed"], default="file",
-                    help="the training split's articles in file order, which the corpus sorts by topic (the first 330 "
-                         "are business and entertainment stories: how the shipped models were trained), or 'mixed': "
-                         "round-robin over the five topics, so every range of them holds every topic")
+    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
     ap.add_argument("--display-rows", default="", help="keep the display model's development rows in this JSON file "
                                                         "(or read them from it, when it exists)")
     args = ap.parse_args()
@@ -458,9 +455,7 @@ def main() -> None:
         DISPLAY_OUT = Path(args.out_dir) / DISPLAY_OUT.name
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
 
-    train, _test = split_ids(load_bbc())
-    if args.order == "mixed":
-        train = mixed(train)
+    train = training_articles(args.order)
     assert args.docs + CALIBRATION_DOCS <= DISPLAY_START, "the display model's articles must not be trained on"
     if args.display_only:
         # after the document model (the display model reads the spin score), with WordNet as at run time

@@ -39,7 +39,7 @@ from types import SimpleNamespace
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, load_bbc, split_ids, training_mix
+from devkit.spinner import ORDER_HELP, Spinner, training_articles, training_mix
 from unspin.api import check, get_detector
 from unspin.detect import Detector
 from unspin.detect.calibration import LinearModel
@@ -196,13 +196,17 @@ def verdict_of(raw: dict, model: LinearModel | None = None) -> str:
 
 
 def model_detector(model_dir: str) -> Detector:
-    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``)."""
-    from unspin.detect.calibration import LinearModel, TokenModel
+    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``), and
+    its display model when it has one (``train_detect --display-only --out-dir``; without one, the fixed
+    thresholds choose the word flags shown)."""
+    from unspin.detect.calibration import DisplayModel, LinearModel, TokenModel
 
     d = Path(model_dir)
     det = Detector(token_model=TokenModel.from_dict(json.loads((d / "token_model.json").read_text())))
     if (d / "restore_model.json").exists():
         det.restore_model = LinearModel.from_dict(json.loads((d / "restore_model.json").read_text()))
+    if (d / "display_model.json").exists():
+        det.display_model = DisplayModel.from_dict(json.loads((d / "display_model.json").read_text()))
     return det
 
 
@@ -359,6 +363,7 @@ def main() -> None:
     ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
     ap.add_argument("--out-dir", default="", help="write doc_model.json (and the cache) here instead of src/unspin/data")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for the checks (same result)")
+    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
     args = ap.parse_args()
     out = Path(args.out_dir) / OUT.name if args.out_dir else OUT
     cache = Path(args.out_dir) / "docscore_raw.json" if args.out_dir else CACHE
@@ -366,7 +371,7 @@ def main() -> None:
     start = args.start if args.start >= 0 else word_model_docs(args.model_dir) + WORD_CALIBRATION_DOCS
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
     det = model_detector(args.model_dir) if args.model_dir else get_detector()
-    train, _ = split_ids(load_bbc())
+    train = training_articles(args.order)
     records = train[start : start + args.docs]
     dev_records = train[start + args.docs : start + args.docs + args.dev]
     dev = None

@@ -24,7 +24,7 @@ import numpy as np
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, load_bbc, split_ids, training_mix
+from devkit.spinner import ORDER_HELP, Spinner, training_articles, training_mix
 from unspin.api import get_detector
 from unspin.detect.modelio import save_model
 from unspin.model import Document
@@ -71,9 +71,10 @@ def main() -> None:
                     help="realistic habits in the mix (comma-separated: spinbot,spinnerchief; '' for none)")
     ap.add_argument("--exclude", default="", help="habits (or picks) left out of the mix (a generalisation row)")
     ap.add_argument("--out", default=str(OUT), help="where to write the model (default: the shipped one)")
+    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
     args = ap.parse_args()
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
-    train, _ = split_ids(load_bbc())
+    train = training_articles(args.order)
     rng = random.Random(5)
     data: list[tuple[dict[str, float], int]] = []
     t = time.time()

@@ -52,7 +52,7 @@ from pathlib import Path
 from devkit import realdev
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import Spinner, load_bbc, split_ids
+from devkit.spinner import ORDER_HELP, Spinner, training_articles
 from unspin.detect.calibration import LinearModel
 from unspin.detect.modelio import save_model
 from unspin.detect.score import STYLE
@@ -111,12 +111,12 @@ def _spin(text: str, setting: dict, seed: int) -> tuple[str, list[tuple[int, int
     return s.text, [(x.start, x.end) for x in s.substitutions], {f"{x.start}:{x.end}": x.original for x in s.substitutions}
 
 
-def build_corpus(docs: int, sotu: int) -> list[dict]:
+def build_corpus(docs: int, sotu: int, order: str = "file") -> list[dict]:
     """Every training document: ``{"text", "label", "group", "spans", "weight", "kind"}`` (``spans``: the
     substituted character spans of a spun text; ``group``: the article it comes from, for the halves)."""
     from devkit.sotu import sotu_passages
 
-    train, _ = split_ids(load_bbc())
+    train = training_articles(order)
     rng = random.Random(17)
     out: list[dict] = []
     for i, r in enumerate(train[:docs]):
@@ -479,13 +479,14 @@ def main() -> None:
                     help="only run the full check on the training documents (kept in bench/work; the fit reads it "
                          "later, e.g. once a new document model is written)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the full checks")
+    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
     args = ap.parse_args()
     t = time.time()
-    key = dict(docs=args.docs, sotu=args.sotu, settings=SETTINGS, version=2)
+    key = dict(docs=args.docs, sotu=args.sotu, settings=SETTINGS, version=2, **({"order": args.order} if args.order != "file" else {}))
     if args.refit and CACHE.exists() and json.loads(CACHE.read_text()).get("key") == key:
         corpus = json.loads(CACHE.read_text())["corpus"]
     else:
-        corpus = build_corpus(args.docs, args.sotu)
+        corpus = build_corpus(args.docs, args.sotu, args.order)
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_text(json.dumps(dict(key=key, corpus=corpus)))
     print(f"{len(corpus)} documents ({sum(d['label'] for d in corpus)} spun) in {time.time() - t:.0f}s", flush=True)
