@@ -67,23 +67,6 @@ DETECTOR = None
 LEXICONS: list = []
 
 
-def model_detector(model_dir: str):
-    """A detector with the word, restoration and display models of ``model_dir`` (a ``train_detect
-    --out-dir``), the shipped ones otherwise (without a display model there, the fixed thresholds)."""
-    from unspin.detect import Detector
-    from unspin.detect.calibration import LinearModel, TokenModel
-
-    d = Path(model_dir)
-    det = Detector(token_model=TokenModel.from_dict(json.loads((d / "token_model.json").read_text())))
-    if (d / "restore_model.json").exists():
-        det.restore_model = LinearModel.from_dict(json.loads((d / "restore_model.json").read_text()))
-    if (d / "display_model.json").exists():
-        from unspin.detect.calibration import DisplayModel
-
-        det.display_model = DisplayModel.from_dict(json.loads((d / "display_model.json").read_text()))
-    return det
-
-
 _SEEN: dict[str, list[tuple[int, int, str | None]]] = {}
 
 
@@ -125,7 +108,9 @@ def main() -> None:
     args = ap.parse_args()
     global DETECTOR
     if args.model_dir:
-        DETECTOR = model_detector(args.model_dir)
+        from training.train_docscore import use_models
+
+        DETECTOR = use_models(args.model_dir)  # its word, restoration, display and document models, where it has them
     if args.lexicon:
         from unspin.learn.lexicon import read_lexicon
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from devkit import realdev, realspin
 from devkit.naive import NaiveDecoder
 from devkit.spinner import GENRES, Spinner, load_bbc, mixed, split_ids
+from training.train_docscore import use_models
 from unspin.api import check, get_detector
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
@@ -47,33 +48,6 @@ SETTINGS = [
     ("C close-synonym 15%", dict(rate=0.15, pick="close"), "old"),
     ("C close-synonym 30%", dict(rate=0.30, pick="close"), "old"),
 ]
-
-
-def use_models(model_dir: str):
-    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``)
-    and, when the folder has one, its document model (a ``train_docscore --out-dir``) in place of the
-    shipped one for every check that follows; the detector is returned."""
-    from bench.detect import model_detector
-
-    path = Path(model_dir) / "doc_model.json"
-    if path.exists():
-        use_doc_model(path)
-    return model_detector(model_dir) if (Path(model_dir) / "token_model.json").exists() else get_detector()
-
-
-def use_doc_model(path: str | Path) -> None:
-    """Score every later check with the document model in ``path`` (its features checked like the
-    shipped one's) instead of ``src/unspin/data/doc_model.json``."""
-    from unspin.detect import score
-    from unspin.detect.calibration import LinearModel
-    from unspin.detect.modelio import check_features
-    from unspin.settings import DOCUMENT_FEATURES
-
-    d = json.loads(Path(path).read_text())
-    model = LinearModel.from_dict(d)
-    check_features(str(path), d.get("metadata", {}), model.features, score.DOCUMENT_FEATURE_NAMES,
-                   feature_settings=DOCUMENT_FEATURES.to_dict())
-    score._MODEL = model
 
 
 #: the detector and the naive decoder of a worker (set by the parent before it forks)

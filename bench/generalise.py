@@ -35,10 +35,10 @@ import platform
 import time
 from pathlib import Path
 
-from bench.docscore import use_models
 from devkit import realdev
 from devkit.evalkit import Counts, score_flags
 from devkit.spinner import Spinner, SpunText, load_bbc, split_ids
+from training.train_docscore import use_models
 from unspin.api import check
 from unspin.model import Document, Report
 from unspin.text import TokenKind, tokenize

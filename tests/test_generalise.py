@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.docscore import use_doc_model
 from bench.generalise import ROWS, held_out, table
 from test_detect import CLEAN, SPUN
-from training.train_docscore import features_of, raw_evidence, word_model_docs
+from training.train_docscore import features_of, raw_evidence, use_doc_model, word_model_docs
 from unspin.api import check, get_detector
 from unspin.detect import pipeline, score
 from unspin.model import Document

@@ -458,7 +458,12 @@ def main() -> None:
     train = training_articles(args.order)
     assert args.docs + CALIBRATION_DOCS <= DISPLAY_START, "the display model's articles must not be trained on"
     if args.display_only:
-        # after the document model (the display model reads the spin score), with WordNet as at run time
+        # after the document model (the display model reads the spin score), with WordNet as at run time;
+        # the document model of --out-dir when it has one (train_docscore --out-dir), else the shipped one
+        if args.out_dir and (Path(args.out_dir) / "doc_model.json").exists():
+            from training.train_docscore import use_doc_model
+
+            use_doc_model(Path(args.out_dir) / "doc_model.json")
         train_display(train[DISPLAY_START : DISPLAY_START + DISPLAY_DOCS], args.jobs, args.display_rows)
         return
     calibration_docs = train[args.docs : args.docs + CALIBRATION_DOCS]

@@ -210,6 +210,31 @@ def model_detector(model_dir: str) -> Detector:
     return det
 
 
+def use_models(model_dir: str):
+    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``)
+    and, when the folder has one, its document model (a ``train_docscore --out-dir``) in place of the
+    shipped one for every check that follows; the detector is returned."""
+    path = Path(model_dir) / "doc_model.json"
+    if path.exists():
+        use_doc_model(path)
+    return model_detector(model_dir) if (Path(model_dir) / "token_model.json").exists() else get_detector()
+
+
+def use_doc_model(path: str | Path) -> None:
+    """Score every later check with the document model in ``path`` (its features checked like the
+    shipped one's) instead of ``src/unspin/data/doc_model.json``."""
+    from unspin.detect import score
+    from unspin.detect.calibration import LinearModel
+    from unspin.detect.modelio import check_features
+    from unspin.settings import DOCUMENT_FEATURES
+
+    d = json.loads(Path(path).read_text())
+    model = LinearModel.from_dict(d)
+    check_features(str(path), d.get("metadata", {}), model.features, score.DOCUMENT_FEATURE_NAMES,
+                   feature_settings=DOCUMENT_FEATURES.to_dict())
+    score._MODEL = model
+
+
 def word_model_docs(model_dir: str = "") -> int:
     """How many training articles the word model was fitted on (its metadata), so that the document
     model is fitted on articles after those and the word model's calibration articles: word evidence on
