@@ -169,7 +169,7 @@ def main() -> None:
         f"{len(test)} held-out BBC dev articles per row ("
         + (f"round-robin over the topics: {', '.join(f'{g} {n}' for g in GENRES if (n := sum(r.get('category') == g for r in test)))}"
            if args.order == "mixed" else "the first in file order: " + ", ".join(sorted({str(r.get("category")) for r in test})))
-        + "), {len(scored.get('State of the Union', []))} State of the Union passages (test half); "
+        + f"), {len(scored.get('State of the Union', []))} State of the Union passages (test half); "
         f"{platform.machine()}, Python {platform.python_version()}. unspin: spin score ≥ 0.5; naive: naive-decoder flags "
         f"per 1,000 words ≥ {naive_at:.1f} (95th percentile on {len(calib)} clean training articles).",
         "",
