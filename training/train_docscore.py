@@ -197,8 +197,8 @@ def verdict_of(raw: dict, model: LinearModel | None = None) -> str:
 
 def model_detector(model_dir: str) -> Detector:
     """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``), and
-    its display model when it has one (``train_detect --display-only --out-dir``; without one, the fixed
-    thresholds choose the word flags shown)."""
+    its display and phrase models when it has them (``train_detect --display-only --out-dir``, ``train_phrases
+    --out DIR/phrase_model.json``; without a display model the fixed thresholds choose the word flags shown)."""
     from unspin.detect.calibration import DisplayModel, LinearModel, TokenModel
 
     d = Path(model_dir)
@@ -207,6 +207,8 @@ def model_detector(model_dir: str) -> Detector:
         det.restore_model = LinearModel.from_dict(json.loads((d / "restore_model.json").read_text()))
     if (d / "display_model.json").exists():
         det.display_model = DisplayModel.from_dict(json.loads((d / "display_model.json").read_text()))
+    if (d / "phrase_model.json").exists():  # a train_phrases --out DIR/phrase_model.json
+        det.phrases.model = LinearModel.from_dict(json.loads((d / "phrase_model.json").read_text()))
     return det
 
 
