@@ -327,6 +327,8 @@ def _display_rows(sample: tuple[str, SpunText]) -> dict:
     if det is None:
         det = _WORKER["display_det"] = _Recording(token_model=_WORKER.get("token_model"))
         det.display_model = None
+        if _WORKER.get("phrase_model") is not None:
+            det.phrases.model = _WORKER["phrase_model"]
     setting, spun = sample
     report = check(Document(spun.text), detector=det)
     decisions = det.last
@@ -555,6 +557,9 @@ def train_display(records: list[dict], jobs: int, rows_file: str = "") -> None:
 
     t = time.time()
     _WORKER["token_model"] = TokenModel.from_dict(json.loads(OUT.read_text()))
+    # the phrase model beside the word model (--out-dir's, from train_phrases --out DIR/phrase_model.json; else the shipped one)
+    phrase = OUT.with_name("phrase_model.json")
+    _WORKER["phrase_model"] = LinearModel.from_dict(json.loads(phrase.read_text())) if phrase.exists() else None
     _WORKER.pop("display_det", None)
     sotu = sotu_passages(DISPLAY_SOTU[1], part="train")[DISPLAY_SOTU[0] :]
     if rows_file and Path(rows_file).exists():
