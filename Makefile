@@ -77,11 +77,11 @@ bench: $(STAMP)
 # multi-word lemmas when WordNet is installed; the shipped one reads 16,049 matches, 14,609 without).
 model: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
-	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30 --habits spinbot,spinnerchief
-	$(BIN)/python -m training.train_phrases --docs 300 --sotu 200
-	$(BIN)/python -m training.train_docscore --docs 150 --sotu 80 --habits spinbot,spinnerchief
-	$(BIN)/python -m training.train_detect --display-only
-	$(BIN)/python -m training.train_screen --docs 500 --sotu 150
+	UNSPIN_WORDNET_DIR= $(BIN)/python -m training.train_detect --docs 300 --sotu 30 --habits spinbot,spinnerchief --order mixed
+	$(BIN)/python -m training.train_phrases --docs 300 --sotu 200 --order mixed
+	$(BIN)/python -m training.train_docscore --docs 150 --sotu 80 --habits spinbot,spinnerchief --order mixed
+	$(BIN)/python -m training.train_detect --display-only --order mixed
+	$(BIN)/python -m training.train_screen --docs 500 --sotu 150 --order mixed
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -260,9 +260,8 @@ def main() -> None:
     if by_genre:
         present = [g for g in GENRES if g in genre_of]
         lines += ["", "By genre (the BBC topic of the article; unspin only: P / R / false flags per 1,000 words, false "
-                  "flags alone on clean text). The shipped word and restoration models were trained on business and "
-                  "entertainment articles only (docs/real-spinners.md, \"Genres\"): politics, sport and tech are held "
-                  "apart from them.", "",
+                  "flags alone on clean text). Which topics the models were trained on: docs/real-spinners.md, \"Genres\" "
+                  "(every topic since 2026-12-03; before, the word model on business and entertainment only).", "",
                   "| row | " + " | ".join(present) + " |", "|---|" + "---|" * len(present)]
         for name, per in by_genre.items():
             cells = []

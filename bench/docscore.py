@@ -217,8 +217,9 @@ def main() -> None:
     present = [g for g in GENRES if g in by_genre]
     if present:
         lines += ["", "By genre (the BBC topic of the article; unspin: F1 / AUC of each spun row against the clean news of "
-                  "the same topic, and the share of that clean news scored ≥ 0.5). The shipped word and restoration models "
-                  "were trained on business and entertainment articles only (docs/real-spinners.md, \"Genres\").", "",
+                  "the same topic, and the share of that clean news scored ≥ 0.5). Which topics the models were trained on: "
+                  "docs/real-spinners.md, \"Genres\" (every topic since 2026-12-03; before, the word model on business and "
+                  "entertainment only).", "",
                   "| row | " + " | ".join(present) + " |", "|---|" + "---|" * len(present)]
         for name in scored:
             if not any(name in by_genre[g] for g in present):
