@@ -132,11 +132,12 @@ def raw_evidence(text: str, det: Detector | None = None) -> dict:
     seen: dict = {}
     real = pipeline.score_document
 
-    def spy(decisions, flags, total_words, model=None, text="", tokens=None, sentences=None):
+    def spy(decisions, flags, total_words, model=None, text="", tokens=None, sentences=None, statistical=None):
+        # (``statistical`` is only given with a spinner lexicon, which training never uses)
         seen.update(decisions=decisions, flags=flags, words=total_words, text=text,
                     tokens=list(tokens) if tokens is not None else None,
                     style=style_features(text, tokens, sentences))
-        return real(decisions, flags, total_words, model, text, tokens, sentences)
+        return real(decisions, flags, total_words, model, text, tokens, sentences, statistical)
 
     pipeline.score_document = spy  # type: ignore[assignment]
     try:

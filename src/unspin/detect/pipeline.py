@@ -116,8 +116,13 @@ def run(
     # as its spinner's, or for a distinctive entry; a lone everyday swap elsewhere is not: it had
     # turned clean articles "spun" and let the spun-document flags in (bench/learn.py)
     scored = [f for f in flags if f.kind != "lexicon" or f.evidence.get("spinner_document") or f.evidence.get("distinctive")]
+    # a lexicon adds outside evidence and takes none away: the statistical evidence is read as without it (its
+    # flags replace the word flags they cover, whose margins and confidences the document features read), so
+    # the score, and with it which of the other words are shown, is never lower than without the lexicon
+    statistical = (layer(by_kind.get(kind) for kind in FLAG_PRECEDENCE if kind != "lexicon")
+                   if any(f.kind == "lexicon" for f in flags) else None)
     score = score_document(decisions, scored, total_words=prepared.words, text=doc.text, tokens=prepared.tokens,
-                           sentences=prepared.sentences)
+                           sentences=prepared.sentences, statistical=statistical)
     explanation = score.explanation
     display = getattr(detector, "display_model", None)
     # (a spinner lexicon's flags change none of this: the words it knows nothing about are judged as

@@ -254,9 +254,16 @@ def probability(features: Mapping[str, float], model: LinearModel | None = None)
 def score_document(
     decisions: Sequence[WordDecision], flags: Sequence[Flag], total_words: int, model: LinearModel | None = None,
     text: str = "", tokens: Sequence[Token] | None = None, sentences: Sequence[Sentence] | None = None,
+    statistical: Sequence[Flag] | None = None,
 ) -> DocumentScore:
-    feats = document_features(decisions, flags, total_words, text, tokens, sentences)
-    spin = [f for f in flags if f.kind in STATISTICAL_KINDS]
+    """The document's score, verdict and explanation from its word decisions and ``flags`` (the flags of
+    outside evidence among them floor the score). ``statistical``: the flags whose statistical evidence the
+    features read instead of ``flags``' own (`unspin.detect.pipeline.run` passes the flags as without a
+    spinner lexicon, whose matches replace the statistical flags they cover but must not take their evidence
+    away)."""
+    evidence = flags if statistical is None else statistical
+    feats = document_features(decisions, evidence, total_words, text, tokens, sentences)
+    spin = [f for f in evidence if f.kind in STATISTICAL_KINDS]
     # matches with outside evidence (catalogue, lexicon, source) floor the score; statistical kinds do not
     other = [f for f in flags if f.kind not in STATISTICAL_KINDS]
     n_flags = len(flags)
