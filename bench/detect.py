@@ -36,7 +36,7 @@ from pathlib import Path
 from devkit import realdev, realspin
 from devkit.evalkit import Counts, score_flags
 from devkit.naive import NaiveDecoder
-from devkit.spinner import GENRES, Spinner, SpunText, load_bbc, mixed, split_ids
+from devkit.spinner import GENRES, TEST_ORDER_HELP, Spinner, SpunText, held_out_articles
 from unspin.api import check, get_detector
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
@@ -94,15 +94,13 @@ def main() -> None:
     ap.add_argument("--rows", choices=["realistic", "all"], default="all")
     ap.add_argument("--only", default="", help="comma-separated substrings of the rows to run (development)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--order", choices=["mixed", "file"], default="mixed",
-                    help="which held-out articles: 'mixed' deals them out round-robin over the five topics (the first "
-                         "--docs are as many of each); 'file' takes the first --docs in file order, which the corpus "
-                         "sorts by topic (all business stories: the runs before 2026-12-03's eleventh session)")
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
     ap.add_argument("--label", default="", help="name of this run in the table title (e.g. the model)")
     ap.add_argument("--json", default=str(RESULTS / "detect.json"), help="where to keep the counts ('' for nowhere)")
     ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
     ap.add_argument("--out", default=str(RESULTS / "detect.md"), help="the table ('' to only print it)")
-    ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
+    ap.add_argument("--model-dir", default="", help="a model set trained into a folder (train_detect --out-dir ...): its "
+                                                      "word, restoration, display, phrase and document models, where it has them")
     ap.add_argument("--lexicon", action="append", default=[], help="check with this spinner lexicon too (repeatable; "
                                                                      "as unspin check --lexicon)")
     args = ap.parse_args()
@@ -119,8 +117,7 @@ def main() -> None:
     def wanted(name: str) -> bool:
         return not args.only or any(k in name for k in args.only.split(","))
 
-    _train, test = split_ids(load_bbc())
-    test = (mixed(test) if args.order == "mixed" else test)[: args.docs]
+    test = held_out_articles(args.order)[: args.docs]
     genre_of = [str(r.get("category", "")) for r in test]
     t0 = time.time()
     (DETECTOR or get_detector()).detect(Document("Warm up the caches."))

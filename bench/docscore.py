@@ -29,7 +29,7 @@ from pathlib import Path
 
 from devkit import realdev, realspin
 from devkit.naive import NaiveDecoder
-from devkit.spinner import GENRES, Spinner, load_bbc, mixed, split_ids
+from devkit.spinner import GENRES, TEST_ORDER_HELP, Spinner, held_out_articles, load_bbc, split_ids
 from training.train_docscore import use_models
 from unspin.api import check, get_detector
 from unspin.model import Document
@@ -72,10 +72,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--sotu", type=int, default=40)
     ap.add_argument("--calib", type=int, default=40, help="clean training articles that set the naive threshold")
-    ap.add_argument("--order", choices=["mixed", "file"], default="mixed",
-                    help="which held-out articles: 'mixed' deals them out round-robin over the five topics; 'file' takes "
-                         "the first --docs in file order, which the corpus sorts by topic (all business stories: the "
-                         "runs before 2026-12-03's eleventh session)")
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
     ap.add_argument("--rows", choices=["realistic", "all"], default="all")
     ap.add_argument("--label", default="")
     ap.add_argument("--json", default=str(RESULTS / "docscore.json"), help="where to keep the scores ('' for nowhere)")
@@ -85,8 +82,8 @@ def main() -> None:
     ap.add_argument("--model-dir", default="",
                     help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
-    train, test = split_ids(load_bbc())
-    test = (mixed(test) if args.order == "mixed" else test)[: args.docs]
+    train, _ = split_ids(load_bbc())
+    test = held_out_articles(args.order)[: args.docs]
     det = use_models(args.model_dir) if args.model_dir else get_detector()
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devkit import realdev
-from devkit.spinner import Spinner, load_bbc, mixed, split_ids
+from devkit.spinner import TEST_ORDER_HELP, Spinner, held_out_articles
 from unspin.api import check, get_detector
 from unspin.model import Document
 from unspin.screen import SpotStage, load_screen_model, screen
@@ -213,10 +213,7 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=None, help="use this threshold instead of the shipped one (unspin.settings.SCREEN_THRESHOLD)")
     ap.add_argument("--out", type=Path, default=RESULTS / "screen.md")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (each document's CPU times are its own)")
-    ap.add_argument("--order", choices=["mixed", "file"], default="mixed",
-                    help="which held-out articles: 'mixed' deals them out round-robin over the five topics (the spun rows' "
-                         "--docs articles are as many of each); 'file' takes them in file order, which the corpus sorts by "
-                         "topic (the spun rows: business stories; the runs before 2026-12-03's eleventh session)")
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
     ap.add_argument("--reuse-full", action="store_true", help="development only: reuse the full checks (verdicts and CPU times) "
                     "of the last run instead of checking again (the table then says so)")
     ap.add_argument("--docs-out", type=Path, default=None, help="also write every document's row, label, scores, verdict "
@@ -229,8 +226,7 @@ def main() -> None:
     load_screen_model()
     screen("warm up the language model and word frequencies " * 10)
     check("The two chiefs will then go to the opening service.")
-    _, test = split_ids(load_bbc())
-    test = mixed(test) if args.order == "mixed" else test
+    test = held_out_articles(args.order)
     rows: list[Row] = []
     clean = Row("clean news (BBC test split)", [Doc(r["text"], 0) for r in test[: args.clean]])
     prose = Row("other clean prose (State of the Union, test half)", [Doc(p, 0) for p in sotu_passages(args.sotu, part="test")])

@@ -531,6 +531,20 @@ ORDER_HELP = ("the training split's articles in file order, which the corpus sor
               "'mixed': round-robin over the five topics, so that every range of them holds every topic")
 
 
+#: ``--order`` of the benchmarks
+TEST_ORDER_HELP = ("which held-out articles: 'mixed' deals them out round-robin over the five topics (the first N are as "
+                   "many of each); 'file' takes them in file order, which the corpus sorts by topic (the first ones are "
+                   "business stories: the runs before 2026-12-03's eleventh session)")
+
+
+def held_out_articles(order: str = "mixed") -> list[dict]:
+    """The held-out (test) split of the BBC development corpus (`split_ids`), ``"mixed"`` (`mixed`) or in file order."""
+    if order not in ("file", "mixed"):
+        raise ValueError(f"unknown order {order!r} (file or mixed)")
+    _train, test = split_ids(load_bbc())
+    return mixed(test) if order == "mixed" else test
+
+
 def training_articles(order: str = "file") -> list[dict]:
     """The training split of the BBC development corpus (`split_ids`), in file order or ``"mixed"`` (`mixed`)."""
     if order not in ("file", "mixed"):
