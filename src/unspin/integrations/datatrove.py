@@ -67,7 +67,7 @@ class SpinFilter(BaseFilter):
     ``screen``: screen first (`unspin.screen`) and fully check only documents whose
     screening score is at least this; the others are annotated as screened out (clean).
     ``spot=True``: the screen spot-checks the documents it is unsure of (`unspin.screen.screen`'s ``spot``;
-    its own default threshold is the model's ``spot.threshold``, 0.42).
+    its own default threshold is the model's ``spot.threshold``, 0.31 in the shipped one).
     ``index``: path of an unspin source index (``unspin index add``): the best source of
     each document is searched there (and its substitutions become exact flags).
     ``options``: how documents are finished before checking (furniture, language, size
