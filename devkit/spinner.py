@@ -526,10 +526,10 @@ def mixed(records: list[dict]) -> list[dict]:
 
 
 #: ``--order`` of the training scripts
-ORDER_HELP = ("the training split's articles in file order, which the corpus sorts by topic (the first 330 are business "
-              "and entertainment stories: how the models shipped before 2026-12-03's eleventh session were trained), or "
-              "'mixed': round-robin over the five topics, so that every range of them holds every topic")
-
+ORDER_HELP = ("'mixed' (the default, how the shipped models are trained since 2026-12-03's eleventh session): the "
+              "training split's articles round-robin over the five topics, so that every range of them holds every "
+              "topic; 'file': in file order, which the corpus sorts by topic (the first 330 are business and "
+              "entertainment stories: how the models before were trained)")
 
 #: ``--order`` of the benchmarks
 TEST_ORDER_HELP = ("which held-out articles: 'mixed' deals them out round-robin over the five topics (the first N are as "
@@ -537,20 +537,21 @@ TEST_ORDER_HELP = ("which held-out articles: 'mixed' deals them out round-robin 
                    "business stories: the runs before 2026-12-03's eleventh session)")
 
 
+def ordered(records: list[dict], order: str) -> list[dict]:
+    """``records`` dealt out over their topics (``"mixed"``, `mixed`) or as they are (``"file"``)."""
+    if order not in ("file", "mixed"):
+        raise ValueError(f"unknown order {order!r} (file or mixed)")
+    return mixed(records) if order == "mixed" else records
+
+
 def held_out_articles(order: str = "mixed") -> list[dict]:
-    """The held-out (test) split of the BBC development corpus (`split_ids`), ``"mixed"`` (`mixed`) or in file order."""
-    if order not in ("file", "mixed"):
-        raise ValueError(f"unknown order {order!r} (file or mixed)")
-    _train, test = split_ids(load_bbc())
-    return mixed(test) if order == "mixed" else test
+    """The held-out (test) split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`)."""
+    return ordered(split_ids(load_bbc())[1], order)
 
 
-def training_articles(order: str = "file") -> list[dict]:
-    """The training split of the BBC development corpus (`split_ids`), in file order or ``"mixed"`` (`mixed`)."""
-    if order not in ("file", "mixed"):
-        raise ValueError(f"unknown order {order!r} (file or mixed)")
-    train, _test = split_ids(load_bbc())
-    return mixed(train) if order == "mixed" else train
+def training_articles(order: str = "mixed") -> list[dict]:
+    """The training split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`)."""
+    return ordered(split_ids(load_bbc())[0], order)
 
 
 def main() -> None:

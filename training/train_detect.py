@@ -445,7 +445,7 @@ def main() -> None:
     ap.add_argument("--examples", default="", help="keep the word model's examples in this file (.npz), or read them "
                                                     "from it when it exists and refit the word model only (no decoding)")
     ap.add_argument("--word-only", action="store_true", help="only the word model (the restoration model is left as it is)")
-    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
+    ap.add_argument("--order", choices=["file", "mixed"], default="mixed", help=ORDER_HELP)
     ap.add_argument("--display-rows", default="", help="keep the display model's development rows in this JSON file "
                                                         "(or read them from it, when it exists)")
     args = ap.parse_args()

@@ -214,8 +214,8 @@ def model_detector(model_dir: str) -> Detector:
 
 
 def use_models(model_dir: str):
-    """A detector with the word and restoration models of ``model_dir`` (a ``train_detect --out-dir``)
-    and, when the folder has one, its document model (a ``train_docscore --out-dir``) in place of the
+    """The detector of the model set in ``model_dir`` (`model_detector`; the shipped one when the folder has no
+    word model) and, when the folder has one, its document model (a ``train_docscore --out-dir``) in place of the
     shipped one for every check that follows; the detector is returned."""
     path = Path(model_dir) / "doc_model.json"
     if path.exists():
@@ -391,7 +391,7 @@ def main() -> None:
     ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
     ap.add_argument("--out-dir", default="", help="write doc_model.json (and the cache) here instead of src/unspin/data")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for the checks (same result)")
-    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
+    ap.add_argument("--order", choices=["file", "mixed"], default="mixed", help=ORDER_HELP)
     args = ap.parse_args()
     out = Path(args.out_dir) / OUT.name if args.out_dir else OUT
     cache = Path(args.out_dir) / "docscore_raw.json" if args.out_dir else CACHE

@@ -71,7 +71,7 @@ def main() -> None:
                     help="realistic habits in the mix (comma-separated: spinbot,spinnerchief; '' for none)")
     ap.add_argument("--exclude", default="", help="habits (or picks) left out of the mix (a generalisation row)")
     ap.add_argument("--out", default=str(OUT), help="where to write the model (default: the shipped one)")
-    ap.add_argument("--order", choices=["file", "mixed"], default="file", help=ORDER_HELP)
+    ap.add_argument("--order", choices=["file", "mixed"], default="mixed", help=ORDER_HELP)
     args = ap.parse_args()
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
     train = training_articles(args.order)
