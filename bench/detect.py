@@ -36,7 +36,7 @@ from pathlib import Path
 from devkit import realdev, realspin
 from devkit.evalkit import Counts, score_flags
 from devkit.naive import NaiveDecoder
-from devkit.spinner import GENRES, TEST_ORDER_HELP, Spinner, SpunText, held_out_articles
+from devkit.spinner import GENRE_HELP, GENRES, TEST_ORDER_HELP, Spinner, SpunText, held_out_articles
 from unspin.api import check, get_detector
 from unspin.model import Document
 from unspin.text import TokenKind, tokenize
@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated substrings of the rows to run (development)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
+    ap.add_argument("--genre", choices=GENRES, default=None, help=GENRE_HELP)
     ap.add_argument("--label", default="", help="name of this run in the table title (e.g. the model)")
     ap.add_argument("--json", default=str(RESULTS / "detect.json"), help="where to keep the counts ('' for nowhere)")
     ap.add_argument("--before", default="", help="a --json file of an earlier run, shown beside this one")
@@ -117,7 +118,7 @@ def main() -> None:
     def wanted(name: str) -> bool:
         return not args.only or any(k in name for k in args.only.split(","))
 
-    test = held_out_articles(args.order)[: args.docs]
+    test = held_out_articles(args.order, args.genre or "")[: args.docs]
     genre_of = [str(r.get("category", "")) for r in test]
     t0 = time.time()
     (DETECTOR or get_detector()).detect(Document("Warm up the caches."))
@@ -218,7 +219,8 @@ def main() -> None:
     lines = [
         f"# Detection benchmark{title}",
         "",
-        f"`python -m bench.detect --docs {args.docs} --sotu {args.sotu} --rows {args.rows} --order {args.order}`: "
+        f"`python -m bench.detect --docs {args.docs} --sotu {args.sotu} --rows {args.rows} --order {args.order}"
+        + (f" --genre {args.genre}" if args.genre else "") + "`: "
         f"{len(test)} held-out BBC dev articles per simulated row (seed {args.seed}; "
         + (f"round-robin over the topics: {', '.join(f'{g} {genre_of.count(g)}' for g in GENRES if g in genre_of)}"
            if args.order == "mixed" else f"the first in file order: {', '.join(sorted(set(genre_of)))}")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from devkit import realdev, realspin
 from devkit.naive import NaiveDecoder
-from devkit.spinner import GENRES, TEST_ORDER_HELP, Spinner, load_bbc, ordered, split_ids
+from devkit.spinner import GENRE_HELP, GENRES, TEST_ORDER_HELP, Spinner, held_out_articles, load_bbc, split_ids
 from training.train_docscore import use_models
 from unspin.api import check, get_detector
 from unspin.model import Document
@@ -73,6 +73,7 @@ def main() -> None:
     ap.add_argument("--sotu", type=int, default=40)
     ap.add_argument("--calib", type=int, default=40, help="clean training articles that set the naive threshold")
     ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
+    ap.add_argument("--genre", choices=GENRES, default=None, help=GENRE_HELP)
     ap.add_argument("--rows", choices=["realistic", "all"], default="all")
     ap.add_argument("--label", default="")
     ap.add_argument("--json", default=str(RESULTS / "docscore.json"), help="where to keep the scores ('' for nowhere)")
@@ -82,8 +83,8 @@ def main() -> None:
     ap.add_argument("--model-dir", default="",
                     help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
-    train, test = split_ids(load_bbc())
-    test = ordered(test, args.order)[: args.docs]
+    train, _ = split_ids(load_bbc())
+    test = held_out_articles(args.order, args.genre or "")[: args.docs]
     det = use_models(args.model_dir) if args.model_dir else get_detector()
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)
@@ -162,7 +163,8 @@ def main() -> None:
     lines = [
         f"# Document score benchmark{title}",
         "",
-        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu} --rows {args.rows} --order {args.order}`: "
+        f"`python -m bench.docscore --docs {args.docs} --sotu {args.sotu} --rows {args.rows} --order {args.order}"
+        + (f" --genre {args.genre}" if args.genre else "") + "`: "
         f"{len(test)} held-out BBC dev articles per row ("
         + (f"round-robin over the topics: {', '.join(f'{g} {n}' for g in GENRES if (n := sum(r.get('category') == g for r in test)))}"
            if args.order == "mixed" else "the first in file order: " + ", ".join(sorted({str(r.get("category")) for r in test})))

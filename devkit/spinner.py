@@ -487,7 +487,8 @@ BBC_JSONL = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news_
 def training_mix(base: list[dict], realistic: list[dict], habits: str = "", exclude: str = "") -> list[dict]:
     """A training script's rotating spinner settings: ``base``, plus the ``realistic`` settings whose
     habit is named in ``habits`` (comma-separated, e.g. "spinbot,spinnerchief"), minus every setting
-    whose habit (or pick) is named in ``exclude`` (a habit left out for a generalisation row)."""
+    whose habit (or pick) is named in ``exclude`` (a habit left out for a generalisation row; a topic
+    named there leaves the articles of that topic out instead, `training_articles`)."""
     want = {h for h in habits.split(",") if h}
     drop = {h for h in exclude.split(",") if h}
     out = list(base) + [s for s in realistic if s["habit"] in want]
@@ -531,6 +532,14 @@ ORDER_HELP = ("'mixed' (the default, how the shipped models are trained since 20
               "topic; 'file': in file order, which the corpus sorts by topic (the first 330 are business and "
               "entertainment stories: how the models before were trained)")
 
+#: ``--genre`` of the benchmarks
+GENRE_HELP = ("only held-out articles of this topic (e.g. the row of a model set trained without it, train_detect "
+              "--exclude TOPIC); without it, every topic")
+
+#: ``--exclude`` of the training scripts
+EXCLUDE_HELP = ("comma-separated habits or picks left out of the spinner mix, and topics (business, entertainment, "
+                "politics, sport, tech) whose articles are left out: a model trained without X, for X's held-apart row")
+
 #: ``--order`` of the benchmarks
 TEST_ORDER_HELP = ("which held-out articles: 'mixed' deals them out round-robin over the five topics (the first N are as "
                    "many of each); 'file' takes them in file order, which the corpus sorts by topic (the first ones are "
@@ -544,14 +553,26 @@ def ordered(records: list[dict], order: str) -> list[dict]:
     return mixed(records) if order == "mixed" else records
 
 
-def held_out_articles(order: str = "mixed") -> list[dict]:
-    """The held-out (test) split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`)."""
-    return ordered(split_ids(load_bbc())[1], order)
+def genres_named(names: str) -> set[str]:
+    """The topics of `GENRES` among ``names`` (comma-separated; other names, such as habits, are not
+    topics and are ignored): what a training script's ``--exclude`` leaves out of its articles."""
+    return {n for n in names.split(",") if n in GENRES}
 
 
-def training_articles(order: str = "mixed") -> list[dict]:
-    """The training split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`)."""
-    return ordered(split_ids(load_bbc())[0], order)
+def held_out_articles(order: str = "mixed", genre: str = "") -> list[dict]:
+    """The held-out (test) split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`);
+    with ``genre``, its articles of that topic only (a held-apart genre's row)."""
+    if genre and genre not in GENRES:
+        raise ValueError(f"unknown genre {genre!r} (one of {', '.join(GENRES)})")
+    return [r for r in ordered(split_ids(load_bbc())[1], order) if not genre or r.get("category") == genre]
+
+
+def training_articles(order: str = "mixed", exclude: str = "") -> list[dict]:
+    """The training split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`), without
+    the articles of the topics named in ``exclude`` (`genres_named`: a model trained without a genre,
+    for its held-apart row)."""
+    drop = genres_named(exclude)
+    return [r for r in ordered(split_ids(load_bbc())[0], order) if r.get("category") not in drop]
 
 
 def main() -> None:

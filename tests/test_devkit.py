@@ -171,3 +171,19 @@ def test_mixed_deals_articles_round_robin_over_topics():
     assert [r["category"] for r in out[:5]] == list(GENRES)  # the first five: one of each topic
     assert [r["id"] for r in out if r["category"] == "sport"] == ["sport0", "sport1", "sport2"]  # file order kept
     assert [r["category"] for r in out[5:]] == ["business", "entertainment", "politics", "sport"] * 2  # tech ran out
+
+
+def test_a_topic_can_be_left_out_of_training_and_benchmarked_alone(monkeypatch):
+    import devkit.spinner as sp
+
+    records = [{"id": f"{g}{i}", "category": g} for g in GENRES for i in range(40)]
+    monkeypatch.setattr(sp, "load_bbc", lambda: records)
+    assert sp.genres_named("spinbot,sport,close") == {"sport"}  # habits in --exclude are not topics
+    train = sp.training_articles("mixed", "spinbot,sport")
+    assert train and all(r["category"] != "sport" for r in train)
+    assert len(train) == len(sp.training_articles("mixed")) - sum(r["category"] == "sport" for r in sp.training_articles())
+    test = sp.held_out_articles("mixed", "sport")
+    assert test and {r["category"] for r in test} == {"sport"}
+    assert not {r["id"] for r in test} & {r["id"] for r in sp.training_articles()}  # still the held-out split
+    with pytest.raises(ValueError, match="unknown genre"):
+        sp.held_out_articles("mixed", "weather")

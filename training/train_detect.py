@@ -22,7 +22,7 @@ import numpy as np
 
 from devkit.evalkit import labelled_decisions
 from devkit.provenance import training_files
-from devkit.spinner import ORDER_HELP, Spinner, SpunText, training_articles, training_mix
+from devkit.spinner import EXCLUDE_HELP, ORDER_HELP, Spinner, SpunText, genres_named, training_articles, training_mix
 from unspin.detect import Detector
 from unspin.detect.calibration import (
     DISPLAY_FEATURES,
@@ -430,7 +430,7 @@ def main() -> None:
     # instead of 52) while gaining nothing on the simulator's spun news
     ap.add_argument("--sotu", type=int, default=30, help="State of the Union passages (training half) as clean text")
     ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
-    ap.add_argument("--exclude", default="", help="habits or picks left out (for the generalisation rows)")
+    ap.add_argument("--exclude", default="", help=EXCLUDE_HELP)
     ap.add_argument("--out-dir", default="", help="write the models here instead of src/unspin/data")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for collecting examples (same result)")
     ap.add_argument("--drop", default="", help="comma-separated features the word and restoration models leave out "
@@ -457,7 +457,7 @@ def main() -> None:
         DISPLAY_OUT = Path(args.out_dir) / DISPLAY_OUT.name
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
 
-    train = training_articles(args.order)
+    train = training_articles(args.order, args.exclude)
     assert args.docs + CALIBRATION_DOCS <= DISPLAY_START, "the display model's articles must not be trained on"
     if args.display_only:
         # after the document model (the display model reads the spin score), with WordNet as at run time;
@@ -539,7 +539,8 @@ def _fit_word(X: list[dict], y: list[int], groups: list[int], drop: set[str], se
     meta = {"trained": True, "examples": len(y), "positives": int(sum(y)), "docs": train_docs,
             "settings": settings, **({"dropped": sorted(drop)} if drop else {}), "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)",
-            **({"order": "mixed: round-robin over the five topics"} if args.order == "mixed" else {})}
+            **({"order": "mixed: round-robin over the five topics"} if args.order == "mixed" else {}),
+            **({"without_topics": sorted(genres_named(args.exclude))} if genres_named(args.exclude) else {})}
     model = fit(X, y, groups, meta)
     model, shift, before, after = calibrate(model, calibration_docs)
     print(f"calibration on {len(calibration_docs)} clean training articles: {before:.2f} -> {after:.2f} false word flags "

@@ -39,7 +39,7 @@ from types import SimpleNamespace
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import ORDER_HELP, Spinner, training_articles, training_mix
+from devkit.spinner import EXCLUDE_HELP, ORDER_HELP, Spinner, training_articles, training_mix
 from unspin.api import check, get_detector
 from unspin.detect import Detector
 from unspin.detect.calibration import LinearModel
@@ -238,6 +238,15 @@ def use_doc_model(path: str | Path) -> None:
     score._MODEL = model
 
 
+def _relative_to_word_model(start: int, model_dir: str = "") -> str:
+    """Where articles from ``start`` on lie against the word model's, for the metadata."""
+    own = word_model_docs(model_dir)
+    if start >= own + WORD_CALIBRATION_DOCS:
+        return "after the word model's own and its calibration articles"
+    return (f"the word model was fitted on articles 0-{own - 1} too: the default --start 0; --start -1 starts after them, "
+            "measured and not shipped, docs/real-spinners.md")
+
+
 def word_model_docs(model_dir: str = "") -> int:
     """How many training articles the word model was fitted on (its metadata), so that the document
     model is fitted on articles after those and the word model's calibration articles: word evidence on
@@ -387,7 +396,7 @@ def main() -> None:
     ap.add_argument("--dev", type=int, default=0, help="also judge the model on this many later training-split articles")
     ap.add_argument("--refit", action="store_true", help="refit from the evidence cached by the last run")
     ap.add_argument("--habits", default="", help="realistic habits in the mix (comma-separated: spinbot,spinnerchief)")
-    ap.add_argument("--exclude", default="", help="habits or picks left out")
+    ap.add_argument("--exclude", default="", help=EXCLUDE_HELP)
     ap.add_argument("--model-dir", default="", help="word and restoration models from a train_detect --out-dir")
     ap.add_argument("--out-dir", default="", help="write doc_model.json (and the cache) here instead of src/unspin/data")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for the checks (same result)")
@@ -399,7 +408,7 @@ def main() -> None:
     start = args.start if args.start >= 0 else word_model_docs(args.model_dir) + WORD_CALIBRATION_DOCS
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
     det = model_detector(args.model_dir) if args.model_dir else get_detector()
-    train = training_articles(args.order)
+    train = training_articles(args.order, args.exclude)
     records = train[start : start + args.docs]
     dev_records = train[start + args.docs : start + args.docs + args.dev]
     dev = None
@@ -425,7 +434,7 @@ def main() -> None:
         meta = {"docs": len(records), "first_doc": start, "examples": len(y), "settings": settings,
                 "neg_weight": NEG_WEIGHT, "word_models": args.model_dir or "shipped",
                 "corpus": f"bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) articles {start}-{start + len(records) - 1} "
-                          "(after the word model's own and its calibration articles), each clean and spun, every third "
+                          f"({_relative_to_word_model(start, args.model_dir)}), each clean and spun, every third "
                           f"also under the close habit; {args.sotu} State of the Union passages (training half), "
                           "each as written and spun"}
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ import numpy as np
 
 from devkit.evalkit import fit_logistic
 from devkit.provenance import training_files
-from devkit.spinner import ORDER_HELP, Spinner, training_articles, training_mix
+from devkit.spinner import EXCLUDE_HELP, ORDER_HELP, Spinner, training_articles, training_mix
 from unspin.api import get_detector
 from unspin.detect.modelio import save_model
 from unspin.model import Document
@@ -69,12 +69,12 @@ def main() -> None:
     ap.add_argument("--sotu", type=int, default=100)
     ap.add_argument("--habits", default="spinbot,spinnerchief",
                     help="realistic habits in the mix (comma-separated: spinbot,spinnerchief; '' for none)")
-    ap.add_argument("--exclude", default="", help="habits (or picks) left out of the mix (a generalisation row)")
+    ap.add_argument("--exclude", default="", help=EXCLUDE_HELP)
     ap.add_argument("--out", default=str(OUT), help="where to write the model (default: the shipped one)")
     ap.add_argument("--order", choices=["file", "mixed"], default="mixed", help=ORDER_HELP)
     args = ap.parse_args()
     settings = training_mix(SETTINGS, REALISTIC, args.habits, args.exclude)
-    train = training_articles(args.order)
+    train = training_articles(args.order, args.exclude)
     rng = random.Random(5)
     data: list[tuple[dict[str, float], int]] = []
     t = time.time()
