@@ -35,7 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 from devkit import realdev, realspin
-from devkit.spinner import TELLS, Spinner, Substitution, load_bbc, split_ids
+from devkit.spinner import TELLS, TEST_ORDER_HELP, Spinner, Substitution, held_out_articles
 from unspin.api import check, get_detector
 from unspin.detect.calibration import LinearModel
 from unspin.model import Document
@@ -218,6 +218,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=12, help="held-out articles per simulated row")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
     ap.add_argument("--sotu", type=int, default=12, help="State of the Union passages (clean rows; 0: none)")
     ap.add_argument("--held-apart", default="", help="HABIT=MODEL: a phrase model trained without HABIT")
     ap.add_argument("--without-insertions", action="store_true",
@@ -226,7 +227,7 @@ def main() -> None:
                     help="also the multi-word tells alone, by the phrase pass on this many held-out articles (0: not)")
     ap.add_argument("--out", default=str(RESULTS / "phrases.md"), help="the table ('' to only print it)")
     args = ap.parse_args()
-    _, test = split_ids(load_bbc())
+    test = held_out_articles(args.order)
     docs = test[: args.docs]
     det = get_detector()
     results = {"shipped": rows(docs, args.seed, args.sotu)}
@@ -247,7 +248,7 @@ def main() -> None:
     lines = [
         "# Phrase-level swaps",
         "",
-        f"`python -m bench.phrases --docs {args.docs} --sotu {args.sotu}"
+        f"`python -m bench.phrases --docs {args.docs} --order {args.order} --sotu {args.sotu}"
         + (f" --held-apart {args.held_apart.split('=')[0]}=MODEL" if args.held_apart else "")
         + (" --without-insertions" if args.without_insertions else "")
         + (f" --tells {args.tells}" if args.tells else "")

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from devkit import realdev, realspin
-from devkit.spinner import Spinner, load_bbc, split_ids
+from devkit.spinner import TEST_ORDER_HELP, Spinner, held_out_articles
 from unspin.detect.calibration import LinearModel, load_restore_model
 from unspin.model import Document
 
@@ -79,9 +79,9 @@ def _one_word(subs) -> list[tuple[int, int, str]]:
             if s.original and " " not in s.original.strip() and " " not in s.spun.strip()]
 
 
-def items(docs: int) -> tuple[list, Counter]:
+def items(docs: int, order: str = "mixed") -> tuple[list, Counter]:
     """The texts to decode, each with its one-word swaps, and the number of swaps per row."""
-    _train, test = split_ids(load_bbc())
+    test = held_out_articles(order)
     out = []
     for name, setting in ROWS:
         spinner = Spinner(seed=7, **setting)
@@ -118,6 +118,7 @@ def main() -> None:
                     help="a restoration model file (restore_model.json) to rank with, as PATH or LABEL=PATH; "
                          "repeat to compare (default: the shipped one)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for decoding")
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
     ap.add_argument("--restore-beam", type=int, default=None,
                     help="alternatives per word (`DetectorOptions.restore_beam`; default: the shipped option)")
     ap.add_argument("--out", default=str(RESULTS / "restore.md"))
@@ -130,7 +131,7 @@ def main() -> None:
     global _RESTORE_BEAM
     _RESTORE_BEAM = args.restore_beam
     t = time.time()
-    texts, swaps = items(args.docs)
+    texts, swaps = items(args.docs, args.order)
     if args.jobs > 1:
         import multiprocessing as mp
 
@@ -152,7 +153,7 @@ def main() -> None:
     lines = [
         "# Restoration benchmark",
         "",
-        f"`python -m bench.restore --docs {args.docs}" + "".join(f" --model {shlex.quote(m)}" for m in args.model)
+        f"`python -m bench.restore --docs {args.docs} --order {args.order}" + "".join(f" --model {shlex.quote(m)}" for m in args.model)
         + (f" --restore-beam {args.restore_beam}" if args.restore_beam is not None else "") + "`; "
         f"{platform.machine()}, Python {platform.python_version()}; code at `{commit}`; {time.time() - t:.0f} s.",
         "For every one-word swap whose original is among the decoder's alternatives (*in beam*), the share where "

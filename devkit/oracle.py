@@ -17,7 +17,7 @@ import argparse
 from collections import Counter
 
 from devkit import realdev, realspin
-from devkit.spinner import Spinner, load_bbc, split_ids
+from devkit.spinner import TEST_ORDER_HELP, Spinner, held_out_articles
 from unspin.api import check, get_detector
 from unspin.model import Document
 
@@ -57,8 +57,9 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=20)
     ap.add_argument("--habit", default="spinbot")
     ap.add_argument("--rate", type=float, default=0.3)
+    ap.add_argument("--order", choices=["mixed", "file"], default="mixed", help=TEST_ORDER_HELP)
     args = ap.parse_args()
-    _, test = split_ids(load_bbc())
+    test = held_out_articles(args.order)
     rows = {}
     sp = Spinner(rate=args.rate, seed=7, habit=args.habit)
     c: Counter = Counter()

@@ -141,10 +141,11 @@ def export_trees(gb, names: list[str]) -> TreeEnsemble:
 STAGE2 = dict(max_iter=200, learning_rate=0.1, max_leaf_nodes=31, random_state=0)
 
 
-def fit(X: list[dict], y: list[int], groups: list[int], meta: dict, stage2: dict | None = None) -> TokenModel:
+def fit(X: list[dict], y: list[int], groups: list[int], meta: dict, stage2: dict | None = None,
+        drop: frozenset[str] | set[str] = frozenset()) -> TokenModel:
     """Stage 1: logistic regression; stage 2: boosted trees with out-of-fold document features
     (``stage2``: settings of the trees over `STAGE2`'s; variants compared out of fold:
-    ``devkit/stage2_oof.py``)."""
+    ``devkit/stage2_oof.py``); document features named in ``drop`` are left out of stage 2."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
@@ -171,7 +172,7 @@ def fit(X: list[dict], y: list[int], groups: list[int], meta: dict, stage2: dict
         idx = np.where(G == d)[0]
         for k, extra in zip(idx, doc_features(list(p1[idx]), [X[k]["margin"] for k in idx])):
             X2[k].update(extra)
-    names2 = names + list(DOC_FEATURES)
+    names2 = names + [n for n in DOC_FEATURES if n not in drop]
     A2 = np.array([[x[n] for n in names2] for x in X2])
     gb = HistGradientBoostingClassifier(**{**STAGE2, **(stage2 or {})}).fit(A2, Y)
     stage2 = export_trees(gb, names2)
@@ -541,7 +542,7 @@ def _fit_word(X: list[dict], y: list[int], groups: list[int], drop: set[str], se
                                             f"{args.sotu} State of the Union passages (training half)",
             **({"order": "mixed: round-robin over the five topics"} if args.order == "mixed" else {}),
             **({"without_topics": sorted(genres_named(args.exclude))} if genres_named(args.exclude) else {})}
-    model = fit(X, y, groups, meta)
+    model = fit(X, y, groups, meta, drop=drop)
     model, shift, before, after = calibrate(model, calibration_docs)
     print(f"calibration on {len(calibration_docs)} clean training articles: {before:.2f} -> {after:.2f} false word flags "
           f"per 1,000 words (logit shift {shift:+.2f})")
