@@ -29,7 +29,7 @@ from pathlib import Path
 
 from devkit import realdev, realspin
 from devkit.naive import NaiveDecoder
-from devkit.spinner import GENRE_HELP, GENRES, TEST_ORDER_HELP, Spinner, held_out_articles, load_bbc, split_ids
+from devkit.spinner import GENRE_HELP, GENRES, TEST_ORDER_HELP, Spinner, load_bbc, ordered, split_ids
 from training.train_docscore import use_models
 from unspin.api import check, get_detector
 from unspin.model import Document
@@ -83,8 +83,8 @@ def main() -> None:
     ap.add_argument("--model-dir", default="",
                     help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
-    train, _ = split_ids(load_bbc())
-    test = held_out_articles(args.order, args.genre or "")[: args.docs]
+    train, test = split_ids(load_bbc())  # the corpus read once: the naive threshold's articles come from train
+    test = [r for r in ordered(test, args.order) if not args.genre or r.get("category") == args.genre][: args.docs]
     det = use_models(args.model_dir) if args.model_dir else get_detector()
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)

@@ -447,6 +447,9 @@ def main() -> None:
                                                     "from it when it exists and refit the word model only (no decoding)")
     ap.add_argument("--word-only", action="store_true", help="only the word model (the restoration model is left as it is)")
     ap.add_argument("--order", choices=["file", "mixed"], default="mixed", help=ORDER_HELP)
+    ap.add_argument("--spin-seed", type=int, default=1,
+                    help="seed of the training articles' spins (another draw of the same articles: how far the "
+                         "models move with it, devkit/draw_spread.py)")
     ap.add_argument("--display-rows", default="", help="keep the display model's development rows in this JSON file "
                                                         "(or read them from it, when it exists)")
     args = ap.parse_args()
@@ -490,7 +493,7 @@ def main() -> None:
         return
     _WORKER["pos"] = args.pos
     if not args.word_only:
-        rgroups = collect_restore(None, train, settings, jobs=args.jobs)
+        rgroups = collect_restore(None, train, settings, seed=args.spin_seed + 1, jobs=args.jobs)
         restore = fit_restore([([{k: v for k, v in f.items() if k not in drop and k not in RESTORE_DROP} for f in feats], label)
                                for feats, label in rgroups])
         save_model(RESTORE_OUT, restore.to_dict(), restore.features, training_files())
@@ -504,7 +507,7 @@ def main() -> None:
     # one trained without them lost spinnerchief 8 % precision 0.718 -> 0.660 (docs/detection.md)
     _WORKER.pop("det", None)
     _WORKER["auxiliary_originals"] = True
-    X, y, groups = collect(None, train, settings, jobs=args.jobs)
+    X, y, groups = collect(None, train, settings, seed=args.spin_seed, jobs=args.jobs)
     # genuine prose of another genre and age (training half of the State of the Union
     # addresses, see bench/docscore.py): every candidate word there is a negative
     from devkit.sotu import sotu_passages
@@ -541,7 +544,8 @@ def _fit_word(X: list[dict], y: list[int], groups: list[int], drop: set[str], se
             "settings": settings, **({"dropped": sorted(drop)} if drop else {}), "corpus": "bbc_news_dev.jsonl train split (crc32(id) % 1000 >= 300) + "
                                             f"{args.sotu} State of the Union passages (training half)",
             **({"order": "mixed: round-robin over the five topics"} if args.order == "mixed" else {}),
-            **({"without_topics": sorted(genres_named(args.exclude))} if genres_named(args.exclude) else {})}
+            **({"without_topics": sorted(genres_named(args.exclude))} if genres_named(args.exclude) else {}),
+            **({"spin_seed": args.spin_seed} if args.spin_seed != 1 else {})}
     model = fit(X, y, groups, meta, drop=drop)
     model, shift, before, after = calibrate(model, calibration_docs)
     print(f"calibration on {len(calibration_docs)} clean training articles: {before:.2f} -> {after:.2f} false word flags "
