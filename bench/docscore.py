@@ -84,7 +84,7 @@ def main() -> None:
                     help="word/restoration models (train_detect --out-dir) and doc_model.json (train_docscore --out-dir)")
     args = ap.parse_args()
     train, test = split_ids(load_bbc())  # the corpus read once: the naive threshold's articles come from train
-    test = [r for r in ordered(test, args.order) if not args.genre or r.get("category") == args.genre][: args.docs]
+    test = ordered(test, args.order, args.genre or "")[: args.docs]
     det = use_models(args.model_dir) if args.model_dir else get_detector()
     naive = NaiveDecoder()
     #: per row: lists of (unspin score, verdict, naive density)

@@ -546,11 +546,15 @@ TEST_ORDER_HELP = ("which held-out articles: 'mixed' deals them out round-robin 
                    "business stories: the runs before 2026-12-03's eleventh session)")
 
 
-def ordered(records: list[dict], order: str) -> list[dict]:
-    """``records`` dealt out over their topics (``"mixed"``, `mixed`) or as they are (``"file"``)."""
+def ordered(records: list[dict], order: str, genre: str = "") -> list[dict]:
+    """``records`` dealt out over their topics (``"mixed"``, `mixed`) or as they are (``"file"``); with
+    ``genre``, only those of that topic (a held-apart genre's row)."""
     if order not in ("file", "mixed"):
         raise ValueError(f"unknown order {order!r} (file or mixed)")
-    return mixed(records) if order == "mixed" else records
+    if genre and genre not in GENRES:
+        raise ValueError(f"unknown genre {genre!r} (one of {', '.join(GENRES)})")
+    out = mixed(records) if order == "mixed" else records
+    return [r for r in out if r.get("category") == genre] if genre else out
 
 
 def genres_named(names: str) -> set[str]:
@@ -562,9 +566,7 @@ def genres_named(names: str) -> set[str]:
 def held_out_articles(order: str = "mixed", genre: str = "") -> list[dict]:
     """The held-out (test) split of the BBC development corpus (`split_ids`), in ``order`` (`ordered`);
     with ``genre``, its articles of that topic only (a held-apart genre's row)."""
-    if genre and genre not in GENRES:
-        raise ValueError(f"unknown genre {genre!r} (one of {', '.join(GENRES)})")
-    return [r for r in ordered(split_ids(load_bbc())[1], order) if not genre or r.get("category") == genre]
+    return ordered(split_ids(load_bbc())[1], order, genre)
 
 
 def training_articles(order: str = "mixed", exclude: str = "") -> list[dict]:
