@@ -21,7 +21,6 @@ import numpy as np
 
 from devkit import realspin
 from devkit.spinner import Spinner, training_articles
-from unspin.detect import _evidence
 from unspin.detect.calibration import _sigmoid, doc_features
 from unspin.detect.prepared import prepare
 from unspin.model import Document
@@ -33,9 +32,7 @@ REFERENCE = 522
 def word_features(det, doc: Document, gold: list[tuple[int, int]]) -> tuple[list[dict], np.ndarray]:
     """The word model's features of every judged word of ``doc`` (as `Detector.decisions` builds them)
     and which of them overlap a ``gold`` span."""
-    prep = prepare(doc)
-    raw = det.decode(prep)
-    scored = _evidence.add_document_context(raw, prep.counts, det.vectors)
+    raw, scored = det.judged(prepare(doc))
     swap = np.array([any(a < raw[k].token.end and raw[k].token.start < b for a, b in gold) for k in scored], dtype=bool)
     return [dict(raw[k].features) for k in scored], swap
 
@@ -86,7 +83,6 @@ def main() -> None:
         raise SystemExit("the seed page (../shared/seed/spun_article.txt) is not here")
     gold = [(g.start, g.end) for g in realspin.load_gold(seed.text)]
     ref = Spinner(rate=0.45, seed=3, habit="spinbot").spin(training_articles()[REFERENCE]["text"])
-    det = get_detector()
     for folder in args.model_dir or ["shipped"]:
         det = get_detector() if folder == "shipped" else model_detector(folder)
         feats, swap = word_features(det, seed, gold)
@@ -98,8 +94,7 @@ def main() -> None:
     if args.examples:
         from training.train_detect import _read_examples, fit
 
-        X, y, groups = _read_examples(args.examples)
-        feats, swap = word_features(det, seed, gold)
+        X, y, groups = _read_examples(args.examples)  # the refits judge the seed page's features of the last set
         docs = sorted(set(groups))
         for k in range(args.refits):
             keep = set(random.Random(k).sample(docs, int(args.share * len(docs))))

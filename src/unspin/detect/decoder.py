@@ -191,10 +191,15 @@ class Detector:
         self._pos_tags = value
 
     # -- the steps of a check (`unspin.detect.pipeline`) ---------------------------
+    def judged(self, prepared: PreparedDocument) -> tuple[list[RawDecision], list[int]]:
+        """The decoder's output for each content word, with its document context, and the indices of the
+        words the word model judges (what `decisions` scores; their ``features`` are the model's input)."""
+        raw = self.decode(prepared)
+        return raw, _evidence.add_document_context(raw, prepared.counts, self.vectors)
+
     def decisions(self, prepared: PreparedDocument) -> list[WordDecision]:
         """Decode the document and judge every content word: confidence and ranked originals."""
-        raw = self.decode(prepared)
-        scored = _evidence.add_document_context(raw, prepared.counts, self.vectors)
+        raw, scored = self.judged(prepared)
         confs = self.token_model.predict_document([raw[k].features for k in scored])
         conf_at = dict(zip(scored, confs))
         return [WordDecision(r.token, r.suggestion, r.features.get("margin", 0.0), r.features, conf_at.get(k, 0.0),
