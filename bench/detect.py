@@ -16,7 +16,10 @@ trigram margin) on the same texts:
 * **real spinners**: the seed page (``devkit/realspin.py``, 143 hand-annotated substitutions) and
   the realdev pairs, gold swaps from aligning each spun page with its source (`devkit.realdev`;
   flags on rewritten runs are neither true nor false and are counted apart), reported for the
-  synonym spinners and the fluent paraphrasers separately.
+  synonym spinners and the fluent paraphrasers separately; and the realdev spun pages without a
+  source, judged inside their annotated evidence fragments only (`devkit.realdev.load_evidence`:
+  twelve more sites; the fragments were picked because they show swaps, so precision there reads
+  high against the whole page's).
 
 Precision = true flags / flags; recall = gold substitutions overlapped by a flag; restore = the
 suggestion equals the original, among found substitutions. ``--json`` keeps the counts so a later
@@ -195,8 +198,8 @@ def main() -> None:
         b = realspin.score(naive.flags(seed.text), gold)
         real.append((f"seed page ({len(gold)} hand-annotated substitutions)", o, b, ""))
         print(f"seed page: {fmt(o, False)} || naive {fmt(b, False)}", flush=True)
-    if realdev.available() and wanted("realdev pairs"):
-        pairs = realdev.load_pairs()
+    def run_pairs(kind: str, pairs: list, what: str, neutral: str) -> None:
+        """Word-level rows of real spun pages with gold swaps (`devkit.realdev.Pair`), one per spinner family."""
         for fam in ("synonym", "paraphrase"):
             o, b = realdev.PairCounts(), realdev.PairCounts()
             sel = [p for p in pairs if p.family == fam]
@@ -206,13 +209,20 @@ def main() -> None:
                 o.add(c)
                 by_site.setdefault(p.site, realdev.PairCounts()).add(c)
                 b.add(realdev.score_pair(naive.flags(p.text), p))
-            site_notes.append(f"realdev {fam} pairs by site, unspin P / R (flags): " + ", ".join(
+            site_notes.append(f"realdev {fam} {kind} by site, unspin P / R (flags): " + ", ".join(
                 f"{site} {c.precision:.2f} / {c.recall:.2f} ({c.flags})" for site, c in sorted(by_site.items())))
             rw = sum(p.rewritten_words for p in sel)
-            note = (f"{len(sel)} pairs, {o.gold} gold swaps, {rw} rewritten words; flags on rewrites (neither true "
-                    f"nor false): unspin {o.neutral}, naive {b.neutral}")
-            real.append((f"realdev pairs, {fam} spinners", o, b, note))
-            print(f"realdev {fam}: {fmt(o, False)} || naive {fmt(b, False)}  ({note})", flush=True)
+            note = (f"{len(sel)} {what}, {o.gold} gold swaps, {rw} rewritten words; {neutral} (neither true nor "
+                    f"false): unspin {o.neutral}, naive {b.neutral}")
+            real.append((f"realdev {kind}, {fam} spinners", o, b, note))
+            print(f"realdev {kind} {fam}: {fmt(o, False)} || naive {fmt(b, False)}  ({note})", flush=True)
+
+    if realdev.available() and wanted("realdev pairs"):
+        run_pairs("pairs", realdev.load_pairs(), "pairs", "flags on rewrites")
+    if realdev.available() and wanted("realdev evidence"):
+        # the spun pages without a source, judged inside their annotated fragments only (words: theirs)
+        run_pairs("evidence fragments", realdev.load_evidence(), "pages (their evidence fragments)",
+                  "flags on rewrites or outside the fragments")
 
     before = json.loads(Path(args.before).read_text()) if args.before else {}
     title = f" ({args.label})" if args.label else ""

@@ -9,7 +9,8 @@ The set (see its README) has three files:
   differing runs are *rewrites* (with any differing run at most ``MERGE_GAP`` words away: restructured clauses, paragraphs of another version of the wire
   story) and are neither gold nor clean: a flag that touches only rewritten words is left out of
   precision altogether (counted apart as ``neutral``), and rewrites are not in recall.
-* ``spun.jsonl``: spun pages without their source (document level only).
+* ``spun.jsonl``: spun pages without their source, each with example ``[spun, original]`` fragments
+  (``evidence``): document level, and word level inside those fragments (`load_evidence`).
 * ``clean.jsonl``: professionally written pages on similar stories, the hard negatives (regional
   and old-fashioned English, translated prose).
 
@@ -177,6 +178,49 @@ def load_pages(directory: Path = DIR) -> list[Page]:
                         r.get("genre", ""), "spun"))
     for r in _rows("clean.jsonl", directory):
         out.append(Page(r["id"], site_of(r["url"]), r["text"], 0, "", r.get("genre", ""), "clean"))
+    return out
+
+
+def load_evidence(directory: Path = DIR) -> list[Pair]:
+    """The spun pages without a source (``spun.jsonl``), each judged inside its evidence fragments only.
+
+    A page's ``evidence`` lists ``[spun, original]`` fragments (a clause or sentence of the page and
+    what it was spun from); `align_swaps` of each fragment gives its gold swaps, and everything outside
+    the fragments is unjudged: it is added to the page's ``rewrites``, so that `score_pair` counts a
+    flag there as neutral (neither true nor false). ``words`` counts the fragments' words. The
+    annotators picked fragments that show swaps, so precision inside them is higher than over the
+    whole page would be; recall is over the swaps of the fragments. A fragment not found verbatim in
+    the page is skipped."""
+    out = []
+    for r in _rows("spun.jsonl", directory):
+        text = r["text"]
+        swaps: dict[tuple[int, int], Swap] = {}
+        rewrites: list[tuple[int, int]] = []
+        spans: list[tuple[int, int]] = []
+        words = rewritten = 0
+        for fragment in r.get("evidence", []):
+            if len(fragment) != 2 or not fragment[0] or not fragment[1]:
+                continue
+            spun, original = fragment
+            at = text.find(spun)
+            if at < 0 or any(a <= at and at + len(spun) <= b for a, b in spans):
+                continue  # not in the page, or the same fragment again
+            found, rw, n = align_swaps(spun, original)
+            for x in found:
+                swaps.setdefault((at + x.start, at + x.end), Swap(at + x.start, at + x.end, x.spun, x.original, x.kind))
+            rewrites += [(at + a, at + b) for a, b in rw]
+            spans.append((at, at + len(spun)))
+            words += sum(1 for t in tokenize(spun) if t.kind is TokenKind.WORD)
+            rewritten += n
+        outside, pos = [], 0
+        for a, b in sorted(spans):
+            if a > pos:
+                outside.append((pos, a))
+            pos = max(pos, b)
+        if pos < len(text):
+            outside.append((pos, len(text)))
+        out.append(Pair(r["id"], site_of(r["url"]), "", text, "", family(r.get("spinner_family", "")),
+                        tuple(v for _k, v in sorted(swaps.items())), tuple(sorted(rewrites + outside)), words, rewritten))
     return out
 
 

@@ -3,6 +3,8 @@ the naive baseline. None of these tests needs ../shared."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from devkit import realdev
@@ -65,6 +67,30 @@ def test_score_pair_counts_rewrite_flags_as_neither_true_nor_false():
     assert c.found == 2 and c.gold == len(p.swaps)
     assert c.restored == 1 and c.restoration == 0.5
     assert c.precision == pytest.approx(2 / 3)
+
+
+def test_load_evidence_judges_flags_inside_the_fragments_only(tmp_path):
+    page = "Lead paragraph nobody annotated. " + SPUN + " A closing line."
+    fragment = SPUN[: SPUN.index(" Officials")]  # "The chiefs of the two nations met ... to talk about trade."
+    original = SOURCE[: SOURCE.index(" Officials")]
+    rows = [{"id": "s1", "url": "https://www.spun.example/a", "text": page, "spinner_family": "SpinBot",
+             "evidence": [[fragment, original], [fragment, original], ["not in the page", "x"], ["broken"]]},
+            {"id": "s2", "url": "https://other.example/b", "text": "No evidence here.", "evidence": []}]
+    (tmp_path / "spun.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    p, empty = realdev.load_evidence(tmp_path)
+    assert (p.site, p.family, empty.swaps, empty.words) == ("spun.example", "synonym", (), 0)
+    assert {(s.spun, s.original) for s in p.swaps} == {("chiefs", "leaders"), ("nations", "countries"),
+                                                       ("talk about", "discuss")}
+    assert p.words == _words(fragment)  # the fragment once, though listed twice
+    at = page.index
+    flags = [
+        (at("chiefs"), at("chiefs") + 6, "leaders"),  # a gold swap inside the fragment: true
+        (at("Beijing"), at("Beijing") + 7, None),  # an unchanged word inside it: false
+        (at("nobody"), at("nobody") + 6, None),  # outside every fragment: neutral
+        (at("stated"), at("stated") + 6, "said"),  # a swap the evidence does not cover: neutral
+    ]
+    c = realdev.score_pair(flags, p)
+    assert (c.flags, c.true_flags, c.neutral, c.gold, c.found, c.restored) == (2, 1, 2, 3, 1, 1)
 
 
 def test_doc_metrics_and_auc():
