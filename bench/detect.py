@@ -19,7 +19,10 @@ trigram margin) on the same texts:
   synonym spinners and the fluent paraphrasers separately; and the realdev spun pages without a
   source, judged inside their annotated evidence fragments only (`devkit.realdev.load_evidence`:
   twelve more sites; the fragments were picked because they show swaps, so precision there reads
-  high against the whole page's).
+  high against the whole page's). The synonym-spinner pages are pooled in one row (the seed page, the
+  pairs, the evidence fragments: the real-page figure to compare models by, since one page alone
+  swings with the training draw) and split by site fold (`devkit.realdev.site_fold`), for a model
+  trained on one fold's pages.
 
 Precision = true flags / flags; recall = gold substitutions overlapped by a flag; restore = the
 suggestion equals the original, among found substitutions. ``--json`` keeps the counts so a later
@@ -198,6 +201,9 @@ def main() -> None:
         b = realspin.score(naive.flags(seed.text), gold)
         real.append((f"seed page ({len(gold)} hand-annotated substitutions)", o, b, ""))
         print(f"seed page: {fmt(o, False)} || naive {fmt(b, False)}", flush=True)
+    #: (family, site fold) -> unspin's and the naive decoder's counts over the pairs and the evidence fragments
+    by_fold: dict[tuple[str, int], tuple[realdev.PairCounts, realdev.PairCounts]] = {}
+
     def run_pairs(kind: str, pairs: list, what: str, neutral: str) -> None:
         """Word-level rows of real spun pages with gold swaps (`devkit.realdev.Pair`), one per spinner family."""
         for fam in ("synonym", "paraphrase"):
@@ -208,7 +214,11 @@ def main() -> None:
                 c = realdev.score_pair(unspin_flags(p.text), p)
                 o.add(c)
                 by_site.setdefault(p.site, realdev.PairCounts()).add(c)
-                b.add(realdev.score_pair(naive.flags(p.text), p))
+                cb = realdev.score_pair(naive.flags(p.text), p)
+                b.add(cb)
+                fo, fb = by_fold.setdefault((fam, realdev.site_fold(p.site)), (realdev.PairCounts(), realdev.PairCounts()))
+                fo.add(c)
+                fb.add(cb)
             site_notes.append(f"realdev {fam} {kind} by site, unspin P / R (flags): " + ", ".join(
                 f"{site} {c.precision:.2f} / {c.recall:.2f} ({c.flags})" for site, c in sorted(by_site.items())))
             rw = sum(p.rewritten_words for p in sel)
@@ -223,6 +233,20 @@ def main() -> None:
         # the spun pages without a source, judged inside their annotated fragments only (words: theirs)
         run_pairs("evidence fragments", realdev.load_evidence(), "pages (their evidence fragments)",
                   "flags on rewrites or outside the fragments")
+    # every real synonym-spinner page together: the figure to compare models by (one page alone swings with the
+    # training draw between shown and not shown, docs/real-spinners.md)
+    parts = [(o, b) for name, o, b, _n in real if name.startswith("seed page") or name.endswith(", synonym spinners")]
+    if len(parts) > 1:
+        o, b = Counts(), Counts()
+        for po, pb in parts:
+            o.add(po)
+            b.add(pb)
+        o.words = b.words = 0  # the seed page has no word total: no rate of false flags
+        real.append(("real synonym spinners pooled: the seed page, the pairs and the evidence fragments", o, b,
+                     "pooled: restore is over all swaps found (the seed page's own row counts its sure swaps only)"))
+    # by site fold (`devkit.realdev.site_fold`): a model trained on one fold's pages is judged on the other's
+    for (fam, fold), (o, b) in sorted(by_fold.items()):
+        real.append((f"realdev {fam} spinners, site fold {fold}: pairs and evidence fragments", o, b, ""))
 
     before = json.loads(Path(args.before).read_text()) if args.before else {}
     title = f" ({args.label})" if args.label else ""
